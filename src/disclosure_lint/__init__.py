@@ -1,0 +1,27 @@
+"""disclosure-lint: a linter for 政府信息公开工作年度报告 drafts.
+
+Public API: ``lint_text``, ``lint_paths``, ``load_packs`` and ``Finding``.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["Finding", "__version__", "lint_paths", "lint_text", "load_packs"]
+
+
+def __getattr__(name: str) -> object:
+    # NOTE: lazy so that `disclosure-lint --version` imports nothing else.
+    if name in ("lint_text", "lint_paths"):
+        from . import engine
+
+        return getattr(engine, name)
+    if name == "load_packs":
+        from .packs import load_packset
+
+        return load_packset
+    if name == "Finding":
+        from .findings import Finding
+
+        return Finding
+    raise AttributeError(name)

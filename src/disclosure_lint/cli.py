@@ -1,0 +1,229 @@
+"""Command line: parse options, build settings, call ``run``, return the code.
+
+``disclosure-lint FILE...`` is short for ``disclosure-lint check FILE...``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from . import __version__
+from .findings import Severity
+from .settings import Settings, SettingsError, split_list
+
+EXIT_ERROR = 2
+
+
+class DefaultCheckGroup(TyperGroup):
+    """Route ``disclosure-lint PATH`` to the ``check`` command."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Insert ``check`` unless the first word names a command."""
+        first = next((a for a in args if a not in ("--help", "-h", "--version")), None)
+        if args and first is not None and first not in self.commands:
+            args = ["check", *args]
+        return list(super().parse_args(ctx, args))
+
+
+app = typer.Typer(
+    cls=DefaultCheckGroup,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Lint 政府信息公开工作年度报告 drafts: `disclosure-lint FILE...`.",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"disclosure-lint {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+) -> None:
+    """Lint 政府信息公开工作年度报告 drafts."""
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"disclosure-lint: error: {message}", err=True)
+    return typer.Exit(EXIT_ERROR)
+
+
+@app.command()
+def check(
+    paths: Annotated[
+        list[str], typer.Argument(help="Drafts (.txt, .md) or directories.")
+    ],
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text or json.")
+    ] = "text",
+    lang: Annotated[str, typer.Option(help="Message language: zh or en.")] = "zh",
+    fail_on: Annotated[
+        Severity, typer.Option(help="Lowest severity that makes the exit code 1.")
+    ] = Severity.ERROR,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(help="Only these rules: ids, id prefixes, names or categories."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(help="Skip these rules (same forms as --select)."),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option(help="Report year (else from the draft).")
+    ] = None,
+    edition: Annotated[
+        str | None,
+        typer.Option(help="Format edition: 2019 or 2021 (else from the year)."),
+    ] = None,
+    publication_deadline: Annotated[
+        str | None,
+        typer.Option(help="Deadline: MM-DD of the next year, or YYYY-MM-DD."),
+    ] = None,
+    packs: Annotated[
+        list[Path] | None, typer.Option("--packs", help="Extra pack directories.")
+    ] = None,
+    statistics: Annotated[bool, typer.Option(help="Count findings per rule.")] = False,
+    color: Annotated[
+        str, typer.Option(help="auto, always or never (NO_COLOR is honoured).")
+    ] = "auto",
+    show_source: Annotated[
+        bool | None,
+        typer.Option(
+            "--show-source/--no-show-source",
+            help="Print the source line under each finding (default: on a terminal).",
+        ),
+    ] = None,
+) -> None:
+    """Check drafts and report findings with line and column."""
+    from .formatters import FORMATS
+    from .run import RunRequest, run
+
+    if output_format not in FORMATS:
+        raise _fail(
+            f"unknown format '{output_format}' (choose from {', '.join(FORMATS)})"
+        )
+    settings = Settings(
+        lang=lang,
+        fail_on=fail_on,
+        select=split_list(select),
+        ignore=split_list(ignore),
+        year=year,
+        edition=edition,
+        publication_deadline=publication_deadline,
+        packs=list(packs or []),
+    )
+    try:
+        settings.validate()
+    except SettingsError as exc:
+        raise _fail(str(exc)) from None
+    tty = sys.stdout.isatty()
+    use_color = color == "always" or (
+        color == "auto" and tty and "NO_COLOR" not in os.environ
+    )
+    request = RunRequest(
+        paths=paths,
+        settings=settings,
+        format=output_format,
+        color=use_color,
+        show_source=tty if show_source is None else show_source,
+        statistics=statistics,
+    )
+    raise typer.Exit(run(request, sys.stdout))
+
+
+@app.command("rules")
+def list_rules(
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text or json.")
+    ] = "text",
+) -> None:
+    """List every rule: id, name, category, severity, pack."""
+    from .docs import rules_listing
+
+    packset = _packs_or_exit()
+    if output_format not in ("text", "json"):
+        raise _fail("rules --format takes text or json")
+    typer.echo(rules_listing(packset, output_format), nl=False)
+
+
+@app.command()
+def explain(
+    rule_id: Annotated[str, typer.Argument(help="Rule id (or name or old alias).")],
+    lang: Annotated[str, typer.Option(help="zh or en.")] = "zh",
+) -> None:
+    """Explain a rule: summary, rationale, source and examples."""
+    from .docs import explain_rule, find_rule
+
+    packset = _packs_or_exit()
+    rule = find_rule(packset, rule_id)
+    if rule is None:
+        raise _fail(f"unknown rule '{rule_id}' (see `disclosure-lint rules`)")
+    typer.echo(explain_rule(rule, lang), nl=False)
+
+
+@app.command("validate-packs")
+def validate_packs(
+    dirs: Annotated[
+        list[Path] | None, typer.Argument(help="Pack directories (default: bundled).")
+    ] = None,
+) -> None:
+    """Load and validate packs without the cache; exit 2 on the first error."""
+    from .packs import PackError, bundled_rules_dir, load_packset
+
+    roots = list(dirs or [bundled_rules_dir()])
+    try:
+        packset = load_packset(roots, use_cache=False)
+    except PackError as exc:
+        raise _fail(f"pack: {exc}") from None
+    rules = sum(len(p.rules) for p in packset.packs.values())
+    typer.echo(f"{len(packset.packs)} packs, {rules} rules: ok")
+
+
+def _packs_or_exit() -> Any:
+    from .packs import PackError, load_packset
+
+    try:
+        return load_packset()
+    except PackError as exc:
+        raise _fail(f"pack: {exc}") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point; never lets a usage error become a traceback."""
+    args = sys.argv[1:] if argv is None else argv
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(
+            args=args, prog_name="disclosure-lint", standalone_mode=False
+        )
+    except Exception as exc:
+        # NOTE: click's usage errors (typer vendors click) carry exit_code and
+        # format_message(); print them as one line instead of a usage block.
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+            message = exc.format_message().strip().replace("\n", " ")
+            sys.stderr.write(
+                f"disclosure-lint: error: {message} (see `disclosure-lint --help`)\n"
+            )
+            return EXIT_ERROR
+        raise
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,207 @@
+"""Run compiled rules over a report and turn hits into findings.
+
+The engine never prints and never reads configuration files: it is given a
+``PackSet``, ``LintOptions`` and a ``RuleFilter`` and returns findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from .document import Document, Span
+from .findings import Finding, Fix, Severity
+from .kinds import KINDS
+from .load import LoadError, document_from_bytes, load_document
+from .messages import render
+from .outline import build_outline
+from .packs import Pack, PackSet, Rule, load_packset
+from .report import LintOptions, Report
+
+
+class EditionError(Exception):
+    """No pack implements the requested edition."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleFilter:
+    """select / ignore by rule id, id prefix, name or category; severities."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, str] = field(default_factory=dict)
+
+    @staticmethod
+    def _matches(rule: Rule, token: str) -> bool:
+        token = token.strip()
+        return (
+            token.upper() == "ALL"
+            or rule.id.startswith(token.upper())
+            or token in rule.aliases
+            or token == rule.name
+            or token == rule.category.value
+        )
+
+    def enabled(self, rule: Rule) -> bool:
+        """True unless ignored or not selected."""
+        if self.select and not any(self._matches(rule, t) for t in self.select):
+            return False
+        return not any(self._matches(rule, t) for t in self.ignore)
+
+    def severity_for(self, rule: Rule) -> Severity:
+        """The rule's severity after overrides (most specific token wins)."""
+        best: tuple[int, str] | None = None
+        for token, level in self.severity.items():
+            if self._matches(rule, token):
+                weight = len(token) + (100 if token.upper() == rule.id else 0)
+                if best is None or weight > best[0]:
+                    best = (weight, level)
+        return Severity(best[1]) if best else rule.severity
+
+
+@dataclass(slots=True)
+class FileResult:
+    """The outcome for one path: findings, or a one-line error."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None
+    report: Report | None = None
+
+
+def choose_pack(
+    packset: PackSet, year: int | None, edition: str | None
+) -> tuple[Pack, str]:
+    """Pick the edition pack and say why (``option`` or ``year``)."""
+    if edition is not None:
+        pack = packset.for_edition(edition)
+        if pack is None:
+            known = ", ".join(str(p.edition) for p in packset.editions())
+            raise EditionError(f"unknown edition '{edition}' (known: {known})")
+        return pack, "option"
+    pack = packset.for_year(year)
+    if pack is None:
+        raise EditionError("no edition pack loaded")
+    return pack, "year" if year is not None else "default"
+
+
+def build_report(doc: Document, packset: PackSet, options: LintOptions) -> Report:
+    """Outline the document, choose its edition, read its tables."""
+    first = packset.for_year(options.year)
+    spec = first.document if first else {}
+    outline = build_outline(doc, spec)
+    if options.year is not None:
+        outline.year, outline.year_source = options.year, "option"
+    pack, why = choose_pack(packset, outline.year, options.edition)
+    if pack.document != spec:
+        # NOTE: an older edition may phrase headings differently; redo it.
+        year, source = outline.year, outline.year_source
+        outline = build_outline(doc, pack.document)
+        outline.year, outline.year_source = year, source
+    outline.edition, outline.edition_source = pack.edition, why
+    return Report(doc, outline, pack, options)
+
+
+def run_rules(report: Report, rule_filter: RuleFilter) -> list[Finding]:
+    """Evaluate every enabled rule of the report's pack."""
+    doc = report.document
+    findings: list[Finding] = []
+    length = len(doc.text)
+    for rule in report.pack.rules:
+        if not rule_filter.enabled(rule):
+            continue
+        kind = KINDS[rule.kind]
+        if rule.prepared is None:
+            rule.prepared = kind.prepare(rule.params)
+        severity = rule_filter.severity_for(rule)
+        template = rule.message.get(report.options.lang) or rule.message["zh"]
+        for hit in kind.check(report, rule, rule.prepared):
+            span = _clamp(hit.span, length)
+            fix = None
+            if hit.fix is not None:
+                fix_span = _clamp(hit.fix.span, length)
+                fix = Fix(
+                    fix_span,
+                    hit.fix.replacement,
+                    doc.position(fix_span.start),
+                    doc.position(fix_span.end),
+                    hit.fix.safe,
+                )
+            findings.append(
+                Finding(
+                    path=doc.path,
+                    span=span,
+                    start=doc.position(span.start),
+                    end=doc.position(span.end),
+                    rule=rule.id,
+                    name=rule.name,
+                    category=rule.category,
+                    severity=severity,
+                    message=render(template, dict(hit.args)),
+                    fix=fix,
+                )
+            )
+    findings.sort(key=lambda f: f.sort_key)
+    return findings
+
+
+def _clamp(span: Span, length: int) -> Span:
+    start = max(0, min(span.start, length))
+    return Span(start, max(start, min(span.end, length)))
+
+
+def lint_document(
+    doc: Document,
+    packset: PackSet,
+    options: LintOptions | None = None,
+    rule_filter: RuleFilter | None = None,
+) -> tuple[Report, list[Finding]]:
+    """Lint one decoded document."""
+    report = build_report(doc, packset, options or LintOptions())
+    return report, run_rules(report, rule_filter or RuleFilter())
+
+
+def lint_text(
+    text: str,
+    path: str = "<text>",
+    packset: PackSet | None = None,
+    options: LintOptions | None = None,
+    rule_filter: RuleFilter | None = None,
+) -> list[Finding]:
+    """Lint a draft given as text (encoded as UTF-8 and loaded like a file)."""
+    doc = document_from_bytes(path, text.encode("utf-8"))
+    return lint_document(doc, packset or load_packset(), options, rule_filter)[1]
+
+
+def lint_file(
+    path: str,
+    packset: PackSet,
+    options: LintOptions,
+    rule_filter: RuleFilter,
+    keep_report: bool = False,
+) -> FileResult:
+    """Load and lint one file; a bad file becomes an error result."""
+    try:
+        doc = load_document(path)
+    except LoadError as exc:
+        return FileResult(path, error=str(exc))
+    try:
+        report, findings = lint_document(doc, packset, options, rule_filter)
+    except EditionError as exc:
+        return FileResult(path, error=str(exc))
+    return FileResult(path, findings, report=report if keep_report else None)
+
+
+def lint_paths(
+    paths: Iterable[str],
+    packset: PackSet | None = None,
+    options: LintOptions | None = None,
+    rule_filter: RuleFilter | None = None,
+    keep_report: bool = False,
+) -> Iterator[FileResult]:
+    """Lint each path in order (directories must already be expanded)."""
+    packs = packset or load_packset()
+    opts = options or LintOptions()
+    selection = rule_filter or RuleFilter()
+    for path in paths:
+        yield lint_file(path, packs, opts, selection, keep_report)

@@ -1,0 +1,85 @@
+r"""Folding for matching: width, punctuation and whitespace, with offsets back.
+
+Labels in drafts arrive as ``（一）予以公开``, ``(一) 予以公开``, ``总 计`` or
+``尚未审\\n结``. Rules compare folded text; ``Folded.offsets`` maps every folded
+character back to its offset in the original text so findings stay exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Characters that vanish when folding: ASCII and Unicode spaces, tabs, line
+# breaks, NBSP (common in Word and web exports), ideographic space, zero-width
+# characters and a stray BOM.
+_DROP = " \t\n\r\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+_DROP += "\u2007\u2008\u2009\u200a\u200b\u200c\u200d\u2028\u2029\u202f\u205f"
+_DROP += "\u3000\ufeff"
+
+_TABLE: dict[int, int | None] = {ord(c): None for c in _DROP}
+# Full-width ASCII (！ to ～) to half-width: digits, Latin letters, （）：，．／
+for _code in range(0xFF01, 0xFF5F):
+    _TABLE[_code] = _code - 0xFEE0
+# Every quotation mark variant folds to one character.
+for _quote in '“”„‟＂「」『』"':
+    _TABLE[ord(_quote)] = ord('"')
+for _dash in "‐‑‒–—―－":
+    _TABLE[ord(_dash)] = ord("-")
+_TABLE[ord("〔")] = ord("[")
+_TABLE[ord("〕")] = ord("]")
+_TABLE[ord("﹒")] = ord(".")
+
+DROPPED = frozenset(_DROP)
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """Folded text and, per folded character, its offset in the original."""
+
+    text: str
+    offsets: list[int]
+    end: int
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map folded ``[start, end)`` back to an original ``(start, end)``."""
+        if start >= len(self.offsets):
+            return self.end, self.end
+        begin = self.offsets[start]
+        finish = self.offsets[end - 1] + 1 if end > start else begin
+        return begin, finish
+
+
+def fold_char_table() -> dict[int, int | None]:
+    """The translation table (exposed for tests and for pack-time folding)."""
+    return dict(_TABLE)
+
+
+def fold_text(text: str) -> str:
+    """Fold ``text`` without offsets (for pack labels and comparisons)."""
+    return text.translate(_TABLE)
+
+
+def fold(text: str, base: int = 0) -> Folded:
+    """Fold ``text`` (which starts at offset ``base`` of the document)."""
+    folded = text.translate(_TABLE)
+    if len(folded) == len(text):
+        return Folded(folded, list(range(base, base + len(text))), base + len(text))
+    offsets = [base + i for i, ch in enumerate(text) if ch not in DROPPED]
+    return Folded(folded, offsets, base + len(text))
+
+
+def fold_parts(parts: list[tuple[str, int]]) -> Folded:
+    """Fold several pieces of text (each with its base offset) as one string.
+
+    Used for labels and titles that wrap over lines: the line break between
+    the pieces disappears, and every folded character still maps back.
+    """
+    texts: list[str] = []
+    offsets: list[int] = []
+    end = 0
+    for text, base in parts:
+        piece = fold(text, base)
+        texts.append(piece.text)
+        offsets.extend(piece.offsets)
+        end = piece.end
+    return Folded("".join(texts), offsets, end)

@@ -1,0 +1,85 @@
+"""The formatter interface: one object per run, fed file by file."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TextIO
+
+from ..findings import Finding
+
+if TYPE_CHECKING:
+    from ..engine import FileResult
+    from ..packs import PackSet
+
+
+@dataclass(slots=True)
+class Summary:
+    """Counts for the closing line and machine outputs."""
+
+    files: int = 0
+    files_with_errors: int = 0
+    by_severity: Counter[str] = field(default_factory=Counter)
+    by_rule: Counter[str] = field(default_factory=Counter)
+    fixable: int = 0
+    fixed: int = 0
+
+    def add(self, result: FileResult) -> None:
+        """Count one file's outcome."""
+        self.files += 1
+        if result.error is not None:
+            self.files_with_errors += 1
+        for finding in result.findings:
+            self.by_severity[finding.severity.value] += 1
+            self.by_rule[finding.rule] += 1
+            if finding.fix is not None and finding.fix.safe:
+                self.fixable += 1
+
+    @property
+    def total(self) -> int:
+        """Number of findings."""
+        return sum(self.by_severity.values())
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON form."""
+        return {
+            "files": self.files,
+            "files_with_errors": self.files_with_errors,
+            "findings": self.total,
+            "error": self.by_severity.get("error", 0),
+            "warning": self.by_severity.get("warning", 0),
+            "info": self.by_severity.get("info", 0),
+            "fixable": self.fixable,
+            "fixed": self.fixed,
+        }
+
+
+@dataclass(slots=True)
+class FormatContext:
+    """What every formatter may need besides the results."""
+
+    out: TextIO
+    lang: str = "zh"
+    color: bool = False
+    show_source: bool = False
+    statistics: bool = False
+    packset: PackSet | None = None
+
+
+class Formatter:
+    """Base class: ``file()`` per result in path order, then ``finish()``."""
+
+    def __init__(self, ctx: FormatContext) -> None:
+        """Keep the context."""
+        self.ctx = ctx
+
+    def file(self, result: FileResult) -> None:
+        """Handle one file's result."""
+
+    def finish(self, summary: Summary) -> None:
+        """Write whatever comes after the last file."""
+
+
+def sorted_findings(findings: list[Finding]) -> list[Finding]:
+    """Findings in the deterministic order."""
+    return sorted(findings, key=lambda f: f.sort_key)

@@ -1,0 +1,102 @@
+"""Text output: ``path:line:col: severity ID message``.
+
+On a terminal each finding is followed by its source line and a marker under
+the span; the marker counts East Asian wide characters as two columns.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import TYPE_CHECKING
+
+from .base import Formatter, Summary
+
+if TYPE_CHECKING:
+    from ..engine import FileResult
+    from ..findings import Finding
+
+_COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+_BOLD = "\033[1m"
+_RESET = "\033[0m"
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes (wide and fullwidth characters take 2)."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def _expand_tabs(text: str) -> str:
+    return text.replace("\t", "    ")
+
+
+class TextFormatter(Formatter):
+    """The default, human-readable format."""
+
+    def file(self, result: FileResult) -> None:
+        """Print one line per finding (plus source context on a terminal)."""
+        out = self.ctx.out
+        doc = result.report.document if result.report is not None else None
+        for finding in result.findings:
+            out.write(self._line(finding) + "\n")
+            if self.ctx.show_source and doc is not None:
+                out.write(self._source(doc.line_text(finding.start.line), finding))
+
+    def _line(self, f: Finding) -> str:
+        where = f"{f.path}:{f.start.line}:{f.start.column}:"
+        severity = f.severity.value
+        fixable = " [*]" if f.fix is not None and f.fix.safe else ""
+        if self.ctx.color:
+            where = f"{_BOLD}{where}{_RESET}"
+            severity = f"{_COLORS[severity]}{severity}{_RESET}"
+            return f"{where} {severity} {_BOLD}{f.rule}{_RESET}{fixable} {f.message}"
+        return f"{where} {severity} {f.rule}{fixable} {f.message}"
+
+    def _source(self, line: str, f: Finding) -> str:
+        col = f.start.column - 1
+        end_col = f.end.column - 1 if f.end.line == f.start.line else len(line)
+        end_col = max(end_col, col + 1)
+        pad = display_width(_expand_tabs(line[:col]))
+        width = max(1, display_width(_expand_tabs(line[col:end_col])))
+        gutter = f"{f.start.line:>5} | "
+        marker = " " * (len(gutter) - 2) + "| " + " " * pad + "^" * width
+        if self.ctx.color:
+            marker = f"{_COLORS[f.severity.value]}{marker}{_RESET}"
+        return f"{gutter}{_expand_tabs(line)}\n{marker}\n"
+
+    def finish(self, summary: Summary) -> None:
+        """Print statistics (if asked) and a closing count."""
+        out = self.ctx.out
+        if self.ctx.statistics and summary.by_rule:
+            for rule, count in sorted(
+                summary.by_rule.items(), key=lambda kv: (-kv[1], kv[0])
+            ):
+                out.write(f"{count:>6}  {rule}\n")
+        if summary.total or summary.fixed:
+            out.write(self._closing(summary) + "\n")
+
+    def _closing(self, s: Summary) -> str:
+        e, w, i = (s.by_severity.get(k, 0) for k in ("error", "warning", "info"))
+        if self.ctx.lang == "en":
+            text = (
+                f"Found {s.total} problem(s) in {s.files} file(s): "
+                f"{e} error(s), {w} warning(s), {i} info."
+            )
+            if s.fixable:
+                text += f" {s.fixable} fixable with --fix ([*])."
+            if s.fixed:
+                text += f" Fixed {s.fixed}."
+            return text
+        text = (
+            f"共发现 {s.total} 个问题（{s.files} 个文件）："
+            f"错误 {e}，警告 {w}，提示 {i}。"
+        )
+        if s.fixable:
+            text += f"其中 {s.fixable} 个可用 --fix 自动修复（标记 [*]）。"
+        if s.fixed:
+            text += f"已修复 {s.fixed} 个。"
+        return text

@@ -1,0 +1,19 @@
+"""Where a text rule looks: the whole text, the title, the body or a section."""
+
+from __future__ import annotations
+
+from ..document import Span
+from ..report import Report
+
+
+def scope_spans(report: Report, scope: str) -> list[Span]:
+    """Spans of the document that ``scope`` names (possibly none)."""
+    length = len(report.document.text)
+    title = report.outline.title
+    if scope == "all":
+        return [Span(0, length)]
+    if scope == "title":
+        return [title.span] if title else []
+    if scope == "body":
+        return [Span(title.span.end if title else 0, length)]
+    return [s.body for s in report.outline.sections if s.key == scope]

@@ -1,0 +1,107 @@
+"""Kind ``substitution``: known wrong → right pairs, each with a safe fix.
+
+All ``wrong`` strings of a rule are compiled into one alternation (longest
+first) so the text is scanned once however many pairs there are. Message
+arguments: ``wrong``, ``right`` and ``note``.
+
+Params:
+    pairs: list of ``{wrong, right, note?, not_before?, not_after?}``;
+        ``not_before`` / ``not_after`` are regexes that, when they match just
+        before / after the occurrence, mean it is not the typo.
+    scope: as for ``pattern``.
+    safe: whether fixes may be applied by ``--fix`` (default true).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..document import Span
+from ..packs import Rule
+from ..regex_guard import check_regex
+from ..report import Report
+from .base import FixSpec, Hit, KindSpec, Param
+from .scope import scope_spans
+
+PARAMS = {
+    "pairs": Param("list", required=True, help="wrong/right pairs"),
+    "scope": Param("str", default="all", help="all, title, body or a section key"),
+    "safe": Param("bool", default=True, help="fixes are safe for --fix"),
+}
+_PAIR_KEYS = {"wrong", "right", "note", "not_before", "not_after"}
+_CONTEXT = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """One compiled pair."""
+
+    wrong: str
+    right: str
+    note: str
+    not_before: re.Pattern[str] | None
+    not_after: re.Pattern[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """The alternation and its pairs by wrong text."""
+
+    regex: re.Pattern[str]
+    pairs: dict[str, Pair]
+
+
+def prepare(params: Mapping[str, Any]) -> Prepared:
+    """Validate the pairs and compile the alternation."""
+    pairs: dict[str, Pair] = {}
+    for item in params["pairs"]:
+        if not isinstance(item, dict) or not {"wrong", "right"} <= set(item):
+            raise ValueError("each pair needs 'wrong' and 'right'")
+        unknown = set(item) - _PAIR_KEYS
+        if unknown:
+            raise ValueError(f"unknown key '{sorted(unknown)[0]}' in a pair")
+        wrong, right = str(item["wrong"]), str(item["right"])
+        if not wrong or wrong == right:
+            raise ValueError(f"pair '{wrong}' → '{right}' changes nothing")
+        if wrong in pairs:
+            raise ValueError(f"pair '{wrong}' listed twice")
+        pairs[wrong] = Pair(
+            wrong,
+            right,
+            str(item.get("note", "")),
+            _context(item.get("not_before"), end=True),
+            _context(item.get("not_after"), end=False),
+        )
+    alternation = "|".join(re.escape(w) for w in sorted(pairs, key=len, reverse=True))
+    return Prepared(re.compile(alternation), pairs)
+
+
+def _context(pattern: Any, end: bool) -> re.Pattern[str] | None:
+    if pattern is None:
+        return None
+    check_regex(str(pattern))
+    return re.compile(f"(?:{pattern})$" if end else f"^(?:{pattern})")
+
+
+def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
+    """Yield a hit with a fix for every occurrence of a wrong text."""
+    text = report.document.text
+    safe = bool(rule.params["safe"])
+    for scope in scope_spans(report, str(rule.params["scope"])):
+        for match in prepared.regex.finditer(text, scope.start, scope.end):
+            pair = prepared.pairs[match.group(0)]
+            before = text[max(0, match.start() - _CONTEXT) : match.start()]
+            after = text[match.end() : match.end() + _CONTEXT]
+            if pair.not_before and pair.not_before.search(before):
+                continue
+            if pair.not_after and pair.not_after.search(after):
+                continue
+            span = Span(match.start(), match.end())
+            args = {"wrong": pair.wrong, "right": pair.right, "note": pair.note}
+            yield Hit(span, args, FixSpec(span, pair.right, safe))
+
+
+KIND = KindSpec("substitution", PARAMS, check, prepare, __doc__ or "")

@@ -1,0 +1,155 @@
+"""Bytes to ``Document``: explicit decoding, never by locale.
+
+Order of attempts: a BOM (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE) decides; else
+strict UTF-8; else strict GB18030 (a superset of GBK and GB2312, the encodings
+Chinese government offices save plain text in). Anything else is an error.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from .document import Document
+
+MAX_BYTES = 20 * 1024 * 1024
+SUFFIXES = (".txt", ".md")
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+class LoadError(Exception):
+    """A file that cannot be read as a draft; the message is one line."""
+
+
+def decode(data: bytes) -> tuple[str, str, bytes]:
+    """Decode ``data`` and return ``(text, encoding, bom)``.
+
+    Raises:
+        LoadError: binary content or bytes no supported encoding accepts.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise LoadError(
+                    f"not valid {encoding.upper()} despite its byte order mark "
+                    f"(byte offset {exc.start + len(bom)})"
+                ) from None
+            # NOTE: strict UTF-16/32 decoding already rejects lone surrogates.
+            if "\x00" in text:
+                raise LoadError("binary file (contains NUL characters)")
+            return text, encoding, bom
+    if b"\x00" in data:
+        raise LoadError("binary file (contains NUL bytes); expected a text draft")
+    try:
+        return data.decode("utf-8"), "utf-8", b""
+    except UnicodeDecodeError as utf8_error:
+        try:
+            return data.decode("gb18030"), "gb18030", b""
+        except UnicodeDecodeError:
+            raise LoadError(
+                "cannot decode: not UTF-8 (invalid byte at offset "
+                f"{utf8_error.start}) and not GB18030/GBK"
+            ) from None
+
+
+def split_newlines(raw: str) -> tuple[str, list[str] | None]:
+    r"""Normalise CRLF and CR to LF; keep each line's terminator if not all LF."""
+    if "\r" not in raw:
+        return raw, None
+    lines = raw.splitlines(keepends=True)
+    texts: list[str] = []
+    terminators: list[str] = []
+    for line in lines:
+        if line.endswith("\r\n"):
+            texts.append(line[:-2])
+            terminators.append("\r\n")
+        elif line.endswith(("\r", "\n")):
+            texts.append(line[:-1])
+            terminators.append(line[-1])
+        else:
+            # NOTE: splitlines() also splits on \x0b, \x0c, \x1c-\x1e, \x85,
+            # \u2028, \u2029; those stay part of the line text, not breaks.
+            texts.append(line)
+            terminators.append("")
+    return _rejoin(texts, terminators)
+
+
+def _rejoin(texts: list[str], terminators: list[str]) -> tuple[str, list[str]]:
+    out: list[str] = []
+    kept: list[str] = []
+    for text, term in zip(texts, terminators, strict=True):
+        if term in ("\r\n", "\r", "\n"):
+            out.append(text + "\n")
+            kept.append(term)
+        else:
+            out.append(text + term)
+    return "".join(out), kept
+
+
+def document_from_bytes(path: str, data: bytes) -> Document:
+    """Build a ``Document`` from raw bytes (no size check)."""
+    if not data:
+        raise LoadError("empty file")
+    raw, encoding, bom = decode(data)
+    if not raw.strip():
+        raise LoadError("file has no text (only whitespace)")
+    text, newlines = split_newlines(raw)
+    return Document(path, text, encoding, bom, newlines)
+
+
+def load_document(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
+    """Read and decode the draft at ``path``.
+
+    Raises:
+        LoadError: missing, unreadable, too large, binary or undecodable.
+    """
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise LoadError("no such file or directory") from None
+    except OSError as exc:
+        raise LoadError(f"cannot read: {exc.strerror}") from None
+    if p.is_dir():
+        raise LoadError("is a directory")
+    if size > max_bytes:
+        raise LoadError(
+            f"file too large ({size / 1_048_576:.1f} MB > "
+            f"{max_bytes / 1_048_576:.0f} MB limit)"
+        )
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise LoadError(f"cannot read: {exc.strerror}") from None
+    return document_from_bytes(str(path), data)
+
+
+def expand_paths(paths: list[str]) -> list[str]:
+    """Expand directories into their ``.txt``/``.md`` files, sorted; keep files.
+
+    A missing path is kept as given so that loading reports it.
+    """
+    out: list[str] = []
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            found = [
+                str(f)
+                for f in p.rglob("*")
+                if f.suffix.lower() in SUFFIXES
+                and f.is_file()
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            ]
+            out.extend(sorted(found))
+        else:
+            out.append(given)
+    return out

@@ -1,0 +1,114 @@
+"""Message templates: jinja2 in a sandbox, with a fast path for plain ones.
+
+Packs may come from untrusted hands, so templates are parsed at pack load:
+anything beyond variable output, filters, conditionals and loops, or any
+attribute that starts with ``_``, is rejected with a pack error. Templates that
+only substitute ``{{ name }}`` are rendered without importing jinja2 at all,
+which keeps a pre-commit run fast.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+_SIMPLE_PART = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+_JINJA_MARKUP = re.compile(r"\{[{%#]")
+
+
+class TemplateError(ValueError):
+    """A template that is malformed or reaches for Python internals."""
+
+
+def is_simple(template: str) -> bool:
+    """True when the template only substitutes plain ``{{ name }}`` variables."""
+    stripped = _SIMPLE_PART.sub("", template)
+    return _JINJA_MARKUP.search(stripped) is None
+
+
+def validate(template: str) -> None:
+    """Reject malformed or unsafe templates (called at pack load).
+
+    Raises:
+        TemplateError: with a one-line reason.
+    """
+    if is_simple(template):
+        return
+    from jinja2 import TemplateSyntaxError, nodes
+
+    env = _environment()
+    try:
+        tree = env.parse(template)
+    except TemplateSyntaxError as exc:
+        raise TemplateError(f"template syntax error: {exc.message}") from None
+    allowed = (
+        nodes.Template,
+        nodes.Output,
+        nodes.TemplateData,
+        nodes.Name,
+        nodes.Const,
+        nodes.Filter,
+        nodes.If,
+        nodes.For,
+        nodes.Compare,
+        nodes.Operand,
+        nodes.And,
+        nodes.Or,
+        nodes.Not,
+        nodes.Getitem,
+        nodes.Getattr,
+        nodes.Add,
+        nodes.Sub,
+        nodes.Concat,
+        nodes.CondExpr,
+        nodes.Tuple,
+        nodes.List,
+    )
+    for node in tree.find_all(nodes.Node):
+        if not isinstance(node, allowed):
+            raise TemplateError(
+                f"template uses '{type(node).__name__}', which packs may not use"
+            )
+        name = getattr(node, "attr", None) or getattr(node, "name", None)
+        if isinstance(name, str) and name.startswith("_"):
+            raise TemplateError(f"template reaches for internal name '{name}'")
+        if (
+            isinstance(node, nodes.Getitem)
+            and isinstance(node.arg, nodes.Const)
+            and str(node.arg.value).startswith("_")
+        ):
+            raise TemplateError("template reaches for an internal item")
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Any:
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    # NOTE: messages are plain text (autoescape would turn 》 into nothing but
+    # quotes into entities); HTML output escapes them again when it renders.
+    return ImmutableSandboxedEnvironment(autoescape=False, keep_trailing_newline=False)
+
+
+@lru_cache(maxsize=4096)
+def _compiled(template: str) -> Any:
+    return _environment().from_string(template)
+
+
+def render(template: str, args: dict[str, Any]) -> str:
+    """Render ``template`` with ``args``; missing variables render empty."""
+    if is_simple_cached(template):
+        return _SIMPLE_PART.sub(lambda m: _text(args.get(m.group(1), "")), template)
+    return str(_compiled(template).render(**args))
+
+
+@lru_cache(maxsize=4096)
+def is_simple_cached(template: str) -> bool:
+    """Cached ``is_simple`` for the hot path."""
+    return is_simple(template)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,71 @@
+"""Effective settings of one run: defaults < configuration file < command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .engine import RuleFilter
+from .findings import Severity
+from .report import LintOptions
+
+LANGS = ("zh", "en")
+
+
+class SettingsError(Exception):
+    """A bad option or configuration value; the message is one line."""
+
+
+@dataclass(slots=True)
+class Settings:
+    """Everything a run needs besides the paths."""
+
+    lang: str = "zh"
+    fail_on: Severity = Severity.ERROR
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+    per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
+    year: int | None = None
+    edition: str | None = None
+    publication_deadline: str | None = None
+    packs: list[Path] = field(default_factory=list)
+    source: str | None = None
+
+    def options(self) -> LintOptions:
+        """The options the rule kinds see."""
+        return LintOptions(
+            lang=self.lang,
+            year=self.year,
+            edition=self.edition,
+            publication_deadline=self.publication_deadline,
+        )
+
+    def rule_filter(self, extra_ignore: list[str] | None = None) -> RuleFilter:
+        """The select / ignore / severity filter."""
+        return RuleFilter(
+            tuple(self.select),
+            tuple(self.ignore + (extra_ignore or [])),
+            dict(self.severity),
+        )
+
+    def validate(self) -> None:
+        """Check values that typer cannot (raises ``SettingsError``)."""
+        if self.lang not in LANGS:
+            raise SettingsError(f"unknown language '{self.lang}' (use zh or en)")
+        for token, level in self.severity.items():
+            if level not in {s.value for s in Severity}:
+                raise SettingsError(
+                    f"severity for '{token}' must be error, warning or info, "
+                    f"not '{level}'"
+                )
+        if self.year is not None and not 1990 <= self.year <= 2100:
+            raise SettingsError(f"year {self.year} is out of range")
+
+
+def split_list(values: list[str] | None) -> list[str]:
+    """``--select A,B --select C`` → ``[A, B, C]``."""
+    out: list[str] = []
+    for value in values or []:
+        out.extend(v.strip() for v in value.split(",") if v.strip())
+    return out

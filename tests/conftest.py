@@ -1,0 +1,69 @@
+"""Shared fixtures: packs, seed paths, a CLI runner and golden-file support."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from disclosure_lint.cli import main
+from disclosure_lint.packs import PackSet, load_packset
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+EXAMPLES = ROOT / "examples"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--regen-golden",
+        action="store_true",
+        help="rewrite tests/golden/*.expected from the output (review the diff!)",
+    )
+
+
+@pytest.fixture(scope="session")
+def regen_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--regen-golden")) or bool(
+        os.environ.get("DISCLOSURE_LINT_REGEN_GOLDEN")
+    )
+
+
+@pytest.fixture(scope="session")
+def packset() -> PackSet:
+    return load_packset(use_cache=False)
+
+
+def seed_files() -> list[Path]:
+    if not SEEDS.is_dir():
+        pytest.fail(
+            f"seed drafts not found at {SEEDS}: clone with ../shared beside the repo"
+        )
+    return sorted(SEEDS.glob("*.txt"))
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch):
+    """Run the CLI in-process and capture stdout, stderr and the exit code."""
+
+    def run(*args: str) -> CliResult:
+        out, err = io.StringIO(), io.StringIO()
+        monkeypatch.setattr(sys, "stdout", out)
+        monkeypatch.setattr(sys, "stderr", err)
+        code = main([str(a) for a in args])
+        monkeypatch.undo()
+        return CliResult(code, out.getvalue(), err.getvalue())
+
+    return run

@@ -1,0 +1,61 @@
+"""Property tests: any text or bytes → no exception, every span inside the file."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from disclosure_lint.engine import lint_document
+from disclosure_lint.load import LoadError, document_from_bytes
+from disclosure_lint.packs import load_packset
+
+PACKSET = load_packset(use_cache=False)
+VOCAB = [
+    "一、总体情况",
+    "六、其他需要报告的事项",
+    "统计期限自2021年1月1日起至12月31日止",
+    "截止",
+    "2021年",
+    "报告",
+    "\t",
+    "\n",
+    "\r\n",
+    "《",
+    "》",
+    "“",
+    "”",
+    "[bookmark: x]",
+    "来源:",
+    "0",
+    "七、",
+    "# ",
+    "政府信息公开工作年度报告",
+]
+
+
+def _check(data: bytes) -> None:
+    try:
+        doc = document_from_bytes("p.txt", data)
+    except LoadError:
+        return
+    _report, findings = lint_document(doc, PACKSET)
+    length = len(doc.text)
+    lines = doc.index.line_count
+    for f in findings:
+        assert 0 <= f.span.start <= f.span.end <= length
+        assert 1 <= f.start.line <= max(lines, 1) + 1
+        assert f.start <= f.end
+        if f.fix is not None:
+            assert 0 <= f.fix.span.start <= f.fix.span.end <= length
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=400))
+def test_any_bytes(data: bytes) -> None:
+    _check(data)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(VOCAB) | st.text(max_size=8), max_size=40))
+def test_any_text(parts: list[str]) -> None:
+    _check("".join(parts).encode("utf-8", "surrogatepass"))
