@@ -292,10 +292,27 @@ def _find_publication_date(
 def _find_sections(
     lines: list[Line], spec: Mapping[str, Any]
 ) -> tuple[list[Section], list[StrayHeading]]:
-    sections_spec = list(spec.get("sections") or [])
-    if not sections_spec:
+    """Try each numbering style in turn (``一、`` first, then ``（一）``).
+
+    NOTE: ``（一）`` usually numbers sub-items inside a section, so that style
+    only counts when the draft has fewer than two ``一、``-style sections.
+    """
+    if not spec.get("sections"):
         return [], []
-    heading_re = _regex(str(spec["heading_pattern"]))
+    patterns = [str(p) for p in spec.get("heading_patterns") or []]
+    best: tuple[list[Section], list[StrayHeading]] = ([], [])
+    for pattern in patterns:
+        found = _sections_with(lines, spec, _regex(pattern))
+        if len(found[0]) >= 2:
+            return found
+        if len(found[0]) > len(best[0]):
+            best = found
+    return best
+
+
+def _sections_with(
+    lines: list[Line], spec: Mapping[str, Any], heading_re: re.Pattern[str]
+) -> tuple[list[Section], list[StrayHeading]]:
     numerals = [str(n) for n in spec.get("numerals", [])]
     threshold = float(spec.get("heading_similarity", 0.6))
     not_headings = [_clean(str(t)) for t in spec.get("not_headings") or []]
@@ -307,7 +324,7 @@ def _find_sections(
             [_clean(str(a)) for a in s.get("aliases") or []],
             str(s["heading"]),
         )
-        for s in sections_spec
+        for s in spec.get("sections") or []
     ]
     found: list[Section] = []
     strays: list[StrayHeading] = []

@@ -394,7 +394,7 @@ def _compile_rule(path: Path, pack: str) -> Rule:
     kind_name = _required_str(node, "kind", path)
     if kind_name not in KINDS:
         raise PackError(
-            f"{_where(path, node, 'kind')}: unknown kind '{kind_name}'"
+            f"{_where(path, node, 'kind', value=True)}: unknown kind '{kind_name}'"
             f"{_suggest(kind_name, KINDS)}"
         )
     category = _enum(node, "category", Category, path)
@@ -506,7 +506,7 @@ def _enum(node: Mapping[str, Any], key: str, enum: Any, path: Path) -> Any:
     except ValueError:
         choices = [e.value for e in enum]
         raise PackError(
-            f"{_where(path, node, key)}: {key} '{value}' is not one of "
+            f"{_where(path, node, key, value=True)}: {key} '{value}' is not one of "
             f"{', '.join(choices)}{_suggest(value, choices)}"
         ) from None
 
@@ -593,11 +593,12 @@ def _required_str(node: Mapping[str, Any], key: str, path: Path) -> str:
     return value
 
 
-def _where(path: Path, node: Any, key: str) -> str:
+def _where(path: Path, node: Any, key: str, value: bool = False) -> str:
+    """``file:line:col`` of ``key`` in ``node`` (of its value if ``value``)."""
     lc = getattr(node, "lc", None)
     if lc is not None:
         try:
-            line, col = lc.key(key)
+            line, col = lc.value(key) if value else lc.key(key)
             return f"{path}:{line + 1}:{col + 1}"
         except (KeyError, TypeError):
             line, col = lc.line, lc.col

@@ -1,0 +1,137 @@
+"""Pack loading: validation errors name file:line:col and the key, extends works."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from disclosure_lint.packs import PackError, bundled_rules_dir, load_packset
+
+RULE = """\
+id: TY901
+name: local-typo
+kind: substitution
+category: typo
+severity: warning
+summary: local typo
+message: {zh: "错字“{{ wrong }}”", en: "typo {{ wrong }}"}
+source: local style guide
+params:
+  pairs: [{wrong: 甲乙, right: 乙甲}]
+examples:
+  - {text: "乙甲\\n", expect: []}
+  - {text: "甲乙\\n", expect: ["1:1 TY901"]}
+"""
+
+
+def _pack(tmp_path: Path, meta: str, rules: dict[str, str]) -> Path:
+    pack = tmp_path / "local"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text(meta, encoding="utf-8")
+    for name, text in rules.items():
+        (pack / name).write_text(text, encoding="utf-8")
+    return pack
+
+
+def _load(tmp_path: Path, meta: str, rules: dict[str, str]):
+    pack = _pack(tmp_path, meta, rules)
+    return load_packset([bundled_rules_dir(), pack], use_cache=False)
+
+
+def test_bundled_packs_resolve_extends(packset) -> None:
+    assert set(packset.packs) >= {"common", "gov-annual-2019", "gov-annual-2021"}
+    p19 = packset.for_year(2020)
+    p21 = packset.for_year(2023)
+    assert p19 is not None and p19.edition == "2019"
+    assert p21 is not None and p21.edition == "2021"
+    common_ids = {r.id for r in packset.packs["common"].rules}
+    assert common_ids <= {r.id for r in p21.rules}
+    assert p21.document["sections"] == packset.packs["common"].document["sections"]
+
+
+def test_local_pack_extends_common(tmp_path) -> None:
+    packset = _load(tmp_path, "name: local\nextends: [common]\n", {"TY901.yaml": RULE})
+    local = packset.packs["local"]
+    ids = {r.id for r in local.rules}
+    assert "TY901" in ids and "ST003" in ids
+
+
+@pytest.mark.parametrize(
+    ("rule_text", "expected"),
+    [
+        (
+            RULE.replace("severity: warning", "severty: warning"),
+            "TY901.yaml:5:1: unknown key 'severty' in rule (did you mean 'severity'?)",
+        ),
+        (
+            RULE.replace("kind: substitution", "kind: substitutoin"),
+            "TY901.yaml:3:7: unknown kind 'substitutoin' (did you mean 'substitution'?)",
+        ),
+        (
+            RULE.replace("category: typo", "category: typos"),
+            "TY901.yaml:4:11: category 'typos' is not one of",
+        ),
+        (
+            RULE.replace("  pairs:", "  pair:"),
+            "TY901.yaml:10:3: unknown key 'pair' in params (did you mean 'pairs'?)",
+        ),
+        (RULE.replace("name: local-typo", "name: Local Typo"), "is not kebab-case"),
+        (RULE.replace("id: TY901", "id: typo1"), "is not like 'ST001'"),
+        (RULE + "  - {text: x}\n", "each example needs 'text' and 'expect'"),
+        (
+            RULE.replace(
+                'message: {zh: "错字“{{ wrong }}”", en: "typo {{ wrong }}"}',
+                "message: {zh: \"{{ ''.__class__.__mro__ }}\"}",
+            ),
+            "template reaches for internal name",
+        ),
+        (RULE.replace("id: TY901\n", "id: TY901\n  bad: [\n"), "invalid YAML"),
+    ],
+)
+def test_rule_errors_are_located(tmp_path, rule_text, expected) -> None:
+    with pytest.raises(PackError) as info:
+        _load(tmp_path, "name: local\nextends: [common]\n", {"TY901.yaml": rule_text})
+    assert expected in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_pack_meta_errors(tmp_path) -> None:
+    with pytest.raises(
+        PackError, match="extends unknown pack 'comon' \\(did you mean 'common'"
+    ):
+        _load(tmp_path, "name: local\nextends: [comon]\n", {})
+
+
+def test_extends_cycle(tmp_path) -> None:
+    a = tmp_path / "a"
+    b = tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "pack.yaml").write_text("name: a\nextends: [b]\n")
+    (b / "pack.yaml").write_text("name: b\nextends: [a]\n")
+    with pytest.raises(PackError, match="extends cycle"):
+        load_packset([tmp_path], use_cache=False)
+
+
+def test_file_name_must_match_id(tmp_path) -> None:
+    with pytest.raises(PackError, match="file name must be the rule id"):
+        _load(tmp_path, "name: local\n", {"TY902.yaml": RULE})
+
+
+def test_bad_regex_rejected_at_load(tmp_path) -> None:
+    rule = RULE.replace("kind: substitution", "kind: pattern").replace(
+        "  pairs: [{wrong: 甲乙, right: 乙甲}]", "  pattern: '(a+)+$'"
+    )
+    with pytest.raises(PackError, match="backtrack catastrophically"):
+        _load(tmp_path, "name: local\n", {"TY901.yaml": rule})
+
+
+def test_cache_round_trip(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first = load_packset()
+    assert list((tmp_path / "cache" / "disclosure-lint").glob("packs-*.json"))
+    second = load_packset()
+    assert [r.to_json() for r in first.all_rules()] == [
+        r.to_json() for r in second.all_rules()
+    ]
