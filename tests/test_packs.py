@@ -66,7 +66,8 @@ def test_local_pack_extends_common(tmp_path) -> None:
         ),
         (
             RULE.replace("kind: substitution", "kind: substitutoin"),
-            "TY901.yaml:3:7: unknown kind 'substitutoin' (did you mean 'substitution'?)",
+            "TY901.yaml:3:7: unknown kind 'substitutoin' "
+            "(did you mean 'substitution'?)",
         ),
         (
             RULE.replace("category: typo", "category: typos"),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, TextIO
 
-from ..findings import Finding
+from ..findings import Finding, Severity
 
 if TYPE_CHECKING:
     from ..engine import FileResult
@@ -64,6 +66,9 @@ class FormatContext:
     show_source: bool = False
     statistics: bool = False
     packset: PackSet | None = None
+    # NOTE: formats that mark pass/fail per finding (junit) follow the same
+    # threshold as the exit code.
+    fail_on: Severity = Severity.ERROR
 
 
 class Formatter:
@@ -83,3 +88,20 @@ class Formatter:
 def sorted_findings(findings: list[Finding]) -> list[Finding]:
     """Findings in the deterministic order."""
     return sorted(findings, key=lambda f: f.sort_key)
+
+
+def relative_path(path: str) -> str:
+    """``path`` relative to the working directory, with ``/`` separators.
+
+    CI annotations and SARIF locations are resolved against the checkout, so a
+    path given as absolute is made relative when it lies under the working
+    directory; any other path keeps its form (``../`` is kept as is).
+    """
+    pure = PurePath(path)
+    if pure.is_absolute():
+        try:
+            pure = Path(path).relative_to(Path.cwd())
+        except ValueError:
+            return pure.as_posix()
+    text = os.path.normpath(pure)
+    return PurePath(text).as_posix()
