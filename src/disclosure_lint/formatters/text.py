@@ -80,23 +80,33 @@ class TextFormatter(Formatter):
             out.write(self._closing(summary) + "\n")
 
     def _closing(self, s: Summary) -> str:
-        e, w, i = (s.by_severity.get(k, 0) for k in ("error", "warning", "info"))
-        if self.ctx.lang == "en":
-            text = (
-                f"Found {s.total} problem(s) in {s.files} file(s): "
-                f"{e} error(s), {w} warning(s), {i} info."
-            )
-            if s.fixable:
-                text += f" {s.fixable} fixable with --fix ([*])."
-            if s.fixed:
-                text += f" Fixed {s.fixed}."
-            return text
-        text = (
-            f"共发现 {s.total} 个问题（{s.files} 个文件）："
-            f"错误 {e}，警告 {w}，提示 {i}。"
-        )
+        words = _CLOSING.get(self.ctx.lang, _CLOSING["zh"])
+        counts = {
+            "total": s.total,
+            "files": s.files,
+            "fixable": s.fixable,
+            "fixed": s.fixed,
+            **{k: s.by_severity.get(k, 0) for k in ("error", "warning", "info")},
+        }
+        text = words["found"].format(**counts)
         if s.fixable:
-            text += f"其中 {s.fixable} 个可用 --fix 自动修复（标记 [*]）。"
+            text += words["fixable"].format(**counts)
         if s.fixed:
-            text += f"已修复 {s.fixed} 个。"
+            text += words["fixed"].format(**counts)
         return text
+
+
+_CLOSING = {
+    "zh": {
+        "found": "共发现 {total} 个问题（{files} 个文件）："
+        "错误 {error}，警告 {warning}，提示 {info}。",
+        "fixable": "其中 {fixable} 个可用 --fix 自动修复（标记 [*]）。",
+        "fixed": "已修复 {fixed} 个。",
+    },
+    "en": {
+        "found": "Found {total} problem(s) in {files} file(s): "
+        "{error} error(s), {warning} warning(s), {info} info.",
+        "fixable": " {fixable} fixable with --fix ([*]).",
+        "fixed": " Fixed {fixed}.",
+    },
+}
