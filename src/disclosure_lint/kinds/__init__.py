@@ -6,6 +6,7 @@ from .base import FixSpec, Hit, KindSpec, Param
 from .paired_punctuation import KIND as PAIRED_PUNCTUATION
 from .pattern import KIND as PATTERN
 from .period import KIND as PERIOD
+from .section_text import KIND as SECTION_TEXT
 from .sections import KIND as SECTIONS
 from .substitution import KIND as SUBSTITUTION
 from .title import KIND as TITLE
@@ -16,6 +17,7 @@ KINDS: dict[str, KindSpec] = {
         PAIRED_PUNCTUATION,
         PATTERN,
         PERIOD,
+        SECTION_TEXT,
         SECTIONS,
         SUBSTITUTION,
         TITLE,
