@@ -154,3 +154,13 @@ def test_rule_docs_commands(cli, command) -> None:
     result = cli(*command)
     assert result.code == 0
     assert "TY003" in result.out or "jiezhi" in result.out
+
+
+def test_fast_version_path_matches_cli(cli) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "disclosure_lint", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert proc.stdout == cli("--version").out
