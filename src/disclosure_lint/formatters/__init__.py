@@ -11,6 +11,10 @@ from .base import FormatContext, Formatter, Summary
 FORMATS: dict[str, tuple[str, str]] = {
     "text": ("text", "TextFormatter"),
     "json": ("json", "JsonFormatter"),
+    "sarif": ("sarif", "SarifFormatter"),
+    "github": ("github", "GithubFormatter"),
+    "junit": ("junit", "JunitFormatter"),
+    "html": ("html", "HtmlFormatter"),
 }
 
 

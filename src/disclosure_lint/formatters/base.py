@@ -72,7 +72,21 @@ class FormatContext:
 
 
 class Formatter:
-    """Base class: ``file()`` per result in path order, then ``finish()``."""
+    """Base class: ``file()`` per result in path order, then ``finish()``.
+
+    Parallel runs (``-j``) send back from the workers only what the formatter
+    reads of ``result.report``; two flags say how much:
+
+    ``needs_document``: ``report.document`` must hold the real text (source
+    lines, flagged text). When false, the document only carries encoding,
+    BOM and path (and ``report.outline`` only year and edition). Defaults
+    to true so a new format is correct before it is fast.
+    ``needs_report``: the whole report (outline sections, tables): such a
+    format runs in-process whatever ``-j`` says.
+    """
+
+    needs_document: bool = True
+    needs_report: bool = False
 
     def __init__(self, ctx: FormatContext) -> None:
         """Keep the context."""

@@ -32,6 +32,8 @@ def file_entry(result: FileResult) -> dict[str, Any]:
 class JsonFormatter(Formatter):
     """Writes one JSON object; findings are written as they come."""
 
+    needs_document = False  # NOTE: only encoding, year and edition are read
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Start the object."""
         super().__init__(*args, **kwargs)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING
 
-from .base import Formatter, Summary
+from .base import FormatContext, Formatter, Summary
 
 if TYPE_CHECKING:
     from ..engine import FileResult
@@ -36,6 +36,11 @@ def _expand_tabs(text: str) -> str:
 
 class TextFormatter(Formatter):
     """The default, human-readable format."""
+
+    def __init__(self, ctx: FormatContext) -> None:
+        """Keep the context; the document text is read only to show source."""
+        super().__init__(ctx)
+        self.needs_document = ctx.show_source
 
     def file(self, result: FileResult) -> None:
         """Print one line per finding (plus source context on a terminal)."""

@@ -1,0 +1,125 @@
+"""JUnit XML for CI systems that show test reports (GitLab, Jenkins, Azure).
+
+Layout: one ``<testsuite>`` per draft and one ``<testcase>`` per finding,
+named ``LINE:COL ID name``; a draft without findings gets a single passing
+``no findings`` case, and a draft that cannot be read gets one case with an
+``<error>``. NOTE: a case per finding (rather than one case per draft with
+many failures) because GitLab's test report and Jenkins' JUnit plugin read
+only one ``<failure>`` per case: with one case per finding every problem is
+listed by name, with its message, in the merge-request widget and the build
+page. A case per rule checked would bury the few failures among hundreds of
+passing cases.
+
+A finding at or above ``--fail-on`` is a ``<failure>``, so the report agrees
+with the exit code; one below it is a passing case with the message in
+``<system-out>``, so the report still lists it.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING, Any
+
+from .base import Formatter, Summary
+
+if TYPE_CHECKING:
+    from ..document import Document
+    from ..engine import FileResult
+    from ..findings import Finding
+
+# Characters XML 1.0 cannot carry even escaped (C0 controls but tab, CR, LF;
+# lone surrogates; U+FFFE/U+FFFF). A draft may contain them; the report must
+# still parse.
+_INVALID_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    r"""``text`` with characters XML cannot carry shown as ``\uXXXX``."""
+    return _INVALID_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class JunitFormatter(Formatter):
+    """Builds one ``<testsuite>`` per file and writes the document at the end."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Start the root ``<testsuites>`` element."""
+        super().__init__(*args, **kwargs)
+        self._root = ET.Element("testsuites", name="disclosure-lint")
+        self._totals = {"tests": 0, "failures": 0, "errors": 0}
+
+    def file(self, result: FileResult) -> None:
+        """Add this file's suite."""
+        path = xml_text(result.path)
+        suite = ET.SubElement(self._root, "testsuite", name=path)
+        counts = {"tests": 0, "failures": 0, "errors": 0}
+        if result.error is not None:
+            case = ET.SubElement(
+                suite, "testcase", classname=path, name="read draft", file=path
+            )
+            error = ET.SubElement(
+                case, "error", type="load-error", message=xml_text(result.error)
+            )
+            error.text = xml_text(f"{result.path}: {result.error}")
+            counts["tests"] += 1
+            counts["errors"] += 1
+        elif not result.findings:
+            ET.SubElement(
+                suite, "testcase", classname=path, name="no findings", file=path
+            )
+            counts["tests"] += 1
+        doc = result.report.document if result.report is not None else None
+        threshold = self.ctx.fail_on.rank
+        for finding in result.findings:
+            failed = finding.severity.rank >= threshold
+            self._case(suite, path, finding, doc, failed)
+            counts["tests"] += 1
+            counts["failures"] += int(failed)
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            self._totals[key] += value
+        suite.set("skipped", "0")
+
+    def _case(
+        self,
+        suite: ET.Element,
+        path: str,
+        finding: Finding,
+        doc: Document | None,
+        failed: bool,
+    ) -> None:
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=path,
+            name=(
+                f"{finding.start.line}:{finding.start.column} "
+                f"{finding.rule} {finding.name}"
+            ),
+            file=path,
+            line=str(finding.start.line),
+        )
+        detail = (
+            f"{finding.path}:{finding.start.line}:{finding.start.column}: "
+            f"{finding.severity.value} {finding.rule} {finding.message}"
+        )
+        if doc is not None:
+            detail += f"\n{finding.start.line:>5} | {doc.line_text(finding.start.line)}"
+        if failed:
+            failure = ET.SubElement(
+                case,
+                "failure",
+                type=f"{finding.severity.value} {finding.rule}",
+                message=xml_text(finding.message),
+            )
+            failure.text = xml_text(detail)
+        else:
+            ET.SubElement(case, "system-out").text = xml_text(detail)
+
+    def finish(self, summary: Summary) -> None:
+        """Write the XML document."""
+        for key, value in self._totals.items():
+            self._root.set(key, str(value))
+        ET.indent(self._root)
+        body = ET.tostring(self._root, encoding="unicode")
+        self.ctx.out.write('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n")

@@ -1,0 +1,259 @@
+"""SARIF 2.1.0 output for code-scanning services (GitHub, GitLab, Azure DevOps).
+
+One run: ``tool.driver.rules`` describes every loaded rule, each result points
+at its rule by id and index, columns are code points (``columnKind:
+unicodeCodePoints``, the same 1-based, end-exclusive columns as every other
+format) and safe fixes become ``fixes``. Files that could not be read are
+``toolExecutionNotifications`` and make ``executionSuccessful`` false.
+
+``partialFingerprints`` let a service recognise the same finding after edits
+elsewhere in the file: they hash the rule id, the path, the normalised text of
+the flagged line and the flagged text, plus an occurrence index among findings
+that share all of these. Line and column numbers are left out on purpose.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from .. import __version__
+from .base import Formatter, Summary, relative_path
+
+if TYPE_CHECKING:
+    from ..document import Document
+    from ..engine import FileResult
+    from ..findings import Finding, Fix
+    from ..packs import Rule
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+FINGERPRINT_KEY = "disclosureLint/v1"
+SRCROOT = "%SRCROOT%"
+
+_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    """A SARIF ``artifactLocation`` for ``path``.
+
+    Relative paths become percent-encoded relative URIs against
+    ``%SRCROOT%`` (the checkout); an absolute path outside the working
+    directory can only be a ``file:`` URI.
+    """
+    rel = relative_path(path)
+    posix = PurePosixPath(rel)
+    if posix.is_absolute():
+        return {"uri": "file://" + quote(rel)}
+    return {"uri": quote(rel), "uriBaseId": SRCROOT}
+
+
+def normalise_line(text: str) -> str:
+    """Collapse whitespace (ASCII and ideographic) so re-wrapping is not an edit."""
+    return " ".join(text.split())
+
+
+def fingerprint(rule: str, uri: str, line_text: str, flagged: str, nth: int) -> str:
+    """A stable hash of what identifies a finding apart from its position."""
+    key = "\x1f".join((rule, uri, normalise_line(line_text), flagged, str(nth)))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _region(
+    start_line: int, start_col: int, end_line: int, end_col: int
+) -> dict[str, int]:
+    return {
+        "startLine": start_line,
+        "startColumn": start_col,
+        "endLine": end_line,
+        "endColumn": end_col,
+    }
+
+
+def rule_descriptor(rule: Rule) -> dict[str, Any]:
+    """A ``reportingDescriptor`` for one rule."""
+    help_text = f"{rule.summary}\n\n{rule.rationale}\n\nSource: {rule.source}"
+    help_md = (
+        f"**{rule.id} {rule.name}**: {rule.summary}\n\n{rule.rationale}\n\n"
+        f"Source: {rule.source}"
+    )
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.rationale or rule.summary},
+        "help": {"text": help_text, "markdown": help_md},
+        "defaultConfiguration": {"level": _LEVELS[rule.severity.value]},
+        "properties": {
+            "category": rule.category.value,
+            "tags": [rule.category.value],
+            "pack": rule.pack,
+            "source": rule.source,
+        },
+    }
+
+
+class SarifFormatter(Formatter):
+    """Collects results per file and writes one SARIF log at the end."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Describe the loaded rules up front so results can index them."""
+        super().__init__(*args, **kwargs)
+        self._rules: list[dict[str, Any]] = []
+        self._rule_index: dict[str, int] = {}
+        packset = self.ctx.packset
+        for rule in packset.all_rules() if packset is not None else []:
+            self._add_rule(rule_descriptor(rule))
+        self._results: list[dict[str, Any]] = []
+        self._notifications: list[dict[str, Any]] = []
+
+    def _add_rule(self, descriptor: dict[str, Any]) -> int:
+        self._rule_index[descriptor["id"]] = len(self._rules)
+        self._rules.append(descriptor)
+        return len(self._rules) - 1
+
+    def _index_of(self, finding: Finding) -> int:
+        index = self._rule_index.get(finding.rule)
+        if index is not None:
+            return index
+        # NOTE: only reached without a packset (library use): describe the
+        # rule from the finding so that ruleIndex stays valid.
+        return self._add_rule(
+            {
+                "id": finding.rule,
+                "name": finding.name,
+                "shortDescription": {"text": finding.name},
+                "defaultConfiguration": {"level": _LEVELS[finding.severity.value]},
+                "properties": {"category": finding.category.value},
+            }
+        )
+
+    def file(self, result: FileResult) -> None:
+        """Turn this file's findings (or its load error) into SARIF objects."""
+        location = artifact_location(result.path)
+        if result.error is not None:
+            self._notifications.append(
+                {
+                    "level": "error",
+                    "message": {"text": f"{result.path}: {result.error}"},
+                    "locations": [{"physicalLocation": {"artifactLocation": location}}],
+                }
+            )
+            return
+        doc = result.report.document if result.report is not None else None
+        seen: Counter[tuple[str, str, str]] = Counter()
+        for finding in result.findings:
+            line_text = doc.line_text(finding.start.line) if doc else ""
+            flagged = doc.text[finding.span.start : finding.span.end] if doc else ""
+            key = (finding.rule, normalise_line(line_text), flagged)
+            nth = seen[key]
+            seen[key] += 1
+            self._results.append(
+                self._result(finding, location, line_text, flagged, nth, doc)
+            )
+
+    def _result(
+        self,
+        finding: Finding,
+        location: dict[str, str],
+        line_text: str,
+        flagged: str,
+        nth: int,
+        doc: Document | None,
+    ) -> dict[str, Any]:
+        region: dict[str, Any] = _region(
+            finding.start.line,
+            finding.start.column,
+            finding.end.line,
+            finding.end.column,
+        )
+        if flagged:
+            region["snippet"] = {"text": flagged}
+        out: dict[str, Any] = {
+            "ruleId": finding.rule,
+            "ruleIndex": self._index_of(finding),
+            "level": _LEVELS[finding.severity.value],
+            "kind": "fail",
+            "message": {"text": finding.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": dict(location),
+                        "region": region,
+                    }
+                }
+            ],
+            "partialFingerprints": {
+                FINGERPRINT_KEY: fingerprint(
+                    finding.rule, location["uri"], line_text, flagged, nth
+                )
+            },
+            "properties": {"category": finding.category.value},
+        }
+        if finding.fix is not None and finding.fix.safe:
+            out["fixes"] = [self._fix(finding.fix, location, doc)]
+        return out
+
+    def _fix(
+        self, fix: Fix, location: dict[str, str], doc: Document | None
+    ) -> dict[str, Any]:
+        old = doc.text[fix.span.start : fix.span.end] if doc else ""
+        en = self.ctx.lang == "en"
+        if fix.replacement:
+            text = (
+                f"Replace “{old}” with “{fix.replacement}”"
+                if en
+                else f"将“{old}”改为“{fix.replacement}”"
+            )
+        else:
+            text = f"Delete “{old.strip()}”" if en else f"删除“{old.strip()}”"
+        return {
+            "description": {"text": text},
+            "artifactChanges": [
+                {
+                    "artifactLocation": dict(location),
+                    "replacements": [
+                        {
+                            "deletedRegion": _region(
+                                fix.start.line,
+                                fix.start.column,
+                                fix.end.line,
+                                fix.end.column,
+                            ),
+                            "insertedContent": {"text": fix.replacement},
+                        }
+                    ],
+                }
+            ],
+        }
+
+    def finish(self, summary: Summary) -> None:
+        """Write the SARIF log."""
+        run: dict[str, Any] = {
+            "tool": {
+                "driver": {
+                    "name": "disclosure-lint",
+                    "version": __version__,
+                    "semanticVersion": __version__,
+                    "rules": self._rules,
+                }
+            },
+            "invocations": [
+                {
+                    "executionSuccessful": not self._notifications,
+                    "toolExecutionNotifications": self._notifications,
+                }
+            ],
+            "columnKind": "unicodeCodePoints",
+            "results": self._results,
+        }
+        if self.ctx.statistics:
+            run["properties"] = {"statistics": dict(sorted(summary.by_rule.items()))}
+        log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+        self.ctx.out.write(
+            json.dumps(log, ensure_ascii=False, sort_keys=False, indent=2) + "\n"
+        )
