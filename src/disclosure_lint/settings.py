@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +12,7 @@ from .findings import Severity
 from .report import LintOptions
 
 LANGS = ("zh", "en")
+_DEADLINE = re.compile(r"^(?:(?P<year>\d{4})-)?(?P<month>\d{1,2})-(?P<day>\d{1,2})$")
 
 
 class SettingsError(Exception):
@@ -31,6 +34,12 @@ class Settings:
     publication_deadline: str | None = None
     packs: list[Path] = field(default_factory=list)
     source: str | None = None
+    # NOTE: set from a configuration file. ``use_packs`` lists the packs to
+    # load (bundled names or absolute directories; None: every bundled pack);
+    # ``packs`` above stays the command line's extra directories. ``root`` is
+    # the configuration file's directory, which per-path globs are relative to.
+    use_packs: list[str] | None = None
+    root: Path | None = None
 
     def options(self) -> LintOptions:
         """The options the rule kinds see."""
@@ -61,6 +70,24 @@ class Settings:
                 )
         if self.year is not None and not 1990 <= self.year <= 2100:
             raise SettingsError(f"year {self.year} is out of range")
+        deadline = self.publication_deadline
+        if deadline is not None and not valid_deadline(deadline):
+            raise SettingsError(
+                f"publication deadline '{deadline}' is not MM-DD or YYYY-MM-DD"
+            )
+
+
+def valid_deadline(value: str) -> bool:
+    """True for a real ``MM-DD`` (any year) or ``YYYY-MM-DD`` date."""
+    match = _DEADLINE.match(value)
+    if match is None:
+        return False
+    year = int(match["year"]) if match["year"] else 2000  # 2000: has 29 Feb
+    try:
+        dt.date(year, int(match["month"]), int(match["day"]))
+    except ValueError:
+        return False
+    return True
 
 
 def split_list(values: list[str] | None) -> list[str]:
