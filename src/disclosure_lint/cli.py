@@ -18,6 +18,7 @@ from .findings import Severity
 from .settings import Settings, SettingsError, split_list
 
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
 
 
 class DefaultCheckGroup(TyperGroup):
@@ -70,12 +71,31 @@ def check(
         list[str], typer.Argument(help="Drafts (.txt, .md) or directories.")
     ],
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="text or json.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, json, sarif (code scanning), github (Actions "
+            "annotations), junit (CI test reports) or html (a page for editors).",
+        ),
     ] = "text",
-    lang: Annotated[str, typer.Option(help="Message language: zh or en.")] = "zh",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report to this file (atomically) instead of stdout.",
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option(help="Message language: zh or en (default zh).")
+    ] = None,
     fail_on: Annotated[
-        Severity, typer.Option(help="Lowest severity that makes the exit code 1.")
-    ] = Severity.ERROR,
+        Severity | None,
+        typer.Option(
+            help="Lowest severity that makes the exit code 1 (default error)."
+        ),
+    ] = None,
     select: Annotated[
         list[str] | None,
         typer.Option(help="Only these rules: ids, id prefixes, names or categories."),
@@ -109,6 +129,38 @@ def check(
             help="Print the source line under each finding (default: on a terminal).",
         ),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes (default: one per core; 1: no workers).",
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Use this configuration file (.yaml or pyproject.toml) for every "
+            "draft instead of the nearest one.",
+        ),
+    ] = None,
+    isolated: Annotated[
+        bool,
+        typer.Option(help="Ignore every configuration and found waiver file."),
+    ] = False,
+    waivers: Annotated[
+        Path | None,
+        typer.Option("--waivers", help="Use this waiver file for every draft."),
+    ] = None,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Apply the safe fixes ([*]) to the files.")
+    ] = False,
+    diff: Annotated[
+        bool,
+        typer.Option("--diff", help="Print the safe fixes as a diff; change nothing."),
+    ] = False,
 ) -> None:
     """Check drafts and report findings with line and column."""
     from .formatters import FORMATS
@@ -118,9 +170,18 @@ def check(
         raise _fail(
             f"unknown format '{output_format}' (choose from {', '.join(FORMATS)})"
         )
+    given = {
+        "lang": lang,
+        "fail_on": fail_on,
+        "select": select,
+        "ignore": ignore,
+        "year": year,
+        "edition": edition,
+        "publication_deadline": publication_deadline,
+    }
     settings = Settings(
-        lang=lang,
-        fail_on=fail_on,
+        lang=lang or "zh",
+        fail_on=fail_on or Severity.ERROR,
         select=split_list(select),
         ignore=split_list(ignore),
         year=year,
@@ -132,7 +193,9 @@ def check(
         settings.validate()
     except SettingsError as exc:
         raise _fail(str(exc)) from None
-    tty = sys.stdout.isatty()
+    if config is not None and isolated:
+        raise _fail("--config and --isolated exclude each other")
+    tty = output is None and sys.stdout.isatty()
     use_color = color == "always" or (
         color == "auto" and tty and "NO_COLOR" not in os.environ
     )
@@ -143,7 +206,19 @@ def check(
         color=use_color,
         show_source=tty if show_source is None else show_source,
         statistics=statistics,
+        jobs=jobs,
+        # NOTE: only options the user gave override a configuration file.
+        explicit=tuple(name for name, value in given.items() if value is not None),
+        config=config,
+        isolated=isolated,
+        waivers=waivers,
+        fix=fix,
+        diff=diff,
     )
+    if output is not None:
+        from .output import run_to_file
+
+        raise typer.Exit(run_to_file(request, output, sys.stderr))
     raise typer.Exit(run(request, sys.stdout))
 
 
@@ -185,14 +260,176 @@ def validate_packs(
 ) -> None:
     """Load and validate packs without the cache; exit 2 on the first error."""
     from .packs import PackError, bundled_rules_dir, load_packset
+    from .table_schema import TableSchemaError, validate_packset
 
     roots = list(dirs or [bundled_rules_dir()])
     try:
         packset = load_packset(roots, use_cache=False)
-    except PackError as exc:
+        validate_packset(packset)
+    except (PackError, TableSchemaError) as exc:
         raise _fail(f"pack: {exc}") from None
     rules = sum(len(p.rules) for p in packset.packs.values())
     typer.echo(f"{len(packset.packs)} packs, {rules} rules: ok")
+
+
+@app.command()
+def extract(
+    paths: Annotated[
+        list[str], typer.Argument(help="Drafts (.txt, .md) or directories.")
+    ],
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="json or csv.")
+    ] = "json",
+    year: Annotated[
+        int | None, typer.Option(help="Report year (else from the draft).")
+    ] = None,
+    edition: Annotated[
+        str | None,
+        typer.Option(help="Format edition: 2019 or 2021 (else from the year)."),
+    ] = None,
+    packs: Annotated[
+        list[Path] | None, typer.Option("--packs", help="Extra pack directories.")
+    ] = None,
+) -> None:
+    """Export every table cell (value, raw text, line, column) as JSON or CSV."""
+    from .extract import FORMATS, run_extract
+    from .packs import PackError, bundled_rules_dir, load_packset
+    from .report import LintOptions
+
+    if output_format not in FORMATS:
+        raise _fail(f"extract --format takes {' or '.join(FORMATS)}")
+    try:
+        packset = load_packset([bundled_rules_dir(), *(packs or [])])
+    except PackError as exc:
+        raise _fail(f"pack: {exc}") from None
+    options = LintOptions(year=year, edition=edition)
+    raise typer.Exit(
+        run_extract(paths, packset, options, output_format, sys.stdout, sys.stderr)
+    )
+
+
+@app.command("config")
+def show_config(
+    path: Annotated[
+        str, typer.Argument(help="A draft or directory (default: the current one).")
+    ] = ".",
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Use this configuration file.")
+    ] = None,
+    isolated: Annotated[
+        bool, typer.Option(help="Ignore every configuration file.")
+    ] = False,
+    waivers: Annotated[
+        Path | None, typer.Option("--waivers", help="Use this waiver file.")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text or json.")
+    ] = "text",
+) -> None:
+    """Print the effective configuration for PATH and where each value comes from."""
+    from .config import ConfigError, ConfigResolver, describe
+    from .packs import PackError
+    from .waivers import WaiverBook
+
+    if output_format not in ("text", "json"):
+        raise _fail("config --format takes text or json")
+    resolver = ConfigResolver(Settings(), (), config, isolated)
+    book = WaiverBook(waivers, isolated)
+    try:
+        text = describe(resolver, path, output_format, book.path_for(path))
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    except PackError as exc:
+        raise _fail(f"pack: {exc}") from None
+    typer.echo(text, nl=False)
+
+
+@app.command("docs")
+def docs_command(
+    dirs: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Pack directories (default: the bundled rules/)."),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Write nothing; exit 1 naming the pages that are stale."
+        ),
+    ] = False,
+) -> None:
+    """Generate rules/<pack>/README.md for every pack from its YAML files."""
+    from .config import display
+    from .docs import generate_docs, stale_docs, write_docs
+    from .packs import PackError
+
+    try:
+        pages = generate_docs(list(dirs) if dirs else None)
+    except PackError as exc:
+        raise _fail(f"pack: {exc}") from None
+    if check:
+        stale = stale_docs(pages)
+        for page in stale:
+            typer.echo(
+                f"{display(page)}: out of date; run `disclosure-lint docs`", err=True
+            )
+        if stale:
+            raise typer.Exit(1)
+        typer.echo(f"{len(pages)} pack pages up to date")
+        return
+    written = write_docs(pages)
+    for page in written:
+        typer.echo(f"wrote {display(page)}")
+    if not written:
+        typer.echo(f"{len(pages)} pack pages up to date")
+
+
+@app.command()
+def waive(
+    paths: Annotated[
+        list[str], typer.Argument(help="Drafts whose findings to accept.")
+    ],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why the findings are accepted (required).")
+    ],
+    rule: Annotated[
+        list[str] | None,
+        typer.Option("--rule", help="Only findings of these rules (ids, names, ...)."),
+    ] = None,
+    expires: Annotated[
+        str | None, typer.Option(help="Last day the waivers hold: YYYY-MM-DD.")
+    ] = None,
+    waivers: Annotated[
+        Path | None, typer.Option("--waivers", help="Append to this waiver file.")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Use this configuration file.")
+    ] = None,
+    isolated: Annotated[
+        bool, typer.Option(help="Ignore configuration and found waiver files.")
+    ] = False,
+) -> None:
+    """Accept the current findings of FILE...: append one waiver per finding."""
+    from .run import RunRequest
+    from .waivers import parse_date, run_waive
+
+    if not reason.strip():
+        raise _fail("--reason must say why the findings are accepted")
+    until = None
+    if expires is not None:
+        until = parse_date(expires)
+        if until is None:
+            raise _fail(f"--expires '{expires}' is not a date YYYY-MM-DD")
+    request = RunRequest(
+        paths=paths,
+        settings=Settings(),
+        config=config,
+        isolated=isolated,
+        waivers=waivers,
+    )
+    code = run_waive(
+        request, reason.strip(), split_list(rule), until, sys.stdout, sys.stderr
+    )
+    raise typer.Exit(code)
 
 
 def _packs_or_exit() -> Any:
@@ -221,7 +458,15 @@ def main(argv: list[str] | None = None) -> int:
                 f"disclosure-lint: error: {message} (see `disclosure-lint --help`)\n"
             )
             return EXIT_ERROR
+        if type(exc).__name__ == "Abort":
+            # NOTE: click turns Ctrl-C outside a lint loop (e.g. while packs
+            # load) into Abort; exit like an interrupted run, no traceback.
+            sys.stderr.write("disclosure-lint: interrupted\n")
+            return EXIT_INTERRUPTED
         raise
+    except KeyboardInterrupt:
+        sys.stderr.write("disclosure-lint: interrupted\n")
+        return EXIT_INTERRUPTED
     return result if isinstance(result, int) else 0
 
 

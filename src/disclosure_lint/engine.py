@@ -17,6 +17,8 @@ from .messages import render
 from .outline import build_outline
 from .packs import Pack, PackSet, Rule, load_packset
 from .report import LintOptions, Report
+from .table_schema import TableSchemaError
+from .tables import read_tables
 
 
 class EditionError(Exception):
@@ -99,7 +101,9 @@ def build_report(doc: Document, packset: PackSet, options: LintOptions) -> Repor
         outline = build_outline(doc, pack.document)
         outline.year, outline.year_source = year, source
     outline.edition, outline.edition_source = pack.edition, why
-    return Report(doc, outline, pack, options)
+    report = Report(doc, outline, pack, options)
+    report.tables = read_tables(doc, outline, pack)
+    return report
 
 
 def run_rules(report: Report, rule_filter: RuleFilter) -> list[Finding]:
@@ -187,7 +191,7 @@ def lint_file(
         return FileResult(path, error=str(exc))
     try:
         report, findings = lint_document(doc, packset, options, rule_filter)
-    except EditionError as exc:
+    except (EditionError, TableSchemaError) as exc:
         return FileResult(path, error=str(exc))
     return FileResult(path, findings, report=report if keep_report else None)
 

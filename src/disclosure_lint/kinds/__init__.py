@@ -2,24 +2,38 @@
 
 from __future__ import annotations
 
+from .amount_unit import KIND as AMOUNT_UNIT
+from .balance import KIND as BALANCE
 from .base import FixSpec, Hit, KindSpec, Param
+from .cell_value import KIND as CELL_VALUE
+from .cross_check import KIND as CROSS_CHECK
+from .edition_markers import KIND as EDITION_MARKERS
+from .near_miss import KIND as NEAR_MISS
 from .paired_punctuation import KIND as PAIRED_PUNCTUATION
 from .pattern import KIND as PATTERN
 from .period import KIND as PERIOD
 from .section_text import KIND as SECTION_TEXT
 from .sections import KIND as SECTIONS
 from .substitution import KIND as SUBSTITUTION
+from .table_shape import KIND as TABLE_SHAPE
 from .title import KIND as TITLE
 
 KINDS: dict[str, KindSpec] = {
     kind.name: kind
     for kind in (
+        AMOUNT_UNIT,
+        BALANCE,
+        CELL_VALUE,
+        CROSS_CHECK,
+        EDITION_MARKERS,
+        NEAR_MISS,
         PAIRED_PUNCTUATION,
         PATTERN,
         PERIOD,
         SECTION_TEXT,
         SECTIONS,
         SUBSTITUTION,
+        TABLE_SHAPE,
         TITLE,
     )
 }

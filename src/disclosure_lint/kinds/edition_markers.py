@@ -1,0 +1,108 @@
+r"""Kind ``edition-markers``: labels of the other edition's tables.
+
+A 2021 report still using the 2019 tables (``第二十条第（九）项``,
+``本年新制作数量``…) or a 2020 report with 2021 columns has the wrong
+format for its year. The markers are matched in the table sections whatever
+their width, punctuation or blanks (``第二十条第(九)项``, ``本年新制作\n数量``).
+One finding per draft, at the first marker, lists every marker found.
+
+Params:
+    markers: labels that belong only to the other edition.
+    sections: section keys to search (default: 二, 三 and 四, i.e.
+        ``proactive``, ``applications``, ``review``; the whole text when none
+        of them is found).
+
+Message arguments: ``markers`` (joined with 、), ``count``, ``year``,
+``edition``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..document import Span
+from ..fold import fold_char_table, fold_text
+from ..packs import Rule
+from ..report import Report
+from .base import Hit, KindSpec, Param
+
+PARAMS = {
+    "markers": Param("list", required=True, help="labels of the other edition"),
+    "sections": Param(
+        "list",
+        default=["proactive", "applications", "review"],
+        help="section keys to search",
+    ),
+}
+# Blanks the fold drops may sit between any two characters of a marker.
+_GAP = r"[\s\u200b\u200c\u200d\ufeff]*"
+
+
+def prepare(params: Mapping[str, Any]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex for all markers, tolerant of width, punctuation and blanks."""
+    markers = [str(m) for m in params["markers"]]
+    if not markers:
+        raise ValueError("markers is empty")
+    variants = _variants()
+    names: dict[str, str] = {}
+    parts = []
+    for i, marker in enumerate(sorted(markers, key=len, reverse=True)):
+        folded = fold_text(marker)
+        if not folded:
+            raise ValueError(f"marker '{marker}' is empty")
+        body = _GAP.join(_char_class(ch, variants) for ch in folded)
+        parts.append(f"(?P<m{i}>{body})")
+        names[f"m{i}"] = marker
+    return re.compile("|".join(parts)), names
+
+
+def _variants() -> dict[str, set[str]]:
+    """For each folded character, every character that folds to it."""
+    out: dict[str, set[str]] = {}
+    for code, target in fold_char_table().items():
+        if target is not None:
+            out.setdefault(chr(target), set()).add(chr(code))
+    return out
+
+
+def _char_class(ch: str, variants: dict[str, set[str]]) -> str:
+    chars = sorted({ch, *variants.get(ch, set())})
+    if len(chars) == 1:
+        return re.escape(ch)
+    return "[" + "".join(re.escape(c) for c in chars) + "]"
+
+
+def check(
+    report: Report, rule: Rule, prepared: tuple[re.Pattern[str], dict[str, str]]
+) -> Iterator[Hit]:
+    """One hit at the first marker, naming every marker found."""
+    regex, names = prepared
+    text = report.document.text
+    wanted = set(rule.params["sections"])
+    spans = [s.body for s in report.outline.sections if s.key in wanted]
+    if not spans:
+        spans = [Span(0, len(text))]
+    found: list[tuple[int, int, str]] = []
+    for span in spans:
+        for match in regex.finditer(text, span.start, span.end):
+            group = match.lastgroup or ""
+            found.append((match.start(), match.end(), names[group]))
+    if not found:
+        return
+    found.sort()
+    listed = list(dict.fromkeys(marker for _, _, marker in found))
+    start, end, _ = found[0]
+    yield Hit(
+        Span(start, end),
+        {
+            "markers": "、".join(listed),
+            "count": len(listed),
+            "year": report.outline.year or "",
+            "edition": report.pack.edition or "",
+        },
+    )
+
+
+KIND = KindSpec("edition-markers", PARAMS, check, prepare, __doc__ or "")

@@ -1,0 +1,78 @@
+"""Helpers the table kinds share: choosing tables, anchors, name checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..document import Span
+from ..packs import Rule
+from ..report import Report
+from ..table_schema import TableSchemaError
+from ..tables import Table, table_by_key
+
+
+def tables_of(report: Report, keys: Iterable[str]) -> list[Table]:
+    """The report's tables named in ``keys`` (all when ``keys`` is empty)."""
+    wanted = list(keys)
+    if not wanted:
+        return list(report.tables)
+    return [t for t in report.tables if t.key in wanted]
+
+
+def table_or_error(report: Report, key: str, rule: Rule) -> Table | None:
+    """Table ``key``; None when the pack has no tables at all.
+
+    Raises:
+        TableSchemaError: the pack has tables but none named ``key``.
+    """
+    if not report.tables:
+        return None
+    table = table_by_key(report.tables, key)
+    if table is None:
+        raise TableSchemaError(
+            f"pack {report.pack.name}: rule {rule.id} names unknown table '{key}'"
+        )
+    return table
+
+
+def visible(span: Span, fallback: Span) -> Span:
+    """``span`` unless it is empty (a blank cell), else ``fallback``."""
+    return span if span.end > span.start else fallback
+
+
+def table_anchor(report: Report, table: Table) -> Span:
+    """Where a finding about a whole table points: its first label or cell."""
+    if table.labels:
+        return table.labels[0].span
+    for row in table.rows.values():
+        return row.anchor
+    return section_anchor(report, table.schema.section)
+
+
+def section_anchor(report: Report, key: str) -> Span:
+    """The heading of section ``key``, else the title, else the first line."""
+    section = report.outline.section(key)
+    if section is not None:
+        return section.span
+    if report.outline.title is not None:
+        return report.outline.title.span
+    return report.document.index.line_span(1)
+
+
+def check_names(table: Table, names: Iterable[str], kind: str, rule: Rule) -> None:
+    """Fail loudly when a rule names rows or columns its table does not have.
+
+    Raises:
+        TableSchemaError: naming the rule, the table and the unknown name.
+    """
+    schema = table.schema
+    known = (
+        {c.key for c in schema.columns}
+        if kind == "column"
+        else {r.key for r in schema.rows}
+    )
+    for name in names:
+        if name not in known:
+            raise TableSchemaError(
+                f"rule {rule.id}: table '{schema.key}' has no {kind} '{name}'"
+            )
