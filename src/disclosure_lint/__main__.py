@@ -16,8 +16,12 @@ def main() -> int:
 
         sys.stdout.write(f"disclosure-lint {__version__}\n")
         return 0
-    from .cli import main as cli_main
-
+    try:
+        from .cli import main as cli_main
+    except KeyboardInterrupt:
+        # NOTE: Ctrl-C while the modules load: no traceback (exit 130).
+        sys.stderr.write("disclosure-lint: interrupted\n")
+        return 130
     return cli_main()
 
 

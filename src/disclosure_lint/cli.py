@@ -215,11 +215,19 @@ def check(
         fix=fix,
         diff=diff,
     )
-    if output is not None:
-        from .output import run_to_file
+    try:
+        if output is not None:
+            from .output import run_to_file
 
-        raise typer.Exit(run_to_file(request, output, sys.stderr))
-    raise typer.Exit(run(request, sys.stdout))
+            code = run_to_file(request, output, sys.stderr)
+        else:
+            code = run(request, sys.stdout)
+    except KeyboardInterrupt:
+        # NOTE: Ctrl-C before the first result (files being listed, packs
+        # loading); an interrupt during linting is reported by ``run``.
+        sys.stderr.write("disclosure-lint: interrupted\n")
+        code = EXIT_INTERRUPTED
+    raise typer.Exit(code)
 
 
 @app.command("rules")

@@ -199,6 +199,12 @@ def read_config(path: Path) -> ConfigFile | None:
             if TOOL not in text:
                 return None
             raise ConfigError(f"{display(path)}: invalid TOML: {exc}") from None
+        except RecursionError:
+            # NOTE: tomllib recurses per nesting level; a hostile file nests
+            # arrays or inline tables a few hundred deep.
+            if TOOL not in text:
+                return None
+            raise ConfigError(f"{display(path)}: TOML nested too deeply") from None
         table = data.get("tool", {}).get(TOOL)
         if table is None:
             return None
@@ -380,6 +386,7 @@ class ConfigResolver:
         self._files: dict[Path, ConfigFile | None] = {}
         self._settings: dict[Path | None, Settings] = {}
         self._packsets: dict[tuple[str, ...], PackSet] = {}
+        self._packset_by_settings: dict[int, tuple[Settings, PackSet]] = {}
         self._checked: set[tuple[Path | None, tuple[str, ...]]] = set()
 
     def config_for(self, path: str | Path) -> ConfigFile | None:
@@ -414,6 +421,13 @@ class ConfigResolver:
             PackError: a pack fails to load.
             ConfigError: a rule selector in the file matches no rule.
         """
+        # NOTE: every file of a batch asks; settings objects are shared per
+        # configuration file, so the answer is kept per settings object (a
+        # 100,000-file run would otherwise resolve the pack paths 100,000
+        # times and hold 100,000 copies of the pack set).
+        cached = self._packset_by_settings.get(id(settings))
+        if cached is not None and cached[0] is settings:
+            return cached[1]
         packset = packset_for(settings, self._packsets)
         config_path = Path(settings.source) if settings.source else None
         mark = (config_path, tuple(sorted(packset.packs)))
@@ -422,6 +436,7 @@ class ConfigResolver:
             if config is not None:
                 check_tokens(config, packset)
             self._checked.add(mark)
+        self._packset_by_settings[id(settings)] = (settings, packset)
         return packset
 
     def _find(self, start: Path) -> Path | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .document import Document, Span
 from .findings import Finding, Fix, Severity
-from .kinds import KINDS
+from .kinds import KINDS, KindSpec
 from .load import LoadError, document_from_bytes, load_document
 from .messages import render
 from .outline import build_outline
@@ -111,14 +111,11 @@ def run_rules(report: Report, rule_filter: RuleFilter) -> list[Finding]:
     doc = report.document
     findings: list[Finding] = []
     length = len(doc.text)
-    for rule in report.pack.rules:
-        if not rule_filter.enabled(rule):
-            continue
-        kind = KINDS[rule.kind]
+    for rule, kind, severity, template in _rule_plan(
+        report.pack, rule_filter, report.options.lang
+    ):
         if rule.prepared is None:
             rule.prepared = kind.prepare(rule.params)
-        severity = rule_filter.severity_for(rule)
-        template = rule.message.get(report.options.lang) or rule.message["zh"]
         for hit in kind.check(report, rule, rule.prepared):
             span = _clamp(hit.span, length)
             fix = None
@@ -147,6 +144,36 @@ def run_rules(report: Report, rule_filter: RuleFilter) -> list[Finding]:
             )
     findings.sort(key=lambda f: f.sort_key)
     return findings
+
+
+_Plan = list[tuple[Rule, KindSpec, Severity, str]]
+_PLANS: dict[tuple[int, int, str], tuple[Pack, RuleFilter, _Plan]] = {}
+
+
+def _rule_plan(pack: Pack, rule_filter: RuleFilter, lang: str) -> _Plan:
+    """Enabled rules with their kind, severity and message template.
+
+    NOTE: the same for every draft of a batch; cached by the identity of the
+    pack and the filter (the entry keeps both alive, so ids are not reused).
+    """
+    key = (id(pack), id(rule_filter), lang)
+    cached = _PLANS.get(key)
+    if cached is not None and cached[0] is pack and cached[1] is rule_filter:
+        return cached[2]
+    plan = [
+        (
+            rule,
+            KINDS[rule.kind],
+            rule_filter.severity_for(rule),
+            rule.message.get(lang) or rule.message["zh"],
+        )
+        for rule in pack.rules
+        if rule_filter.enabled(rule)
+    ]
+    if len(_PLANS) >= 16:
+        _PLANS.clear()
+    _PLANS[key] = (pack, rule_filter, plan)
+    return plan
 
 
 def _clamp(span: Span, length: int) -> Span:

@@ -60,8 +60,8 @@ def cell_records(report: Report) -> Iterator[dict[str, Any]]:
     doc: Document = report.document
     for table in report.tables:
         for cell in table.cells():
-            start = doc.position(cell.span.start)
-            end = doc.position(cell.span.end)
+            start = doc.position(cell.start)
+            end = doc.position(cell.end)
             yield {
                 "file": doc.path,
                 "edition": report.pack.edition,

@@ -7,7 +7,11 @@ character back to its offset in the original text so findings stay exact.
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
+from operator import not_
 
 # Characters that vanish when folding: ASCII and Unicode spaces, tabs, line
 # breaks, NBSP (common in Word and web exports), ideographic space, zero-width
@@ -34,10 +38,15 @@ DROPPED = frozenset(_DROP)
 
 @dataclass(frozen=True, slots=True)
 class Folded:
-    """Folded text and, per folded character, its offset in the original."""
+    """Folded text and, per folded character, its offset in the original.
+
+    NOTE: ``offsets`` is a ``range`` when nothing was dropped (most lines)
+    and a compact ``array`` otherwise: a list of ints would take ~36 bytes
+    a character, 120 MB for a 10 MB draft on one line.
+    """
 
     text: str
-    offsets: list[int]
+    offsets: Sequence[int]
     end: int
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
@@ -62,10 +71,11 @@ def fold_text(text: str) -> str:
 def fold(text: str, base: int = 0) -> Folded:
     """Fold ``text`` (which starts at offset ``base`` of the document)."""
     folded = text.translate(_TABLE)
+    end = base + len(text)
     if len(folded) == len(text):
-        return Folded(folded, list(range(base, base + len(text))), base + len(text))
-    offsets = [base + i for i, ch in enumerate(text) if ch not in DROPPED]
-    return Folded(folded, offsets, base + len(text))
+        return Folded(folded, range(base, end), end)
+    kept = map(not_, map(DROPPED.__contains__, text))
+    return Folded(folded, array("q", compress(range(base, end), kept)), end)
 
 
 def fold_parts(parts: list[tuple[str, int]]) -> Folded:

@@ -8,6 +8,7 @@ Chinese government offices save plain text in). Anything else is an error.
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from .document import Document
@@ -31,34 +32,86 @@ class LoadError(Exception):
 def decode(data: bytes) -> tuple[str, str, bytes]:
     """Decode ``data`` and return ``(text, encoding, bom)``.
 
+    A file that is UTF-8 in part and something else in part (a GBK paragraph
+    pasted into a UTF-8 draft, a stray byte) is an error naming the first bad
+    byte, not a draft decoded as GB18030 mojibake.
+
     Raises:
         LoadError: binary content or bytes no supported encoding accepts.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
+            body = data[len(bom) :]
             try:
-                text = data[len(bom) :].decode(encoding)
+                text = body.decode(encoding)
             except UnicodeDecodeError as exc:
+                # NOTE: strict UTF-16/32 decoding rejects lone surrogates here.
+                line = body[: exc.start].decode(encoding, "replace").count("\n") + 1
                 raise LoadError(
                     f"not valid {encoding.upper()} despite its byte order mark "
-                    f"(byte offset {exc.start + len(bom)})"
+                    f"(byte offset {exc.start + len(bom)}, line {line}: "
+                    f"{exc.reason})"
                 ) from None
-            # NOTE: strict UTF-16/32 decoding already rejects lone surrogates.
             if "\x00" in text:
                 raise LoadError("binary file (contains NUL characters)")
             return text, encoding, bom
-    if b"\x00" in data:
-        raise LoadError("binary file (contains NUL bytes); expected a text draft")
+    nul = data.find(b"\x00")
+    if nul != -1:
+        raise LoadError(
+            f"binary file (NUL byte at {_where(data, nul)}); expected a text draft"
+        )
     try:
         return data.decode("utf-8"), "utf-8", b""
     except UnicodeDecodeError as utf8_error:
+        bad = utf8_error.start
+        where = _where(data, bad)
+        utf8_line = _utf8_text_line(data)
+        if utf8_line is not None:
+            raise LoadError(
+                f"mixed encodings: line {utf8_line} is UTF-8 but the text at "
+                f"{where} is not; save the whole draft in one encoding (UTF-8)"
+            ) from None
         try:
             return data.decode("gb18030"), "gb18030", b""
         except UnicodeDecodeError:
             raise LoadError(
-                "cannot decode: not UTF-8 (invalid byte at offset "
-                f"{utf8_error.start}) and not GB18030/GBK"
+                f"cannot decode: not UTF-8 (invalid byte at {where}) "
+                "and not GB18030/GBK"
             ) from None
+
+
+_CJK = re.compile("[\u4e00-\u9fff]")
+_UTF8_EVIDENCE = 4
+
+
+def _utf8_text_line(data: bytes) -> int | None:
+    """A line that is certainly UTF-8 Chinese text, if any (1-based).
+
+    NOTE: a GBK line almost never decodes as UTF-8, and one that decodes to
+    four or more CJK ideographs in a row of valid sequences essentially
+    never does, so such a line proves the file was meant to be UTF-8.
+    """
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        if raw.isascii():
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if len(_CJK.findall(line)) >= _UTF8_EVIDENCE:
+            return number
+    return None
+
+
+def _where(data: bytes, offset: int) -> str:
+    """``line L, column C (byte offset N: 0xAB)`` for an offset into raw bytes.
+
+    The column counts the characters before the byte, read as UTF-8.
+    """
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    line = data.count(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+    return f"line {line}, column {column} (byte offset {offset}: 0x{data[offset]:02X})"
 
 
 def split_newlines(raw: str) -> tuple[str, list[str] | None]:

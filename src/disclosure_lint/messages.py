@@ -17,6 +17,40 @@ _SIMPLE_PART = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _JINJA_MARKUP = re.compile(r"\{[{%#]")
 
 
+# NOTE: filters and tests a message may use. Left out on purpose: ``attr``,
+# ``map``, ``select`` & co. (attribute lookup by name), ``format``, ``center``,
+# ``indent``, ``wordwrap``, ``batch`` (output or memory sized by an argument).
+FILTERS = frozenset(
+    {
+        "abs",
+        "capitalize",
+        "count",
+        "d",
+        "default",
+        "first",
+        "float",
+        "int",
+        "join",
+        "last",
+        "length",
+        "list",
+        "lower",
+        "replace",
+        "round",
+        "sort",
+        "string",
+        "sum",
+        "title",
+        "trim",
+        "unique",
+        "upper",
+    }
+)
+TESTS = frozenset({"defined", "undefined", "none", "number", "string", "sequence"})
+#: Longest text of one message argument (a draft can be one 5 MB line).
+MAX_ARG_CHARS = 500
+
+
 class TemplateError(ValueError):
     """A template that is malformed or reaches for Python internals."""
 
@@ -64,7 +98,9 @@ def validate(template: str) -> None:
         nodes.CondExpr,
         nodes.Tuple,
         nodes.List,
+        nodes.Test,
     )
+    globals_ = set(env.globals)
     for node in tree.find_all(nodes.Node):
         if not isinstance(node, allowed):
             raise TemplateError(
@@ -73,12 +109,29 @@ def validate(template: str) -> None:
         name = getattr(node, "attr", None) or getattr(node, "name", None)
         if isinstance(name, str) and name.startswith("_"):
             raise TemplateError(f"template reaches for internal name '{name}'")
-        if (
-            isinstance(node, nodes.Getitem)
-            and isinstance(node.arg, nodes.Const)
-            and str(node.arg.value).startswith("_")
+        if isinstance(node, nodes.Name) and node.name in globals_:
+            raise TemplateError(
+                f"template uses the global '{node.name}'; use only message arguments"
+            )
+        if isinstance(node, nodes.Filter) and node.name not in FILTERS:
+            raise TemplateError(
+                f"template uses filter '{node.name}', which packs may not use "
+                f"(allowed: {', '.join(sorted(FILTERS))})"
+            )
+        if isinstance(node, nodes.Test) and node.name not in TESTS:
+            raise TemplateError(
+                f"template uses test '{node.name}', which packs may not use "
+                f"(allowed: {', '.join(sorted(TESTS))})"
+            )
+        if isinstance(node, nodes.Getitem) and not (
+            isinstance(node.arg, nodes.Const)
+            and isinstance(node.arg.value, int | str)
+            and not str(node.arg.value).startswith("_")
         ):
-            raise TemplateError("template reaches for an internal item")
+            raise TemplateError(
+                "template indexes with something other than a plain key "
+                "(only x[0] or x['key'] may be used)"
+            )
 
 
 @lru_cache(maxsize=1)
@@ -99,7 +152,9 @@ def render(template: str, args: dict[str, Any]) -> str:
     """Render ``template`` with ``args``; missing variables render empty."""
     if is_simple_cached(template):
         return _SIMPLE_PART.sub(lambda m: _text(args.get(m.group(1), "")), template)
-    return str(_compiled(template).render(**args))
+    # NOTE: a pack may loop over an argument; bound what a loop can multiply.
+    bounded = {k: _short(v) if isinstance(v, str) else v for k, v in args.items()}
+    return str(_compiled(template).render(**bounded))
 
 
 @lru_cache(maxsize=4096)
@@ -111,4 +166,11 @@ def is_simple_cached(template: str) -> bool:
 def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return _short(str(value))
+
+
+def _short(text: str) -> str:
+    """``text``, cut to ``MAX_ARG_CHARS`` characters with an ellipsis."""
+    if len(text) <= MAX_ARG_CHARS:
+        return text
+    return text[: MAX_ARG_CHARS - 1] + "…"

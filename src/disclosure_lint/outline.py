@@ -12,15 +12,20 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
-from typing import Any
+from itertools import accumulate, count
+from operator import add
+from typing import Any, NamedTuple
 
 from .document import Document, Span
 from .fold import Folded, fold, fold_parts, fold_text
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One line of the document with its offsets."""
+class Line(NamedTuple):
+    """One line of the document with its offsets.
+
+    NOTE: a named tuple, not a frozen dataclass: one is built per line per
+    draft, and a tuple is several times cheaper to create.
+    """
 
     number: int
     start: int
@@ -120,10 +125,45 @@ class Outline:
 
 def iter_lines(text: str) -> Iterator[Line]:
     """Yield every line with its 1-based number and start offset."""
-    start = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        yield Line(number, start, line)
-        start += len(line) + 1
+    return iter(split_lines(text))
+
+
+def split_lines(text: str) -> list[Line]:
+    """Every line with its 1-based number and start offset."""
+    return Lines(text)[:]
+
+
+class Lines:
+    """The lines of a text; a ``Line`` is built only for lines that are read.
+
+    NOTE: a draft with a cell-per-line table has several hundred lines and
+    most passes look at a few of them, or only at their text.
+    """
+
+    __slots__ = ("parts", "starts")
+
+    def __init__(self, text: str) -> None:
+        """Split ``text`` at newlines and note where each line starts."""
+        self.parts = text.split("\n")
+        self.starts = list(
+            map(add, accumulate(map(len, self.parts), initial=0), count())
+        )
+
+    def __len__(self) -> int:
+        return len(self.parts)
+
+    def __getitem__(self, index: slice) -> list[Line]:
+        """Lines ``index`` (a slice) as ``Line`` objects."""
+        first, stop, _ = index.indices(len(self.parts))
+        new = tuple.__new__
+        return [
+            new(Line, (n + 1, self.starts[n], self.parts[n]))
+            for n in range(first, stop)
+        ]
+
+    def raw(self) -> Iterator[tuple[int, int, str]]:
+        """``(number, start, text)`` of every line, without building Lines."""
+        return zip(count(1), self.starts, self.parts)
 
 
 @lru_cache(maxsize=64)
@@ -133,7 +173,7 @@ def _regex(pattern: str) -> re.Pattern[str]:
 
 def build_outline(doc: Document, spec: Mapping[str, Any]) -> Outline:
     """Find title, years, period, publication date and sections."""
-    lines = list(iter_lines(doc.text))
+    lines = Lines(doc.text)
     outline = Outline()
     outline.title = _find_title(lines, spec.get("title") or {})
     _find_title_year(outline, spec)
@@ -164,7 +204,7 @@ def _strip_markup(text: str, spec: Mapping[str, Any]) -> tuple[int, str]:
     return skip, text[skip:].rstrip()
 
 
-def _find_title(lines: list[Line], spec: Mapping[str, Any]) -> Title | None:
+def _find_title(lines: Lines, spec: Mapping[str, Any]) -> Title | None:
     keyword = str(spec.get("keyword", ""))
     ending = str(spec.get("ending", ""))
     max_lines = int(spec.get("max_lines", 2))
@@ -209,9 +249,7 @@ def _find_title_year(outline: Outline, spec: Mapping[str, Any]) -> None:
         outline.title_year_span = Span(start, end)
 
 
-def _find_opening_year(
-    outline: Outline, lines: list[Line], spec: Mapping[str, Any]
-) -> None:
+def _find_opening_year(outline: Outline, lines: Lines, spec: Mapping[str, Any]) -> None:
     pattern = (spec.get("year") or {}).get("opening")
     if not pattern:
         return
@@ -231,13 +269,14 @@ def _find_opening_year(
             return
 
 
-def _find_period(outline: Outline, lines: list[Line], spec: Mapping[str, Any]) -> None:
+def _find_period(outline: Outline, lines: Lines, spec: Mapping[str, Any]) -> None:
     keywords = [str(k) for k in spec.get("keywords", [])]
     patterns = [_regex(str(p)) for p in spec.get("patterns", [])]
     hint = spec.get("hint")
-    for line in lines:
-        if keywords and not any(k in line.text for k in keywords):
+    for number, start, text in lines.raw():
+        if keywords and not any(k in text for k in keywords):
             continue
+        line = Line(number, start, text)
         folded = fold(line.text, line.start)
         for regex in patterns:
             match = regex.search(folded.text)
@@ -261,9 +300,7 @@ def _find_period(outline: Outline, lines: list[Line], spec: Mapping[str, Any]) -
             outline.period_hint = line.span
 
 
-def _find_publication_date(
-    lines: list[Line], spec: Mapping[str, Any]
-) -> DateFound | None:
+def _find_publication_date(lines: Lines, spec: Mapping[str, Any]) -> DateFound | None:
     for item in spec.get("publication_date") or []:
         regex = _regex(str(item["pattern"]))
         window = int(item.get("last_lines", 0))
@@ -290,7 +327,7 @@ def _find_publication_date(
 
 
 def _find_sections(
-    lines: list[Line], spec: Mapping[str, Any]
+    lines: Lines, spec: Mapping[str, Any]
 ) -> tuple[list[Section], list[StrayHeading]]:
     """Try each numbering style in turn (``一、`` first, then ``（一）``).
 
@@ -311,57 +348,143 @@ def _find_sections(
 
 
 def _sections_with(
-    lines: list[Line], spec: Mapping[str, Any], heading_re: re.Pattern[str]
+    lines: Lines, spec: Mapping[str, Any], heading_re: re.Pattern[str]
 ) -> tuple[list[Section], list[StrayHeading]]:
-    numerals = [str(n) for n in spec.get("numerals", [])]
-    threshold = float(spec.get("heading_similarity", 0.6))
-    not_headings = [_clean(str(t)) for t in spec.get("not_headings") or []]
-    official = [
-        (
-            str(s["key"]),
-            str(s["numeral"]),
-            _clean(str(s["heading"])),
-            [_clean(str(a)) for a in s.get("aliases") or []],
-            str(s["heading"]),
-        )
-        for s in spec.get("sections") or []
-    ]
+    prepared = _section_spec(spec)
+    markup = _regex(spec.get("markup", r"^\s*(?:#{1,6}\s*)?"))
+    numerals = prepared.numerals
     found: list[Section] = []
     strays: list[StrayHeading] = []
     last_value = 0
-    for line in lines:
-        if "\t" in line.text.strip() or not line.text.strip():
+    memo = prepared.lines.setdefault(heading_re.pattern, {})
+    for number, start, raw in lines.raw():
+        candidate = memo.get(raw, _UNSEEN)
+        if candidate is _UNSEEN:
+            candidate = _heading_candidate(raw, markup, heading_re)
+            # NOTE: short lines (cells, labels, blanks) repeat from draft to
+            # draft; remembering them skips three regex calls per line.
+            if len(raw) <= _MEMO_LINE and len(memo) < _MEMO_SIZE * 4:
+                memo[raw] = candidate
+        if candidate is None:
             continue
-        skip, text = _strip_markup(line.text, spec)
-        match = heading_re.match(text)
-        if match is None:
+        skip, text, numeral, raw_label = candidate
+        verdict = prepared.classify(raw_label)
+        if verdict is None:
             continue
-        numeral = match.group("numeral")
-        label = _clean(match.group("text"))
-        if not label or any(_similar(label, nh) >= 0.8 for nh in not_headings):
-            continue
-        span = Span(line.start + skip, line.start + skip + len(text))
-        best = _best_section(label, official, threshold)
-        if best is not None:
-            key, expected, heading, is_variant = best
+        span = Span(start + skip, start + skip + len(text))
+        if verdict is not _NOT_A_SECTION:
+            key, expected, heading, is_variant = verdict
             found.append(
-                Section(
-                    key, numeral, expected, text, heading, span, line.number, is_variant
-                )
+                Section(key, numeral, expected, text, heading, span, number, is_variant)
             )
             last_value = _numeral_value(numeral, numerals) or last_value
             continue
         value = _numeral_value(numeral, numerals)
         if value is not None and value == last_value + 1 and last_value > 0:
-            strays.append(StrayHeading(numeral, text, span, line.number))
+            strays.append(StrayHeading(numeral, text, span, number))
             last_value = value
     return found, strays
 
 
+_Candidate = tuple[int, str, str, str] | None
+_UNSEEN: Any = object()
+_MEMO_LINE = 40
+
+
+def _heading_candidate(
+    raw: str, markup: re.Pattern[str], heading_re: re.Pattern[str]
+) -> _Candidate:
+    """``(skip, text, numeral, label)`` when the line looks like a heading."""
+    stripped = raw.strip()
+    if not stripped or "\t" in stripped:
+        return None
+    prefix = markup.match(raw)
+    skip = prefix.end() if prefix else 0
+    text = raw[skip:].rstrip()
+    match = heading_re.match(text)
+    if match is None:
+        return None
+    return skip, text, match.group("numeral"), match.group("text")
+
+
+_Official = tuple[str, str, str, tuple[str, ...], str]
+_Verdict = tuple[str, str, str, bool]
+_NOT_A_SECTION: _Verdict = ("", "", "", False)
+_MEMO_SIZE = 4096
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _SectionSpec:
+    """The pack's section data, prepared once per spec, with a label memo.
+
+    NOTE: heading labels repeat from draft to draft (the six official
+    headings, table-row labels numbered like headings), and fuzzy matching
+    is the costliest step of the outline, so each distinct label is judged
+    once per pack and remembered (bounded).
+    """
+
+    numerals: list[str]
+    threshold: float
+    not_headings: tuple[str, ...]
+    official: tuple[_Official, ...]
+    memo: dict[str, _Verdict | None] = field(default_factory=dict)
+    lines: dict[str, dict[str, _Candidate]] = field(default_factory=dict)
+
+    def classify(self, raw_label: str) -> _Verdict | None:
+        """None: not a heading; ``_NOT_A_SECTION``: a numbered stray line."""
+        try:
+            return self.memo[raw_label]
+        except KeyError:
+            pass
+        label = _clean(raw_label)
+        verdict: _Verdict | None
+        if not label or any(
+            _similar(label, nh, 0.8) >= 0.8 for nh in self.not_headings
+        ):
+            verdict = None
+        else:
+            verdict = _best_section(label, self.official, self.threshold)
+            verdict = _NOT_A_SECTION if verdict is None else verdict
+        if len(self.memo) >= _MEMO_SIZE:
+            self.memo.clear()
+        self.memo[raw_label] = verdict
+        return verdict
+
+
+_SPECS: dict[int, tuple[Mapping[str, Any], _SectionSpec]] = {}
+
+
+def _section_spec(spec: Mapping[str, Any]) -> _SectionSpec:
+    """The prepared section data of ``spec`` (cached by identity)."""
+    cached = _SPECS.get(id(spec))
+    if cached is not None and cached[0] is spec:
+        return cached[1]
+    prepared = _SectionSpec(
+        numerals=[str(n) for n in spec.get("numerals", [])],
+        threshold=float(spec.get("heading_similarity", 0.6)),
+        not_headings=tuple(_clean(str(t)) for t in spec.get("not_headings") or []),
+        official=tuple(
+            (
+                str(s["key"]),
+                str(s["numeral"]),
+                _clean(str(s["heading"])),
+                tuple(_clean(str(a)) for a in s.get("aliases") or []),
+                str(s["heading"]),
+            )
+            for s in spec.get("sections") or []
+        ),
+    )
+    if len(_SPECS) >= 32:
+        _SPECS.clear()
+    # NOTE: the entry keeps ``spec`` alive, so its id cannot be reused.
+    _SPECS[id(spec)] = (spec, prepared)
+    return prepared
+
+
 def _best_section(
-    label: str, official: list[tuple[str, str, str, list[str], str]], threshold: float
-) -> tuple[str, str, str, bool] | None:
-    best: tuple[float, tuple[str, str, str, bool]] | None = None
+    label: str, official: tuple[_Official, ...], threshold: float
+) -> _Verdict | None:
+    best: tuple[float, _Verdict] | None = None
     for key, numeral, heading, aliases, raw_heading in official:
         if label == heading:
             return key, numeral, raw_heading, False
@@ -369,7 +492,10 @@ def _best_section(
             score = 1.0
         else:
             score = max(
-                [_similar(label, heading), *(_similar(label, a) for a in aliases)]
+                [
+                    _similar(label, heading, threshold),
+                    *(_similar(label, a, threshold) for a in aliases),
+                ]
             )
         if score >= threshold and (best is None or score > best[0]):
             best = (score, (key, numeral, raw_heading, True))
@@ -407,7 +533,15 @@ def _clean(text: str) -> str:
     return _TRAILING.sub("", fold_text(text))
 
 
-def _similar(a: str, b: str) -> float:
+def _similar(a: str, b: str, cutoff: float = 0.0) -> float:
+    """``SequenceMatcher`` ratio, or 0.0 when it cannot reach ``cutoff``."""
+    total = len(a) + len(b)
+    # NOTE: 2 * min(len) / total bounds the ratio from above (difflib's
+    # real_quick_ratio); most candidate pairs fail it, so skip the matcher.
+    if not total:
+        return 1.0
+    if 2.0 * min(len(a), len(b)) / total < cutoff:
+        return 0.0
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 

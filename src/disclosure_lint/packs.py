@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,23 @@ PACK_FILE = "pack.yaml"
 MAX_NODES = 200_000
 MAX_DEPTH = 64
 MAX_RULES = 2_000
-MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FILE_BYTES = 1024 * 1024
+# NOTE: ruamel.yaml (pure Python) reads about 250 KB/s; the bundled packs are
+# under 200 KB. These bounds keep a first (uncached) load of hostile packs
+# under about 15 s; the compiled result is cached afterwards.
+MAX_TOTAL_BYTES = 4 * 1024 * 1024
+MAX_TOTAL_RULES = 5_000
+# Keys of a pack's ``document`` data that hold regexes (checked at load).
+DOCUMENT_REGEXES = (
+    "markup",
+    "year.title",
+    "year.opening",
+    "period.patterns",
+    "period.hint",
+    "publication_date.pattern",
+    "heading_pattern",
+    "heading_patterns",
+)
 
 PACK_KEYS = {
     "name": "pack name, used by extends and --packs",
@@ -256,6 +273,7 @@ def load_packset(
             raise PackError(f"{root}: pack directory not found")
         dirs.extend(pack_dirs(root))
     files = [f for d in dirs for f in _pack_files(d)]
+    _check_budget(files)
     digest = hashlib.sha256(__version__.encode())
     for f in files:
         digest.update(str(f).encode())
@@ -267,8 +285,10 @@ def load_packset(
     if use_cache:
         try:
             data = json.loads(cache.read_text(encoding="utf-8"))
-            return PackSet({n: Pack.from_json(p) for n, p in data.items()})
-        except (OSError, ValueError, KeyError, TypeError):
+            packset = PackSet({n: Pack.from_json(p) for n, p in data["packs"].items()})
+            _mark_proven(data["proven_regexes"])
+            return packset
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass
     packset = compile_packs(dirs)
     if use_cache:
@@ -276,8 +296,23 @@ def load_packset(
     return packset
 
 
+def _mark_proven(patterns: list[str]) -> None:
+    from .regex_guard import mark_proven
+
+    mark_proven(str(p) for p in patterns)
+
+
 def _write_cache(cache: Path, packset: PackSet) -> None:
-    payload = json.dumps({n: p.to_json() for n, p in packset.packs.items()})
+    from .regex_guard import proven_patterns
+
+    # NOTE: the regexes proved safe while compiling are listed so that a
+    # cached load (every run after the first) only compiles them again.
+    payload = json.dumps(
+        {
+            "packs": {n: p.to_json() for n, p in packset.packs.items()},
+            "proven_regexes": proven_patterns(),
+        }
+    )
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")
@@ -292,8 +327,36 @@ def _write_cache(cache: Path, packset: PackSet) -> None:
 # Compilation
 
 
+def _check_budget(files: list[Path]) -> None:
+    """Refuse oversized pack sets before reading a byte of YAML."""
+    total = 0
+    per_dir: Counter[Path] = Counter()
+    for f in files:
+        try:
+            size = f.stat().st_size
+        except OSError as exc:
+            raise PackError(f"{f}: cannot read: {exc.strerror}") from None
+        if size > MAX_FILE_BYTES:
+            raise PackError(
+                f"{f}: pack file too large ({size} bytes > {MAX_FILE_BYTES})"
+            )
+        total += size
+        if f.name != PACK_FILE:
+            per_dir[f.parent] += 1
+    for directory, count in per_dir.items():
+        if count > MAX_RULES:
+            raise PackError(
+                f"{directory}: {count} rule files, more than {MAX_RULES} in a pack"
+            )
+    if sum(per_dir.values()) > MAX_TOTAL_RULES:
+        raise PackError(f"more than {MAX_TOTAL_RULES} rules in all packs together")
+    if total > MAX_TOTAL_BYTES:
+        raise PackError(f"packs too large together ({total} bytes > {MAX_TOTAL_BYTES})")
+
+
 def compile_packs(dirs: list[Path]) -> PackSet:
     """Parse, validate and resolve the packs in ``dirs``."""
+    _check_budget([f for d in dirs for f in _pack_files(d)])
     raw: dict[str, tuple[Path, dict[str, Any], list[Rule], set[str]]] = {}
     for directory in dirs:
         meta_file = directory / PACK_FILE
@@ -302,15 +365,14 @@ def compile_packs(dirs: list[Path]) -> PackSet:
         name = _required_str(meta, "name", meta_file)
         if name in raw:
             raise PackError(f"{meta_file}: pack name '{name}' is used twice")
+        _check_document_regexes(meta, meta_file)
         rules: list[Rule] = []
         for rule_file in _pack_files(directory):
             if rule_file.name == PACK_FILE:
                 continue
             rules.append(_compile_rule(rule_file, name))
-            if len(rules) > MAX_RULES:
-                raise PackError(f"{directory}: more than {MAX_RULES} rules in a pack")
         ids = [r.id for r in rules]
-        dupes = {i for i in ids if ids.count(i) > 1}
+        dupes = {i for i, n in Counter(ids).items() if n > 1}
         if dupes:
             raise PackError(
                 f"{directory}: rule id used twice: {', '.join(sorted(dupes))}"
@@ -320,6 +382,39 @@ def compile_packs(dirs: list[Path]) -> PackSet:
     for name in raw:
         _resolve(name, raw, resolved, [])
     return PackSet(resolved)
+
+
+def _check_document_regexes(meta: Mapping[str, Any], path: Path) -> None:
+    """Check every regex of the pack's ``document`` data like a rule's."""
+    from .regex_guard import RegexRejected, check_regex
+
+    document = meta.get("document")
+    if not isinstance(document, dict):
+        return
+    for dotted in DOCUMENT_REGEXES:
+        for node, key in _nodes_at(document, dotted.split(".")):
+            value = node[key]
+            for pattern in value if isinstance(value, list) else [value]:
+                try:
+                    check_regex(str(pattern))
+                except RegexRejected as exc:
+                    raise PackError(
+                        f"{_where(path, node, key)}: document.{dotted}: {exc}"
+                    ) from None
+
+
+def _nodes_at(node: Any, keys: list[str]) -> Iterable[tuple[Any, str]]:
+    """``(mapping, key)`` pairs where ``keys`` leads (lists are walked)."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _nodes_at(item, keys)
+        return
+    if not isinstance(node, dict) or keys[0] not in node:
+        return
+    if len(keys) == 1:
+        yield node, keys[0]
+    else:
+        yield from _nodes_at(node[keys[0]], keys[1:])
 
 
 def _resolve(
@@ -528,6 +623,7 @@ def _read_yaml(path: Path) -> Any:
         raise PackError(f"{path}: not UTF-8") from None
     except OSError as exc:
         raise PackError(f"{path}: cannot read: {exc.strerror}") from None
+    _check_flow_depth(text, path)
     yaml = YAML(typ="rt", pure=True)
     try:
         data = yaml.load(text)
@@ -540,6 +636,32 @@ def _read_yaml(path: Path) -> Any:
         raise PackError(f"{path}: YAML nested too deeply") from None
     _check_size(data, path)
     return data
+
+
+_FLOW_TOKEN = re.compile(r"""'(?:[^']|'')*'|"(?:[^"\\]|\\.)*"|[\[\]{}]""")
+
+
+def _check_flow_depth(text: str, path: Path) -> None:
+    """Reject ``[[[[...]]]]`` before parsing.
+
+    NOTE: ruamel.yaml takes seconds to fail on flow collections nested a few
+    thousand deep (block nesting fails fast); brackets inside quoted scalars
+    do not count.
+    """
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    for token in _FLOW_TOKEN.finditer(text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, token.start()) + 1
+                raise PackError(
+                    f"{path}:{line}: YAML nested deeper than {MAX_DEPTH} levels"
+                )
+        elif bracket in "]}":
+            depth = max(0, depth - 1)
 
 
 def _check_size(data: Any, path: Path) -> None:

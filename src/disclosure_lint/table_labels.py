@@ -52,6 +52,9 @@ class LabelMatcher:
         """Index every label, alias and their cores."""
         self.numbering = compiled.reader.numbering
         self.near = compiled.reader.near_miss
+        self._number = compiled.reader.number.match
+        self._lookalike = compiled.reader.lookalike.match
+        self._values: dict[str, bool] = {}
         self.exact: dict[str, list[LabelEntry]] = defaultdict(list)
         self.loose: dict[str, list[LabelEntry]] = defaultdict(list)
         self.header_prefix: dict[str, list[LabelEntry]] = defaultdict(list)
@@ -123,6 +126,19 @@ class LabelMatcher:
                 seen.add(entry)
                 out.append(Candidate(entry, "loose"))
         return out
+
+    def is_value(self, folded: str) -> bool:
+        """True for a folded cell that can only be a value: empty, a number, ``O``."""
+        if not folded or folded.isdigit():
+            return True
+        known = self._values.get(folded)
+        if known is None:
+            if len(self._values) >= _CACHE_SIZE:
+                self._values.clear()
+            known = self._values[folded] = bool(
+                self._number(folded) or self._lookalike(folded)
+            )
+        return known
 
     def is_prefix(self, folded: str) -> bool:
         """True when ``folded`` is the start of some longer label."""

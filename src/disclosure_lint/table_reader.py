@@ -19,34 +19,39 @@ from .document import Document, Span
 from .outline import Outline
 from .table_labels import Candidate, LabelMatcher, minimal_fix
 from .table_schema import CompiledTables, RowSpec
-from .table_tokens import Token, tokenize
-from .table_values import assign, is_value_token
+from .table_tokens import Token, Tokenizer
+from .table_values import assign
 from .tables import GroupValues, LabelHit, Row, Table
 
 # A label broken over at most this many cells is put back together.
 MAX_JOIN = 4
 _QUALITY = {"exact": 0, "loose": 1, "fuzzy": 2}
-_MATCHERS: dict[int, tuple[CompiledTables, LabelMatcher]] = {}
+_KITS: dict[int, tuple[CompiledTables, LabelMatcher, Tokenizer]] = {}
 _START = object()
 
 
-def matcher_for(compiled: CompiledTables) -> LabelMatcher:
-    """The label matcher of ``compiled`` (built once per process)."""
-    entry = _MATCHERS.get(id(compiled))
+def kit_for(compiled: CompiledTables) -> tuple[LabelMatcher, Tokenizer]:
+    """The label matcher and tokenizer of ``compiled`` (built once per process).
+
+    Both remember what they worked out (labels looked up, line shapes), so
+    they are kept per pack rather than built per draft.
+    """
+    entry = _KITS.get(id(compiled))
     if entry is not None and entry[0] is compiled:
-        return entry[1]
+        return entry[1], entry[2]
     matcher = LabelMatcher(compiled)
-    if len(_MATCHERS) >= 8:
-        _MATCHERS.pop(next(iter(_MATCHERS)))
-    _MATCHERS[id(compiled)] = (compiled, matcher)
-    return matcher
+    tokenizer = Tokenizer(compiled.reader.number)
+    if len(_KITS) >= 8:
+        _KITS.pop(next(iter(_KITS)))
+    _KITS[id(compiled)] = (compiled, matcher, tokenizer)
+    return matcher, tokenizer
 
 
 def read(doc: Document, outline: Outline, compiled: CompiledTables) -> list[Table]:
     """Read the tables of ``compiled`` from ``doc``."""
-    reader = _Reader(doc.text, compiled, matcher_for(compiled))
-    tokens = tokenize(doc.text, _region(doc, outline, compiled), compiled.reader.number)
-    reader.feed(tokens)
+    matcher, tokenizer = kit_for(compiled)
+    reader = _Reader(doc.text, compiled, matcher)
+    reader.feed(tokenizer.tokens(doc.text, _region(doc, outline, compiled)))
     return [reader.tables[s.key] for s in compiled.schemas]
 
 
@@ -119,43 +124,55 @@ class _Reader:
         pending: list[Token] = []
         section: object = _START
         run = self.run
-        while True:
-            if pending:
-                token = pending.pop()
-            else:
-                following = next(stream, None)
-                if following is None:
-                    break
-                token = following
-            if token.section != section:
-                if section is not _START:
-                    self._close(None)
-                    run = self.run
-                section = token.section
-                # NOTE: a section with a single table (四) is that table even
-                # before any of its labels, so a bare data row is not lost.
-                alone = self.sections.get(token.section or "", [])
-                self.current = alone[0] if len(alone) == 1 else None
-            folded = token.folded
-            # NOTE: most cells are empty or bare digits; keep them cheap.
-            if not folded or folded.isdigit() or is_value_token(token, self.spec):
-                run.append(token)
-                continue
-            found = self._label_at(token, pending, stream)
-            if found is not None:
-                candidates, parts = found
-                self._label(candidates, parts)
-            else:
-                near = self.matcher.near_miss(folded)
-                if near:
-                    self._label(near, [token])
-                elif len(folded) <= self.spec.max_text_value:
+        is_value = self.matcher.is_value
+        for token in stream:
+            # NOTE: the inner loop goes on with the cells a label's look-ahead
+            # pushed back (pending) before the next cell of the stream.
+            while True:
+                if token[4] != section:
+                    if section is not _START:
+                        self._close(None)
+                        run = self.run
+                    section = token[4]
+                    # NOTE: a section with a single table (四) is that table
+                    # even before any of its labels, so a bare data row is
+                    # not lost.
+                    alone = self.sections.get(token[4] or "", [])
+                    self.current = alone[0] if len(alone) == 1 else None
+                folded = token[1]
+                # NOTE: most cells are empty or bare digits; keep them cheap.
+                if not folded or folded.isdigit() or is_value(folded):
                     run.append(token)
-                    continue
+                elif self._text(token, pending, stream):
+                    run = self.run
                 else:
-                    self._close(None)
-            run = self.run
+                    run.append(token)  # a short text value: ``增``, ``无``
+                if not pending:
+                    break
+                token = pending.pop()
         self._close(None)
+
+    def _text(
+        self, token: Token, pending: list[Token], stream: Iterator[Token]
+    ) -> bool:
+        """Read a cell that is no value: a label, or a row-ending text.
+
+        Returns:
+            False when the cell is a short text value of the current row
+            (``增``, ``无``), which the caller appends to it.
+        """
+        found = self._label_at(token, pending, stream)
+        if found is not None:
+            self._label(*found)
+            return True
+        near = self.matcher.near_miss(token[1])
+        if near:
+            self._label(near, [token])
+            return True
+        if len(token[1]) <= self.spec.max_text_value:
+            return False
+        self._close(None)
+        return True
 
     def _label_at(
         self, first: Token, pending: list[Token], stream: Iterator[Token]
@@ -164,24 +181,26 @@ class _Reader:
 
         Cells looked at but not part of the label go back to ``pending``.
         """
-        joined = first.folded
+        matcher = self.matcher
+        joined = first[1]
+        candidates = matcher.lookup(joined)
+        if not matcher.is_prefix(joined):
+            # NOTE: the common case: a whole label in one cell, or no label.
+            return (candidates, [first]) if candidates else None
         best: tuple[list[Candidate], list[Token]] | None = None
-        candidates = self.matcher.lookup(joined)
         parts = [first]
         if candidates:
             best = (candidates, [first])
-        while len(parts) < MAX_JOIN and self.matcher.is_prefix(joined):
+        while len(parts) < MAX_JOIN and matcher.is_prefix(joined):
             following = pending.pop() if pending else next(stream, None)
             if following is None:
                 break
-            if following.section != first.section or is_value_token(
-                following, self.spec
-            ):
+            if following[4] != first[4] or matcher.is_value(following[1]):
                 pending.append(following)
                 break
             parts.append(following)
-            joined += following.folded
-            candidates = self.matcher.lookup(joined)
+            joined += following[1]
+            candidates = matcher.lookup(joined)
             if candidates:
                 best = (candidates, list(parts))
         used = len(best[1]) if best is not None else 1
@@ -190,26 +209,26 @@ class _Reader:
         return best
 
     def _choose(self, candidates: list[Candidate], section: str | None) -> Candidate:
-        if len(candidates) == 1:
-            return candidates[0]
+        """The candidate the reader's state makes likeliest (labels are shared)."""
+        tables, body, current, order = self.tables, self.body, self.current, self.order
 
         def score(candidate: Candidate) -> tuple[int, ...]:
             entry = candidate.entry
-            table = self.tables[entry.table]
-            in_body = entry.table in self.body
-            if entry.kind == "caption":
+            table = tables[entry.table]
+            kind = entry.kind
+            if kind == "caption":
                 phase = 0
-            elif entry.kind in ("row", "group"):
-                phase = 0 if in_body else 1
+            elif kind == "row" or kind == "group":
+                phase = 0 if entry.table in body else 1
             else:
-                phase = 1 if in_body else 0
+                phase = 1 if entry.table in body else 0
             return (
                 0 if section is None or entry.section == section else 1,
-                0 if table is self.current else 1,
+                0 if table is current else 1,
                 phase,
                 _QUALITY[candidate.quality],
-                0 if not table.found else 1,
-                self.order[entry.table],
+                1 if table.found else 0,
+                order[entry.table],
                 entry.index,
             )
 
@@ -218,7 +237,7 @@ class _Reader:
         if best.entry.kind == "column":
             # NOTE: the review table repeats 结果维持 … 总计 under three groups;
             # each occurrence fills the next column with that label.
-            table = self.tables[best.entry.table]
+            table = tables[best.entry.table]
             for candidate in ranked:
                 entry = candidate.entry
                 if (
@@ -231,46 +250,51 @@ class _Reader:
         return best
 
     def _label(self, candidates: list[Candidate], parts: list[Token]) -> None:
-        choice = self._choose(candidates, parts[0].section)
+        if len(candidates) == 1:
+            choice = candidates[0]
+        else:
+            choice = self._choose(candidates, parts[0][4])
         entry = choice.entry
         table = self.tables[entry.table]
-        self._close(table)
-        span = Span(parts[0].start, parts[-1].end)
-        text = self.text[span.start : span.end]
+        if self.row is not None or self.run:
+            self._close(table)  # NOTE: else nothing is open (most header labels)
+        start, end = parts[0][2], parts[-1][3]
+        text = self.text[start:end]
         hit = LabelHit(
             entry.kind,
             entry.table,
             entry.key,
             entry.official,
             text,
-            span,
+            start,
+            end,
             choice.quality,
             choice.distance,
         )
         if choice.quality == "fuzzy":
-            start, end, replacement = minimal_fix(
-                text, span.start, entry.official, self.spec.numbering
+            fix_start, fix_end, replacement = minimal_fix(
+                text, start, entry.official, self.spec.numbering
             )
-            hit.fix = (Span(start, end), replacement)
+            hit.fix = (Span(fix_start, fix_end), replacement)
         table.labels.append(hit)
-        table.extend(span)
+        table.extend(start, end)
         self.current = table
         self.row = None
-        if entry.kind == "column":
+        kind = entry.kind
+        if kind == "column":
             table.columns.setdefault(entry.key, []).append(hit)
-            unit = self.spec.unit_in_header.search(
-                parts[0].folded + "".join(p.folded for p in parts[1:])
-            )
+            folded = parts[0][1] if len(parts) == 1 else "".join(p[1] for p in parts)
+            unit = self.spec.unit_in_header.search(folded)
             if unit:
                 table.header_units[entry.key] = unit.group("unit")
-        elif entry.kind == "group":
+        elif kind == "group":
             self.body.add(table.key)
             self.row = _Group(table, hit)
-        elif entry.kind == "row":
+        elif kind == "row":
             self.body.add(table.key)
             spec = table.schema.row(entry.key)
             if spec is not None and entry.key not in table.rows:
-                row = Row(spec, hit, anchor=span)
+                row = Row(spec, hit, anchor=Span(start, end))
                 table.rows[entry.key] = row
                 self.row, self.row_table = row, table
 
@@ -283,11 +307,11 @@ class _Reader:
             self.row = None
             return
         if isinstance(row, _Group):
-            filled = [t for t in run if t.folded]
+            filled = [t for t in run if t[1]]
             if filled:
-                span = Span(filled[0].start, filled[-1].end)
+                start, end = filled[0][2], filled[-1][3]
                 row.table.group_values.append(
-                    GroupValues(row.hit, span, self.text[span.start : span.end])
+                    GroupValues(row.hit, Span(start, end), self.text[start:end])
                 )
             if run:
                 self.row = None
@@ -307,7 +331,7 @@ class _Reader:
     def _assign(self, table: Table, row: Row, run: list[Token]) -> None:
         assign(row, run, table.schema, self.spec, table.columns)
         if run:
-            table.extend(Span(run[0].start, run[-1].end))
+            table.extend(run[0][2], run[-1][3])
 
 
 def _unlabelled(rows: tuple[RowSpec, ...]) -> RowSpec | None:

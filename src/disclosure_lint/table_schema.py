@@ -68,6 +68,7 @@ class TableSchema:
     rows: tuple[RowSpec, ...]
     members: Mapping[str, tuple[str, ...]]
     data_rows: tuple[RowSpec, ...] = field(init=False)
+    column_keys: tuple[str, ...] = field(init=False)
     _rows: Mapping[str, RowSpec] = field(init=False, repr=False)
     _columns: Mapping[str, ColumnSpec] = field(init=False, repr=False)
 
@@ -76,6 +77,7 @@ class TableSchema:
         object.__setattr__(
             self, "data_rows", tuple(r for r in self.rows if not r.group)
         )
+        object.__setattr__(self, "column_keys", tuple(c.key for c in self.columns))
         object.__setattr__(self, "_rows", {r.key: r for r in self.rows})
         object.__setattr__(self, "_columns", {c.key: c for c in self.columns})
 

@@ -10,7 +10,7 @@ marked uncertain and no equation uses it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .document import Span
@@ -24,41 +24,24 @@ def parse_cell(
     token: Token, reader: ReaderSpec, table: str, row: str, column: str
 ) -> Cell:
     """Read one token as a cell value."""
-    span = Span(token.start, token.end)
-    folded = token.folded
+    text, folded, start, end, _ = token
     if not folded:
-        return Cell(table, row, column, BLANK, "", span)
+        return Cell(table, row, column, BLANK, "", start, end)
     if folded.isascii() and folded.isdigit():
         # NOTE: the common case, a bare count; the regex below handles signs,
         # separators, fractions and units.
-        return Cell(table, row, column, NUMBER, token.text, span, int(folded))
+        return Cell(table, row, column, NUMBER, text, start, end, int(folded))
     match = reader.number.match(folded)
     if match is None:
         lookalike = reader.lookalike.match(folded) is not None
-        return Cell(table, row, column, TEXT, token.text, span, lookalike=lookalike)
+        return Cell(table, row, column, TEXT, text, start, end, lookalike=lookalike)
     digits = match.group("num").replace(",", "")
     frac = match.group("frac")
     value: int | float = float(digits + frac) if frac else int(digits)
     if match.group("sign") == "-":
         value = -value
-    return Cell(
-        table,
-        row,
-        column,
-        NUMBER,
-        token.text,
-        span,
-        value=value,
-        unit=match.group("unit") or "",
-    )
-
-
-def is_value_token(token: Token, reader: ReaderSpec) -> bool:
-    """True for a token that can only be a cell: empty, a number, ``O``."""
-    folded = token.folded
-    if not folded or folded.isdigit() or reader.number.match(folded):
-        return True
-    return reader.lookalike.match(folded) is not None
+    unit = match.group("unit") or ""
+    return Cell(table, row, column, NUMBER, text, start, end, value, unit)
 
 
 def assign(
@@ -74,42 +57,28 @@ def assign(
     short whose table lacks exactly that column's header is not a problem of
     the row.
     """
-    columns = [c.key for c in schema.columns]
+    columns = schema.column_keys
     width = len(columns)
     tokens = _trim(run, width)
     row.values = len(tokens)
-    if row.anchor == Span(0, 0):
-        row.anchor = Span(tokens[0].start, tokens[0].end) if tokens else row.anchor
+    if tokens and row.anchor.start == 0 and row.anchor.end == 0:
+        row.anchor = Span(tokens[0][2], tokens[0][3])
     if len(tokens) == width:
         _place(row, columns, tokens, schema, reader)
         return
     if len(tokens) > width:
         _place(row, columns, tokens[:width], schema, reader)
-        extra = tokens[width:]
         row.problem = "too-many"
-        row.problem_span = Span(extra[0].start, extra[-1].end)
+        row.problem_span = Span(tokens[width][2], tokens[-1][3])
         return
-    filled = [t for t in tokens if t.folded]
-    if len(filled) == 1 and filled[0].folded.isdigit() and len(filled[0].folded) > 1:
-        digits = filled[0]
-        if len(digits.folded) == width:
-            _place(row, columns, _digits(digits), schema, reader)
-            row.problem = "run-together"
-            row.problem_span = Span(digits.start, digits.end)
-            return
-        if len(digits.folded) > width:
-            for key in columns:
-                row.cells[key] = Cell(
-                    schema.key,
-                    row.spec.key,
-                    key,
-                    AMBIGUOUS,
-                    digits.text,
-                    Span(digits.start, digits.end),
-                )
-            row.problem = "unsplittable"
-            row.problem_span = Span(digits.start, digits.end)
-            return
+    filled = [t for t in tokens if t[1]]
+    if (
+        len(filled) == 1
+        and filled[0][1].isdigit()
+        and len(filled[0][1]) > 1
+        and _run_together(row, columns, filled[0], schema, reader)
+    ):
+        return
     header_found = [key for key in columns if header.get(key)]
     if header_found and len(tokens) == len(header_found) < width:
         # NOTE: a column missing from the header and from every row (seed 002
@@ -125,42 +94,85 @@ def assign(
     row.problem_span = _span_of(tokens, row.anchor)
 
 
+def _run_together(
+    row: Row,
+    columns: tuple[str, ...],
+    digits: Token,
+    schema: TableSchema,
+    reader: ReaderSpec,
+) -> bool:
+    """Split a row written as one run of digits (``0000000``), when possible.
+
+    Returns:
+        True when the row was placed: one digit per column, or every cell
+        ambiguous because there are more digits than columns.
+    """
+    text, folded, start, end, _ = digits
+    if len(folded) == len(columns):
+        _place(row, columns, _digits(digits), schema, reader)
+        row.problem = "run-together"
+        row.problem_span = Span(start, end)
+        return True
+    if len(folded) > len(columns):
+        for key in columns:
+            row.cells[key] = Cell(
+                schema.key, row.spec.key, key, AMBIGUOUS, text, start, end
+            )
+        row.plain = False
+        row.problem = "unsplittable"
+        row.problem_span = Span(start, end)
+        return True
+    return False
+
+
 def _trim(run: list[Token], width: int) -> list[Token]:
     """Drop empty edge fields (merged cells) while there are too many."""
     first, last = 0, len(run)
-    while last - first > width and not run[first].folded:
+    if last <= width:
+        return run
+    while last - first > width and not run[first][1]:
         first += 1
-    while last - first > width and not run[last - 1].folded:
+    while last - first > width and not run[last - 1][1]:
         last -= 1
     return run[first:last]
 
 
 def _place(
     row: Row,
-    columns: list[str],
+    columns: Sequence[str],
     tokens: list[Token],
     schema: TableSchema,
     reader: ReaderSpec,
 ) -> None:
-    for key, token in zip(columns, tokens, strict=False):
-        row.cells[key] = parse_cell(token, reader, schema.key, row.spec.key, key)
+    cells = row.cells
+    table, key = schema.key, row.spec.key
+    for column, token in zip(columns, tokens, strict=False):
+        text, folded, start, end, _ = token
+        if folded.isdigit() and folded.isascii():
+            # NOTE: parse_cell's common case, inlined: most cells are counts.
+            cells[column] = Cell(
+                table, key, column, NUMBER, text, start, end, int(folded)
+            )
+        else:
+            cells[column] = parse_cell(token, reader, table, key, column)
+            row.plain = False
 
 
-def _fill_missing(row: Row, columns: list[str], schema: TableSchema) -> None:
+def _fill_missing(row: Row, columns: Sequence[str], schema: TableSchema) -> None:
     at = row.anchor.end
+    row.plain = False
     for key in columns:
         if key not in row.cells:
-            row.cells[key] = Cell(
-                schema.key, row.spec.key, key, MISSING, "", Span(at, at)
-            )
+            row.cells[key] = Cell(schema.key, row.spec.key, key, MISSING, "", at, at)
     row.cells = {key: row.cells[key] for key in columns}
 
 
 def _digits(token: Token) -> list[Token]:
     """One token per digit of a run-together number, each at its own offset."""
-    folded = fold(token.text, token.start)
+    text, _, start, _, section = token
+    folded = fold(text, start)
     return [
-        Token(token.text[at - token.start], ch, at, at + 1, token.section)
+        (text[at - start], ch, at, at + 1, section)
         for ch, at in zip(folded.text, folded.offsets, strict=True)
     ]
 
@@ -168,4 +180,4 @@ def _digits(token: Token) -> list[Token]:
 def _span_of(tokens: list[Token], fallback: Span) -> Span:
     if not tokens:
         return fallback
-    return Span(tokens[0].start, tokens[-1].end)
+    return Span(tokens[0][2], tokens[-1][3])

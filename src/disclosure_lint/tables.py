@@ -13,6 +13,7 @@ could not be split into cells, e.g. digits run together).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -28,26 +29,94 @@ BLANK = "blank"
 TEXT = "text"
 MISSING = "missing"
 AMBIGUOUS = "ambiguous"
+_USABLE = (NUMBER, BLANK)
+
+
+Value = int | float | None
+
+
+class _Totals(dict[str, Value]):
+    """``Table.total`` of every row and group in one column, each computed once.
+
+    Reading through ``[]`` (or ``__getitem__``) computes a missing name;
+    ``get`` does not. NOTE: it holds the table's rows and groups, never the
+    table itself: a reference back would make every table a reference cycle
+    that only the garbage collector frees, which costs more than it saves.
+    """
+
+    __slots__ = ("_blank_is_zero", "_column", "_members", "_rows")
+
+    def __init__(
+        self,
+        rows: Mapping[str, Row],
+        members: Mapping[str, tuple[str, ...]],
+        column: str,
+        blank_is_zero: bool,
+    ) -> None:
+        super().__init__()
+        self._rows = rows
+        self._members = members
+        self._column = column
+        self._blank_is_zero = blank_is_zero
+
+    def __missing__(self, name: str) -> Value:
+        value: Value
+        members = self._members.get(name)
+        if members is None:
+            value = _cell_value(self._rows.get(name), self._column, self._blank_is_zero)
+        else:
+            value = 0
+            for member in members:
+                found = self[member]
+                if found is None:
+                    value = None
+                    break
+                value += found
+        self[name] = value
+        return value
+
+
+def _cell_value(row: Row | None, column: str, blank_is_zero: bool) -> Value:
+    """``Table.total`` of a data row: its cell's number, blank as 0 or None."""
+    if row is None or row.uncertain:
+        return None
+    cell = row.cells.get(column)
+    if cell is None or cell.status not in _USABLE:
+        return None
+    if cell.value is None:
+        return 0 if blank_is_zero else None
+    return cell.value
 
 
 @dataclass(slots=True)
 class Cell:
-    """One data cell."""
+    """One data cell; its text is ``document[start:end]``.
+
+    NOTE: offsets rather than a ``Span``: a frozen ``Span`` costs as much to
+    build as the rest of the cell, a draft has hundreds of cells and only
+    the few that a finding points at need one (``span``).
+    """
 
     table: str
     row: str
     column: str
     status: str
     raw: str
-    span: Span
+    start: int
+    end: int
     value: int | float | None = None
     unit: str = ""
     lookalike: bool = False
 
     @property
+    def span(self) -> Span:
+        """Where the cell is (empty for a blank or missing cell)."""
+        return Span(self.start, self.end)
+
+    @property
     def usable(self) -> bool:
         """True when equations can use the cell (a number, or blank as 0)."""
-        return self.status in (NUMBER, BLANK)
+        return self.status in _USABLE
 
     @property
     def number(self) -> int | float:
@@ -57,17 +126,23 @@ class Cell:
 
 @dataclass(slots=True)
 class LabelHit:
-    """A label of the draft recognised as an official one."""
+    """A label of the draft recognised as an official one (at ``start:end``)."""
 
     kind: str
     table: str
     key: str
     official: str
     text: str
-    span: Span
+    start: int
+    end: int
     quality: str = "exact"
     distance: int = 0
     fix: tuple[Span, str] | None = None
+
+    @property
+    def span(self) -> Span:
+        """Where the label is."""
+        return Span(self.start, self.end)
 
 
 @dataclass(slots=True)
@@ -77,7 +152,9 @@ class Row:
     ``values`` counts the fields read for the row once empty merged-cell
     fields at its edges are dropped; ``problem`` says why its cells could not
     be placed with confidence (``too-many``, ``too-few``, ``unsplittable``)
-    or how they were recovered (``run-together``).
+    or how they were recovered (``run-together``). ``plain`` stays True while
+    every cell is a count in ASCII digits (``0``, ``12``), the common case:
+    such a row has no blank, text, unit, negative or decimal cell to check.
     """
 
     spec: RowSpec
@@ -87,6 +164,7 @@ class Row:
     problem: str = ""
     problem_span: Span | None = None
     anchor: Span = field(default_factory=lambda: Span(0, 0))
+    plain: bool = True
 
     @property
     def uncertain(self) -> bool:
@@ -115,6 +193,10 @@ class Table:
     header_units: dict[str, str] = field(default_factory=dict)
     start: int | None = None
     end: int | None = None
+    # Totals by (column, blank_is_zero), filled on first use.
+    _by_column: dict[tuple[str, bool], _Totals] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def key(self) -> str:
@@ -133,12 +215,12 @@ class Table:
             return Span(0, 0)
         return Span(self.start, self.end)
 
-    def extend(self, span: Span) -> None:
-        """Grow the table's span to cover ``span``."""
-        if self.start is None or span.start < self.start:
-            self.start = span.start
-        if self.end is None or span.end > self.end:
-            self.end = span.end
+    def extend(self, start: int, end: int) -> None:
+        """Grow the table's span to cover ``start:end``."""
+        if self.start is None or start < self.start:
+            self.start = start
+        if self.end is None or end > self.end:
+            self.end = end
 
     def cell(self, row: str, column: str) -> Cell | None:
         """The cell at ``row``, ``column`` (None when the row was not read)."""
@@ -166,24 +248,43 @@ class Table:
         None when any row needed is missing or uncertain or its cell holds no
         usable number (blank counts as 0 unless ``blank_is_zero`` is False).
         """
-        members = self.schema.members.get(name)
-        if members is not None:
-            total: int | float = 0
-            for member in members:
-                value = self.total(member, column, blank_is_zero)
-                if value is None:
-                    return None
-                total += value
-            return total
-        row = self.rows.get(name)
-        if row is None or row.uncertain:
-            return None
-        cell = row.cells.get(column)
-        if cell is None or not cell.usable:
-            return None
-        if cell.value is None and not blank_is_zero:
-            return None
-        return cell.number
+        return self.totals(column, blank_is_zero)[name]
+
+    def totals(self, column: str, blank_is_zero: bool = True) -> Mapping[str, Value]:
+        """Every row's and group's ``total`` in ``column``, by name.
+
+        NOTE: the rules ask for the same totals many times (a group for each
+        equation it is in, in every column), so each is computed once, on
+        first use. A table is complete once ``read_tables`` returns; nothing
+        changes its cells afterwards.
+        """
+        key = (column, blank_is_zero)
+        found = self._by_column.get(key)
+        if found is None:
+            found = self._by_column[key] = _Totals(
+                self.rows, self.schema.members, column, blank_is_zero
+            )
+        return found
+
+    def row_totals(self, row: str) -> dict[str, Value]:
+        """``total(row, column)`` (blank as 0) of every column, by column key."""
+        keys = self.schema.column_keys
+        if row in self.schema.members:
+            return {key: self.totals(key)[row] for key in keys}
+        found = self.rows.get(row)
+        if found is None or found.uncertain:
+            return dict.fromkeys(keys)
+        # NOTE: _cell_value inlined (blank as 0): this runs for every cell of
+        # a table checked row by row.
+        cells = found.cells
+        out: dict[str, Value] = {}
+        for key in keys:
+            cell = cells.get(key)
+            if cell is None or cell.status not in _USABLE:
+                out[key] = None
+            else:
+                out[key] = 0 if cell.value is None else cell.value
+        return out
 
     def row_label(self, key: str) -> str:
         """The official label of row or group ``key`` (for messages)."""

@@ -315,7 +315,8 @@ class WaiverBook:
         self.must_exist = must_exist
         self._by_dir: dict[Path, Path | None] = {}
         self._files: dict[Path, WaiverFile] = {}
-        self._checked: dict[Path, _Checked] = {}
+        self._checked: dict[str, _Checked] = {}
+        self._shared: dict[tuple[int, str, int], _Checked] = {}
 
     @property
     def files(self) -> list[WaiverFile]:
@@ -372,7 +373,14 @@ class WaiverBook:
     ) -> list[Finding]:
         """Drop the findings a live waiver covers; mark those waivers used."""
         target = Path(path).resolve()
-        self._checked[target] = _Checked(rule_filter, lang, packset)
+        # NOTE: keyed by the path's text, sharing one record per settings: a
+        # 100,000-draft run keeps this for every draft.
+        shared = (id(rule_filter), lang, id(packset))
+        checked = self._shared.get(shared)
+        if checked is None or checked.rule_filter is not rule_filter:
+            checked = self._shared[shared] = _Checked(rule_filter, lang, packset)
+        key = str(target)
+        self._checked[path if key == path else key] = checked
         book = self.file_for(path)
         if book is None or doc is None:
             return findings
@@ -430,7 +438,7 @@ class WaiverBook:
         default_filter: RuleFilter,
         default_lang: str,
     ) -> Finding | None:
-        checked = self._checked.get(waiver.target)
+        checked = self._checked.get(str(waiver.target))
         exists = waiver.target.exists()
         if checked is None and exists:
             return None

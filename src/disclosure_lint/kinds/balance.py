@@ -86,10 +86,7 @@ def _by_column(table: Table, equation: Equation, at: str) -> Iterator[Hit]:
     failures = []
     checked = 0
     for column in table.schema.columns:
-
-        def value(name: str, key: str = column.key) -> int | float | None:
-            return table.total(name, key)
-
+        value = table.totals(column.key).__getitem__
         lhs = equation.left.evaluate(value)
         rhs = equation.right.evaluate(value)
         if lhs is None or rhs is None:
@@ -120,10 +117,7 @@ def _by_row(table: Table, equation: Equation, at: str) -> Iterator[Hit]:
         row = table.rows.get(spec.key)
         if row is None:
             continue
-
-        def value(name: str, key: str = spec.key) -> int | float | None:
-            return table.total(key, name)
-
+        value = table.row_totals(spec.key).__getitem__
         lhs = equation.left.evaluate(value)
         rhs = equation.right.evaluate(value)
         if lhs is None or rhs is None or close(lhs, rhs):

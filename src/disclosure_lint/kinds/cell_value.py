@@ -15,8 +15,9 @@ Params:
         (default: all).
 
 Rows whose cells could not be placed (``table-shape`` reports them) are not
-checked cell by cell. Message arguments: ``table``, ``row``, ``column``,
-``text``, ``unit``, ``count``, ``scope``, ``lookalike``.
+checked cell by cell, nor are rows of counts in plain digits (``Row.plain``),
+which are most rows and have nothing to flag. Message arguments: ``table``,
+``row``, ``column``, ``text``, ``unit``, ``count``, ``scope``, ``lookalike``.
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ def check(
             yield from _blank(report, table, columns)
             continue
         for row in table.rows.values():
-            if row.uncertain:
+            # NOTE: a plain row holds only counts in digits: nothing to flag.
+            if row.plain or row.uncertain:
                 continue
             for key in columns:
                 cell = row.cells.get(key)
@@ -99,7 +101,9 @@ def _blank(report: Report, table: Table, columns: list[str]) -> Iterator[Hit]:
     blank_rows = []
     hits = []
     total = 0
-    for row in rows:
+    # NOTE: a plain row has no blank cell, so it is neither a blank row nor
+    # the source of a hit; it only rules out a finding for the whole table.
+    for row in (r for r in rows if not r.plain):
         cells = [row.cells[k] for k in columns if k in row.cells]
         blanks = [c for c in cells if c.status == BLANK]
         total += len(blanks)

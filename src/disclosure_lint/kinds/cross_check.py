@@ -20,6 +20,7 @@ The finding points at the sentence. Message arguments: ``stated``,
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -27,13 +28,14 @@ from typing import Any
 
 from ..document import Span
 from ..equations import Sum, close, format_number, parse_sum
-from ..fold import Folded, fold
+from ..fold import fold
 from ..outline import iter_lines
 from ..packs import Rule
 from ..regex_guard import check_regex
 from ..report import Report
 from ..table_schema import TableSchemaError
-from ..tables import Table, table_by_key
+from ..table_tokens import fold_fast
+from ..tables import Table
 from .base import Hit, KindSpec, Param
 
 PARAMS = {
@@ -43,15 +45,19 @@ PARAMS = {
 _CHECK_KEYS = {"pattern", "value", "expect"}
 _SENTENCE_END = "。；;！？!?"
 _SENTENCE_MAX = 400
+# The regex parser (as regex_guard uses it): to find text a match must hold.
+_sre_constants: Any = importlib.import_module("re._constants")
+_sre_parse: Any = importlib.import_module("re._parser")
 
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """One compiled check."""
+    """One compiled check; every match of ``regex`` contains ``required``."""
 
     regex: re.Pattern[str]
     value: Sum
     expect: int | None
+    required: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +86,14 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
         for name in value.names:
             if name.count(".") != 2:
                 raise ValueError(f"'{name}' must be table.row.column")
-        checks.append(Check(regex, value, int(expect) if expect is not None else None))
+        checks.append(
+            Check(
+                regex,
+                value,
+                int(expect) if expect is not None else None,
+                required_text(str(item["pattern"])),
+            )
+        )
     words = sorted(
         {str(k) for k in params["keywords"] if str(k)}, key=len, reverse=True
     )
@@ -94,20 +107,49 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
         return
     text = report.document.text
     seen: set[tuple[int, str]] = set()
+    tables: dict[str, Table] = {}
+    for table in report.tables:
+        tables.setdefault(table.key, table)
     for start, end in _candidate_lines(text, prepared.keywords):
         line = text[start:end]
         if "\t" in line or line.lstrip().startswith("|"):
             continue
-        folded = fold(line, start)
+        folded = fold_fast(line)
         for item in prepared.checks:
-            for match in item.regex.finditer(folded.text):
-                hit = _compare(report, rule, item, folded, match)
+            if item.required not in folded:
+                continue  # NOTE: no match possible; finditer costs more.
+            for match in item.regex.finditer(folded):
+                hit = _compare(report, rule, item, (line, start), match, tables)
                 if hit is None:
                     continue
                 key = (hit.span.start, item.value.text())
                 if key not in seen:
                     seen.add(key)
                     yield hit
+
+
+def required_text(pattern: str) -> str:
+    """The longest run of characters that every match of ``pattern`` contains.
+
+    Only literals at the top level of the pattern count (not those inside a
+    group, an alternative or a repeat), so the run is certain to be in any
+    match. Empty when there is none, or when the pattern ignores case.
+    """
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except re.error:
+        return ""
+    if parsed.state.flags & re.IGNORECASE:
+        return ""
+    best = run = ""
+    for op, arg in parsed.data:
+        if op is _sre_constants.LITERAL:
+            run += chr(arg)
+            if len(run) > len(best):
+                best = run
+        else:
+            run = ""
+    return best
 
 
 def _candidate_lines(
@@ -130,13 +172,23 @@ def _candidate_lines(
 
 
 def _compare(
-    report: Report, rule: Rule, item: Check, folded: Folded, match: re.Match[str]
+    report: Report,
+    rule: Rule,
+    item: Check,
+    line: tuple[str, int],
+    match: re.Match[str],
+    by_key: Mapping[str, Table],
 ) -> Hit | None:
+    """A hit when the number ``match`` states differs from the table's.
+
+    ``line`` is the text the folded line came from and its offset; offsets
+    are mapped back only for a hit, as most statements agree.
+    """
     stated = item.expect if item.expect is not None else int(match.group("n"))
     tables: dict[str, Table] = {}
     for name in item.value.names:
         table_key = name.split(".", 1)[0]
-        table = table_by_key(report.tables, table_key)
+        table = by_key.get(table_key)
         if table is None:
             raise TableSchemaError(
                 f"rule {rule.id}: unknown table '{table_key}' in '{name}'"
@@ -153,7 +205,7 @@ def _compare(
     actual = item.value.evaluate(value)
     if actual is None or close(actual, stated):
         return None
-    start, end = folded.original_span(match.start(), match.end())
+    start, end = fold(*line).original_span(match.start(), match.end())
     sentence = _sentence(report.document.text, start, end)
     where = " + ".join(_describe(tables, name) for name in item.value.names)
     return Hit(

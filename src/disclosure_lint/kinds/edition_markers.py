@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ..document import Span
@@ -40,7 +41,17 @@ PARAMS = {
 _GAP = r"[\s\u200b\u200c\u200d\ufeff]*"
 
 
-def prepare(params: Mapping[str, Any]) -> tuple[re.Pattern[str], dict[str, str]]:
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """The markers' regex, its group names, and where a match can start."""
+
+    regex: re.Pattern[str]
+    names: dict[str, str]
+    # Every character a marker can start with (the first of its class).
+    starts: re.Pattern[str]
+
+
+def prepare(params: Mapping[str, Any]) -> Prepared:
     """One regex for all markers, tolerant of width, punctuation and blanks."""
     markers = [str(m) for m in params["markers"]]
     if not markers:
@@ -48,6 +59,7 @@ def prepare(params: Mapping[str, Any]) -> tuple[re.Pattern[str], dict[str, str]]
     variants = _variants()
     names: dict[str, str] = {}
     parts = []
+    firsts: set[str] = set()
     for i, marker in enumerate(sorted(markers, key=len, reverse=True)):
         folded = fold_text(marker)
         if not folded:
@@ -55,7 +67,9 @@ def prepare(params: Mapping[str, Any]) -> tuple[re.Pattern[str], dict[str, str]]
         body = _GAP.join(_char_class(ch, variants) for ch in folded)
         parts.append(f"(?P<m{i}>{body})")
         names[f"m{i}"] = marker
-    return re.compile("|".join(parts)), names
+        firsts |= {folded[0], *variants.get(folded[0], set())}
+    starts = "[" + "".join(re.escape(c) for c in sorted(firsts)) + "]"
+    return Prepared(re.compile("|".join(parts)), names, re.compile(starts))
 
 
 def _variants() -> dict[str, set[str]]:
@@ -74,11 +88,8 @@ def _char_class(ch: str, variants: dict[str, set[str]]) -> str:
     return "[" + "".join(re.escape(c) for c in chars) + "]"
 
 
-def check(
-    report: Report, rule: Rule, prepared: tuple[re.Pattern[str], dict[str, str]]
-) -> Iterator[Hit]:
+def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
     """One hit at the first marker, naming every marker found."""
-    regex, names = prepared
     text = report.document.text
     wanted = set(rule.params["sections"])
     spans = [s.body for s in report.outline.sections if s.key in wanted]
@@ -86,9 +97,7 @@ def check(
         spans = [Span(0, len(text))]
     found: list[tuple[int, int, str]] = []
     for span in spans:
-        for match in regex.finditer(text, span.start, span.end):
-            group = match.lastgroup or ""
-            found.append((match.start(), match.end(), names[group]))
+        found.extend(_markers(text, span, prepared))
     if not found:
         return
     found.sort()
@@ -103,6 +112,28 @@ def check(
             "edition": report.pack.edition or "",
         },
     )
+
+
+def _markers(
+    text: str, span: Span, prepared: Prepared
+) -> Iterator[tuple[int, int, str]]:
+    """Every match of the regex in ``span``, as ``finditer`` finds them.
+
+    NOTE: the alternation of character classes is slow to try at every
+    position; a match can only start at one of ``starts``, which a single
+    character class finds fast, so it is tried only there.
+    """
+    pos, end = span.start, span.end
+    while True:
+        start = prepared.starts.search(text, pos, end)
+        if start is None:
+            return
+        match = prepared.regex.match(text, start.start(), end)
+        if match is None:
+            pos = start.start() + 1
+            continue
+        yield match.start(), match.end(), prepared.names[match.lastgroup or ""]
+        pos = match.end()
 
 
 KIND = KindSpec("edition-markers", PARAMS, check, prepare, __doc__ or "")

@@ -66,13 +66,9 @@ def check_names(table: Table, names: Iterable[str], kind: str, rule: Rule) -> No
         TableSchemaError: naming the rule, the table and the unknown name.
     """
     schema = table.schema
-    known = (
-        {c.key for c in schema.columns}
-        if kind == "column"
-        else {r.key for r in schema.rows}
-    )
+    known = schema.column if kind == "column" else schema.row
     for name in names:
-        if name not in known:
+        if known(name) is None:
             raise TableSchemaError(
                 f"rule {rule.id}: table '{schema.key}' has no {kind} '{name}'"
             )

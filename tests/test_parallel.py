@@ -1,0 +1,190 @@
+"""``-j N``: same output as one job, in path order; bad files and Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from disclosure_lint import parallel
+from disclosure_lint.engine import RuleFilter
+from disclosure_lint.formatters import FORMATS
+from disclosure_lint.load import expand_paths
+from disclosure_lint.report import LintOptions
+
+from .conftest import EXAMPLES, seed_files
+
+DEFECTS = EXAMPLES / "defects-2021.txt"
+
+
+@pytest.fixture
+def batch(tmp_path) -> Path:
+    """Seeds and examples, several times over, in nested directories."""
+    root = tmp_path / "batch"
+    for n in range(3):
+        sub = root / f"part{n}"
+        sub.mkdir(parents=True)
+        for source in [*seed_files(), *sorted(EXAMPLES.glob("*.*"))]:
+            if source.is_file():
+                shutil.copy(source, sub / f"{n}-{source.name}")
+    (root / "part1" / "broken.txt").write_bytes(b"\x00\x01binary")
+    return root
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_two_jobs_write_what_one_job_writes(cli, batch, fmt) -> None:
+    one = cli(batch, "-j", "1", "--format", fmt)
+    two = cli(batch, "-j", "2", "--format", fmt)
+    assert one.code == two.code == 2
+    assert one.out == two.out
+    assert one.err == two.err
+
+
+def test_two_jobs_with_source_lines(cli, batch) -> None:
+    one = cli(batch, "-j", "1", "--show-source")
+    two = cli(batch, "--jobs", "2", "--show-source")
+    assert one.out == two.out and " | " in two.out
+
+
+def test_results_come_in_path_order(batch, packset) -> None:
+    paths = expand_paths([str(batch)])
+    results = parallel.iter_file_results(
+        paths, packset, LintOptions(), RuleFilter(), jobs=2
+    )
+    assert [r.path for r in results] == paths
+    assert paths == sorted(paths)
+
+
+def test_large_batches_use_a_fork_server(batch, packset, monkeypatch) -> None:
+    # NOTE: workers forked from a big parent would map all its memory; large
+    # batches get theirs from a fork server, which must give the same results.
+    paths = expand_paths([str(batch)])
+    args = (paths, packset, LintOptions(), RuleFilter())
+    one = [(r.path, r.error, r.findings) for r in parallel.iter_file_results(*args)]
+    monkeypatch.setattr(parallel, "FORKSERVER_FROM", 1)
+    assert parallel._start_method(len(paths)) in ("forkserver", "spawn")
+    two = [
+        (r.path, r.error, r.findings)
+        for r in parallel.iter_file_results(*args, jobs=2, needs="document")
+    ]
+    assert one == two
+
+
+def test_json_files_entries_keep_year_and_edition(cli, batch) -> None:
+    two = json.loads(cli(batch, "-j", "2", "--format", "json").out)
+    entries = [f for f in two["files"] if "error" not in f]
+    assert entries and all(f["edition"] in ("2019", "2021") for f in entries)
+    assert all(f["encoding"] == "utf-8" and f["year"] for f in entries)
+
+
+def test_chunks_stay_small() -> None:
+    assert parallel._chunk_size(1, 2) == 1
+    assert parallel._chunk_size(100, 2) == 6
+    assert parallel._chunk_size(100_000, 2) == parallel.MAX_CHUNK
+
+
+def test_a_bug_on_one_file_is_that_files_error(cli, batch, monkeypatch) -> None:
+    real = parallel.lint_file
+
+    def flaky(path: str, *args, **kwargs):
+        if path.endswith("1-clean-2021.txt"):
+            raise RuntimeError("kind exploded\non two lines")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "lint_file", flaky)
+    for jobs in ("1", "2"):
+        result = cli(batch, "-j", jobs)
+        monkeypatch.setattr(parallel, "lint_file", flaky)  # cli undoes patches
+        assert result.code == 2
+        bad = [line for line in result.err.splitlines() if "internal error" in line]
+        assert len(bad) == 1 and bad[0].startswith(str(batch / "part1"))
+        assert "RuntimeError: kind exploded on two lines" in bad[0]
+        assert "Traceback" not in result.err
+        assert "2-defects-2021.txt" in result.out  # the others completed
+
+
+def test_a_dying_worker_loses_only_its_file(cli, batch, monkeypatch) -> None:
+    real = parallel.lint_file
+
+    def fatal(path: str, *args, **kwargs):
+        if path.endswith("0-defects-2021.txt"):
+            os._exit(9)  # NOTE: like the OOM killer: no exception, no cleanup
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "lint_file", fatal)
+    result = cli(batch, "-j", "2")
+    assert result.code == 2
+    died = [line for line in result.err.splitlines() if "died" in line]
+    culprit = batch / "part0" / "0-defects-2021.txt"
+    assert died == [f"{culprit}: error: internal error (worker process died)"]
+    for n in range(3):
+        assert f"{n}-clean-2020.md" not in result.err
+    assert "1-defects-2021.txt" in result.out and "2-defects-2021.txt" in result.out
+
+
+def _many_drafts(root: Path, count: int) -> Path:
+    root.mkdir()
+    data = DEFECTS.read_bytes()
+    for n in range(count):
+        (root / f"{n:05d}.txt").write_bytes(data)
+    return root
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_ctrl_c_stops_cleanly(tmp_path, jobs, fmt) -> None:
+    count = 5000
+    drafts = _many_drafts(tmp_path / "drafts", count)
+    report = tmp_path / "out" / "report.json"
+    report.parent.mkdir()
+    args = [sys.executable, "-m", "disclosure_lint", str(drafts), "-j", jobs]
+    args += ["--format", fmt]
+    if fmt == "json":
+        args += ["--output", str(report)]
+    proc = subprocess.Popen(
+        args,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,  # NOTE: readline() below must not buffer past the line
+        start_new_session=True,  # NOTE: Ctrl-C signals the whole group
+    )
+    try:
+        if fmt == "text":
+            assert proc.stdout is not None
+            first = proc.stdout.readline()  # the run is under way
+        else:
+            first = b""
+            time.sleep(1.0)
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    text = err.decode()
+    assert proc.returncode == 130, text
+    assert "Traceback" not in text
+    assert "interrupted" in text
+    # NOTE: a Ctrl-C before the first file is done (while the files are
+    # listed) says "interrupted" without a count.
+    done = 0
+    if "interrupted after " in text:
+        done = int(text.split("interrupted after ")[1].split(" ")[0])
+    assert done < count
+    assert done > 0 or fmt == "json"
+    if fmt == "json":
+        # never half a report: the partial one is complete JSON, or none
+        assert [p.name for p in report.parent.iterdir()] in ([], ["report.json"])
+        if report.exists():
+            data = json.loads(report.read_text(encoding="utf-8"))
+            assert data["summary"]["files"] == done
+    else:
+        lines = (first + out).decode().splitlines()
+        odd = [line for line in lines[:-1] if not line.startswith(str(drafts))]
+        assert lines and not odd, odd

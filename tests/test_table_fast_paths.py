@@ -1,0 +1,193 @@
+"""The table code's fast paths give exactly what the plain way gives.
+
+Each speed-up keeps a plain definition next to it: the fold table as a list
+(``fold_text``), remembered line shapes (a fresh tokenizer), memoised totals
+(the recursive sum), the edition markers' start scan (``finditer``) and the
+text a cross-check pattern requires (every match holds it). Property tests
+compare the two on table-like text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from disclosure_lint.document import Span
+from disclosure_lint.engine import build_report
+from disclosure_lint.fold import fold_text
+from disclosure_lint.kinds import KINDS
+from disclosure_lint.kinds.cross_check import required_text
+from disclosure_lint.kinds.edition_markers import _markers
+from disclosure_lint.load import LoadError, document_from_bytes
+from disclosure_lint.packs import load_packset
+from disclosure_lint.report import LintOptions
+from disclosure_lint.table_schema import compiled_tables
+from disclosure_lint.table_tokens import Tokenizer, fold_fast
+from disclosure_lint.tables import Table
+
+PACKSET = load_packset(use_cache=False)
+PACK_2021 = PACKSET.for_year(2021)
+assert PACK_2021 is not None
+
+CELLS = [
+    "三、收到和处理政府信息公开申请情况\n",
+    "四、政府信息公开行政复议、行政诉讼情况\n",
+    "第二十条第（一）项",
+    "第二十条第(九)项",
+    "本年新制作\n数量",
+    "（三）不予公开",
+    "1.属于国家秘密",
+    "（七）总 计",
+    "行政复议",
+    "结果维持",
+    "总计",
+    "自然人",
+    "规章 0 0 0",
+    "上年转结",
+    "尚未审",
+    "结",
+    "0",
+    "１２",
+    "1,234",
+    "-3",
+    "O",
+    "增",
+    "3件",
+    "000000000000000",
+    "\t",
+    "\t\t",
+    "\n",
+    "\n\n",
+    " ",
+    "|",
+    "| --- |",
+    "\u00a0",
+    "\u3000",
+    "**",
+]
+TEXTS = st.lists(st.sampled_from(CELLS) | st.text(max_size=4), max_size=60).map("".join)
+
+
+def test_fold_fast_is_fold_text_for_every_character() -> None:
+    every = "".join(map(chr, range(0x30000)))
+    assert fold_fast(every) == fold_text(every)
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXTS, st.text(max_size=30))
+def test_remembered_line_shapes_give_the_same_cells(text: str, before: str) -> None:
+    is_number = compiled_tables(PACK_2021).reader.number
+    fresh = list(Tokenizer(is_number).tokens(text, [(0, len(text), "a")]))
+    for cell_text, folded, start, end, section in fresh:
+        assert (text[start:end], folded, section) == (
+            cell_text,
+            fold_text(cell_text),
+            "a",
+        )
+    # The same lines seen first at other offsets (and in another section).
+    primed = Tokenizer(is_number)
+    shifted = before + "\n" + text
+    list(primed.tokens(shifted, [(0, len(shifted), "b")]))
+    assert list(primed.tokens(text, [(0, len(text), "a")])) == fresh
+
+
+def _naive_total(table: Table, name: str, column: str, blank_is_zero: bool):
+    """``Table.total`` as first written: recursive, nothing remembered."""
+    members = table.schema.members.get(name)
+    if members is not None:
+        total = 0
+        for member in members:
+            value = _naive_total(table, member, column, blank_is_zero)
+            if value is None:
+                return None
+            total += value
+        return total
+    row = table.rows.get(name)
+    if row is None or row.uncertain:
+        return None
+    cell = row.cells.get(column)
+    if cell is None or not cell.usable:
+        return None
+    if cell.value is None and not blank_is_zero:
+        return None
+    return cell.number
+
+
+@settings(max_examples=150, deadline=None)
+@given(TEXTS)
+def test_remembered_totals_are_the_recursive_sums(text: str) -> None:
+    try:
+        doc = document_from_bytes("t.txt", text.encode("utf-8", "surrogatepass"))
+    except LoadError:
+        return
+    report = build_report(doc, PACKSET, LintOptions(year=2021))
+    for table in report.tables:
+        names = [row.key for row in table.schema.rows]
+        for column in table.schema.column_keys:
+            for name in names:
+                for blank_is_zero in (True, False):
+                    expected = _naive_total(table, name, column, blank_is_zero)
+                    got = table.total(name, column, blank_is_zero)
+                    assert got == expected and type(got) is type(expected)
+        for name in names:
+            by_row = table.row_totals(name)
+            assert by_row == {c: table.total(name, c) for c in table.schema.column_keys}
+
+
+def _rules(kind: str) -> list:
+    return [
+        rule for pack in PACKSET.editions() for rule in pack.rules if rule.kind == kind
+    ]
+
+
+MARKERS = [str(m) for rule in _rules("edition-markers") for m in rule.params["markers"]]
+# Markers, their first characters (a start that fails right before a match)
+# and the same markers with blanks or other widths inside.
+MARKER_TEXTS = st.lists(
+    st.sampled_from(MARKERS)
+    | st.sampled_from([m[0] for m in MARKERS])
+    | st.sampled_from(CELLS)
+    | st.text(max_size=3),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(MARKER_TEXTS)
+def test_marker_scan_finds_what_finditer_finds(text: str) -> None:
+    for rule in _rules("edition-markers"):
+        prepared = KINDS["edition-markers"].prepare(rule.params)
+        for span in (Span(0, len(text)), Span(len(text) // 3, len(text) // 2)):
+            expected = [
+                (m.start(), m.end(), prepared.names[m.lastgroup or ""])
+                for m in prepared.regex.finditer(text, span.start, span.end)
+            ]
+            assert list(_markers(text, span, prepared)) == expected
+
+
+PROSE = [
+    *("行政复议", "行政诉讼", "申请", "办结", "上年结转", "予以公开", "规范性文件"),
+    *("规章", "制发", "未收到", "公开", "3", "0", "件", "起", "，", "。", "无"),
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PROSE) | st.text(max_size=3), max_size=20).map("".join))
+def test_every_cross_check_match_holds_its_required_text(text: str) -> None:
+    for rule in _rules("cross-check"):
+        for check in rule.params["checks"]:
+            pattern = str(check["pattern"])
+            required = required_text(pattern)
+            for match in re.finditer(pattern, text):
+                assert required in match.group(0), (pattern, required)
+
+
+def test_required_text_is_the_longest_top_level_literal_run() -> None:
+    assert required_text("予以公开(?P<n>\\d+)件") == "予以公开"
+    assert required_text("(?:新收|收到)[^。]{0,3}?申请(?:数量)?(?P<n>\\d+)") == "申请"
+    assert required_text("ab|cd") == ""  # either side may match
+    assert required_text("a(?:b)?c") == "a"  # b is optional
+    assert required_text("(?i)abc") == ""  # case-insensitive: no exact text
+    assert required_text("[") == ""  # not a regex: no prefilter
