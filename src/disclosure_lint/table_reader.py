@@ -227,7 +227,7 @@ class _Reader:
                 0 if table is current else 1,
                 phase,
                 _QUALITY[candidate.quality],
-                1 if table.found else 0,
+                1 if table.labels or table.rows else 0,  # Table.found
                 order[entry.table],
                 entry.index,
             )

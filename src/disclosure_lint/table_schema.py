@@ -69,6 +69,9 @@ class TableSchema:
     members: Mapping[str, tuple[str, ...]]
     data_rows: tuple[RowSpec, ...] = field(init=False)
     column_keys: tuple[str, ...] = field(init=False)
+    _by_types: dict[frozenset[str], tuple[str, ...]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
     _rows: Mapping[str, RowSpec] = field(init=False, repr=False)
     _columns: Mapping[str, ColumnSpec] = field(init=False, repr=False)
 
@@ -88,6 +91,14 @@ class TableSchema:
     def row(self, key: str) -> RowSpec | None:
         """The row or group with ``key``."""
         return self._rows.get(key)
+
+    def columns_of(self, types: frozenset[str]) -> tuple[str, ...]:
+        """Keys of the columns whose type is in ``types``, in order (remembered)."""
+        found = self._by_types.get(types)
+        if found is None:
+            found = tuple(c.key for c in self.columns if c.type in types)
+            self._by_types[types] = found
+        return found
 
     @property
     def cell_count(self) -> int:

@@ -102,7 +102,7 @@ class Tokenizer:
     def _span_lines(
         self, text: str, start: int, end: int, section: str | None
     ) -> Iterator[list[Token]]:
-        """The cells of one span, a list per line (empty lists are skipped)."""
+        """The cells of one span: a list per line, or per cell that ends."""
         shapes = self._shapes
         # A cell that may still grow by further lines (docx paragraphs) and,
         # while it has not grown, its cells as its line gave them.
@@ -123,16 +123,15 @@ class Tokenizer:
                     open_cell = _moved(piece, base, section)
                     open_cells = _at(cells, base, section)
             elif kind != KEEP:
-                out = [] if open_cell is None else self._ended(open_cell, open_cells)
-                open_cell = None
+                if open_cell is not None:
+                    yield self._ended(open_cell, open_cells)
+                    open_cell = None
                 if kind == OPEN:
                     assert piece is not None
                     open_cell = _moved(piece, base, section)
                     open_cells = _at(cells, base, section)
                 elif kind != END:
-                    out.extend(_at(cells, base, section))
-                if out:
-                    yield out
+                    yield _at(cells, base, section)
             base += len(line) + 1
         if open_cell is not None:
             yield self._ended(open_cell, open_cells)
@@ -184,6 +183,10 @@ def _relative(tokens: list[Token]) -> list[Relative]:
 
 def _at(cells: list[Relative], base: int, section: str | None) -> list[Token]:
     """Cells of a line moved to the line's offset ``base``."""
+    if len(cells) == 1:
+        # NOTE: most lines hold one cell; a comprehension costs a call more.
+        text, folded, start, end = cells[0]
+        return [(text, folded, base + start, base + end, section)]
     return [(text, folded, base + s, base + e, section) for text, folded, s, e in cells]
 
 

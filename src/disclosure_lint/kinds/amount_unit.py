@@ -41,6 +41,7 @@ PARAMS = {
     "tables": Param("list", default=[], help="table keys (default: all)"),
 }
 _LIMIT_KEYS = {"max", "min", "decimals"}
+_AMOUNT = frozenset({"amount"})
 
 
 def prepare(params: Mapping[str, Any]) -> str:
@@ -60,7 +61,7 @@ def check(report: Report, rule: Rule, which: str) -> Iterator[Hit]:
     """Yield a hit per amount cell that breaks the check."""
     units: Mapping[str, Mapping[str, Any]] = rule.params["units"]
     for table in tables_of(report, rule.params["tables"]):
-        amounts = [c.key for c in table.schema.columns if c.type == "amount"]
+        amounts = table.schema.columns_of(_AMOUNT)
         if not amounts:
             continue  # NOTE: most tables count; only a few hold amounts.
         for row in table.rows.values():

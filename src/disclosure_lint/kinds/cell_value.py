@@ -59,7 +59,7 @@ def check(
     for table in tables_of(report, rule.params["tables"]):
         if not table.found:
             continue
-        columns = [c.key for c in table.schema.columns if c.type in types]
+        columns = table.schema.columns_of(types)
         if which == "blank":
             yield from _blank(report, table, columns)
             continue
@@ -96,7 +96,7 @@ def _args(table: Table, row: Row, cell: Cell) -> dict[str, Any]:
     }
 
 
-def _blank(report: Report, table: Table, columns: list[str]) -> Iterator[Hit]:
+def _blank(report: Report, table: Table, columns: tuple[str, ...]) -> Iterator[Hit]:
     rows = [r for r in table.rows.values() if not r.uncertain]
     blank_rows = []
     hits = []
