@@ -42,6 +42,19 @@ app = typer.Typer(
 )
 
 
+# Options shared by `check` and `extract`.
+YearOption = Annotated[
+    int | None, typer.Option(help="Report year (else from the draft).")
+]
+EditionOption = Annotated[
+    str | None,
+    typer.Option(help="Format edition: 2019 or 2021 (else from the year)."),
+]
+PacksOption = Annotated[
+    list[Path] | None, typer.Option("--packs", help="Extra pack directories.")
+]
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"disclosure-lint {__version__}")
@@ -104,20 +117,13 @@ def check(
         list[str] | None,
         typer.Option(help="Skip these rules (same forms as --select)."),
     ] = None,
-    year: Annotated[
-        int | None, typer.Option(help="Report year (else from the draft).")
-    ] = None,
-    edition: Annotated[
-        str | None,
-        typer.Option(help="Format edition: 2019 or 2021 (else from the year)."),
-    ] = None,
+    year: YearOption = None,
+    edition: EditionOption = None,
     publication_deadline: Annotated[
         str | None,
         typer.Option(help="Deadline: MM-DD of the next year, or YYYY-MM-DD."),
     ] = None,
-    packs: Annotated[
-        list[Path] | None, typer.Option("--packs", help="Extra pack directories.")
-    ] = None,
+    packs: PacksOption = None,
     statistics: Annotated[bool, typer.Option(help="Count findings per rule.")] = False,
     color: Annotated[
         str, typer.Option(help="auto, always or never (NO_COLOR is honoured).")
@@ -288,16 +294,9 @@ def extract(
     output_format: Annotated[
         str, typer.Option("--format", "-f", help="json or csv.")
     ] = "json",
-    year: Annotated[
-        int | None, typer.Option(help="Report year (else from the draft).")
-    ] = None,
-    edition: Annotated[
-        str | None,
-        typer.Option(help="Format edition: 2019 or 2021 (else from the year)."),
-    ] = None,
-    packs: Annotated[
-        list[Path] | None, typer.Option("--packs", help="Extra pack directories.")
-    ] = None,
+    year: YearOption = None,
+    edition: EditionOption = None,
+    packs: PacksOption = None,
 ) -> None:
     """Export every table cell (value, raw text, line, column) as JSON or CSV."""
     from .extract import FORMATS, run_extract
