@@ -107,6 +107,8 @@ def machine() -> dict[str, str]:
 
     rules = sum(len(p.rules) for p in load_packset().packs.values())
     return {
+        "speed check": f"{calibrate():.0f} ms CPU for a fixed pure-Python loop "
+        "(best of 5; lower is faster: compare runs with it)",
         "CPU": cpu,
         "cores": str(os.cpu_count()),
         "RAM": ram,
@@ -115,6 +117,21 @@ def machine() -> dict[str, str]:
         "disclosure-lint": f"{__version__}, commit {commit}, {rules} rules",
         "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
     }
+
+
+def calibrate() -> float:
+    """CPU ms of a fixed loop: how fast this machine is right now.
+
+    NOTE: a virtual machine's speed varies with its host's load by a factor
+    of two or more, even in CPU time; this number puts a run's figures in
+    context.
+    """
+    best = float("inf")
+    for _ in range(5):
+        started = time.process_time()
+        sum(i * i for i in range(3_000_000))
+        best = min(best, time.process_time() - started)
+    return best * 1000
 
 
 # --------------------------------------------------------------------------
@@ -691,7 +708,7 @@ def write_report(results: dict[str, Any], path: Path, command: str) -> None:
         "which counts pages shared by the forked workers once per process, "
         "and sum of PSS, which splits them), and `/usr/bin/time -v`'s maximum "
         "RSS, which is that of the largest single process. The tree includes "
-        "`/usr/bin/time` itself and, from 5,000 files on (workers then start "
+        "`/usr/bin/time` itself and, from 20,000 files on (workers then start "
         "from a fork server, see `parallel.py`), the fork server and "
         "multiprocessing's resource tracker.",
         "",

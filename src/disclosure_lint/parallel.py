@@ -27,6 +27,7 @@ print a partial summary.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 from collections import deque
@@ -55,7 +56,7 @@ WINDOW_PER_JOB = 4
 MAX_CHUNK = 32
 #: Batches of at least this many files start their workers from a fork
 #: server rather than by forking this (large) process.
-FORKSERVER_FROM = 5_000
+FORKSERVER_FROM = 20_000
 _MAX_ERROR = 300
 
 # One row per file: (path, error, findings, meta); see _encode/_decode.
@@ -219,7 +220,7 @@ class _Pool:
         that starts it, and the half-started worker prints a traceback; SIGINT
         is held back until ``submit`` returns, then delivered.
         """
-        with _sigint_deferred():
+        with _sigint_deferred(), _gc_frozen():
             return self.executor.submit(_work, chunk)
 
     def _broken(self) -> bool:
@@ -293,11 +294,13 @@ class _Pool:
 def _start_method(files: int) -> str:
     """``fork`` for small batches, ``forkserver`` for large ones.
 
-    NOTE: a forked worker starts in a millisecond but maps all of the
-    parent's memory, and the parent's plan of a large batch grows with its
-    files (about 0.6 KB each); with ``forkserver`` the workers come from a
-    small server process (~150 ms to start once) and stay small whatever the
-    batch. Where fork does not exist (Windows), or is unsafe (macOS), spawn.
+    NOTE: a forked worker starts in a millisecond and shares the parent's
+    memory, but it maps all of it, and the parent's plan of a large batch
+    grows with its files (about 0.5 KB each); with ``forkserver`` the
+    workers come from a server process (~150 ms to start once, plus
+    multiprocessing's resource tracker) and stay small whatever the batch.
+    Past ~20,000 files that is the smaller tree. Where fork does not exist
+    (Windows), or is unsafe (macOS), spawn.
     """
     import multiprocessing
     import sys
@@ -308,6 +311,21 @@ def _start_method(files: int) -> str:
     if "forkserver" in methods and sys.platform != "darwin":
         return "forkserver"
     return "spawn"
+
+
+@contextmanager
+def _gc_frozen() -> Iterator[None]:
+    """Freeze the garbage collector's objects while workers may be forked.
+
+    NOTE: a forked worker shares this process's memory until it writes to
+    it, and a garbage collection writes to every object it visits; frozen
+    objects are never visited in the workers, so they stay shared.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @contextmanager
