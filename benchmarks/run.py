@@ -35,6 +35,7 @@ import os
 import platform
 import pstats
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -460,6 +461,12 @@ class CliRun:
     processes: int
     output_lines: int
     load: float = 0.0
+    cpu: float = 0.0  # user + system seconds of the whole tree
+
+    @property
+    def cpu_ms_per_draft(self) -> float:
+        """CPU milliseconds per draft, every process of the run together."""
+        return 1000 * self.cpu / self.files if self.files else 0.0
 
     @property
     def per_second(self) -> float:
@@ -476,6 +483,9 @@ def cli_run(label: str, target: Path, files: int, jobs: int) -> CliRun:
         if GNU_TIME.exists():
             command = [str(GNU_TIME), "-v", "-o", str(report), *command]
         out_path = Path(tmp) / "out.txt"
+        # NOTE: a shared machine slows wall time; the CPU time of the tree
+        # (every reaped descendant) compares runs better.
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         with out_path.open("wb") as out:
             started = time.perf_counter()
             proc = subprocess.Popen(
@@ -485,6 +495,8 @@ def cli_run(label: str, target: Path, files: int, jobs: int) -> CliRun:
             _, err = proc.communicate()
             wall = time.perf_counter() - started
             sampler.stop()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         max_rss = None
         if report.exists():
             found = re.search(
@@ -508,6 +520,7 @@ def cli_run(label: str, target: Path, files: int, jobs: int) -> CliRun:
         sampler.max_processes,
         lines,
         load,
+        cpu,
     )
 
 
@@ -707,19 +720,20 @@ def write_report(results: dict[str, Any], path: Path, command: str) -> None:
         "whole process tree sampled every 50 ms from `/proc` (sum of RSS, "
         "which counts pages shared by the forked workers once per process, "
         "and sum of PSS, which splits them), and `/usr/bin/time -v`'s maximum "
-        "RSS, which is that of the largest single process. The tree includes "
-        "`/usr/bin/time` itself and, from 20,000 files on (workers then start "
-        "from a fork server, see `parallel.py`), the fork server and "
-        "multiprocessing's resource tracker.",
+        "RSS, which is that of the largest single process. The tree is the "
+        "command, its `-j` workers (forked from it, see `parallel.py`) and "
+        "`/usr/bin/time` itself. CPU is user + system time of the whole tree "
+        "per draft: on a shared machine it moves less than wall time.",
         "",
-        "| drafts | jobs | wall | drafts/s | tree RSS | tree PSS | max RSS (time -v) "
-        "| processes | exit | load before |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| drafts | jobs | wall | drafts/s | CPU per draft | tree RSS | tree PSS "
+        "| max RSS (time -v) | processes | exit | load before |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in runs:
         rss = f"{r.max_rss_mb:.0f} MB" if r.max_rss_mb is not None else "n/a"
         lines.append(
             f"| {r.files:,} | {r.jobs} | {r.wall:.1f} s | {r.per_second:,.0f} | "
+            f"{r.cpu_ms_per_draft:.2f} ms | "
             f"{r.tree_rss_mb:.0f} MB | {r.tree_pss_mb:.0f} MB | {rss} | "
             f"{r.processes} | {r.exit_code} | {r.load:.2f} |"
         )
@@ -810,7 +824,8 @@ def main(argv: list[str] | None = None) -> int:
             run = cli_run(f"{size}", subset(corpus_root, size), size, jobs)
             print(
                 f"  {size} drafts -j {jobs}: {run.wall:.1f} s, "
-                f"tree RSS {run.tree_rss_mb:.0f} MB",
+                f"{run.cpu_ms_per_draft:.2f} ms CPU per draft, "
+                f"tree RSS {run.tree_rss_mb:.0f} MB, PSS {run.tree_pss_mb:.0f} MB",
                 flush=True,
             )
             runs.append(run)

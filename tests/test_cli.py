@@ -1,12 +1,21 @@
 from __future__ import annotations
 
+import inspect
 import json
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
+import click
 import pytest
+import typer
 
-from .conftest import EXAMPLES, SEEDS
+from disclosure_lint.check import COMMANDS, check_request, plain_check
+from disclosure_lint.cli import app, check
+
+from .conftest import EXAMPLES, SEEDS, CliResult
 
 DEFECTS = EXAMPLES / "defects-2021.txt"
 CLEAN = EXAMPLES / "clean-2021.txt"
@@ -164,3 +173,99 @@ def test_fast_version_path_matches_cli(cli) -> None:
         check=True,
     )
     assert proc.stdout == cli("--version").out
+
+
+@pytest.mark.parametrize(
+    ("args", "plain"),
+    [
+        (["a.txt"], (["a.txt"], False)),
+        (["check", "a.txt", "b.md"], (["a.txt", "b.md"], False)),
+        (["check", "--fix", "a.txt"], (["a.txt"], True)),
+        (["a.txt", "--fix", "check"], (["a.txt", "check"], True)),
+        (["--fix", "rules"], (["rules"], True)),
+        (["check", "rules"], (["rules"], False)),
+        ([], None),
+        (["check"], None),
+        (["check", "--fix"], None),
+        (["rules"], None),
+        (["extract", "a.txt"], None),
+        (["a.txt", "--format", "json"], None),
+        (["a.txt", "-j", "1"], None),
+        (["--", "a.txt"], None),
+        (["-"], None),
+        (["--help"], None),
+        (["--version"], None),
+    ],
+)
+def test_plain_check_routes_like_the_typer_group(args, plain) -> None:
+    assert plain_check(args) == plain
+
+
+def test_plain_check_leaves_completion_to_click(monkeypatch) -> None:
+    monkeypatch.setenv("_DISCLOSURE_LINT_COMPLETE", "bash_complete")
+    assert plain_check(["a.txt"]) is None
+
+
+def test_plain_path_knows_every_subcommand() -> None:
+    group = typer.main.get_command(app)
+    assert isinstance(group, click.Group)
+    assert set(group.commands) == COMMANDS
+
+
+def test_check_request_defaults_are_the_cli_defaults() -> None:
+    def defaults(function) -> dict[str, object]:
+        return {
+            name: param.default
+            for name, param in inspect.signature(function).parameters.items()
+            if name != "paths"
+        }
+
+    assert defaults(check_request) == defaults(check)
+
+
+def _run_module(*args: object, cwd: Path | None = None) -> CliResult:
+    proc = subprocess.run(
+        [sys.executable, "-m", "disclosure_lint", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+    )
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.mark.parametrize("args", [[DEFECTS], ["check", CLEAN, DEFECTS]])
+def test_plain_path_matches_typer(cli, args) -> None:
+    assert _run_module(*args) == cli(*args)
+
+
+def test_plain_fix_matches_typer(cli, tmp_path) -> None:
+    plain, typed = tmp_path / "plain", tmp_path / "typed"
+    for directory in (plain, typed):
+        directory.mkdir()
+        shutil.copy(DEFECTS, directory / DEFECTS.name)
+    by_plain = _run_module("check", "--fix", DEFECTS.name, cwd=plain)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(typed)
+        by_typer = cli("check", "--fix", DEFECTS.name)
+    assert by_plain == by_typer
+    assert "Traceback" not in by_plain.err
+    fixed = (plain / DEFECTS.name).read_bytes()
+    assert fixed == (typed / DEFECTS.name).read_bytes() != DEFECTS.read_bytes()
+
+
+def test_plain_path_closed_stdout_exits_1_quietly() -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "disclosure_lint", str(DEFECTS)],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 1
+    assert proc.stderr == ""

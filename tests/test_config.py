@@ -272,3 +272,34 @@ def test_readme_configuration_examples_are_valid(cli, project) -> None:
         result = cli("config", where, "--format", "json")
         assert result.code == 0, result.err
         assert json.loads(result.out)["settings"]["fail-on"] == "warning"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[project]\nname = "disclosure-lint"\n'
+        '[project.scripts]\ndisclosure-lint = "x"\n',
+        '[project]\ndependencies = ["disclosure-lint>=0.1"]\n[tool.ruff]\nx = 1\n',
+    ],
+)
+def test_pyproject_naming_the_tool_outside_the_table_is_none(tmp_path, text) -> None:
+    assert read_config(_write(tmp_path / "pyproject.toml", text)) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[tool]\ndisclosure-lint = { select = ["FM001"] }\n',
+        'tool.disclosure-lint.select = ["FM001"]\n',
+        '[ tool . "disclosure-lint" ]\nselect = ["FM001"]\n',
+    ],
+)
+def test_every_toml_form_of_the_table_is_read(tmp_path, text) -> None:
+    config = read_config(_write(tmp_path / "pyproject.toml", text))
+    assert config is not None and config.values["select"] == ["FM001"]
+
+
+def test_pyproject_with_a_bom_is_still_an_error(tmp_path) -> None:
+    path = _write(tmp_path / "pyproject.toml", "\ufeff[tool.disclosure-lint]\n")
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        read_config(path)

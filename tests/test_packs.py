@@ -131,7 +131,7 @@ def test_bad_regex_rejected_at_load(tmp_path) -> None:
 def test_cache_round_trip(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     first = load_packset()
-    assert list((tmp_path / "cache" / "disclosure-lint").glob("packs-*.json"))
+    assert list((tmp_path / "cache" / "disclosure-lint").glob("packs-*.marshal"))
     second = load_packset()
     assert [r.to_json() for r in first.all_rules()] == [
         r.to_json() for r in second.all_rules()

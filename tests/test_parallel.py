@@ -18,6 +18,7 @@ from disclosure_lint.engine import RuleFilter
 from disclosure_lint.formatters import FORMATS
 from disclosure_lint.load import expand_paths
 from disclosure_lint.report import LintOptions
+from disclosure_lint.run import walk
 
 from .conftest import EXAMPLES, seed_files
 
@@ -62,19 +63,73 @@ def test_results_come_in_path_order(batch, packset) -> None:
     assert paths == sorted(paths)
 
 
-def test_large_batches_use_a_fork_server(batch, packset, monkeypatch) -> None:
-    # NOTE: workers forked from a big parent would map all its memory; large
-    # batches get theirs from a fork server, which must give the same results.
+def test_interpreter_workers_give_the_same_results(batch, packset, monkeypatch):
+    # NOTE: where fork is unsafe (macOS) workers are new interpreters that get
+    # the packs as plain data; they must give the same results.
     paths = expand_paths([str(batch)])
     args = (paths, packset, LintOptions(), RuleFilter())
     one = [(r.path, r.error, r.findings) for r in parallel.iter_file_results(*args)]
-    monkeypatch.setattr(parallel, "FORKSERVER_FROM", 1)
-    assert parallel._start_method(len(paths)) in ("forkserver", "spawn")
+    monkeypatch.setattr(parallel, "_start_method", lambda: "spawn")
     two = [
         (r.path, r.error, r.findings)
         for r in parallel.iter_file_results(*args, jobs=2, needs="document")
     ]
     assert one == two
+
+
+def test_tasks_are_read_as_the_output_needs_them(batch, packset) -> None:
+    # NOTE: a batch of 100,000 drafts is streamed: the pool reads the tasks
+    # at most a window of chunks ahead of the results it yields.
+    context = parallel.LintContext(packset, LintOptions(), RuleFilter())
+    paths = expand_paths([str(batch)]) * 20
+    taken = 0
+
+    def tasks():
+        nonlocal taken
+        for path in paths:
+            taken += 1
+            yield parallel._PathTask(path, context)
+
+    results = parallel.lint_in_order(tasks(), jobs=2, count=len(paths))
+    next(results)
+    chunk = parallel._chunk_size(len(paths), 2)
+    assert taken <= 2 * parallel.WINDOW_PER_JOB * chunk < len(paths)
+    assert sum(1 for _ in results) + 1 == len(paths) == taken
+
+
+def test_walk_lists_what_expand_paths_lists(tmp_path, monkeypatch) -> None:
+    root = tmp_path / "tree"
+    names = [
+        "a/1.txt", "a-x/1.txt", "a.txt", "ab/2.md", "ab.txt", "b/c/d/3.TXT",
+        "b/c.md", "b/.hidden.txt", ".git/x.txt", "b/.cache/y.md", "z/readme.rst",
+        "z/.txt", "z/a.", "z/a.b.md", "中文/报告.txt", "B/upper.txt",
+    ]  # fmt: skip
+    for name in names:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x", encoding="utf-8")
+    (root / "dir.txt").mkdir()
+    (root / "link.txt").symlink_to(root / "a.txt")
+    (root / "broken.md").symlink_to(root / "missing.md")
+    (root / "linked-dir").symlink_to(root / "b", target_is_directory=True)
+    given = [str(root), str(root / "ab"), str(root / "missing.txt"), f"{root}//a/"]
+    assert [path for path, _ in walk(given)] == expand_paths(given)
+    assert [p for p, link in walk([str(root)]) if link] == [str(root / "link.txt")]
+    monkeypatch.chdir(root)
+    for relative in ([".", "b"], ["./b/", "a.txt"]):
+        assert [path for path, _ in walk(relative)] == expand_paths(relative)
+
+
+def test_per_path_ignores_reach_the_workers(cli, batch) -> None:
+    # NOTE: each glob makes its own rule filter, sent to the workers with
+    # the first chunk that needs it.
+    (batch / ".disclosure-lint.yaml").write_text(
+        "per-path-ignores:\n  'part1/**': [TB]\n  '*-clean-*': [FM105]\n",
+        encoding="utf-8",
+    )
+    one = cli(batch, "-j", "1", "--format", "json")
+    two = cli(batch, "-j", "2", "--format", "json")
+    assert one.out == two.out and one.err == two.err
+    assert "part1" in one.out
 
 
 def test_json_files_entries_keep_year_and_edition(cli, batch) -> None:
@@ -188,3 +243,27 @@ def test_ctrl_c_stops_cleanly(tmp_path, jobs, fmt) -> None:
         lines = (first + out).decode().splitlines()
         odd = [line for line in lines[:-1] if not line.startswith(str(drafts))]
         assert lines and not odd, odd
+
+
+def test_waivers_follow_links_whatever_the_jobs(cli, tmp_path) -> None:
+    # NOTE: the run resolves each directory once, not each file; a waiver
+    # names the real file, which a linked directory or a linked draft reach.
+    real = tmp_path / "real"
+    real.mkdir()
+    draft = "某镇2021年政府信息公开工作年度报告\n今年工作截止2021年底完成。\n"
+    for name in ("a.txt", "b.txt"):
+        (real / name).write_text(draft, encoding="utf-8")
+    (tmp_path / "linked").symlink_to(real, target_is_directory=True)
+    (tmp_path / "alias.txt").symlink_to(real / "b.txt")
+    (real / ".disclosure-lint-waivers.yaml").write_text(
+        "waivers:\n  - {rule: TY003, file: a.txt, text: 截止2021年底, reason: 原文}\n"
+        "  - {rule: TY003, file: b.txt, text: 截止2021年底, reason: 原文}\n",
+        encoding="utf-8",
+    )
+    args = [real, tmp_path / "linked", tmp_path / "alias.txt", "--select", "TY003,WV"]
+    for jobs in ("1", "2"):
+        result = cli(*args, "-j", jobs, "--format", "json")
+        data = json.loads(result.out)
+        assert data["findings"] == [] and data["summary"]["files"] == 5, result.out
+    unwaived = cli(real, "--select", "TY003", "--isolated", "-j", "2")
+    assert unwaived.out.count("TY003") == 2

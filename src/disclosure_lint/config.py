@@ -17,9 +17,7 @@ limits), TOML with ``tomllib``.
 
 from __future__ import annotations
 
-import json
 import re
-import tomllib
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +41,18 @@ from .settings import LANGS, Settings, SettingsError, split_list, valid_deadline
 CONFIG_NAME = ".disclosure-lint.yaml"
 PYPROJECT = "pyproject.toml"
 TOOL = "disclosure-lint"
+# NOTE: the only ways a pyproject.toml can hold ``[tool.disclosure-lint]``:
+# a header ``[tool.disclosure-lint...]`` or ``[tool]`` (quotes and spaces
+# allowed), or a ``tool.…`` / ``tool = {…}`` key. A file with none of them
+# (one naming the tool only as a dependency or a script) has no table and
+# is passed over without importing and running tomllib (~3 ms). Matching
+# loosely (anywhere, after any space) keeps a broken file that has the
+# table an error, as tomllib reports it.
+_MAY_HOLD_TABLE = re.compile(
+    rf"""\[\[?\s*["']?tool["']?\s*(?:\]|\.\s*["']?{re.escape(TOOL)})"""
+    r"""|(?:^|[\s{,\ufeff])["']?tool["']?\s*[.=]""",
+    re.MULTILINE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +203,10 @@ def read_config(path: Path) -> ConfigFile | None:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{display(path)}: cannot read: {exc}") from None
+        if TOOL not in text or not _MAY_HOLD_TABLE.search(text):
+            return None
+        import tomllib  # NOTE: only for a pyproject that may hold the table
+
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -660,6 +674,8 @@ def describe(
         ConfigError: the configuration file is invalid.
         PackError: a pack named by it does not load.
     """
+    import json  # NOTE: only the `config` command prints JSON
+
     config = resolver.config_for(path)
     settings = resolver.settings_for(path)
     packset = resolver.packset_for(settings)

@@ -3,41 +3,172 @@
 Rules work in character offsets into ``Document.text``; only this module turns
 an offset into a 1-based line and a 1-based column counted in characters (code
 points) of the user's original file.
+
+NOTE: the classes here (and the records of the outline, findings and kinds)
+are plain classes with ``__slots__``, not dataclasses: defining a frozen
+dataclass costs about a millisecond of every start (``exec`` of its generated
+methods), and creating one costs twice what a plain class does. ``Record``
+gives them the equality, hash and repr of the dataclasses they replace;
+attributes declared ``Final`` are read-only for mypy, as ``frozen=True`` was
+at run time.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, count
+from operator import add
+from typing import Any, Final
 
 
-@dataclass(frozen=True, order=True, slots=True)
+class Record:
+    """Equality, hash and repr by fields, like the dataclass it replaces.
+
+    A subclass lists its fields in constructor order in ``__match_args__``
+    (as a dataclass does) and uses them as its ``__slots__``. Two records
+    are equal only when they are of the same class and all their fields are
+    equal. A mutable subclass sets ``__hash__ = None``.
+    """
+
+    __slots__ = ()
+    __match_args__: tuple[str, ...] = ()
+
+    def _fields(self) -> tuple[Any, ...]:
+        return tuple([getattr(self, name) for name in self.__match_args__])
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Record)
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__match_args__)
+        return f"{type(self).__name__}({fields})"
+
+
 class Span:
-    """Half-open range ``[start, end)`` of character offsets into the text."""
+    """Half-open range ``[start, end)`` of character offsets into the text.
 
-    start: int
-    end: int
+    Spans compare, order and hash like ``(start, end)``, among spans only.
+    """
+
+    __slots__ = ("end", "start")
+
+    def __init__(self, start: int, end: int) -> None:
+        """A span from ``start`` up to (not including) ``end``."""
+        self.start: Final = start
+        self.end: Final = end
+
+    def __repr__(self) -> str:
+        return f"Span(start={self.start!r}, end={self.end!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Span:
+            return NotImplemented
+        assert isinstance(other, Span)
+        return self.start == other.start and self.end == other.end
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end))
+
+    def __lt__(self, other: Span) -> bool:
+        if other.__class__ is not Span:
+            return NotImplemented
+        return (self.start, self.end) < (other.start, other.end)
+
+    def __le__(self, other: Span) -> bool:
+        if other.__class__ is not Span:
+            return NotImplemented
+        return (self.start, self.end) <= (other.start, other.end)
+
+    def __gt__(self, other: Span) -> bool:
+        if other.__class__ is not Span:
+            return NotImplemented
+        return (self.start, self.end) > (other.start, other.end)
+
+    def __ge__(self, other: Span) -> bool:
+        if other.__class__ is not Span:
+            return NotImplemented
+        return (self.start, self.end) >= (other.start, other.end)
 
 
-@dataclass(frozen=True, order=True, slots=True)
 class Position:
-    """1-based line and 1-based column in characters."""
+    """1-based line and 1-based column in characters.
 
-    line: int
-    column: int
+    Positions compare, order and hash like ``(line, column)``, among
+    positions only.
+    """
+
+    __slots__ = ("column", "line")
+
+    def __init__(self, line: int, column: int) -> None:
+        """The position at 1-based ``line`` and ``column``."""
+        self.line: Final = line
+        self.column: Final = column
+
+    def __repr__(self) -> str:
+        return f"Position(line={self.line!r}, column={self.column!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Position:
+            return NotImplemented
+        assert isinstance(other, Position)
+        return self.line == other.line and self.column == other.column
+
+    def __hash__(self) -> int:
+        return hash((self.line, self.column))
+
+    def __lt__(self, other: Position) -> bool:
+        if other.__class__ is not Position:
+            return NotImplemented
+        return (self.line, self.column) < (other.line, other.column)
+
+    def __le__(self, other: Position) -> bool:
+        if other.__class__ is not Position:
+            return NotImplemented
+        return (self.line, self.column) <= (other.line, other.column)
+
+    def __gt__(self, other: Position) -> bool:
+        if other.__class__ is not Position:
+            return NotImplemented
+        return (self.line, self.column) > (other.line, other.column)
+
+    def __ge__(self, other: Position) -> bool:
+        if other.__class__ is not Position:
+            return NotImplemented
+        return (self.line, self.column) >= (other.line, other.column)
+
+
+def line_starts(lines: list[str]) -> list[int]:
+    r"""Start offset of each of ``lines`` (the text split at ``\\n``), then one more.
+
+    The extra last entry is where a line after the text would start
+    (``len(text) + 1``).
+    """
+    # NOTE: all in C (map, accumulate): twice as fast as a generator.
+    return list(map(add, accumulate(map(len, lines), initial=0), count()))
 
 
 class LineIndex:
     """Maps character offsets to 1-based (line, column) by bisecting line starts."""
 
-    def __init__(self, text: str) -> None:
-        r"""Index the line starts of ``text`` (lines end at ``\\n``)."""
-        # NOTE: summing the line lengths of one split() is twice as fast as a
-        # find() loop, and this runs once per draft.
-        lines = text.split("\n")
-        lines.pop()
-        self._starts = [0, *accumulate(len(line) + 1 for line in lines)]
+    __slots__ = ("_length", "_starts")
+
+    def __init__(self, text: str, starts: list[int] | None = None) -> None:
+        r"""Index the line starts of ``text`` (lines end at ``\\n``).
+
+        ``starts`` is ``line_starts(text.split("\n"))`` when the caller has it.
+        """
+        if starts is None:
+            starts = line_starts(text.split("\n"))
+            starts.pop()
+        else:
+            starts = starts[:-1]
+        self._starts = starts
         self._length = len(text)
 
     @property
@@ -70,7 +201,6 @@ class LineIndex:
         return self.position(offset).line
 
 
-@dataclass(slots=True)
 class Document:
     r"""A decoded draft.
 
@@ -79,16 +209,53 @@ class Document:
     that ``--fix`` writes every byte outside a fixed span back unchanged.
     """
 
-    path: str
-    text: str
-    encoding: str = "utf-8"
-    bom: bytes = b""
-    newlines: list[str] | None = None
-    index: LineIndex = field(init=False, repr=False)
+    __slots__ = ("_index", "bom", "encoding", "newlines", "path", "text")
 
-    def __post_init__(self) -> None:
-        """Build the line index once."""
-        self.index = LineIndex(self.text)
+    def __init__(
+        self,
+        path: str,
+        text: str,
+        encoding: str = "utf-8",
+        bom: bytes = b"",
+        newlines: list[str] | None = None,
+    ) -> None:
+        """A document; its line index is built when first needed."""
+        self.path = path
+        self.text = text
+        self.encoding = encoding
+        self.bom = bom
+        self.newlines = newlines
+        self._index: LineIndex | None = None
+
+    # NOTE: no __eq__: as the dataclass this was (whose fields included the
+    # line index, which compares by identity) a document equals only itself.
+
+    def __repr__(self) -> str:
+        return (
+            f"Document(path={self.path!r}, text={self.text!r}, "
+            f"encoding={self.encoding!r}, bom={self.bom!r}, "
+            f"newlines={self.newlines!r})"
+        )
+
+    @property
+    def index(self) -> LineIndex:
+        """The line index (built on first use)."""
+        index = self._index
+        if index is None:
+            index = self._index = LineIndex(self.text)
+        return index
+
+    def split_lines(self) -> tuple[list[str], list[int]]:
+        r"""The text split at ``\\n`` and ``line_starts`` of the pieces.
+
+        NOTE: the outline splits the text anyway; the line index is built
+        from the same starts when it was not built yet.
+        """
+        lines = self.text.split("\n")
+        starts = line_starts(lines)
+        if self._index is None:
+            self._index = LineIndex(self.text, starts)
+        return lines, starts
 
     @property
     def newline_style(self) -> str:

@@ -7,9 +7,9 @@ The engine never prints and never reads configuration files: it is given a
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from typing import Final
 
-from .document import Document, Span
+from .document import Document, Record, Span
 from .findings import Finding, Fix, Severity
 from .kinds import KINDS, KindSpec
 from .load import LoadError, document_from_bytes, load_document
@@ -25,13 +25,22 @@ class EditionError(Exception):
     """No pack implements the requested edition."""
 
 
-@dataclass(frozen=True, slots=True)
-class RuleFilter:
+class RuleFilter(Record):
     """select / ignore by rule id, id prefix, name or category; severities."""
 
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    severity: Mapping[str, str] = field(default_factory=dict)
+    __match_args__ = ("select", "ignore", "severity")
+    __slots__ = __match_args__
+
+    def __init__(
+        self,
+        select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        severity: Mapping[str, str] | None = None,
+    ) -> None:
+        """A filter; by default every rule at its own severity."""
+        self.select: Final = select
+        self.ignore: Final = ignore
+        self.severity: Final[Mapping[str, str]] = {} if severity is None else severity
 
     @staticmethod
     def _matches(rule: Rule, token: str) -> bool:
@@ -61,14 +70,25 @@ class RuleFilter:
         return Severity(best[1]) if best else rule.severity
 
 
-@dataclass(slots=True)
-class FileResult:
+class FileResult(Record):
     """The outcome for one path: findings, or a one-line error."""
 
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    error: str | None = None
-    report: Report | None = None
+    __match_args__ = ("path", "findings", "error", "report")
+    __slots__ = __match_args__
+    __hash__ = None  # type: ignore[assignment]  # NOTE: mutable
+
+    def __init__(
+        self,
+        path: str,
+        findings: list[Finding] | None = None,
+        error: str | None = None,
+        report: Report | None = None,
+    ) -> None:
+        """The result for ``path``."""
+        self.path = path
+        self.findings: list[Finding] = [] if findings is None else findings
+        self.error = error
+        self.report = report
 
 
 def choose_pack(

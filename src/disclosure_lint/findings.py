@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
-from .document import Position, Span
+from .document import Position, Record, Span
 
 SCHEMA_VERSION = 1
 
@@ -35,35 +34,73 @@ class Category(StrEnum):
     FORMAT = "format"
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(Record):
     """Replace ``span`` (at ``start``..``end``) with ``replacement``.
 
     Applied by ``--fix`` only when ``safe``: a known typo or a conversion
     leftover to delete. Numbers are never fixed.
     """
 
-    span: Span
-    replacement: str
-    start: Position
-    end: Position
-    safe: bool = True
+    __match_args__ = ("span", "replacement", "start", "end", "safe")
+    __slots__ = __match_args__
+
+    def __init__(
+        self,
+        span: Span,
+        replacement: str,
+        start: Position,
+        end: Position,
+        safe: bool = True,
+    ) -> None:
+        """The edit of ``span``, which runs from ``start`` to ``end``."""
+        self.span: Final = span
+        self.replacement: Final = replacement
+        self.start: Final = start
+        self.end: Final = end
+        self.safe: Final = safe
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(Record):
     """One problem at an exact place in one file."""
 
-    path: str
-    span: Span
-    start: Position
-    end: Position
-    rule: str
-    name: str
-    category: Category
-    severity: Severity
-    message: str
-    fix: Fix | None = None
+    __match_args__ = (
+        "path",
+        "span",
+        "start",
+        "end",
+        "rule",
+        "name",
+        "category",
+        "severity",
+        "message",
+        "fix",
+    )
+    __slots__ = __match_args__
+
+    def __init__(
+        self,
+        path: str,
+        span: Span,
+        start: Position,
+        end: Position,
+        rule: str,
+        name: str,
+        category: Category,
+        severity: Severity,
+        message: str,
+        fix: Fix | None = None,
+    ) -> None:
+        """Rule ``rule`` found a problem at ``span`` of the file at ``path``."""
+        self.path: Final = path
+        self.span: Final = span
+        self.start: Final = start
+        self.end: Final = end
+        self.rule: Final = rule
+        self.name: Final = name
+        self.category: Final = category
+        self.severity: Final = severity
+        self.message: Final = message
+        self.fix: Final = fix
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from functools import lru_cache
-from itertools import accumulate, count
-from operator import add
-from typing import Any, NamedTuple
+from itertools import compress, count, islice, repeat
+from operator import contains, is_not
+from typing import Any, Final, NamedTuple
 
-from .document import Document, Span
+from .document import Document, Record, Span, line_starts
 from .fold import Folded, fold, fold_parts, fold_text
 
 
@@ -42,78 +40,157 @@ class Line(NamedTuple):
         return Span(self.start, self.end)
 
 
-@dataclass(frozen=True, slots=True)
-class Title:
+class Title(Record):
     """The report title, possibly wrapped over several lines."""
 
-    text: str
-    span: Span
-    lines: tuple[int, ...]
-    folded: Folded
+    __match_args__ = ("text", "span", "lines", "folded")
+    __slots__ = __match_args__
+
+    def __init__(
+        self, text: str, span: Span, lines: tuple[int, ...], folded: Folded
+    ) -> None:
+        """The title ``text`` at ``span``, on 1-based ``lines``."""
+        self.text: Final = text
+        self.span: Final = span
+        self.lines: Final = lines
+        self.folded: Final = folded
 
 
-@dataclass(frozen=True, slots=True)
-class DateFound:
+class DateFound(Record):
     """A calendar date found in the text, at ``span``."""
 
-    year: int
-    month: int
-    day: int
-    span: Span
+    __match_args__ = ("year", "month", "day", "span")
+    __slots__ = __match_args__
+
+    def __init__(self, year: int, month: int, day: int, span: Span) -> None:
+        """The date ``year``-``month``-``day`` as written at ``span``."""
+        self.year: Final = year
+        self.month: Final = month
+        self.day: Final = day
+        self.span: Final = span
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
+class Period(Record):
     """The statistics-period sentence and the dates it states."""
 
-    span: Span
-    start: DateFound
-    end: DateFound
+    __match_args__ = ("span", "start", "end")
+    __slots__ = __match_args__
+
+    def __init__(self, span: Span, start: DateFound, end: DateFound) -> None:
+        """The sentence at ``span`` stating ``start`` to ``end``."""
+        self.span: Final = span
+        self.start: Final = start
+        self.end: Final = end
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(Record):
     """A top-level heading recognised as one of the official sections."""
 
-    key: str
-    numeral: str
-    expected_numeral: str
-    heading: str
-    official: str
-    span: Span
-    line: int
-    variant: bool
-    body: Span = field(default_factory=lambda: Span(0, 0))
+    __match_args__ = (
+        "key",
+        "numeral",
+        "expected_numeral",
+        "heading",
+        "official",
+        "span",
+        "line",
+        "variant",
+        "body",
+    )
+    __slots__ = __match_args__
+
+    def __init__(
+        self,
+        key: str,
+        numeral: str,
+        expected_numeral: str,
+        heading: str,
+        official: str,
+        span: Span,
+        line: int,
+        variant: bool,
+        body: Span | None = None,
+    ) -> None:
+        """Section ``key``, headed ``heading`` at ``span``; ``body`` follows it."""
+        self.key: Final = key
+        self.numeral: Final = numeral
+        self.expected_numeral: Final = expected_numeral
+        self.heading: Final = heading
+        self.official: Final = official
+        self.span: Final = span
+        self.line: Final = line
+        self.variant: Final = variant
+        self.body: Final = Span(0, 0) if body is None else body
 
 
-@dataclass(frozen=True, slots=True)
-class StrayHeading:
+class StrayHeading(Record):
     """A numbered top-level line that is no official section."""
 
-    numeral: str
-    text: str
-    span: Span
-    line: int
+    __match_args__ = ("numeral", "text", "span", "line")
+    __slots__ = __match_args__
+
+    def __init__(self, numeral: str, text: str, span: Span, line: int) -> None:
+        """The heading ``text`` numbered ``numeral`` at ``span``."""
+        self.numeral: Final = numeral
+        self.text: Final = text
+        self.span: Final = span
+        self.line: Final = line
 
 
-@dataclass(slots=True)
-class Outline:
+class Outline(Record):
     """What the outline pass learnt about a document."""
 
-    title: Title | None = None
-    title_year: int | None = None
-    title_year_span: Span | None = None
-    opening_year: int | None = None
-    opening_year_span: Span | None = None
-    period: Period | None = None
-    period_hint: Span | None = None
-    publication_date: DateFound | None = None
-    year: int | None = None
-    year_source: str = ""
-    edition: str | None = None
-    edition_source: str = ""
-    sections: list[Section] = field(default_factory=list)
-    strays: list[StrayHeading] = field(default_factory=list)
+    __match_args__ = (
+        "title",
+        "title_year",
+        "title_year_span",
+        "opening_year",
+        "opening_year_span",
+        "period",
+        "period_hint",
+        "publication_date",
+        "year",
+        "year_source",
+        "edition",
+        "edition_source",
+        "sections",
+        "strays",
+    )
+    __slots__ = __match_args__
+    __hash__ = None  # type: ignore[assignment]  # NOTE: mutable
+
+    def __init__(
+        self,
+        title: Title | None = None,
+        title_year: int | None = None,
+        title_year_span: Span | None = None,
+        opening_year: int | None = None,
+        opening_year_span: Span | None = None,
+        period: Period | None = None,
+        period_hint: Span | None = None,
+        publication_date: DateFound | None = None,
+        year: int | None = None,
+        year_source: str = "",
+        edition: str | None = None,
+        edition_source: str = "",
+        sections: list[Section] | None = None,
+        strays: list[StrayHeading] | None = None,
+    ) -> None:
+        """An outline; every part is empty unless given."""
+        self.title = title
+        self.title_year = title_year
+        self.title_year_span = title_year_span
+        self.opening_year = opening_year
+        self.opening_year_span = opening_year_span
+        self.period = period
+        self.period_hint = period_hint
+        self.publication_date = publication_date
+        self.year = year
+        self.year_source = year_source
+        self.edition = edition
+        self.edition_source = edition_source
+        self.sections: list[Section] = [] if sections is None else sections
+        self.strays: list[StrayHeading] = [] if strays is None else strays
 
     def section(self, key: str) -> Section | None:
         """The first section with ``key``."""
@@ -130,7 +207,7 @@ def iter_lines(text: str) -> Iterator[Line]:
 
 def split_lines(text: str) -> list[Line]:
     """Every line with its 1-based number and start offset."""
-    return Lines(text)[:]
+    return Lines.of_text(text)[:]
 
 
 class Lines:
@@ -142,12 +219,21 @@ class Lines:
 
     __slots__ = ("parts", "starts")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, parts: list[str], starts: list[int]) -> None:
+        """Lines ``parts`` starting at ``starts`` (``document.line_starts``)."""
+        self.parts = parts
+        self.starts = starts
+
+    @classmethod
+    def of_text(cls, text: str) -> Lines:
         """Split ``text`` at newlines and note where each line starts."""
-        self.parts = text.split("\n")
-        self.starts = list(
-            map(add, accumulate(map(len, self.parts), initial=0), count())
-        )
+        parts = text.split("\n")
+        return cls(parts, line_starts(parts))
+
+    @property
+    def length(self) -> int:
+        """Length of the text the lines are from."""
+        return self.starts[-1] - 1
 
     def __len__(self) -> int:
         return len(self.parts)
@@ -165,6 +251,18 @@ class Lines:
         """``(number, start, text)`` of every line, without building Lines."""
         return zip(count(1), self.starts, self.parts)
 
+    def containing(self, needles: list[str]) -> list[int]:
+        """0-based indices of the lines that contain any of ``needles``, in order.
+
+        NOTE: the tests run in C (``map``/``compress``); a Python loop over
+        every line of a draft costs more than the lines that pass.
+        """
+        found: set[int] = set()
+        for needle in needles:
+            hits = map(contains, self.parts, repeat(needle))
+            found.update(compress(count(), hits))
+        return sorted(found)
+
 
 @lru_cache(maxsize=64)
 def _regex(pattern: str) -> re.Pattern[str]:
@@ -173,12 +271,11 @@ def _regex(pattern: str) -> re.Pattern[str]:
 
 def build_outline(doc: Document, spec: Mapping[str, Any]) -> Outline:
     """Find title, years, period, publication date and sections."""
-    lines = Lines(doc.text)
+    lines = Lines(*doc.split_lines())
     outline = Outline()
     outline.title = _find_title(lines, spec.get("title") or {})
     _find_title_year(outline, spec)
     outline.sections, outline.strays = _find_sections(lines, spec)
-    outline.sections = _with_bodies(outline.sections, outline.strays, len(doc.text))
     _find_opening_year(outline, lines, spec)
     _find_period(outline, lines, spec.get("period") or {})
     outline.publication_date = _find_publication_date(lines, spec)
@@ -191,6 +288,20 @@ def build_outline(doc: Document, spec: Mapping[str, Any]) -> Outline:
             outline.year, outline.year_source = year, source
             break
     return outline
+
+
+def _search_folded(
+    regex: re.Pattern[str], text: str, base: int
+) -> tuple[re.Match[str], Folded] | None:
+    """Search the folded ``text``; on a match, also the offsets back.
+
+    NOTE: most lines searched do not match, and mapping offsets back costs
+    more than folding, so it is done only for the line that matches.
+    """
+    match = regex.search(fold_text(text))
+    if match is None:
+        return None
+    return match, fold(text, base)
 
 
 # --------------------------------------------------------------------------
@@ -256,12 +367,12 @@ def _find_opening_year(outline: Outline, lines: Lines, spec: Mapping[str, Any]) 
     regex = _regex(pattern)
     title_lines = set(outline.title.lines) if outline.title else set()
     limit = outline.sections[1].line if len(outline.sections) > 1 else 40
-    for line in lines[: max(limit, 1)]:
-        if line.number in title_lines or not line.text.strip():
+    for number, start, text in islice(lines.raw(), max(limit, 1)):
+        if number in title_lines or not text.strip():
             continue
-        folded = fold(line.text, line.start)
-        match = regex.search(folded.text)
-        if match:
+        found = _search_folded(regex, text, start)
+        if found:
+            match, folded = found
             outline.opening_year = int(match.group("year"))
             outline.opening_year_span = Span(
                 *folded.original_span(match.start("year"), match.end("year"))
@@ -273,18 +384,18 @@ def _find_period(outline: Outline, lines: Lines, spec: Mapping[str, Any]) -> Non
     keywords = [str(k) for k in spec.get("keywords", [])]
     patterns = [_regex(str(p)) for p in spec.get("patterns", [])]
     hint = spec.get("hint")
-    for number, start, text in lines.raw():
-        if keywords and not any(k in text for k in keywords):
-            continue
-        line = Line(number, start, text)
-        folded = fold(line.text, line.start)
+    starts, parts = lines.starts, lines.parts
+    for index in lines.containing(keywords) if keywords else range(len(lines)):
+        start, text = starts[index], parts[index]
+        folded_text = fold_text(text)
         for regex in patterns:
-            match = regex.search(folded.text)
+            match = regex.search(folded_text)
             if match is None:
                 continue
             groups = match.groupdict()
             y1 = int(groups["y1"])
             y2 = int(groups["y2"]) if groups.get("y2") else y1
+            folded = fold(text, start)
             span = Span(*folded.original_span(match.start(), match.end()))
             outline.period = Period(
                 span=span,
@@ -295,9 +406,9 @@ def _find_period(outline: Outline, lines: Lines, spec: Mapping[str, Any]) -> Non
         if (
             hint
             and outline.period_hint is None
-            and _regex(str(hint)).search(folded.text)
+            and _regex(str(hint)).search(folded_text)
         ):
-            outline.period_hint = line.span
+            outline.period_hint = Span(start, start + len(text))
 
 
 def _find_publication_date(lines: Lines, spec: Mapping[str, Any]) -> DateFound | None:
@@ -306,9 +417,9 @@ def _find_publication_date(lines: Lines, spec: Mapping[str, Any]) -> DateFound |
         window = int(item.get("last_lines", 0))
         scan = lines[-window:] if window else lines[: int(item.get("first_lines", 10))]
         for line in scan:
-            folded = fold(line.text, line.start)
-            match = regex.search(folded.text)
-            if match:
+            found = _search_folded(regex, line.text, line.start)
+            if found:
+                match, folded = found
                 span = Span(*folded.original_span(match.start(), match.end()))
                 try:
                     return DateFound(
@@ -353,37 +464,87 @@ def _sections_with(
     prepared = _section_spec(spec)
     markup = _regex(spec.get("markup", r"^\s*(?:#{1,6}\s*)?"))
     numerals = prepared.numerals
-    found: list[Section] = []
+    rows: list[tuple[str, str, str, str, str, Span, int, bool]] = []
     strays: list[StrayHeading] = []
+    heading_starts: list[int] = []  # of sections and strays, in text order
     last_value = 0
-    memo = prepared.lines.setdefault(heading_re.pattern, {})
-    for number, start, raw in lines.raw():
-        candidate = memo.get(raw, _UNSEEN)
-        if candidate is _UNSEEN:
-            candidate = _heading_candidate(raw, markup, heading_re)
-            # NOTE: short lines (cells, labels, blanks) repeat from draft to
-            # draft; remembering them skips three regex calls per line.
-            if len(raw) <= _MEMO_LINE and len(memo) < _MEMO_SIZE * 4:
-                memo[raw] = candidate
-        if candidate is None:
-            continue
-        skip, text, numeral, raw_label = candidate
+    for index, (skip, text, numeral, raw_label) in _candidates(
+        lines.parts,
+        prepared.lines.setdefault(heading_re.pattern, {}),
+        markup,
+        heading_re,
+    ):
         verdict = prepared.classify(raw_label)
         if verdict is None:
             continue
-        span = Span(start + skip, start + skip + len(text))
+        start = lines.starts[index] + skip
+        span = Span(start, start + len(text))
         if verdict is not _NOT_A_SECTION:
             key, expected, heading, is_variant = verdict
-            found.append(
-                Section(key, numeral, expected, text, heading, span, number, is_variant)
+            rows.append(
+                (key, numeral, expected, text, heading, span, index + 1, is_variant)
             )
+            heading_starts.append(start)
             last_value = _numeral_value(numeral, numerals) or last_value
             continue
         value = _numeral_value(numeral, numerals)
         if value is not None and value == last_value + 1 and last_value > 0:
-            strays.append(StrayHeading(numeral, text, span, number))
+            strays.append(StrayHeading(numeral, text, span, index + 1))
+            heading_starts.append(start)
             last_value = value
-    return found, strays
+    return _with_bodies(rows, heading_starts, lines.length), strays
+
+
+def _candidates(
+    parts: list[str],
+    memo: dict[str, _Candidate],
+    markup: re.Pattern[str],
+    heading_re: re.Pattern[str],
+) -> Iterator[tuple[int, tuple[int, str, str, str]]]:
+    """``(index, candidate)`` of each line that looks like a heading."""
+    # NOTE: one pass in C (map, compress) looks every line up in the memo;
+    # only heading candidates and lines not seen before reach Python.
+    looked = list(map(memo.get, parts, repeat(_UNSEEN)))
+    for index in compress(count(), map(is_not, looked, repeat(None))):
+        candidate = looked[index]
+        if candidate is _UNSEEN:
+            candidate = _remembered_candidate(parts[index], memo, markup, heading_re)
+        if candidate is not None:
+            yield index, candidate
+
+
+def _remembered_candidate(
+    raw: str,
+    memo: dict[str, _Candidate],
+    markup: re.Pattern[str],
+    heading_re: re.Pattern[str],
+) -> _Candidate:
+    """``_heading_candidate`` of a line, remembered when the line is short."""
+    candidate: _Candidate = memo.get(raw, _UNSEEN)  # NOTE: seen earlier in this text
+    if candidate is _UNSEEN:
+        candidate = _heading_candidate(raw, markup, heading_re)
+        # NOTE: short lines (cells, labels, blanks) repeat from draft to
+        # draft; remembering them skips three regex calls a line.
+        if len(raw) <= _MEMO_LINE and len(memo) < _MEMO_SIZE * 4:
+            memo[raw] = candidate
+    return candidate
+
+
+def _with_bodies(
+    rows: list[tuple[str, str, str, str, str, Span, int, bool]],
+    heading_starts: list[int],
+    length: int,
+) -> list[Section]:
+    """Sections, each with its body: up to the next heading, stray or not."""
+    following = iter([*heading_starts[1:], length])
+    sections = []
+    for row in rows:
+        start = row[5].start
+        end = next(following)
+        while end <= start:
+            end = next(following)
+        sections.append(Section(*row, Span(row[5].end, end)))
+    return sections
 
 
 _Candidate = tuple[int, str, str, str] | None
@@ -413,7 +574,6 @@ _NOT_A_SECTION: _Verdict = ("", "", "", False)
 _MEMO_SIZE = 4096
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class _SectionSpec:
     """The pack's section data, prepared once per spec, with a label memo.
 
@@ -423,12 +583,31 @@ class _SectionSpec:
     once per pack and remembered (bounded).
     """
 
-    numerals: list[str]
-    threshold: float
-    not_headings: tuple[str, ...]
-    official: tuple[_Official, ...]
-    memo: dict[str, _Verdict | None] = field(default_factory=dict)
-    lines: dict[str, dict[str, _Candidate]] = field(default_factory=dict)
+    __match_args__ = (
+        "numerals",
+        "threshold",
+        "not_headings",
+        "official",
+        "memo",
+        "lines",
+    )
+    __slots__ = __match_args__
+
+    def __init__(
+        self,
+        numerals: list[str],
+        threshold: float,
+        not_headings: tuple[str, ...],
+        official: tuple[_Official, ...],
+    ) -> None:
+        """Prepared section data; the memos start empty."""
+        self.numerals: Final = numerals
+        self.threshold: Final = threshold
+        self.not_headings: Final = not_headings
+        self.official: Final = official
+        self.memo: Final[dict[str, _Verdict | None]] = {}
+        # NOTE: heading candidates of short lines, per heading pattern.
+        self.lines: Final[dict[str, dict[str, _Candidate]]] = {}
 
     def classify(self, raw_label: str) -> _Verdict | None:
         """None: not a heading; ``_NOT_A_SECTION``: a numbered stray line."""
@@ -502,35 +681,8 @@ def _best_section(
     return best[1] if best else None
 
 
-def _with_bodies(
-    sections: list[Section], strays: list[StrayHeading], length: int
-) -> list[Section]:
-    starts = sorted([s.span.start for s in sections] + [s.span.start for s in strays])
-    out = []
-    for section in sections:
-        later = [s for s in starts if s > section.span.start]
-        end = later[0] if later else length
-        out.append(
-            Section(
-                section.key,
-                section.numeral,
-                section.expected_numeral,
-                section.heading,
-                section.official,
-                section.span,
-                section.line,
-                section.variant,
-                Span(section.span.end, end),
-            )
-        )
-    return out
-
-
-_TRAILING = re.compile(r"[:：。.,，;；]+$")
-
-
 def _clean(text: str) -> str:
-    return _TRAILING.sub("", fold_text(text))
+    return _regex(r"[:：。.,，;；]+$").sub("", fold_text(text))
 
 
 def _similar(a: str, b: str, cutoff: float = 0.0) -> float:
@@ -542,6 +694,9 @@ def _similar(a: str, b: str, cutoff: float = 0.0) -> float:
         return 1.0
     if 2.0 * min(len(a), len(b)) / total < cutoff:
         return 0.0
+    # NOTE: imported here: most drafts never get this far (~1 ms of a start).
+    from difflib import SequenceMatcher
+
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 

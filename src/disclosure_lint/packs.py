@@ -6,17 +6,17 @@ rule. Packs are YAML read with ruamel.yaml's safe round-trip loader, which
 keeps line numbers so every pack error names ``file:line:col`` and the key.
 
 Validation and compilation happen once; the result is plain JSON data cached
-under the user's cache directory, keyed by a hash of every pack file, so a
-pre-commit run imports neither ruamel.yaml nor jinja2.
+(as marshal) under the user's cache directory, keyed by a hash of every pack
+file, so a pre-commit run imports neither ruamel.yaml nor jinja2.
 """
 
 from __future__ import annotations
 
 import difflib
-import hashlib
-import json
+import marshal
 import os
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +25,12 @@ from typing import Any
 
 from . import __version__
 from .findings import Category, Severity
+
+try:
+    # NOTE: hashlib loads OpenSSL (3-6 ms of every start); BLAKE2 is built in.
+    from _blake2 import blake2b as _hash
+except ImportError:  # pragma: no cover - other Python implementations
+    from hashlib import blake2b as _hash
 
 PACK_FILE = "pack.yaml"
 MAX_NODES = 200_000
@@ -274,21 +280,24 @@ def load_packset(
         dirs.extend(pack_dirs(root))
     files = [f for d in dirs for f in _pack_files(d)]
     _check_budget(files)
-    digest = hashlib.sha256(__version__.encode())
+    digest = _hash(__version__.encode())
+    # NOTE: marshal's format belongs to the interpreter: one cache per
+    # interpreter (cpython-311, ...), as with __pycache__.
+    digest.update(str(sys.implementation.cache_tag).encode())
     for f in files:
         digest.update(str(f).encode())
         try:
             digest.update(f.read_bytes())
         except OSError as exc:
             raise PackError(f"{f}: cannot read: {exc.strerror}") from None
-    cache = _cache_dir() / f"packs-{digest.hexdigest()[:32]}.json"
+    cache = _cache_dir() / f"packs-{digest.hexdigest()[:32]}.marshal"
     if use_cache:
         try:
-            data = json.loads(cache.read_text(encoding="utf-8"))
+            data = marshal.loads(cache.read_bytes())
             packset = PackSet({n: Pack.from_json(p) for n, p in data["packs"].items()})
             _mark_proven(data["proven_regexes"])
             return packset
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError):
             pass
     packset = compile_packs(dirs)
     if use_cache:
@@ -303,20 +312,27 @@ def _mark_proven(patterns: list[str]) -> None:
 
 
 def _write_cache(cache: Path, packset: PackSet) -> None:
+    import json
+
     from .regex_guard import proven_patterns
 
     # NOTE: the regexes proved safe while compiling are listed so that a
     # cached load (every run after the first) only compiles them again.
-    payload = json.dumps(
-        {
-            "packs": {n: p.to_json() for n, p in packset.packs.items()},
-            "proven_regexes": proven_patterns(),
-        }
+    # The data is JSON's (string keys, lists), as read back by every cached
+    # load; marshal, not JSON text, because it reads back 2-3 times faster.
+    plain = json.loads(
+        json.dumps(
+            {
+                "packs": {n: p.to_json() for n, p in packset.packs.items()},
+                "proven_regexes": proven_patterns(),
+            }
+        )
     )
+    payload = marshal.dumps(plain)
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(payload, encoding="utf-8")
+        tmp.write_bytes(payload)
         tmp.replace(cache)
     except OSError:
         # NOTE: a read-only home or cache only costs speed, never correctness.

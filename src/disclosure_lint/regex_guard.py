@@ -110,6 +110,21 @@ def check_regex(pattern: str) -> re.Pattern[str]:
     return compiled
 
 
+def starts_at_line_start(regex: re.Pattern[str]) -> bool:
+    """Whether ``regex`` (multiline) can only match where a line starts.
+
+    True when its first item is ``^``: a match then starts at the text's
+    start or right after a newline.
+    """
+    if not regex.flags & re.MULTILINE:
+        return False
+    try:
+        parsed = _sre_parse.parse(regex.pattern, regex.flags)
+    except (re.error, RecursionError, OverflowError):  # pragma: no cover
+        return False
+    return len(parsed) > 0 and parsed[0] == (_C.AT, _C.AT_BEGINNING)
+
+
 def _unbounded(arg: Any) -> bool:
     _low, high, _sub = arg
     return bool(high == _UNBOUNDED or high > MAX_BOUND)

@@ -2,30 +2,51 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
-from .document import Document
+from .document import Document, Record
 from .outline import Outline
 from .packs import Pack
 
 
-@dataclass(frozen=True, slots=True)
-class LintOptions:
+class LintOptions(Record):
     """Per-run settings the rules see (from the CLI and configuration)."""
 
-    lang: str = "zh"
-    year: int | None = None
-    edition: str | None = None
-    publication_deadline: str | None = None
+    __match_args__ = ("lang", "year", "edition", "publication_deadline")
+    __slots__ = __match_args__
+
+    def __init__(
+        self,
+        lang: str = "zh",
+        year: int | None = None,
+        edition: str | None = None,
+        publication_deadline: str | None = None,
+    ) -> None:
+        """Options; each left out keeps its default."""
+        self.lang: Final = lang
+        self.year: Final = year
+        self.edition: Final = edition
+        self.publication_deadline: Final = publication_deadline
 
 
-@dataclass(slots=True)
-class Report:
+class Report(Record):
     """Everything the rule kinds read; built once per document."""
 
-    document: Document
-    outline: Outline
-    pack: Pack
-    options: LintOptions
-    tables: list[Any] = field(default_factory=list)
+    __match_args__ = ("document", "outline", "pack", "options", "tables")
+    __slots__ = __match_args__
+    __hash__ = None  # type: ignore[assignment]  # NOTE: mutable
+
+    def __init__(
+        self,
+        document: Document,
+        outline: Outline,
+        pack: Pack,
+        options: LintOptions,
+        tables: list[Any] | None = None,
+    ) -> None:
+        """The report of ``document``; ``tables`` are read later."""
+        self.document = document
+        self.outline = outline
+        self.pack = pack
+        self.options = options
+        self.tables: list[Any] = [] if tables is None else tables

@@ -1,26 +1,26 @@
 """One lint run: packs, files, formatter, exit code. The CLI only calls this.
 
 Each file gets the settings of its own configuration file (``config``); files
-are still linted and reported in path order, each run of consecutive files
-with the same settings going to the (parallel) linter together. Waivers then
-drop accepted findings, and ``--fix`` / ``--diff`` apply the safe fixes.
+are linted (``-j`` workers, see ``parallel``) and reported in path order,
+streamed: nothing per file is kept once it is reported. Waivers then drop
+accepted findings, and ``--fix`` / ``--diff`` apply the safe fixes.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
-from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
 from .config import ConfigError, ConfigResolver, ignores_for, packset_for
 from .engine import FileResult, RuleFilter, lint_document
 from .formatters import FormatContext, Summary, get_formatter
-from .load import expand_paths
+from .load import join_name, walk
 from .packs import PackError, PackSet
+from .parallel import LintContext
 from .settings import Settings
 from .waivers import WaiverBook
 
@@ -64,26 +64,149 @@ class Planned:
     packset: PackSet
     rule_filter: RuleFilter
     ignored: tuple[str, ...]
+    context: LintContext  # packs, options and rule filter, shared by many files
+    real: str = ""  # the path with every symbolic link resolved
 
 
 @dataclass(slots=True)
+class _Place:
+    """What applies to every file of one (resolved) directory."""
+
+    settings: Settings
+    packset: PackSet
+    waived: bool  # a waiver file governs the directory
+
+
 class Plan:
-    """Every file's settings, resolved before any output.
+    """Configuration, packs and waiver files of a run, resolved up front.
 
     NOTE: a bad configuration or waiver file stops the run (exit 2) before
-    anything is printed, rather than half-way through a report.
+    anything is printed, rather than half-way through a report; so
+    ``make_plan`` walks the files once and resolves each directory. The
+    per-file records (``files``) are made on the fly as the files are walked
+    again: a batch of 100,000 drafts keeps no per-file state, only a record
+    per directory and per distinct setting.
     """
 
-    files: list[Planned]
-    first: Settings
-    packset: PackSet
-    waivers: WaiverBook
-    has_waivers: bool = False
+    def __init__(
+        self,
+        request: RunRequest,
+        resolver: ConfigResolver,
+        book: WaiverBook,
+    ) -> None:
+        """Nothing is resolved yet: ``make_plan`` does that."""
+        self.paths = request.paths
+        self.resolver = resolver
+        self.waivers = book
+        self.count = 0
+        self.has_waivers = False
+        #: The resolved paths some waiver names: the only files whose
+        #: findings ``WaiverBook.apply`` can change or must see.
+        self.targets: frozenset[str] = frozenset()
+        self._places: dict[str, _Place] = {}
+        self._real_dirs: dict[str, str] = {}
+        self._contexts: dict[tuple[int, tuple[str, ...]], LintContext] = {}
+        self._first: _Place | None = None
 
+    @property
+    def first(self) -> Settings:
+        """The first file's settings (the current directory's if none)."""
+        if self._first is None:
+            return self.resolver.settings_for(".")
+        return self._first.settings
 
-def load_packs_for(settings: Settings) -> PackSet:
-    """The packs ``settings`` ask for (bundled, configured and ``--packs``)."""
-    return packset_for(settings)
+    @property
+    def packset(self) -> PackSet:
+        """The first file's packs."""
+        if self._first is None:
+            return self.resolver.packset_for(self.first)
+        return self._first.packset
+
+    @property
+    def files(self) -> Iterator[Planned]:
+        """Every file, in output order, with what applies to it."""
+        for path, link in walk(self.paths):
+            real_dir, name = self._locate(path, link)
+            place = self._place(real_dir)
+            settings = place.settings
+            ignored: tuple[str, ...] = ()
+            if settings.per_path_ignores:
+                ignored = tuple(ignores_for(settings, path))
+            context = self._context(settings, place.packset, ignored)
+            yield Planned(
+                path,
+                settings,
+                place.packset,
+                context.rule_filter,
+                ignored,
+                context,
+                join_name(real_dir, name),
+            )
+
+    def resolve(self) -> None:
+        """Walk the files once: resolve every directory, count the files.
+
+        Raises:
+            ConfigError: a configuration or waiver file is invalid.
+            PackError: a pack does not load.
+        """
+        for path, link in walk(self.paths):
+            place = self._place(self._locate(path, link)[0])
+            self._first = self._first or place
+            self.count += 1
+        self.has_waivers = any(place.waived for place in self._places.values())
+        self.targets = frozenset(
+            str(waiver.target)
+            for waiver_file in self.waivers.files
+            for waiver in waiver_file.waivers
+        )
+
+    def _locate(self, path: str, link: bool | None) -> tuple[str, str]:
+        """The resolved directory and name of ``path`` (``Path.resolve``).
+
+        NOTE: resolving every file costs a system call per path component;
+        a file that is not a link lives in its directory's resolved form,
+        which is resolved once.
+        """
+        if link is None:
+            link = Path(path).is_symlink()
+        if link:
+            return os.path.split(os.path.realpath(path))
+        head, name = os.path.split(path)
+        real_dir = self._real_dirs.get(head)
+        if real_dir is None:
+            real_dir = self._real_dirs[head] = os.path.realpath(head or ".")
+        return real_dir, name
+
+    def _place(self, real_dir: str) -> _Place:
+        """Settings, packs and waiver file of a resolved directory.
+
+        NOTE: the configuration and waiver file of a file are found by
+        walking up from its resolved directory, so the directory's answer is
+        each of its files' answer.
+        """
+        place = self._places.get(real_dir)
+        if place is None:
+            settings = self.resolver.settings_for(real_dir)
+            packset = self.resolver.packset_for(settings)
+            waived = self.waivers.file_for(real_dir) is not None
+            place = self._places[real_dir] = _Place(settings, packset, waived)
+        return place
+
+    def _context(
+        self, settings: Settings, packset: PackSet, ignored: tuple[str, ...]
+    ) -> LintContext:
+        # NOTE: one context (and rule filter) per settings and ignores, not
+        # per file: the engine caches its rule plan per filter, and workers
+        # receive each context once.
+        key = (id(settings), ignored)
+        context = self._contexts.get(key)
+        if context is None:
+            context = LintContext(
+                packset, settings.options(), settings.rule_filter(list(ignored))
+            )
+            self._contexts[key] = context
+        return context
 
 
 def make_plan(request: RunRequest, book: WaiverBook | None = None) -> Plan:
@@ -97,24 +220,14 @@ def make_plan(request: RunRequest, book: WaiverBook | None = None) -> Plan:
         request.settings, request.explicit, request.config, request.isolated
     )
     book = book or WaiverBook(request.waivers, request.isolated)
-    files: list[Planned] = []
-    has_waivers = False
-    # NOTE: one RuleFilter per (settings, ignores), not per file: a batch of
-    # 100,000 drafts keeps its plan in memory.
-    filters: dict[tuple[int, tuple[str, ...]], RuleFilter] = {}
-    for path in expand_paths(request.paths):
-        settings = resolver.settings_for(path)
-        ignored = tuple(ignores_for(settings, path))
-        rule_filter = filters.get((id(settings), ignored))
-        if rule_filter is None:
-            rule_filter = settings.rule_filter(list(ignored))
-            filters[(id(settings), ignored)] = rule_filter
-        packset = resolver.packset_for(settings)
-        files.append(Planned(path, settings, packset, rule_filter, ignored))
-        has_waivers = book.file_for(path) is not None or has_waivers
-    first = files[0].settings if files else resolver.settings_for(".")
-    packset = files[0].packset if files else resolver.packset_for(first)
-    return Plan(files, first, packset, book, has_waivers)
+    plan = Plan(request, resolver, book)
+    plan.resolve()
+    return plan
+
+
+def load_packs_for(settings: Settings) -> PackSet:
+    """The packs ``settings`` ask for (bundled, configured and ``--packs``)."""
+    return packset_for(settings)
 
 
 def iter_results(
@@ -125,32 +238,23 @@ def iter_results(
     ``needs`` says what of each ``result.report`` the caller reads (see
     ``parallel``): ``meta``, ``document`` (default) or ``report``.
     """
-    from .parallel import default_jobs, iter_file_results
+    from .parallel import default_jobs, lint_in_order
 
-    if plan.has_waivers and needs == "meta":
+    if plan.targets and needs == "meta":
         needs = "document"  # NOTE: waivers are matched against the text
     if request.fix or request.diff:
         needs = "report"  # NOTE: table cells guard fixes; fixing relints here
-    for _, group in groupby(plan.files, key=lambda p: (id(p.settings), p.ignored)):
-        planned = list(group)
-        head = planned[0]
-        # NOTE: a generator, closed below so that its workers stop with us.
-        results = cast(
-            Generator[FileResult, None, None],
-            iter_file_results(
-                [p.path for p in planned],
-                head.packset,
-                head.settings.options(),
-                head.rule_filter,
-                jobs=request.jobs or default_jobs(),
-                needs=needs,
-            ),
-        )
-        try:
-            for item, result in zip(planned, results, strict=True):
-                yield (item, *_after_lint(request, plan, item, result))
-        finally:
-            results.close()
+    jobs = request.jobs or default_jobs()
+    # NOTE: a generator, closed below so that its workers stop with us.
+    results = cast(
+        Generator[tuple[Planned, FileResult], None, None],
+        lint_in_order(plan.files, jobs, needs, plan.count),
+    )
+    try:
+        for item, result in results:
+            yield (item, *_after_lint(request, plan, item, result))
+    finally:
+        results.close()
 
 
 def _after_lint(
@@ -162,6 +266,8 @@ def _after_lint(
         return result, None
 
     def waive(findings: list[Finding], document: Document) -> list[Finding]:
+        if item.real not in plan.targets:
+            return findings  # NOTE: no waiver names the file (see Plan.targets)
         return plan.waivers.apply(
             item.path,
             findings,

@@ -6,10 +6,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .engine import RuleFilter
 from .findings import Severity
-from .report import LintOptions
+
+if TYPE_CHECKING:
+    # NOTE: imported on use: the CLI imports this module for every command,
+    # and the engine (with every rule kind) is most of a cold start.
+    from .engine import RuleFilter
+    from .report import LintOptions
 
 LANGS = ("zh", "en")
 _DEADLINE = re.compile(r"^(?:(?P<year>\d{4})-)?(?P<month>\d{1,2})-(?P<day>\d{1,2})$")
@@ -43,6 +48,8 @@ class Settings:
 
     def options(self) -> LintOptions:
         """The options the rule kinds see."""
+        from .report import LintOptions
+
         return LintOptions(
             lang=self.lang,
             year=self.year,
@@ -52,6 +59,8 @@ class Settings:
 
     def rule_filter(self, extra_ignore: list[str] | None = None) -> RuleFilter:
         """The select / ignore / severity filter."""
+        from .engine import RuleFilter
+
         return RuleFilter(
             tuple(self.select),
             tuple(self.ignore + (extra_ignore or [])),

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .fold import fold, fold_text
-from .table_schema import CompiledTables, TableSchema
+from .table_schema import CompiledTables, RowSpec, TableSchema
 
 # Longest folded text that is tried as a near miss of a label; prose is longer.
 MAX_LABEL_LENGTH = 60
@@ -34,6 +35,7 @@ class LabelEntry:
     section: str
     order: int
     index: int
+    spec: RowSpec | None = None  # the row or group of a row or group label
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,15 @@ class Candidate:
     entry: LabelEntry
     quality: str  # exact | loose | fuzzy
     distance: int = 0
+
+
+class Reading(NamedTuple):
+    """What a folded cell can be on its own (``LabelMatcher.read``)."""
+
+    value: bool  # a number or a zero look-alike (``is_value``)
+    labels: list[Candidate]  # exact and loose candidates (``lookup``)
+    prefix: bool  # it starts a longer label (``is_prefix``)
+    near: list[Candidate]  # near misses when no label matched (``near_miss``)
 
 
 class LabelMatcher:
@@ -60,6 +71,14 @@ class LabelMatcher:
         self.header_prefix: dict[str, list[LabelEntry]] = defaultdict(list)
         self.prefixes: set[str] = set()
         self._seen: dict[str, list[Candidate]] = {}
+        # What each folded cell is (``read``); the reader looks here first.
+        self.readings: dict[str, Reading] = {}
+        # The reader's choices among shared labels' candidates, by state
+        # (see ``table_reader._Reader._choose``).
+        self.choices: dict[
+            tuple[int, str | None, str | None, int],
+            tuple[list[Candidate], Candidate, list[Candidate]],
+        ] = {}
         self._near: dict[str, list[Candidate]] = {}
         self.pool: dict[int, list[tuple[str, frozenset[str], LabelEntry]]] = (
             defaultdict(list)
@@ -126,6 +145,27 @@ class LabelMatcher:
                 seen.add(entry)
                 out.append(Candidate(entry, "loose"))
         return out
+
+    def read(self, folded: str) -> Reading:
+        """Everything the reader asks about a cell on its own, in one lookup.
+
+        The result is remembered in ``readings`` and shared: do not modify it.
+        """
+        found = self.readings.get(folded)
+        if found is not None:
+            return found
+        if len(self.readings) >= _CACHE_SIZE:
+            self.readings.clear()
+        value = self.is_value(folded)
+        labels = [] if value else self.lookup(folded)
+        found = Reading(
+            value,
+            labels,
+            not value and self.is_prefix(folded),
+            [] if value or labels else self.near_miss(folded),
+        )
+        self.readings[folded] = found
+        return found
 
     def is_value(self, folded: str) -> bool:
         """True for a folded cell that can only be a value: empty, a number, ``O``."""
@@ -201,7 +241,7 @@ def _entries(schema: TableSchema) -> list[tuple[LabelEntry, list[str]]]:
         if row.label is None:
             continue
         kind = "group" if row.group else "row"
-        entry = LabelEntry(kind, base[0], row.key, row.label, *base[1:], i)
+        entry = LabelEntry(kind, base[0], row.key, row.label, *base[1:], i, row)
         out.append((entry, [row.label, *row.aliases]))
     return out
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .document import Document, Span
 from .outline import Outline
-from .table_labels import Candidate, LabelMatcher, minimal_fix
+from .table_labels import Candidate, LabelMatcher, Reading, minimal_fix
 from .table_schema import CompiledTables, RowSpec
 from .table_tokens import Token, Tokenizer
 from .table_values import assign
@@ -28,6 +28,8 @@ MAX_JOIN = 4
 _QUALITY = {"exact": 0, "loose": 1, "fuzzy": 2}
 _KITS: dict[int, tuple[CompiledTables, LabelMatcher, Tokenizer]] = {}
 _START = object()
+# Choices among candidates remembered per pack; cleared when full.
+_CHOICES = 4096
 
 
 def kit_for(compiled: CompiledTables) -> tuple[LabelMatcher, Tokenizer]:
@@ -110,7 +112,10 @@ class _Reader:
         self.sections: dict[str, list[Table]] = {}
         for table in self.tables.values():
             self.sections.setdefault(table.schema.section, []).append(table)
-        self.body: set[str] = set()
+        # What ``_choose`` weighs of each table, as bits: 1 << 2i once the
+        # table at position i is found (a label or row read), 1 << 2i + 1
+        # once its body has begun (a row or group label read).
+        self.state = 0
         self.current: Table | None = None
         self.row: Row | _Group | None = None
         self.row_table: Table | None = None
@@ -124,7 +129,9 @@ class _Reader:
         pending: list[Token] = []
         section: object = _START
         run = self.run
-        is_value = self.matcher.is_value
+        readings = self.matcher.readings
+        read = self.matcher.read
+        max_text = self.spec.max_text_value
         for token in stream:
             # NOTE: the inner loop goes on with the cells a label's look-ahead
             # pushed back (pending) before the next cell of the stream.
@@ -141,56 +148,50 @@ class _Reader:
                     self.current = alone[0] if len(alone) == 1 else None
                 folded = token[1]
                 # NOTE: most cells are empty or bare digits; keep them cheap.
-                if not folded or folded.isdigit() or is_value(folded):
+                if not folded or folded.isdigit():
                     run.append(token)
-                elif self._text(token, pending, stream):
-                    run = self.run
                 else:
-                    run.append(token)  # a short text value: ``增``, ``无``
+                    reading = readings.get(folded) or read(folded)
+                    if reading.value:
+                        run.append(token)
+                    elif reading.prefix:
+                        self._joined(token, reading, pending, stream)
+                        run = self.run
+                    elif reading.labels or reading.near:
+                        self._label(
+                            reading.labels or reading.near, token, token, folded
+                        )
+                        run = self.run
+                    elif len(folded) <= max_text:
+                        run.append(token)  # a short text value: ``增``, ``无``
+                    else:
+                        self._close(None)  # prose, or a note under the table
+                        run = self.run
                 if not pending:
                     break
                 token = pending.pop()
         self._close(None)
 
-    def _text(
-        self, token: Token, pending: list[Token], stream: Iterator[Token]
-    ) -> bool:
-        """Read a cell that is no value: a label, or a row-ending text.
+    def _joined(
+        self,
+        first: Token,
+        reading: Reading,
+        pending: list[Token],
+        stream: Iterator[Token],
+    ) -> None:
+        """Read a cell that may be the start of a label broken over cells.
 
-        Returns:
-            False when the cell is a short text value of the current row
-            (``增``, ``无``), which the caller appends to it.
-        """
-        found = self._label_at(token, pending, stream)
-        if found is not None:
-            self._label(*found)
-            return True
-        near = self.matcher.near_miss(token[1])
-        if near:
-            self._label(near, [token])
-            return True
-        if len(token[1]) <= self.spec.max_text_value:
-            return False
-        self._close(None)
-        return True
-
-    def _label_at(
-        self, first: Token, pending: list[Token], stream: Iterator[Token]
-    ) -> tuple[list[Candidate], list[Token]] | None:
-        """Candidates for the label starting at ``first`` and the cells it spans.
-
-        Cells looked at but not part of the label go back to ``pending``.
+        The longest run of cells that is a label wins; cells looked at but
+        not part of it go back to ``pending``. Without one, the cell is read
+        on its own: a near miss, a short text value or a row-ending text.
         """
         matcher = self.matcher
         joined = first[1]
-        candidates = matcher.lookup(joined)
-        if not matcher.is_prefix(joined):
-            # NOTE: the common case: a whole label in one cell, or no label.
-            return (candidates, [first]) if candidates else None
-        best: tuple[list[Candidate], list[Token]] | None = None
+        best: tuple[list[Candidate], Token, str] | None = None
+        if reading.labels:
+            best = (reading.labels, first, joined)
         parts = [first]
-        if candidates:
-            best = (candidates, [first])
+        used = 1
         while len(parts) < MAX_JOIN and matcher.is_prefix(joined):
             following = pending.pop() if pending else next(stream, None)
             if following is None:
@@ -202,64 +203,112 @@ class _Reader:
             joined += following[1]
             candidates = matcher.lookup(joined)
             if candidates:
-                best = (candidates, list(parts))
-        used = len(best[1]) if best is not None else 1
+                best = (candidates, following, joined)
+                used = len(parts)
         for token in reversed(parts[used:]):
             pending.append(token)
-        return best
+        if best is not None:
+            self._label(best[0], first, best[1], best[2])
+        elif reading.near:
+            self._label(reading.near, first, first, first[1])
+        elif len(first[1]) <= self.spec.max_text_value:
+            self.run.append(first)  # a short text value
+        else:
+            self._close(None)
 
     def _choose(self, candidates: list[Candidate], section: str | None) -> Candidate:
-        """The candidate the reader's state makes likeliest (labels are shared)."""
-        tables, body, current, order = self.tables, self.body, self.current, self.order
+        """The candidate the reader's state makes likeliest (labels are shared).
 
-        def score(candidate: Candidate) -> tuple[int, ...]:
+        NOTE: the same labels meet the same states draft after draft, so the
+        choice is remembered per pack (``LabelMatcher.choices``) by the
+        candidates, the section, the table being read and ``state``.
+        """
+        current = self.current.key if self.current is not None else None
+        key = (id(candidates), section, current, self.state)
+        choices = self.matcher.choices
+        known = choices.get(key)
+        if known is None or known[0] is not candidates:
+            if len(choices) >= _CHOICES:
+                choices.clear()
+            best = self._best(candidates, section)
+            known = choices[key] = (candidates, best, _same_column(candidates, best))
+        if known[2]:
+            # NOTE: the review table repeats 结果维持 … 总计 under three groups;
+            # each occurrence fills the next column with that label.
+            columns = self.tables[known[1].entry.table].columns
+            for candidate in known[2]:
+                if not columns.get(candidate.entry.key):
+                    return candidate
+        return known[1]
+
+    def _best(self, candidates: list[Candidate], section: str | None) -> Candidate:
+        """The first of the lowest score.
+
+        The score: the label's own section, the table being read, whether
+        that table's body has begun, the match's quality, tables not yet
+        found, then schema order.
+        """
+        tables, current, order, state = (
+            self.tables,
+            self.current,
+            self.order,
+            self.state,
+        )
+        best = candidates[0]
+        best_score: tuple[int, ...] | None = None
+        for candidate in candidates:
             entry = candidate.entry
             table = tables[entry.table]
+            position = order[entry.table]
+            in_body = state >> (2 * position + 1) & 1
             kind = entry.kind
             if kind == "caption":
                 phase = 0
             elif kind == "row" or kind == "group":
-                phase = 0 if entry.table in body else 1
+                phase = 1 - in_body
             else:
-                phase = 1 if entry.table in body else 0
-            return (
+                phase = in_body
+            score = (
                 0 if section is None or entry.section == section else 1,
                 0 if table is current else 1,
                 phase,
                 _QUALITY[candidate.quality],
-                1 if table.labels or table.rows else 0,  # Table.found
-                order[entry.table],
+                state >> (2 * position) & 1,  # Table.found
+                position,
                 entry.index,
             )
-
-        ranked = sorted(candidates, key=score)
-        best = ranked[0]
-        if best.entry.kind == "column":
-            # NOTE: the review table repeats 结果维持 … 总计 under three groups;
-            # each occurrence fills the next column with that label.
-            table = tables[best.entry.table]
-            for candidate in ranked:
-                entry = candidate.entry
-                if (
-                    entry.table == best.entry.table
-                    and entry.kind == "column"
-                    and entry.official == best.entry.official
-                    and not table.columns.get(entry.key)
-                ):
-                    return candidate
+            if best_score is None or score < best_score:
+                best, best_score = candidate, score
         return best
 
-    def _label(self, candidates: list[Candidate], parts: list[Token]) -> None:
+    def _found(self, table: Table, body: bool = False) -> None:
+        """Note for ``_choose`` that ``table`` was found (and its body begun)."""
+        position = 2 * self.order[table.key]
+        self.state |= (3 if body else 1) << position
+
+    def _label(
+        self, candidates: list[Candidate], first: Token, last: Token, folded: str
+    ) -> None:
+        """Open the table, column or row of the label in cells ``first..last``.
+
+        ``folded`` is the label's folded text (its cells' joined).
+        """
         if len(candidates) == 1:
             choice = candidates[0]
         else:
-            choice = self._choose(candidates, parts[0][4])
+            choice = self._choose(candidates, first[4])
         entry = choice.entry
         table = self.tables[entry.table]
         if self.row is not None or self.run:
             self._close(table)  # NOTE: else nothing is open (most header labels)
-        start, end = parts[0][2], parts[-1][3]
+        start, end = first[2], last[3]
         text = self.text[start:end]
+        fix = None
+        if choice.quality == "fuzzy":
+            fix_start, fix_end, replacement = minimal_fix(
+                text, start, entry.official, self.spec.numbering
+            )
+            fix = (Span(fix_start, fix_end), replacement)
         hit = LabelHit(
             entry.kind,
             entry.table,
@@ -270,29 +319,23 @@ class _Reader:
             end,
             choice.quality,
             choice.distance,
+            fix,
         )
-        if choice.quality == "fuzzy":
-            fix_start, fix_end, replacement = minimal_fix(
-                text, start, entry.official, self.spec.numbering
-            )
-            hit.fix = (Span(fix_start, fix_end), replacement)
         table.labels.append(hit)
         table.extend(start, end)
         self.current = table
         self.row = None
         kind = entry.kind
+        self._found(table, body=kind == "row" or kind == "group")
         if kind == "column":
             table.columns.setdefault(entry.key, []).append(hit)
-            folded = parts[0][1] if len(parts) == 1 else "".join(p[1] for p in parts)
             unit = self.spec.unit_in_header.search(folded)
             if unit:
                 table.header_units[entry.key] = unit.group("unit")
         elif kind == "group":
-            self.body.add(table.key)
             self.row = _Group(table, hit)
         elif kind == "row":
-            self.body.add(table.key)
-            spec = table.schema.row(entry.key)
+            spec = entry.spec
             if spec is not None and entry.key not in table.rows:
                 row = Row(spec, hit, anchor=Span(start, end))
                 table.rows[entry.key] = row
@@ -326,12 +369,33 @@ class _Reader:
             return
         unlabelled = Row(spec, None)
         table.rows[spec.key] = unlabelled
+        self._found(table)
         self._assign(table, unlabelled, run)
 
     def _assign(self, table: Table, row: Row, run: list[Token]) -> None:
         assign(row, run, table.schema, self.spec, table.columns)
         if run:
             table.extend(run[0][2], run[-1][3])
+
+
+def _same_column(candidates: list[Candidate], best: Candidate) -> list[Candidate]:
+    """When ``best`` is a column: the columns of its table with its label.
+
+    In the order ``_best`` ranks them: columns of one table differ in score
+    only by quality and position.
+    """
+    chosen = best.entry
+    if chosen.kind != "column":
+        return []
+    same = [
+        c
+        for c in candidates
+        if c.entry.table == chosen.table
+        and c.entry.kind == "column"
+        and c.entry.official == chosen.official
+    ]
+    same.sort(key=lambda c: (_QUALITY[c.quality], c.entry.index))
+    return same
 
 
 def _unlabelled(rows: tuple[RowSpec, ...]) -> RowSpec | None:

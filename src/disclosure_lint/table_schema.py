@@ -69,6 +69,8 @@ class TableSchema:
     members: Mapping[str, tuple[str, ...]]
     data_rows: tuple[RowSpec, ...] = field(init=False)
     column_keys: tuple[str, ...] = field(init=False)
+    # Position of each column key in ``column_keys``.
+    column_index: Mapping[str, int] = field(init=False, repr=False)
     _by_types: dict[frozenset[str], tuple[str, ...]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
@@ -81,6 +83,9 @@ class TableSchema:
             self, "data_rows", tuple(r for r in self.rows if not r.group)
         )
         object.__setattr__(self, "column_keys", tuple(c.key for c in self.columns))
+        object.__setattr__(
+            self, "column_index", {c.key: i for i, c in enumerate(self.columns)}
+        )
         object.__setattr__(self, "_rows", {r.key: r for r in self.rows})
         object.__setattr__(self, "_columns", {c.key: c for c in self.columns})
 

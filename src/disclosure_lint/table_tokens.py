@@ -94,9 +94,10 @@ class Tokenizer:
         """
         # NOTE: cells come a line at a time (a list each), flattened in C.
         return chain.from_iterable(
-            line
-            for start, end, section in spans
-            for line in self._span_lines(text, start, end, section)
+            chain.from_iterable(
+                self._span_lines(text, start, end, section)
+                for start, end, section in spans
+            )
         )
 
     def _span_lines(
@@ -104,45 +105,87 @@ class Tokenizer:
     ) -> Iterator[list[Token]]:
         """The cells of one span: a list per line, or per cell that ends."""
         shapes = self._shapes
-        # A cell that may still grow by further lines (docx paragraphs) and,
-        # while it has not grown, its cells as its line gave them.
-        open_cell: Token | None = None
-        open_cells: list[Token] | None = None
+        # A cell that may still grow by further lines (docx paragraphs): the
+        # offset of its line (-1: none is open), its shape's piece and cells,
+        # and where it ends once it has grown (-1: it has not).
+        # NOTE: its tokens are only built once it ends, most often ungrown.
+        open_base = -1
+        open_piece: Relative = ("", "", 0, 0)
+        open_cells: list[Relative] = []
+        grown_end = -1
         base = start
         # NOTE: one split of the span is much cheaper than a find() per line.
         # A span ending in "\n" gives one more, empty, line: it can only end
         # the open cell, which the end of the span does anyway.
         for line in text[start:end].split("\n"):
+            if not line and open_base < 0:
+                base += 1  # NOTE: the blank line between cells (web pages)
+                continue
             kind, cells, piece = shapes.get(line) or self.shape(line)
-            if kind == TEXT and open_cell is not None:
+            if open_base < 0:
+                if kind in (CELLS, TEXT):
+                    if len(cells) == 1:
+                        # NOTE: most lines hold one cell; _at costs a call more.
+                        cell_text, folded, cell_start, cell_end = cells[0]
+                        yield [
+                            (
+                                cell_text,
+                                folded,
+                                base + cell_start,
+                                base + cell_end,
+                                section,
+                            )
+                        ]
+                    else:
+                        yield _at(cells, base, section)
+                elif kind == OPEN:
+                    assert piece is not None
+                    open_base, open_piece, open_cells = base, piece, cells
+            elif kind == TEXT:
                 assert piece is not None
-                if open_cell[1]:
-                    open_cell = _joined(text, open_cell, base + piece[3])
-                    open_cells = None
+                if grown_end >= 0 or open_piece[1]:
+                    grown_end = base + piece[3]
                 else:
-                    open_cell = _moved(piece, base, section)
-                    open_cells = _at(cells, base, section)
+                    # NOTE: an empty open cell gives way to the text.
+                    open_base, open_piece, open_cells = base, piece, cells
             elif kind != KEEP:
-                if open_cell is not None:
-                    yield self._ended(open_cell, open_cells)
-                    open_cell = None
+                yield self._ended(
+                    text, open_base, open_piece, open_cells, grown_end, section
+                )
+                open_base = grown_end = -1
                 if kind == OPEN:
                     assert piece is not None
-                    open_cell = _moved(piece, base, section)
-                    open_cells = _at(cells, base, section)
-                elif kind != END:
+                    open_base, open_piece, open_cells = base, piece, cells
+                elif kind == CELLS:
                     yield _at(cells, base, section)
             base += len(line) + 1
-        if open_cell is not None:
-            yield self._ended(open_cell, open_cells)
+        if open_base >= 0:
+            yield self._ended(
+                text, open_base, open_piece, open_cells, grown_end, section
+            )
 
-    def _ended(self, cell: Token, cells: list[Token] | None) -> list[Token]:
-        """The cells an open cell gives once it ends."""
-        if cells is None:
-            # NOTE: it grew over lines: split it now (rare).
-            cells = []
-            _add(cells, cell, self.is_number)
-        return cells
+    def _ended(
+        self,
+        text: str,
+        base: int,
+        piece: Relative,
+        cells: list[Relative],
+        grown_end: int,
+        section: str | None,
+    ) -> list[Token]:
+        """The cells an open cell gives once it ends (at ``grown_end`` if grown)."""
+        if grown_end < 0:
+            return _at(cells, base, section)
+        # NOTE: it grew over lines: split it now (rare).
+        start = base + piece[2]
+        content = text[start:grown_end]
+        out: list[Token] = []
+        _add(
+            out,
+            (content, fold_fast(content), start, grown_end, section),
+            self.is_number,
+        )
+        return out
 
     def shape(self, line: str) -> Shape:
         """What ``line`` is and its cells, relative to its start (remembered)."""
@@ -188,17 +231,6 @@ def _at(cells: list[Relative], base: int, section: str | None) -> list[Token]:
         text, folded, start, end = cells[0]
         return [(text, folded, base + start, base + end, section)]
     return [(text, folded, base + s, base + e, section) for text, folded, s, e in cells]
-
-
-def _moved(cell: Relative, base: int, section: str | None) -> Token:
-    return (cell[0], cell[1], base + cell[2], base + cell[3], section)
-
-
-def _joined(text: str, first: Token, end: int) -> Token:
-    """The open cell ``first`` grown to ``end`` (over a line break)."""
-    start = first[2]
-    content = text[start:end]
-    return (content, fold_fast(content), start, end, first[4])
 
 
 def _tab_line(

@@ -11,13 +11,16 @@ marked uncertain and no equation uses it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from .document import Span
 from .fold import fold
 from .table_schema import ReaderSpec, TableSchema
 from .table_tokens import Token
-from .tables import AMBIGUOUS, BLANK, MISSING, NUMBER, TEXT, Cell, Row
+from .tables import AMBIGUOUS, BLANK, MISSING, NUMBER, TEXT, Cell, Row, new_cell
+
+_FOLDED = itemgetter(1)
 
 
 def parse_cell(
@@ -59,12 +62,15 @@ def assign(
     """
     columns = schema.column_keys
     width = len(columns)
-    tokens = _trim(run, width)
+    tokens = run if len(run) <= width else _trim(run, width)
     row.values = len(tokens)
     if tokens and row.anchor.start == 0 and row.anchor.end == 0:
         row.anchor = Span(tokens[0][2], tokens[0][3])
     if len(tokens) == width:
-        _place(row, columns, tokens, schema, reader)
+        if _all_counts(tokens):
+            row.hold_counts(schema.key, columns, tokens)
+        else:
+            _place(row, columns, tokens, schema, reader)
         return
     if len(tokens) > width:
         _place(row, columns, tokens[:width], schema, reader)
@@ -125,6 +131,13 @@ def _run_together(
     return False
 
 
+def _all_counts(tokens: list[Token]) -> bool:
+    """True when every token is a count in ASCII digits (``Row.plain``)."""
+    # NOTE: map() keeps the per-token work in C.
+    folded = list(map(_FOLDED, tokens))
+    return all(map(str.isdigit, folded)) and "".join(folded).isascii()
+
+
 def _trim(run: list[Token], width: int) -> list[Token]:
     """Drop empty edge fields (merged cells) while there are too many."""
     first, last = 0, len(run)
@@ -147,11 +160,23 @@ def _place(
     cells = row.cells
     table, key = schema.key, row.spec.key
     for column, token in zip(columns, tokens, strict=False):
-        text, folded, start, end, _ = token
+        folded = token[1]
         if folded.isdigit() and folded.isascii():
-            # NOTE: parse_cell's common case, inlined: most cells are counts.
-            cells[column] = Cell(
-                table, key, column, NUMBER, text, start, end, int(folded)
+            # NOTE: parse_cell's common case, inlined and built in C: most
+            # cells are counts.
+            cells[column] = new_cell(
+                (
+                    table,
+                    key,
+                    column,
+                    NUMBER,
+                    token[0],
+                    token[2],
+                    token[3],
+                    int(folded),
+                    "",
+                    False,
+                )
             )
         else:
             cells[column] = parse_cell(token, reader, table, key, column)

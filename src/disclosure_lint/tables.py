@@ -13,9 +13,11 @@ could not be split into cells, e.g. digits run together).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from functools import partial
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .document import Document, Span
 from .table_schema import RowSpec, TableSchema
@@ -23,6 +25,7 @@ from .table_schema import RowSpec, TableSchema
 if TYPE_CHECKING:
     from .outline import Outline
     from .packs import Pack
+    from .table_tokens import Token
 
 NUMBER = "number"
 BLANK = "blank"
@@ -30,71 +33,44 @@ TEXT = "text"
 MISSING = "missing"
 AMBIGUOUS = "ambiguous"
 _USABLE = (NUMBER, BLANK)
+# The folded text of a token (see ``table_tokens``).
+_FOLDED = itemgetter(1)
 
 
 Value = int | float | None
+# A row's or group's values, one per column in schema order.
+Vector = tuple[Value, ...]
 
 
-class _Totals(dict[str, Value]):
-    """``Table.total`` of every row and group in one column, each computed once.
-
-    Reading through ``[]`` (or ``__getitem__``) computes a missing name;
-    ``get`` does not. NOTE: it holds the table's rows and groups, never the
-    table itself: a reference back would make every table a reference cycle
-    that only the garbage collector frees, which costs more than it saves.
-    """
-
-    __slots__ = ("_blank_is_zero", "_column", "_members", "_rows")
-
-    def __init__(
-        self,
-        rows: Mapping[str, Row],
-        members: Mapping[str, tuple[str, ...]],
-        column: str,
-        blank_is_zero: bool,
-    ) -> None:
-        super().__init__()
-        self._rows = rows
-        self._members = members
-        self._column = column
-        self._blank_is_zero = blank_is_zero
-
-    def __missing__(self, name: str) -> Value:
-        value: Value
-        members = self._members.get(name)
-        if members is None:
-            value = _cell_value(self._rows.get(name), self._column, self._blank_is_zero)
-        else:
-            value = 0
-            for member in members:
-                found = self[member]
-                if found is None:
-                    value = None
-                    break
-                value += found
-        self[name] = value
-        return value
-
-
-def _cell_value(row: Row | None, column: str, blank_is_zero: bool) -> Value:
-    """``Table.total`` of a data row: its cell's number, blank as 0 or None."""
+def _row_vector(
+    row: Row | None, columns: tuple[str, ...], blank_is_zero: bool
+) -> Vector:
+    """``Table.vector`` of a data row: its cells' numbers, blank as 0 or None."""
     if row is None or row.uncertain:
-        return None
-    cell = row.cells.get(column)
-    if cell is None or cell.status not in _USABLE:
-        return None
-    if cell.value is None:
-        return 0 if blank_is_zero else None
-    return cell.value
+        return (None,) * len(columns)
+    if row._counts is not None:
+        # NOTE: plain counts, in column order: no cell needs building.
+        return tuple(map(int, map(_FOLDED, row._counts[2])))
+    cells = row.cells
+    blank: Value = 0 if blank_is_zero else None
+    out: list[Value] = []
+    for column in columns:
+        cell = cells.get(column)
+        if cell is None or cell.status not in _USABLE:
+            out.append(None)
+        else:
+            value = cell.value
+            out.append(blank if value is None else value)
+    return tuple(out)
 
 
-@dataclass(slots=True)
-class Cell:
+class Cell(NamedTuple):
     """One data cell; its text is ``document[start:end]``.
 
-    NOTE: offsets rather than a ``Span``: a frozen ``Span`` costs as much to
-    build as the rest of the cell, a draft has hundreds of cells and only
-    the few that a finding points at need one (``span``).
+    NOTE: a named tuple with offsets rather than a dataclass with a ``Span``:
+    a draft has hundreds of cells, a tuple is built in C (``new_cell``) and
+    the garbage collector stops tracking it at its first pass, and only the
+    few cells that a finding points at need a ``span``.
     """
 
     table: str
@@ -124,8 +100,13 @@ class Cell:
         return self.value if self.value is not None else 0
 
 
-@dataclass(slots=True)
-class LabelHit:
+# ``Cell`` from a tuple of all ten fields, without a Python-level call.
+new_cell: Callable[[tuple[Any, ...]], Cell] = partial(tuple.__new__, Cell)
+# The unit and look-alike fields of a cell read as a plain count.
+_NO_NOTE = ("", False)
+
+
+class LabelHit(NamedTuple):
     """A label of the draft recognised as an official one (at ``start:end``)."""
 
     kind: str
@@ -159,17 +140,71 @@ class Row:
 
     spec: RowSpec
     label: LabelHit | None
-    cells: dict[str, Cell] = field(default_factory=dict)
     values: int = 0
     problem: str = ""
     problem_span: Span | None = None
     anchor: Span = field(default_factory=lambda: Span(0, 0))
     plain: bool = True
+    _cells: dict[str, Cell] | None = field(default=None, repr=False)
+    # A full row of plain counts as read: (table key, column keys, one token
+    # per column); its cells are built from it on first use (``cells``).
+    _counts: tuple[str, tuple[str, ...], list[Token]] | None = field(
+        default=None, repr=False
+    )
+
+    @property
+    def cells(self) -> dict[str, Cell]:
+        """The cells by column key.
+
+        NOTE: most rows are plain counts that the rules only add up
+        (``Table.vector`` reads their tokens); their cells are built only
+        when something asks for them (a finding, ``extract``).
+        """
+        cells = self._cells
+        if cells is None:
+            cells = self._cells = _count_cells(self.spec.key, self._counts)
+        return cells
+
+    @cells.setter
+    def cells(self, cells: dict[str, Cell]) -> None:
+        self._cells = cells
+
+    def hold_counts(
+        self, table: str, columns: tuple[str, ...], tokens: list[Token]
+    ) -> None:
+        """Take ``tokens``, one plain count per column, as the row's cells."""
+        self._counts = (table, columns, tokens)
 
     @property
     def uncertain(self) -> bool:
         """True when the cells could not be placed with confidence."""
         return self.problem in ("too-many", "too-few", "unsplittable")
+
+
+def _count_cells(
+    row: str, counts: tuple[str, tuple[str, ...], list[Token]] | None
+) -> dict[str, Cell]:
+    """The cells of a row held as plain counts (``Row.hold_counts``)."""
+    if counts is None:
+        return {}
+    table, columns, tokens = counts
+    return {
+        column: new_cell(
+            (
+                table,
+                row,
+                column,
+                NUMBER,
+                token[0],
+                token[2],
+                token[3],
+                int(token[1]),
+                "",
+                False,
+            )
+        )
+        for column, token in zip(columns, tokens, strict=True)
+    }
 
 
 @dataclass(slots=True)
@@ -193,9 +228,10 @@ class Table:
     header_units: dict[str, str] = field(default_factory=dict)
     start: int | None = None
     end: int | None = None
-    # Totals by (column, blank_is_zero), filled on first use.
-    _by_column: dict[tuple[str, bool], _Totals] = field(
-        default_factory=dict, repr=False
+    # Row and group vectors by name, one dict per blank_is_zero (False, True),
+    # filled on first use (see ``vector``).
+    _vectors: tuple[dict[str, Vector], dict[str, Vector]] = field(
+        default_factory=lambda: ({}, {}), repr=False
     )
 
     @property
@@ -248,43 +284,47 @@ class Table:
         None when any row needed is missing or uncertain or its cell holds no
         usable number (blank counts as 0 unless ``blank_is_zero`` is False).
         """
-        return self.totals(column, blank_is_zero)[name]
+        index = self.schema.column_index.get(column)
+        if index is None:
+            return None
+        return self.vector(name, blank_is_zero)[index]
 
-    def totals(self, column: str, blank_is_zero: bool = True) -> Mapping[str, Value]:
-        """Every row's and group's ``total`` in ``column``, by name.
+    def vector(self, name: str, blank_is_zero: bool = True) -> Vector:
+        """``total(name, column)`` of every column, in schema order.
 
         NOTE: the rules ask for the same totals many times (a group for each
-        equation it is in, in every column), so each is computed once, on
-        first use. A table is complete once ``read_tables`` returns; nothing
-        changes its cells afterwards.
+        equation it is in, in every column; a row for each equation over its
+        columns), so the values of a row or group are worked out once, a
+        whole row at a time, on first use. A table is complete once
+        ``read_tables`` returns; nothing changes its cells afterwards.
         """
-        key = (column, blank_is_zero)
-        found = self._by_column.get(key)
+        known = self._vectors[blank_is_zero]
+        found = known.get(name)
         if found is None:
-            found = self._by_column[key] = _Totals(
-                self.rows, self.schema.members, column, blank_is_zero
-            )
+            members = self.schema.members.get(name)
+            if members is None:
+                found = _row_vector(
+                    self.rows.get(name), self.schema.column_keys, blank_is_zero
+                )
+            else:
+                found = self._group_vector(members, blank_is_zero)
+            known[name] = found
         return found
+
+    def _group_vector(self, members: tuple[str, ...], blank_is_zero: bool) -> Vector:
+        """The members' vectors added up column by column (None stays None)."""
+        sums: list[Value] = [0] * len(self.schema.column_keys)
+        for member in members:
+            values = self.vector(member, blank_is_zero)
+            sums = [
+                None if total is None or value is None else total + value
+                for total, value in zip(sums, values, strict=True)
+            ]
+        return tuple(sums)
 
     def row_totals(self, row: str) -> dict[str, Value]:
         """``total(row, column)`` (blank as 0) of every column, by column key."""
-        keys = self.schema.column_keys
-        if row in self.schema.members:
-            return {key: self.totals(key)[row] for key in keys}
-        found = self.rows.get(row)
-        if found is None or found.uncertain:
-            return dict.fromkeys(keys)
-        # NOTE: _cell_value inlined (blank as 0): this runs for every cell of
-        # a table checked row by row.
-        cells = found.cells
-        out: dict[str, Value] = {}
-        for key in keys:
-            cell = cells.get(key)
-            if cell is None or cell.status not in _USABLE:
-                out[key] = None
-            else:
-                out[key] = 0 if cell.value is None else cell.value
-        return out
+        return dict(zip(self.schema.column_keys, self.vector(row), strict=True))
 
     def row_label(self, key: str) -> str:
         """The official label of row or group ``key`` (for messages)."""

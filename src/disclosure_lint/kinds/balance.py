@@ -25,14 +25,15 @@ their values), ``equation``, ``whole`` (true when every column fails) and
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..equations import Equation, close, format_number, parse_equation
+from ..equations import Equation, Sum, Term, close, format_number, parse_equation
 from ..packs import Rule
 from ..report import Report
-from ..tables import Table
+from ..table_schema import TableSchema
+from ..tables import Table, Value, Vector
 from .base import Hit, KindSpec, Param
 from .table_support import check_names, table_or_error, visible
 
@@ -46,11 +47,14 @@ PARAMS = {
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """Parsed equations."""
+    """Parsed equations; the tables whose names they were checked against."""
 
     equations: tuple[Equation, ...]
     for_each: str
     report_at: str
+    # Schemas (by id, with the schema itself so an id is never reused) whose
+    # rows or columns every name of the equations was found among.
+    checked: dict[int, TableSchema] = field(default_factory=dict, compare=False)
 
 
 def prepare(params: Mapping[str, Any]) -> Prepared:
@@ -72,9 +76,8 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
     table = table_or_error(report, str(rule.params["table"]), rule)
     if table is None or not table.found:
         return
-    names_kind = "row" if prepared.for_each == "column" else "column"
+    _check_names(table.schema, rule, prepared)
     for equation in prepared.equations:
-        check_names(table, equation.names, names_kind, rule)
         at = prepared.report_at or equation.left.names[0]
         if prepared.for_each == "column":
             yield from _by_column(table, equation, at)
@@ -82,18 +85,28 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
             yield from _by_row(table, equation, at)
 
 
+def _check_names(schema: TableSchema, rule: Rule, prepared: Prepared) -> None:
+    """Fail loudly on a name the table lacks (once per schema: packs are fixed)."""
+    if prepared.checked.get(id(schema)) is schema:
+        return
+    kind = "row" if prepared.for_each == "column" else "column"
+    for equation in prepared.equations:
+        check_names(schema, equation.names, kind, rule)
+    prepared.checked[id(schema)] = schema
+
+
 def _by_column(table: Table, equation: Equation, at: str) -> Iterator[Hit]:
+    columns = table.schema.column_keys
+    left = _side(table, equation.left)
+    right = _side(table, equation.right)
     failures = []
     checked = 0
-    for column in table.schema.columns:
-        value = table.totals(column.key).__getitem__
-        lhs = equation.left.evaluate(value)
-        rhs = equation.right.evaluate(value)
+    for index, (lhs, rhs) in enumerate(zip(left, right, strict=True)):
         if lhs is None or rhs is None:
             continue
         checked += 1
         if not close(lhs, rhs):
-            failures.append((column.key, lhs, rhs, value))
+            failures.append((columns[index], lhs, rhs, _in_column(table, index)))
     row = table.rows.get(at)
     label_span = row.anchor if row is not None else None
     if checked >= 2 and len(failures) == checked and label_span is not None:
@@ -112,20 +125,70 @@ def _by_column(table: Table, equation: Equation, at: str) -> Iterator[Hit]:
         yield Hit(span, _args(table, equation, at, failure[0], failure, ""))
 
 
+def _side(table: Table, side: Sum) -> list[Value]:
+    """``side.evaluate`` in every column at once, over the rows' vectors.
+
+    The terms are added in the same order, one column at a time, so every
+    value (a float's rounding included) is what ``evaluate`` gives.
+    """
+    sums: list[Value] = [0] * len(table.schema.column_keys)
+    for term in side.terms:
+        sign = term.sign
+        if term.name is None:
+            step = sign * term.constant
+            sums = [None if total is None else total + step for total in sums]
+            continue
+        values = table.vector(term.name)
+        sums = [
+            None if total is None or value is None else total + sign * value
+            for total, value in zip(sums, values, strict=True)
+        ]
+    return sums
+
+
+def _in_column(table: Table, index: int) -> Callable[[str], Value]:
+    """The value of a row or group in the column at ``index`` (for messages)."""
+    return lambda name: table.vector(name)[index]
+
+
 def _by_row(table: Table, equation: Equation, at: str) -> Iterator[Hit]:
+    index = table.schema.column_index
+    left = [_position(term, index) for term in equation.left.terms]
+    right = [_position(term, index) for term in equation.right.terms]
     for spec in table.schema.data_rows:
         row = table.rows.get(spec.key)
         if row is None:
             continue
-        value = table.row_totals(spec.key).__getitem__
-        lhs = equation.left.evaluate(value)
-        rhs = equation.right.evaluate(value)
+        values = table.vector(spec.key)
+        lhs = _at_row(left, values)
+        rhs = _at_row(right, values)
         if lhs is None or rhs is None or close(lhs, rhs):
             continue
         cell = row.cells.get(at)
         span = visible(cell.span, row.anchor) if cell else row.anchor
+        value = dict(zip(table.schema.column_keys, values, strict=True)).__getitem__
         args = _args(table, equation, spec.key, at, (at, lhs, rhs, value), "")
         yield Hit(span, args)
+
+
+def _position(term: Term, index: Mapping[str, int]) -> tuple[int, int, int]:
+    """A term as (sign, column position or -1 for a constant, constant)."""
+    position = -1 if term.name is None else index.get(term.name, -1)
+    return term.sign, position, term.constant
+
+
+def _at_row(terms: list[tuple[int, int, int]], values: Vector) -> Value:
+    """``Sum.evaluate`` over one row's vector (column positions, -1: constant)."""
+    total: int | float = 0
+    for sign, index, constant in terms:
+        if index < 0:
+            total += sign * constant
+            continue
+        value = values[index]
+        if value is None:
+            return None
+        total += sign * value
+    return total
 
 
 def _args(

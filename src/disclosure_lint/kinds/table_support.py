@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from ..document import Span
 from ..packs import Rule
 from ..report import Report
-from ..table_schema import TableSchemaError
+from ..table_schema import TableSchema, TableSchemaError
 from ..tables import Table, table_by_key
 
 
@@ -59,13 +59,14 @@ def section_anchor(report: Report, key: str) -> Span:
     return report.document.index.line_span(1)
 
 
-def check_names(table: Table, names: Iterable[str], kind: str, rule: Rule) -> None:
+def check_names(
+    schema: TableSchema, names: Iterable[str], kind: str, rule: Rule
+) -> None:
     """Fail loudly when a rule names rows or columns its table does not have.
 
     Raises:
         TableSchemaError: naming the rule, the table and the unknown name.
     """
-    schema = table.schema
     known = schema.column if kind == "column" else schema.row
     for name in names:
         if known(name) is None:
