@@ -19,8 +19,9 @@ machine the figures were taken on. What is measured:
     and its workers), next to ``/usr/bin/time -v``'s maximum RSS (the largest
     single process, not the tree) when that tool is installed;
 (c) cold start: medians of repeated ``disclosure-lint --version``,
-    ``disclosure-lint ONE_DRAFT`` and ``python -c pass``, plus which heavy
-    modules a warm text run imports (``python -X importtime``);
+    ``disclosure-lint DRAFT`` (a clean draft and one with defects) and
+    ``python -c pass``, plus which heavy modules a warm text run imports
+    (``python -X importtime``);
 (d) one 10 MB draft (and 2.5 and 5 MB, to show the cost is linear).
 """
 
@@ -540,18 +541,34 @@ def _median_wall(command: list[str], repeats: int, bytecode: bool = True) -> flo
     return statistics.median(times)
 
 
-def cold_start(draft: Path, repeats: int) -> dict[str, float]:
+def cold_start(clean: Path, defects: Path, repeats: int) -> dict[str, float]:
     """Medians of repeated runs (pack cache and bytecode warm)."""
-    for command in ([*tool(), str(draft)], [*tool(), "--version"]):
+    for command in ([*tool(), str(defects)], [*tool(), "--version"]):
         subprocess.run(command, stdout=subprocess.DEVNULL, env=bench_env())
     return {
         "python -c pass": _median_wall([sys.executable, "-c", "pass"], repeats),
         "disclosure-lint --version": _median_wall([*tool(), "--version"], repeats),
-        "disclosure-lint ONE_DRAFT": _median_wall([*tool(), str(draft)], repeats),
-        "disclosure-lint ONE_DRAFT, no bytecode cache": _median_wall(
-            [*tool(), str(draft)], max(3, repeats // 3), bytecode=False
+        "disclosure-lint CLEAN_DRAFT": _median_wall([*tool(), str(clean)], repeats),
+        "disclosure-lint DRAFT_WITH_DEFECTS": _median_wall(
+            [*tool(), str(defects)], repeats
+        ),
+        "disclosure-lint DRAFT_WITH_DEFECTS, no bytecode cache": _median_wall(
+            [*tool(), str(defects)], max(3, repeats // 3), bytecode=False
         ),
     }
+
+
+def draft_with_defects() -> bytes:
+    """The first corpus draft with a broken total among its defects.
+
+    NOTE: its findings need the table rules' conditional messages, so it
+    times what a pre-commit run on a typical faulty draft imports.
+    """
+    for index in range(1000):
+        draft = corpus.make_draft(index, seed=1, defect_rate=1.0)
+        if "broken-total" in draft.defects and len(draft.defects) > 1:
+            return draft.data
+    raise RuntimeError("the corpus generator makes no broken totals")
 
 
 def imported_heavy_modules(draft: Path) -> dict[str, float]:
@@ -675,10 +692,12 @@ def write_report(results: dict[str, Any], path: Path, command: str) -> None:
             f"| (d) one 10 MB draft | ≤ 10 s, linear | {ten.wall:.2f} s ({per_mb}) | "
             f"{_ok(ten.wall, TARGETS['huge_draft'])} |"
         )
-    one = cold["disclosure-lint ONE_DRAFT"]
+    clean = cold["disclosure-lint CLEAN_DRAFT"]
+    faulty = cold["disclosure-lint DRAFT_WITH_DEFECTS"]
     lines.append(
-        f"| (c) one draft, cold, wall (median) | ≤ 150 ms | {one * 1000:.0f} ms | "
-        f"{_ok(one, TARGETS['cold_one'])} |"
+        f"| (c) one draft, cold, wall (median; clean draft, draft with defects) "
+        f"| ≤ 150 ms | {clean * 1000:.0f} ms, {faulty * 1000:.0f} ms | "
+        f"{_ok(max(clean, faulty), TARGETS['cold_one'])} |"
     )
     lines += [
         "",
@@ -747,14 +766,16 @@ def write_report(results: dict[str, Any], path: Path, command: str) -> None:
         "| --- | --- |",
         *(f"| `{k}` | {v * 1000:.0f} ms |" for k, v in cold.items()),
         "",
-        "Heavy modules imported by a warm text run of one draft "
+        "Heavy modules imported by a warm text run of the draft with defects "
         "(`python -X importtime -m disclosure_lint DRAFT`, cumulative ms): "
         + (
             ", ".join(f"`{k}` {v:.0f} ms" for k, v in results["imports"].items())
             or "none"
         )
-        + ". `ruamel.yaml` and `jinja2` must not appear (packs come from the JSON "
-        "cache, plain messages skip jinja2); the CLI framework does.",
+        + ". None should appear: packs come from the JSON cache (no "
+        "`ruamel.yaml`), messages are rendered without `jinja2` (their "
+        "`{% if %}` subset, see `messages.py`) and the plain command line skips "
+        "the CLI framework (`check.py`).",
         "",
         "## (d) One huge draft",
         "",
@@ -832,10 +853,12 @@ def main(argv: list[str] | None = None) -> int:
     results["runs"] = runs
     print("(c) cold start", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        one = Path(tmp) / "draft.txt"
-        one.write_bytes(corpus.make_draft(3, seed=1, defect_rate=0.0).data)
-        results["cold"] = cold_start(one, repeats)
-        results["imports"] = imported_heavy_modules(one)
+        clean = Path(tmp) / "clean.txt"
+        clean.write_bytes(corpus.make_draft(3, seed=1, defect_rate=0.0).data)
+        faulty = Path(tmp) / "defects.txt"
+        faulty.write_bytes(draft_with_defects())
+        results["cold"] = cold_start(clean, faulty, repeats)
+        results["imports"] = imported_heavy_modules(faulty)
         print(f"  {results['cold']}", flush=True)
         print("(d) huge drafts", flush=True)
         huge = []

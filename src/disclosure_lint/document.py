@@ -209,7 +209,7 @@ class Document:
     that ``--fix`` writes every byte outside a fixed span back unchanged.
     """
 
-    __slots__ = ("_index", "bom", "encoding", "newlines", "path", "text")
+    __slots__ = ("_index", "_lines", "bom", "encoding", "newlines", "path", "text")
 
     def __init__(
         self,
@@ -226,6 +226,7 @@ class Document:
         self.bom = bom
         self.newlines = newlines
         self._index: LineIndex | None = None
+        self._lines: tuple[list[str], list[int]] | None = None
 
     # NOTE: no __eq__: as the dataclass this was (whose fields included the
     # line index, which compares by identity) a document equals only itself.
@@ -248,14 +249,17 @@ class Document:
     def split_lines(self) -> tuple[list[str], list[int]]:
         r"""The text split at ``\\n`` and ``line_starts`` of the pieces.
 
-        NOTE: the outline splits the text anyway; the line index is built
-        from the same starts when it was not built yet.
+        NOTE: the outline and several rules need them; they are worked out
+        once (the caller must not change the lists) and the line index is
+        built from the same starts when it was not built yet.
         """
-        lines = self.text.split("\n")
-        starts = line_starts(lines)
-        if self._index is None:
-            self._index = LineIndex(self.text, starts)
-        return lines, starts
+        found = self._lines
+        if found is None:
+            lines = self.text.split("\n")
+            found = self._lines = (lines, line_starts(lines))
+            if self._index is None:
+                self._index = LineIndex(self.text, found[1])
+        return found
 
     @property
     def newline_style(self) -> str:

@@ -7,15 +7,21 @@ pack's ``document`` data; this module only knows how to apply it.
 
 from __future__ import annotations
 
+import importlib
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from itertools import compress, count, islice, repeat
-from operator import contains, is_not
+from operator import is_not
 from typing import Any, Final, NamedTuple
 
 from .document import Document, Record, Span, line_starts
-from .fold import Folded, fold, fold_parts, fold_text
+from .fold import Folded, fold, fold_char_table, fold_parts, fold_text
+
+# The regex parser (as regex_guard uses it): to find what a match must hold.
+_sre: Any = importlib.import_module("re._constants")
+_sre_parse: Any = importlib.import_module("re._parser")
 
 
 class Line(NamedTuple):
@@ -217,10 +223,11 @@ class Lines:
     most passes look at a few of them, or only at their text.
     """
 
-    __slots__ = ("parts", "starts")
+    __slots__ = ("parts", "starts", "text")
 
-    def __init__(self, parts: list[str], starts: list[int]) -> None:
-        """Lines ``parts`` starting at ``starts`` (``document.line_starts``)."""
+    def __init__(self, text: str, parts: list[str], starts: list[int]) -> None:
+        """``text`` split into ``parts`` starting at ``starts`` (``line_starts``)."""
+        self.text = text
         self.parts = parts
         self.starts = starts
 
@@ -228,7 +235,7 @@ class Lines:
     def of_text(cls, text: str) -> Lines:
         """Split ``text`` at newlines and note where each line starts."""
         parts = text.split("\n")
-        return cls(parts, line_starts(parts))
+        return cls(text, parts, line_starts(parts))
 
     @property
     def length(self) -> int:
@@ -254,13 +261,20 @@ class Lines:
     def containing(self, needles: list[str]) -> list[int]:
         """0-based indices of the lines that contain any of ``needles``, in order.
 
-        NOTE: the tests run in C (``map``/``compress``); a Python loop over
-        every line of a draft costs more than the lines that pass.
+        NOTE: the needles are prefilters that few lines pass, so the text is
+        searched (``str.find`` skips to a character in C) from line to line
+        that holds one, rather than every line tested.
         """
+        text, starts = self.text, self.starts
         found: set[int] = set()
         for needle in needles:
-            hits = map(contains, self.parts, repeat(needle))
-            found.update(compress(count(), hits))
+            if "\n" in needle:
+                continue  # NOTE: no line holds one
+            at = text.find(needle)
+            while at != -1:
+                index = bisect_right(starts, at) - 1
+                found.add(index)
+                at = text.find(needle, starts[index + 1])
         return sorted(found)
 
 
@@ -271,7 +285,7 @@ def _regex(pattern: str) -> re.Pattern[str]:
 
 def build_outline(doc: Document, spec: Mapping[str, Any]) -> Outline:
     """Find title, years, period, publication date and sections."""
-    lines = Lines(*doc.split_lines())
+    lines = Lines(doc.text, *doc.split_lines())
     outline = Outline()
     outline.title = _find_title(lines, spec.get("title") or {})
     _find_title_year(outline, spec)
@@ -296,12 +310,60 @@ def _search_folded(
     """Search the folded ``text``; on a match, also the offsets back.
 
     NOTE: most lines searched do not match, and mapping offsets back costs
-    more than folding, so it is done only for the line that matches.
+    more than folding, so it is done only for the line that matches; and a
+    line without any of the characters a match needs is not even folded.
     """
+    needed = _needed_chars(regex.pattern)
+    if needed and not any(ch in text for ch in needed):
+        return None
     match = regex.search(fold_text(text))
     if match is None:
         return None
     return match, fold(text, base)
+
+
+@lru_cache(maxsize=64)
+def _needed_chars(pattern: str) -> frozenset[str]:
+    """Characters one of which the text of every match of ``pattern`` holds.
+
+    Only characters that folding neither changes nor produces count, so a
+    line can match after folding only if it holds one of them already.
+    Empty when no such set is certain (then every line must be folded).
+    """
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except re.error:
+        return frozenset()
+    if parsed.state.flags & re.IGNORECASE:
+        return frozenset()
+    table = fold_char_table()
+    changed = set(table) | {t for t in table.values() if t is not None}
+    return _needed_in(parsed.data, changed) or frozenset()
+
+
+def _needed_in(items: Any, changed: set[int]) -> frozenset[str] | None:
+    """``_needed_chars`` of parsed items in sequence (None: none certain)."""
+    best: frozenset[str] | None = None
+    for op, arg in items:
+        found: frozenset[str] | None = None
+        if op is _sre.LITERAL:
+            found = None if arg in changed else frozenset((chr(arg),))
+        elif op is _sre.BRANCH:
+            union: set[str] = set()
+            for branch in arg[1]:
+                needed = _needed_in(branch, changed)
+                if not needed:
+                    break  # NOTE: this branch may match without any
+                union |= needed
+            else:
+                found = frozenset(union)
+        elif op is _sre.SUBPATTERN and not arg[1] & re.IGNORECASE:
+            found = _needed_in(arg[3], changed)
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and arg[0] >= 1:
+            found = _needed_in(arg[2], changed)
+        if found and (best is None or len(found) < len(best)):
+            best = found  # NOTE: fewest characters: the cheapest test
+    return best
 
 
 # --------------------------------------------------------------------------

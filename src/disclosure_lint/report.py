@@ -33,7 +33,7 @@ class Report(Record):
     """Everything the rule kinds read; built once per document."""
 
     __match_args__ = ("document", "outline", "pack", "options", "tables")
-    __slots__ = __match_args__
+    __slots__ = (*__match_args__, "shared")
     __hash__ = None  # type: ignore[assignment]  # NOTE: mutable
 
     def __init__(
@@ -50,3 +50,7 @@ class Report(Record):
         self.pack = pack
         self.options = options
         self.tables: list[Any] = [] if tables is None else tables
+        # NOTE: what several rules derive from the same draft (split or
+        # folded lines...), built by the first that needs it; keyed by the
+        # class of the value (private to the kind that builds it).
+        self.shared: dict[type, Any] = {}

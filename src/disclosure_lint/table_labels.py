@@ -36,6 +36,8 @@ class LabelEntry:
     order: int
     index: int
     spec: RowSpec | None = None  # the row or group of a row or group label
+    # The bits the reader's state gains when the label is read (``state_bits``).
+    found_bits: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +82,13 @@ class LabelMatcher:
             tuple[list[Candidate], Candidate, list[Candidate]],
         ] = {}
         self._near: dict[str, list[Candidate]] = {}
+        self._unit_in_header = compiled.reader.unit_in_header.search
+        self._units: dict[str, re.Match[str] | None] = {}
         self.pool: dict[int, list[tuple[str, frozenset[str], LabelEntry]]] = (
             defaultdict(list)
         )
-        for schema in compiled.schemas:
-            for entry, texts in _entries(schema):
+        for position, schema in enumerate(compiled.schemas):
+            for entry, texts in _entries(schema, position):
                 for text in texts:
                     self._add(entry, fold_text(text))
         for key in [*self.exact, *self.loose]:
@@ -180,6 +184,19 @@ class LabelMatcher:
             )
         return known
 
+    def header_unit(self, folded: str) -> re.Match[str] | None:
+        """Where a folded column label states its unit (``单位:万元``), if it does.
+
+        NOTE: remembered, as the same column labels come in every draft.
+        """
+        units = self._units
+        if folded in units:
+            return units[folded]
+        if len(units) >= _CACHE_SIZE:
+            units.clear()
+        found = units[folded] = self._unit_in_header(folded)
+        return found
+
     def is_prefix(self, folded: str) -> bool:
         """True when ``folded`` is the start of some longer label."""
         return folded in self.prefixes
@@ -226,22 +243,40 @@ class LabelMatcher:
         return best
 
 
-def _entries(schema: TableSchema) -> list[tuple[LabelEntry, list[str]]]:
+def state_bits(position: int, body: bool) -> int:
+    """The bits of the table reader's state for a table found (and its body begun).
+
+    The state holds two bits per table, by the table's ``position`` among the
+    pack's schemas: ``1 << 2 * position`` once it is found (a label or row
+    read), ``1 << 2 * position + 1`` once its body has begun (a row or group
+    label read).
+    """
+    return (3 if body else 1) << 2 * position
+
+
+def _entries(schema: TableSchema, position: int) -> list[tuple[LabelEntry, list[str]]]:
+    """The label entries of ``schema``, the ``position``-th table of its pack."""
     out: list[tuple[LabelEntry, list[str]]] = []
     base = (schema.key, schema.section, schema.order)
+    head, body = state_bits(position, False), state_bits(position, True)
     if schema.caption:
-        entry = LabelEntry("caption", base[0], "", schema.caption, *base[1:], 0)
+        entry = LabelEntry(
+            "caption", base[0], "", schema.caption, *base[1:], 0, None, head
+        )
         out.append((entry, [schema.caption]))
     for i, header in enumerate(schema.header):
-        out.append((LabelEntry("header", base[0], "", header, *base[1:], i), [header]))
+        entry = LabelEntry("header", base[0], "", header, *base[1:], i, None, head)
+        out.append((entry, [header]))
     for i, column in enumerate(schema.columns):
-        entry = LabelEntry("column", base[0], column.key, column.label, *base[1:], i)
+        entry = LabelEntry(
+            "column", base[0], column.key, column.label, *base[1:], i, None, head
+        )
         out.append((entry, [column.label, *column.aliases]))
     for i, row in enumerate(schema.rows):
         if row.label is None:
             continue
         kind = "group" if row.group else "row"
-        entry = LabelEntry(kind, base[0], row.key, row.label, *base[1:], i, row)
+        entry = LabelEntry(kind, base[0], row.key, row.label, *base[1:], i, row, body)
         out.append((entry, [row.label, *row.aliases]))
     return out
 

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 from .document import Document, Span
 from .outline import Outline
-from .table_labels import Candidate, LabelMatcher, Reading, minimal_fix
+from .table_labels import Candidate, LabelMatcher, Reading, minimal_fix, state_bits
 from .table_schema import CompiledTables, RowSpec
 from .table_tokens import Token, Tokenizer
 from .table_values import assign
-from .tables import GroupValues, LabelHit, Row, Table
+from .tables import GroupValues, LabelHit, Row, Table, new_hit
 
 # A label broken over at most this many cells is put back together.
 MAX_JOIN = 4
@@ -112,65 +112,65 @@ class _Reader:
         self.sections: dict[str, list[Table]] = {}
         for table in self.tables.values():
             self.sections.setdefault(table.schema.section, []).append(table)
-        # What ``_choose`` weighs of each table, as bits: 1 << 2i once the
-        # table at position i is found (a label or row read), 1 << 2i + 1
-        # once its body has begun (a row or group label read).
+        # What ``_choose`` weighs of each table, as bits (``table_labels.state_bits``).
         self.state = 0
         self.current: Table | None = None
         self.row: Row | _Group | None = None
         self.row_table: Table | None = None
         self.run: list[Token] = []
+        # The section of the cells being read (``_START`` before the first).
+        self.section: object = _START
+        self.pending: list[Token] = []
 
     def feed(self, tokens: Iterable[Token]) -> None:
         """Read every cell: values join the current row, labels open rows."""
+        stream = iter(tokens)
+        section = self.section
+        run = self.run
+        for token in stream:
+            folded = token[1]
+            # NOTE: most cells are empty or bare digits of the section being
+            # read; they only join the row, without a call.
+            if (not folded or folded.isdigit()) and token[4] == section:
+                run.append(token)
+            else:
+                self._cell(token, stream)
+                run, section = self.run, self.section
+        self._close(None)
+
+    def _cell(self, token: Token, stream: Iterator[Token]) -> None:
+        """Read one cell, then the cells a label's look-ahead pushed back."""
         # NOTE: tokens stream in; only the few cells a broken label spans are
         # held back (``pending``, last one first), so memory stays flat.
-        stream = iter(tokens)
-        pending: list[Token] = []
-        section: object = _START
-        run = self.run
-        readings = self.matcher.readings
-        read = self.matcher.read
-        max_text = self.spec.max_text_value
-        for token in stream:
-            # NOTE: the inner loop goes on with the cells a label's look-ahead
-            # pushed back (pending) before the next cell of the stream.
-            while True:
-                if token[4] != section:
-                    if section is not _START:
-                        self._close(None)
-                        run = self.run
-                    section = token[4]
-                    # NOTE: a section with a single table (四) is that table
-                    # even before any of its labels, so a bare data row is
-                    # not lost.
-                    alone = self.sections.get(token[4] or "", [])
-                    self.current = alone[0] if len(alone) == 1 else None
-                folded = token[1]
-                # NOTE: most cells are empty or bare digits; keep them cheap.
-                if not folded or folded.isdigit():
-                    run.append(token)
+        pending = self.pending
+        while True:
+            if token[4] != self.section:
+                if self.section is not _START:
+                    self._close(None)
+                self.section = token[4]
+                # NOTE: a section with a single table (四) is that table
+                # even before any of its labels, so a bare data row is
+                # not lost.
+                alone = self.sections.get(token[4] or "", [])
+                self.current = alone[0] if len(alone) == 1 else None
+            folded = token[1]
+            if not folded or folded.isdigit():
+                self.run.append(token)
+            else:
+                reading = self.matcher.readings.get(folded) or self.matcher.read(folded)
+                if reading.value:
+                    self.run.append(token)
+                elif reading.prefix:
+                    self._joined(token, reading, pending, stream)
+                elif reading.labels or reading.near:
+                    self._label(reading.labels or reading.near, token, token, folded)
+                elif len(folded) <= self.spec.max_text_value:
+                    self.run.append(token)  # a short text value: ``增``, ``无``
                 else:
-                    reading = readings.get(folded) or read(folded)
-                    if reading.value:
-                        run.append(token)
-                    elif reading.prefix:
-                        self._joined(token, reading, pending, stream)
-                        run = self.run
-                    elif reading.labels or reading.near:
-                        self._label(
-                            reading.labels or reading.near, token, token, folded
-                        )
-                        run = self.run
-                    elif len(folded) <= max_text:
-                        run.append(token)  # a short text value: ``增``, ``无``
-                    else:
-                        self._close(None)  # prose, or a note under the table
-                        run = self.run
-                if not pending:
-                    break
-                token = pending.pop()
-        self._close(None)
+                    self._close(None)  # prose, or a note under the table
+            if not pending:
+                return
+            token = pending.pop()
 
     def _joined(
         self,
@@ -283,8 +283,7 @@ class _Reader:
 
     def _found(self, table: Table, body: bool = False) -> None:
         """Note for ``_choose`` that ``table`` was found (and its body begun)."""
-        position = 2 * self.order[table.key]
-        self.state |= (3 if body else 1) << position
+        self.state |= state_bits(self.order[table.key], body)
 
     def _label(
         self, candidates: list[Candidate], first: Token, last: Token, folded: str
@@ -303,33 +302,37 @@ class _Reader:
             self._close(table)  # NOTE: else nothing is open (most header labels)
         start, end = first[2], last[3]
         text = self.text[start:end]
+        quality = choice.quality
         fix = None
-        if choice.quality == "fuzzy":
+        if quality == "fuzzy":
             fix_start, fix_end, replacement = minimal_fix(
                 text, start, entry.official, self.spec.numbering
             )
             fix = (Span(fix_start, fix_end), replacement)
-        hit = LabelHit(
-            entry.kind,
-            entry.table,
-            entry.key,
-            entry.official,
-            text,
-            start,
-            end,
-            choice.quality,
-            choice.distance,
-            fix,
+        kind = entry.kind
+        hit = new_hit(
+            (
+                kind,
+                entry.table,
+                entry.key,
+                entry.official,
+                text,
+                start,
+                end,
+                quality,
+                choice.distance,
+                fix,
+            )
         )
         table.labels.append(hit)
         table.extend(start, end)
         self.current = table
         self.row = None
-        kind = entry.kind
-        self._found(table, body=kind == "row" or kind == "group")
+        # NOTE: ``_found``, worked out once per label entry.
+        self.state |= entry.found_bits
         if kind == "column":
             table.columns.setdefault(entry.key, []).append(hit)
-            unit = self.spec.unit_in_header.search(folded)
+            unit = self.matcher.header_unit(folded)
             if unit:
                 table.header_units[entry.key] = unit.group("unit")
         elif kind == "group":

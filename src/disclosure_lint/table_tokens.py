@@ -69,6 +69,9 @@ Shape = tuple[int, list[Relative], Relative | None]
 # _SHAPE_LINE characters: a table line is short, and a huge one is not kept.
 _SHAPES = 4096
 _SHAPE_LINE = 256
+# Lines whose cells are handed to the reader at a time: few lists, and
+# bounded ones.
+_CHUNK = 512
 
 
 class Tokenizer:
@@ -89,21 +92,21 @@ class Tokenizer:
     ) -> Iterator[Token]:
         """Cells of every ``(start, end, section)`` span of ``text``, in order.
 
-        ``规章 0 0 0`` is a label and three cells. Cells are produced line by
-        line, so a huge draft is never held as cells at once.
+        ``规章 0 0 0`` is a label and three cells. Cells are produced a chunk
+        of lines at a time, so a huge draft is never held as cells at once.
         """
-        # NOTE: cells come a line at a time (a list each), flattened in C.
+        # NOTE: cells come a chunk at a time (a list each), flattened in C.
         return chain.from_iterable(
             chain.from_iterable(
-                self._span_lines(text, start, end, section)
+                self._span_cells(text, start, end, section)
                 for start, end, section in spans
             )
         )
 
-    def _span_lines(
+    def _span_cells(
         self, text: str, start: int, end: int, section: str | None
     ) -> Iterator[list[Token]]:
-        """The cells of one span: a list per line, or per cell that ends."""
+        """The cells of one span, a list per ``_CHUNK`` lines."""
         shapes = self._shapes
         # A cell that may still grow by further lines (docx paragraphs): the
         # offset of its line (-1: none is open), its shape's piece and cells,
@@ -117,75 +120,75 @@ class Tokenizer:
         # NOTE: one split of the span is much cheaper than a find() per line.
         # A span ending in "\n" gives one more, empty, line: it can only end
         # the open cell, which the end of the span does anyway.
-        for line in text[start:end].split("\n"):
-            if not line and open_base < 0:
-                base += 1  # NOTE: the blank line between cells (web pages)
-                continue
-            kind, cells, piece = shapes.get(line) or self.shape(line)
-            if open_base < 0:
-                if kind in (CELLS, TEXT):
-                    if len(cells) == 1:
-                        # NOTE: most lines hold one cell; _at costs a call more.
-                        cell_text, folded, cell_start, cell_end = cells[0]
-                        yield [
-                            (
-                                cell_text,
-                                folded,
-                                base + cell_start,
-                                base + cell_end,
-                                section,
+        lines = text[start:end].split("\n")
+        for chunk in range(0, len(lines), _CHUNK):
+            # NOTE: a list per line (or a generator step per line) costs
+            # more than the cells themselves, as lines mostly hold one cell.
+            out: list[Token] = []
+            add = out.append
+            for line in lines[chunk : chunk + _CHUNK]:
+                if not line and open_base < 0:
+                    base += 1  # NOTE: the blank line between cells (web pages)
+                    continue
+                kind, cells, piece = shapes.get(line) or self.shape(line)
+                if open_base < 0:
+                    if kind in (CELLS, TEXT):
+                        if len(cells) == 1:
+                            # NOTE: most lines hold one cell; _at costs a call.
+                            cell_text, folded, cell_start, cell_end = cells[0]
+                            add(
+                                (
+                                    cell_text,
+                                    folded,
+                                    base + cell_start,
+                                    base + cell_end,
+                                    section,
+                                )
                             )
-                        ]
+                        else:
+                            _at(out, cells, base, section)
+                    elif kind == OPEN:
+                        assert piece is not None
+                        open_base, open_piece, open_cells = base, piece, cells
+                elif kind == TEXT:
+                    assert piece is not None
+                    if grown_end >= 0 or open_piece[1]:
+                        grown_end = base + piece[3]
                     else:
-                        yield _at(cells, base, section)
-                elif kind == OPEN:
-                    assert piece is not None
-                    open_base, open_piece, open_cells = base, piece, cells
-            elif kind == TEXT:
-                assert piece is not None
-                if grown_end >= 0 or open_piece[1]:
-                    grown_end = base + piece[3]
-                else:
-                    # NOTE: an empty open cell gives way to the text.
-                    open_base, open_piece, open_cells = base, piece, cells
-            elif kind != KEEP:
-                yield self._ended(
-                    text, open_base, open_piece, open_cells, grown_end, section
-                )
-                open_base = grown_end = -1
-                if kind == OPEN:
-                    assert piece is not None
-                    open_base, open_piece, open_cells = base, piece, cells
-                elif kind == CELLS:
-                    yield _at(cells, base, section)
-            base += len(line) + 1
+                        # NOTE: an empty open cell gives way to the text.
+                        open_base, open_piece, open_cells = base, piece, cells
+                elif kind != KEEP:
+                    if grown_end < 0:
+                        _at(out, open_cells, open_base, section)
+                    else:
+                        self._grown(
+                            out, text, open_base + open_piece[2], grown_end, section
+                        )
+                    open_base = grown_end = -1
+                    if kind == OPEN:
+                        assert piece is not None
+                        open_base, open_piece, open_cells = base, piece, cells
+                    elif kind == CELLS:
+                        _at(out, cells, base, section)
+                base += len(line) + 1
+            yield out
         if open_base >= 0:
-            yield self._ended(
-                text, open_base, open_piece, open_cells, grown_end, section
-            )
+            out = []
+            if grown_end < 0:
+                _at(out, open_cells, open_base, section)
+            else:
+                self._grown(out, text, open_base + open_piece[2], grown_end, section)
+            yield out
 
-    def _ended(
-        self,
-        text: str,
-        base: int,
-        piece: Relative,
-        cells: list[Relative],
-        grown_end: int,
-        section: str | None,
-    ) -> list[Token]:
-        """The cells an open cell gives once it ends (at ``grown_end`` if grown)."""
-        if grown_end < 0:
-            return _at(cells, base, section)
-        # NOTE: it grew over lines: split it now (rare).
-        start = base + piece[2]
-        content = text[start:grown_end]
-        out: list[Token] = []
-        _add(
-            out,
-            (content, fold_fast(content), start, grown_end, section),
-            self.is_number,
-        )
-        return out
+    def _grown(
+        self, out: list[Token], text: str, start: int, end: int, section: str | None
+    ) -> None:
+        """Add the cells of an open cell that grew over lines to ``start:end``.
+
+        NOTE: rare; it is split only now, as a whole.
+        """
+        content = text[start:end]
+        _add(out, (content, fold_fast(content), start, end, section), self.is_number)
 
     def shape(self, line: str) -> Shape:
         """What ``line`` is and its cells, relative to its start (remembered)."""
@@ -224,13 +227,21 @@ def _relative(tokens: list[Token]) -> list[Relative]:
     return [(text, folded, start, end) for text, folded, start, end, _ in tokens]
 
 
-def _at(cells: list[Relative], base: int, section: str | None) -> list[Token]:
-    """Cells of a line moved to the line's offset ``base``."""
+def _at(
+    out: list[Token], cells: list[Relative], base: int, section: str | None
+) -> None:
+    """Add the cells of a line, moved to the line's offset ``base``, to ``out``."""
     if len(cells) == 1:
         # NOTE: most lines hold one cell; a comprehension costs a call more.
         text, folded, start, end = cells[0]
-        return [(text, folded, base + start, base + end, section)]
-    return [(text, folded, base + s, base + e, section) for text, folded, s, e in cells]
+        out.append((text, folded, base + start, base + end, section))
+    else:
+        out.extend(
+            [
+                (text, folded, base + s, base + e, section)
+                for text, folded, s, e in cells
+            ]
+        )
 
 
 def _tab_line(

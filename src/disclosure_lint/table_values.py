@@ -133,9 +133,12 @@ def _run_together(
 
 def _all_counts(tokens: list[Token]) -> bool:
     """True when every token is a count in ASCII digits (``Row.plain``)."""
-    # NOTE: map() keeps the per-token work in C.
+    # NOTE: map() keeps the per-token work in C, and the joined text is
+    # checked at once: with no token empty, it is all digits only when each
+    # token is.
     folded = list(map(_FOLDED, tokens))
-    return all(map(str.isdigit, folded)) and "".join(folded).isascii()
+    joined = "".join(folded)
+    return all(folded) and joined.isascii() and (joined.isdigit() or not joined)
 
 
 def _trim(run: list[Token], width: int) -> list[Token]:

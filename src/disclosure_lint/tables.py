@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
-from operator import itemgetter
+from functools import partial, reduce
+from operator import add, itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .document import Document, Span
@@ -124,6 +124,10 @@ class LabelHit(NamedTuple):
     def span(self) -> Span:
         """Where the label is."""
         return Span(self.start, self.end)
+
+
+# ``LabelHit`` from a tuple of all ten fields, without a Python-level call.
+new_hit: Callable[[tuple[Any, ...]], LabelHit] = partial(tuple.__new__, LabelHit)
 
 
 @dataclass(slots=True)
@@ -313,14 +317,18 @@ class Table:
 
     def _group_vector(self, members: tuple[str, ...], blank_is_zero: bool) -> Vector:
         """The members' vectors added up column by column (None stays None)."""
-        sums: list[Value] = [0] * len(self.schema.column_keys)
-        for member in members:
-            values = self.vector(member, blank_is_zero)
-            sums = [
-                None if total is None or value is None else total + value
-                for total, value in zip(sums, values, strict=True)
+        vectors = [self.vector(member, blank_is_zero) for member in members]
+        if not vectors:
+            return (0,) * len(self.schema.column_keys)
+        # NOTE: a column at a time, added up in C in member order from 0, as
+        # a running total would (not ``sum``: from Python 3.12 it compensates
+        # float rounding, which would change amounts in the last digit).
+        return tuple(
+            [
+                None if None in column else reduce(add, column, 0)
+                for column in zip(*vectors, strict=True)
             ]
-        return tuple(sums)
+        )
 
     def row_totals(self, row: str) -> dict[str, Value]:
         """``total(row, column)`` (blank as 0) of every column, by column key."""
