@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import codecs
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,7 @@ from disclosure_lint.load import (
     document_from_bytes,
     expand_paths,
     load_document,
+    walk,
 )
 
 TEXT = "某镇2021年政府信息公开工作年度报告\n一、总体情况\n截止 2021 年底。\n"
@@ -108,3 +110,48 @@ def test_expand_paths_walks_txt_and_md(tmp_path) -> None:
         str(tmp_path / "sub" / "b.md"),
         "missing.txt",
     ]
+
+
+def _rglob_listing(paths: list[str]) -> list[str]:
+    """What ``expand_paths`` lists, the slow obvious way (the reference)."""
+    out: list[str] = []
+    for given in paths:
+        top = Path(given)
+        if not top.is_dir():
+            out.append(given)
+            continue
+        found = [
+            str(f)
+            for f in top.rglob("*")
+            if f.suffix.lower() in (".txt", ".md")
+            and f.is_file()
+            and not any(part.startswith(".") for part in f.relative_to(top).parts)
+        ]
+        out.extend(sorted(found))
+    return out
+
+
+def test_walk_lists_what_a_sorted_rglob_lists(tmp_path, monkeypatch) -> None:
+    # NOTE: the walker sorts one directory at a time (``/`` after a
+    # directory's name), which must order files exactly as sorting the whole
+    # tree's paths does, whatever the names.
+    root = tmp_path / "tree"
+    names = [
+        "a/1.txt", "a-x/1.txt", "a.txt", "ab/2.md", "ab.txt", "b/c/d/3.TXT",
+        "b/c.md", "b/.hidden.txt", ".git/x.txt", "b/.cache/y.md", "z/readme.rst",
+        "z/.txt", "z/a.", "z/a.b.md", "中文/报告.txt", "B/upper.txt", "a!/x.md",
+    ]  # fmt: skip
+    for name in names:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x", encoding="utf-8")
+    (root / "dir.txt").mkdir()
+    (root / "link.txt").symlink_to(root / "a.txt")
+    (root / "broken.md").symlink_to(root / "missing.md")
+    (root / "linked-dir").symlink_to(root / "b", target_is_directory=True)
+    given = [str(root), str(root / "ab"), str(root / "missing.txt"), f"{root}//a/"]
+    assert expand_paths(given) == _rglob_listing(given)
+    assert [path for path, _ in walk(given)] == expand_paths(given)
+    assert [p for p, link in walk([str(root)]) if link] == [str(root / "link.txt")]
+    monkeypatch.chdir(root)
+    for relative in ([".", "b"], ["./b/", "a.txt"]):
+        assert expand_paths(relative) == _rglob_listing(relative)

@@ -18,7 +18,6 @@ from disclosure_lint.engine import RuleFilter
 from disclosure_lint.formatters import FORMATS
 from disclosure_lint.load import expand_paths
 from disclosure_lint.report import LintOptions
-from disclosure_lint.run import walk
 
 from .conftest import EXAMPLES, seed_files
 
@@ -95,28 +94,6 @@ def test_tasks_are_read_as_the_output_needs_them(batch, packset) -> None:
     chunk = parallel._chunk_size(len(paths), 2)
     assert taken <= 2 * parallel.WINDOW_PER_JOB * chunk < len(paths)
     assert sum(1 for _ in results) + 1 == len(paths) == taken
-
-
-def test_walk_lists_what_expand_paths_lists(tmp_path, monkeypatch) -> None:
-    root = tmp_path / "tree"
-    names = [
-        "a/1.txt", "a-x/1.txt", "a.txt", "ab/2.md", "ab.txt", "b/c/d/3.TXT",
-        "b/c.md", "b/.hidden.txt", ".git/x.txt", "b/.cache/y.md", "z/readme.rst",
-        "z/.txt", "z/a.", "z/a.b.md", "中文/报告.txt", "B/upper.txt",
-    ]  # fmt: skip
-    for name in names:
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text("x", encoding="utf-8")
-    (root / "dir.txt").mkdir()
-    (root / "link.txt").symlink_to(root / "a.txt")
-    (root / "broken.md").symlink_to(root / "missing.md")
-    (root / "linked-dir").symlink_to(root / "b", target_is_directory=True)
-    given = [str(root), str(root / "ab"), str(root / "missing.txt"), f"{root}//a/"]
-    assert [path for path, _ in walk(given)] == expand_paths(given)
-    assert [p for p, link in walk([str(root)]) if link] == [str(root / "link.txt")]
-    monkeypatch.chdir(root)
-    for relative in ([".", "b"], ["./b/", "a.txt"]):
-        assert [path for path, _ in walk(relative)] == expand_paths(relative)
 
 
 def test_per_path_ignores_reach_the_workers(cli, batch) -> None:
