@@ -167,19 +167,29 @@ def run_rules(report: Report, rule_filter: RuleFilter) -> list[Finding]:
 
 
 _Plan = list[tuple[Rule, KindSpec, Severity, str]]
-_PLANS: dict[tuple[int, int, str], tuple[Pack, RuleFilter, _Plan]] = {}
+_Tokens = tuple[str, ...]
+_PlanKey = tuple[int, str, _Tokens, _Tokens, tuple[tuple[str, str], ...]]
+_PLANS: dict[_PlanKey, tuple[Pack, _Plan]] = {}
 
 
 def _rule_plan(pack: Pack, rule_filter: RuleFilter, lang: str) -> _Plan:
     """Enabled rules with their kind, severity and message template.
 
     NOTE: the same for every draft of a batch; cached by the identity of the
-    pack and the filter (the entry keeps both alive, so ids are not reused).
+    pack (the entry keeps it alive, so its id is not reused) and the value
+    of the filter: callers that leave the filter out get a new, equal one
+    for every draft (``lint_document``, ``lint_text``).
     """
-    key = (id(pack), id(rule_filter), lang)
+    key = (
+        id(pack),
+        lang,
+        tuple(rule_filter.select),
+        tuple(rule_filter.ignore),
+        tuple(rule_filter.severity.items()),  # NOTE: in order: ties go to the first
+    )
     cached = _PLANS.get(key)
-    if cached is not None and cached[0] is pack and cached[1] is rule_filter:
-        return cached[2]
+    if cached is not None and cached[0] is pack:
+        return cached[1]
     plan = [
         (
             rule,
@@ -192,7 +202,7 @@ def _rule_plan(pack: Pack, rule_filter: RuleFilter, lang: str) -> _Plan:
     ]
     if len(_PLANS) >= 16:
         _PLANS.clear()
-    _PLANS[key] = (pack, rule_filter, plan)
+    _PLANS[key] = (pack, plan)
     return plan
 
 

@@ -585,8 +585,9 @@ def _remembered_candidate(
     candidate: _Candidate = memo.get(raw, _UNSEEN)  # NOTE: seen earlier in this text
     if candidate is _UNSEEN:
         candidate = _heading_candidate(raw, markup, heading_re)
-        # NOTE: short lines (cells, labels, blanks) repeat from draft to
-        # draft; remembering them skips three regex calls a line.
+        # NOTE: short lines (cells, labels, blanks, headings, stock
+        # sentences) repeat from draft to draft; remembering them skips
+        # three regex calls a line. Bounded in length and count.
         if len(raw) <= _MEMO_LINE and len(memo) < _MEMO_SIZE * 4:
             memo[raw] = candidate
     return candidate
@@ -611,7 +612,7 @@ def _with_bodies(
 
 _Candidate = tuple[int, str, str, str] | None
 _UNSEEN: Any = object()
-_MEMO_LINE = 40
+_MEMO_LINE = 160
 
 
 def _heading_candidate(

@@ -237,6 +237,8 @@ class Table:
     _vectors: tuple[dict[str, Vector], dict[str, Vector]] = field(
         default_factory=lambda: ({}, {}), repr=False
     )
+    # The rows that are not plain counts, picked out on first use.
+    _irregular: list[Row] | None = field(default=None, repr=False)
 
     @property
     def key(self) -> str:
@@ -261,6 +263,20 @@ class Table:
             self.start = start
         if self.end is None or end > self.end:
             self.end = end
+
+    def irregular_rows(self) -> list[Row]:
+        """The rows that are not plain counts (``Row.plain`` False), in order.
+
+        NOTE: only these can hold a blank, text, unit, negative or decimal
+        cell; the cell rules, several per draft, each look at them alone.
+        Picked out once, as a table is complete once ``read_tables`` returns.
+        """
+        irregular = self._irregular
+        if irregular is None:
+            irregular = self._irregular = [
+                row for row in self.rows.values() if not row.plain
+            ]
+        return irregular
 
     def cell(self, row: str, column: str) -> Cell | None:
         """The cell at ``row``, ``column`` (None when the row was not read)."""
@@ -311,13 +327,17 @@ class Table:
                     self.rows.get(name), self.schema.column_keys, blank_is_zero
                 )
             else:
-                found = self._group_vector(members, blank_is_zero)
+                found = self.sum_vector(members, blank_is_zero)
             known[name] = found
         return found
 
-    def _group_vector(self, members: tuple[str, ...], blank_is_zero: bool) -> Vector:
-        """The members' vectors added up column by column (None stays None)."""
-        vectors = [self.vector(member, blank_is_zero) for member in members]
+    def sum_vector(self, names: tuple[str, ...], blank_is_zero: bool = True) -> Vector:
+        """The vectors of rows or groups ``names`` added up column by column.
+
+        A column is None when any of its values is None. The values are
+        added in the order of ``names``, from 0, as a running total would.
+        """
+        vectors = [self.vector(name, blank_is_zero) for name in names]
         if not vectors:
             return (0,) * len(self.schema.column_keys)
         # NOTE: a column at a time, added up in C in member order from 0, as

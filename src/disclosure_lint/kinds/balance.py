@@ -25,8 +25,10 @@ their values), ``equation``, ``whole`` (true when every column fails) and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial, reduce
+from operator import add, itemgetter
 from typing import Any
 
 from ..equations import Equation, Sum, Term, close, format_number, parse_equation
@@ -45,16 +47,27 @@ PARAMS = {
 }
 
 
+# One side of an equation over one row: the row's vector in, the side's value
+# out (None when a value it needs is missing).
+RowSum = Callable[[Vector], Value]
+
+
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """Parsed equations; the tables whose names they were checked against."""
+    """Parsed equations; what they became for each table they were checked on."""
 
     equations: tuple[Equation, ...]
     for_each: str
     report_at: str
-    # Schemas (by id, with the schema itself so an id is never reused) whose
-    # rows or columns every name of the equations was found among.
-    checked: dict[int, TableSchema] = field(default_factory=dict, compare=False)
+    # Per equation and side: its names when every term is ``+ name`` (the
+    # common case, added up a column at a time by ``Table.sum_vector``).
+    plus: tuple[tuple[tuple[str, ...] | None, tuple[str, ...] | None], ...]
+    # By schema id (with the schema itself, so an id is never reused): the
+    # schema whose rows or columns every name was found among, and for
+    # ``for_each: row`` each equation's sides over a row's vector.
+    compiled: dict[int, tuple[TableSchema, tuple[tuple[RowSum, RowSum], ...]]] = field(
+        default_factory=dict, compare=False
+    )
 
 
 def prepare(params: Mapping[str, Any]) -> Prepared:
@@ -68,7 +81,15 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
     for equation in equations:
         if report_at and report_at not in equation.names:
             raise ValueError(f"report_at '{report_at}' is not in '{equation.source}'")
-    return Prepared(equations, str(params["for_each"]), report_at)
+    plus = tuple((_plus(e.left), _plus(e.right)) for e in equations)
+    return Prepared(equations, str(params["for_each"]), report_at, plus)
+
+
+def _plus(side: Sum) -> tuple[str, ...] | None:
+    """The names of ``side`` when each of its terms is ``+ name``, else None."""
+    if all(term.sign == 1 and term.name is not None for term in side.terms):
+        return side.names
+    return None
 
 
 def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
@@ -76,29 +97,49 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
     table = table_or_error(report, str(rule.params["table"]), rule)
     if table is None or not table.found:
         return
-    _check_names(table.schema, rule, prepared)
-    for equation in prepared.equations:
+    row_sums = _compiled(table.schema, rule, prepared)
+    for i, equation in enumerate(prepared.equations):
         at = prepared.report_at or equation.left.names[0]
         if prepared.for_each == "column":
-            yield from _by_column(table, equation, at)
+            yield from _by_column(table, equation, prepared.plus[i], at)
         else:
-            yield from _by_row(table, equation, at)
+            yield from _by_row(table, equation, row_sums[i], at)
 
 
-def _check_names(schema: TableSchema, rule: Rule, prepared: Prepared) -> None:
-    """Fail loudly on a name the table lacks (once per schema: packs are fixed)."""
-    if prepared.checked.get(id(schema)) is schema:
-        return
+def _compiled(
+    schema: TableSchema, rule: Rule, prepared: Prepared
+) -> tuple[tuple[RowSum, RowSum], ...]:
+    """Check the names against ``schema`` and compile the row-wise sides.
+
+    NOTE: once per schema, as packs are fixed: a name the table lacks fails
+    loudly the first time; afterwards every name is known to be there.
+    """
+    known = prepared.compiled.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
     kind = "row" if prepared.for_each == "column" else "column"
     for equation in prepared.equations:
         check_names(schema, equation.names, kind, rule)
-    prepared.checked[id(schema)] = schema
+    sums: tuple[tuple[RowSum, RowSum], ...] = ()
+    if prepared.for_each == "row":
+        index = schema.column_index
+        sums = tuple(
+            (_row_sum(e.left, index), _row_sum(e.right, index))
+            for e in prepared.equations
+        )
+    prepared.compiled[id(schema)] = (schema, sums)
+    return sums
 
 
-def _by_column(table: Table, equation: Equation, at: str) -> Iterator[Hit]:
+def _by_column(
+    table: Table,
+    equation: Equation,
+    plus: tuple[tuple[str, ...] | None, tuple[str, ...] | None],
+    at: str,
+) -> Iterator[Hit]:
     columns = table.schema.column_keys
-    left = _side(table, equation.left)
-    right = _side(table, equation.right)
+    left = _side(table, equation.left, plus[0])
+    right = _side(table, equation.right, plus[1])
     failures = []
     checked = 0
     for index, (lhs, rhs) in enumerate(zip(left, right, strict=True)):
@@ -125,12 +166,16 @@ def _by_column(table: Table, equation: Equation, at: str) -> Iterator[Hit]:
         yield Hit(span, _args(table, equation, at, failure[0], failure, ""))
 
 
-def _side(table: Table, side: Sum) -> list[Value]:
+def _side(table: Table, side: Sum, plus: tuple[str, ...] | None) -> Sequence[Value]:
     """``side.evaluate`` in every column at once, over the rows' vectors.
 
     The terms are added in the same order, one column at a time, so every
     value (a float's rounding included) is what ``evaluate`` gives.
+    ``plus``: the names when every term is ``+ name`` (see ``_plus``).
     """
+    if plus is not None:
+        # NOTE: the common case, added up in C by the table.
+        return table.sum_vector(plus)
     sums: list[Value] = [0] * len(table.schema.column_keys)
     for term in side.terms:
         sign = term.sign
@@ -151,24 +196,49 @@ def _in_column(table: Table, index: int) -> Callable[[str], Value]:
     return lambda name: table.vector(name)[index]
 
 
-def _by_row(table: Table, equation: Equation, at: str) -> Iterator[Hit]:
-    index = table.schema.column_index
-    left = [_position(term, index) for term in equation.left.terms]
-    right = [_position(term, index) for term in equation.right.terms]
+def _by_row(
+    table: Table, equation: Equation, sides: tuple[RowSum, RowSum], at: str
+) -> Iterator[Hit]:
+    left, right = sides
+    rows, vector = table.rows, table.vector
     for spec in table.schema.data_rows:
-        row = table.rows.get(spec.key)
+        row = rows.get(spec.key)
         if row is None:
             continue
-        values = table.vector(spec.key)
-        lhs = _at_row(left, values)
-        rhs = _at_row(right, values)
-        if lhs is None or rhs is None or close(lhs, rhs):
+        values = vector(spec.key)
+        lhs = left(values)
+        if lhs is None:
+            continue
+        rhs = right(values)
+        if rhs is None or close(lhs, rhs):
             continue
         cell = row.cells.get(at)
         span = visible(cell.span, row.anchor) if cell else row.anchor
         value = dict(zip(table.schema.column_keys, values, strict=True)).__getitem__
         args = _args(table, equation, spec.key, at, (at, lhs, rhs, value), "")
         yield Hit(span, args)
+
+
+def _row_sum(side: Sum, index: Mapping[str, int]) -> RowSum:
+    """``side.evaluate`` over a row's vector, by the columns' positions."""
+    terms = [_position(term, index) for term in side.terms]
+    if _plus(side) is None:
+        return partial(_at_row, terms)
+    positions = [position for _, position, _ in terms]
+    if len(positions) == 1:
+        # NOTE: 0 + value is the value (and -0.0 reads as 0 in messages).
+        return itemgetter(positions[0])
+    return partial(_add_up, itemgetter(*positions))
+
+
+def _add_up(pick: Callable[[Vector], tuple[Value, ...]], values: Vector) -> Value:
+    """The values ``pick`` takes from a row added up from 0 (None if one is)."""
+    picked = pick(values)
+    if None in picked:
+        return None
+    # NOTE: reduce, not sum: the same order and rounding as ``_at_row``.
+    total: int | float = reduce(add, picked, 0)
+    return total
 
 
 def _position(term: Term, index: Mapping[str, int]) -> tuple[int, int, int]:

@@ -63,9 +63,9 @@ def check(
         if which == "blank":
             yield from _blank(report, table, columns)
             continue
-        for row in table.rows.values():
-            # NOTE: a plain row holds only counts in digits: nothing to flag.
-            if row.plain or row.uncertain:
+        # NOTE: a plain row holds only counts in digits: nothing to flag.
+        for row in table.irregular_rows():
+            if row.uncertain:
                 continue
             for key in columns:
                 cell = row.cells.get(key)
@@ -97,13 +97,14 @@ def _args(table: Table, row: Row, cell: Cell) -> dict[str, Any]:
 
 
 def _blank(report: Report, table: Table, columns: tuple[str, ...]) -> Iterator[Hit]:
-    rows = [r for r in table.rows.values() if not r.uncertain]
     blank_rows = []
     hits = []
     total = 0
     # NOTE: a plain row has no blank cell, so it is neither a blank row nor
     # the source of a hit; it only rules out a finding for the whole table.
-    for row in (r for r in rows if not r.plain):
+    for row in table.irregular_rows():
+        if row.uncertain:
+            continue
         cells = [row.cells[k] for k in columns if k in row.cells]
         blanks = [c for c in cells if c.status == BLANK]
         total += len(blanks)
@@ -126,7 +127,9 @@ def _blank(report: Report, table: Table, columns: tuple[str, ...]) -> Iterator[H
             # NOTE: a blank cell's span is empty; it sits exactly where the
             # cell is (between its tabs or pipes).
             hits.append(Hit(cell.span, args))
-    if rows and len(blank_rows) == len(rows):
+    if blank_rows and len(blank_rows) == sum(
+        1 for r in table.rows.values() if not r.uncertain
+    ):
         yield Hit(
             table_anchor(report, table),
             {"table": table.schema.title, "count": total, "scope": "table"},
