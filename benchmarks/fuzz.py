@@ -321,8 +321,16 @@ def _property(
     return test
 
 
-def run(examples: int, seed: int | None = None, targets: list[str] | None = None):
-    """Run each target on ``examples`` inputs; raise on the first failure."""
+def run(
+    examples: int,
+    seed: int | None = None,
+    targets: list[str] | None = None,
+    report: Callable[[str, float, dict[str, int]], None] | None = None,
+):
+    """Run each target on ``examples`` inputs; raise on the first failure.
+
+    ``report(name, seconds, stats)`` is called as each target finishes.
+    """
     packset = load_packset()
     counts: dict[str, tuple[float, dict[str, int]]] = {}
     for name in targets or list(TARGETS):
@@ -337,6 +345,8 @@ def run(examples: int, seed: int | None = None, targets: list[str] | None = None
         started = time.perf_counter()
         test()
         counts[name] = (time.perf_counter() - started, dict(STATS))
+        if report is not None:
+            report(name, *counts[name])
     return counts
 
 
@@ -347,14 +357,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=None, help="derandomize")
     parser.add_argument("--target", action="append", choices=sorted(TARGETS))
     args = parser.parse_args(argv)
+
+    def report(name: str, seconds: float, stats: dict[str, int]) -> None:
+        # NOTE: printed as each target ends: a long run shows its progress.
+        detail = ", ".join(f"{v} {k}" for k, v in sorted(stats.items()))
+        print(
+            f"{name}: {args.examples} inputs, 0 failures, {seconds:.1f} s ({detail})",
+            flush=True,
+        )
+
     try:
-        counts = run(args.examples, args.seed, args.target)
+        run(args.examples, args.seed, args.target, report)
     except Exception as exc:
         print(f"fuzz: FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
-    for name, (seconds, stats) in counts.items():
-        detail = ", ".join(f"{v} {k}" for k, v in sorted(stats.items()))
-        print(f"{name}: {args.examples} inputs, 0 failures, {seconds:.1f} s ({detail})")
     return 0
 
 
