@@ -16,8 +16,9 @@ at run time.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from itertools import accumulate, count
-from operator import add
+from operator import add, attrgetter
 from typing import Any, Final
 
 
@@ -50,97 +51,78 @@ class Record:
         return f"{type(self).__name__}({fields})"
 
 
-class Span:
+class _Pair(Record):
+    """Two fields that compare, order and hash like the tuple of them.
+
+    Only records of the same class compare: a ``Span`` is not a
+    ``Position`` and neither is a tuple.
+    """
+
+    __slots__ = ()
+    _key: Callable[[Any], tuple[Any, Any]]
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        cls._key = attrgetter(*cls.__match_args__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key(self) == self._key(other)
+
+    def __hash__(self) -> int:
+        return hash(self._key(self))
+
+    def __lt__(self, other: Any) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key(self) < self._key(other)
+
+    def __le__(self, other: Any) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key(self) <= self._key(other)
+
+    def __gt__(self, other: Any) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key(self) > self._key(other)
+
+    def __ge__(self, other: Any) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key(self) >= self._key(other)
+
+
+class Span(_Pair):
     """Half-open range ``[start, end)`` of character offsets into the text.
 
     Spans compare, order and hash like ``(start, end)``, among spans only.
     """
 
-    __slots__ = ("end", "start")
+    __match_args__ = ("start", "end")
+    __slots__ = __match_args__
 
     def __init__(self, start: int, end: int) -> None:
         """A span from ``start`` up to (not including) ``end``."""
         self.start: Final = start
         self.end: Final = end
 
-    def __repr__(self) -> str:
-        return f"Span(start={self.start!r}, end={self.end!r})"
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not Span:
-            return NotImplemented
-        assert isinstance(other, Span)
-        return self.start == other.start and self.end == other.end
-
-    def __hash__(self) -> int:
-        return hash((self.start, self.end))
-
-    def __lt__(self, other: Span) -> bool:
-        if other.__class__ is not Span:
-            return NotImplemented
-        return (self.start, self.end) < (other.start, other.end)
-
-    def __le__(self, other: Span) -> bool:
-        if other.__class__ is not Span:
-            return NotImplemented
-        return (self.start, self.end) <= (other.start, other.end)
-
-    def __gt__(self, other: Span) -> bool:
-        if other.__class__ is not Span:
-            return NotImplemented
-        return (self.start, self.end) > (other.start, other.end)
-
-    def __ge__(self, other: Span) -> bool:
-        if other.__class__ is not Span:
-            return NotImplemented
-        return (self.start, self.end) >= (other.start, other.end)
-
-
-class Position:
+class Position(_Pair):
     """1-based line and 1-based column in characters.
 
     Positions compare, order and hash like ``(line, column)``, among
     positions only.
     """
 
-    __slots__ = ("column", "line")
+    __match_args__ = ("line", "column")
+    __slots__ = __match_args__
 
     def __init__(self, line: int, column: int) -> None:
         """The position at 1-based ``line`` and ``column``."""
         self.line: Final = line
         self.column: Final = column
-
-    def __repr__(self) -> str:
-        return f"Position(line={self.line!r}, column={self.column!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not Position:
-            return NotImplemented
-        assert isinstance(other, Position)
-        return self.line == other.line and self.column == other.column
-
-    def __hash__(self) -> int:
-        return hash((self.line, self.column))
-
-    def __lt__(self, other: Position) -> bool:
-        if other.__class__ is not Position:
-            return NotImplemented
-        return (self.line, self.column) < (other.line, other.column)
-
-    def __le__(self, other: Position) -> bool:
-        if other.__class__ is not Position:
-            return NotImplemented
-        return (self.line, self.column) <= (other.line, other.column)
-
-    def __gt__(self, other: Position) -> bool:
-        if other.__class__ is not Position:
-            return NotImplemented
-        return (self.line, self.column) > (other.line, other.column)
-
-    def __ge__(self, other: Position) -> bool:
-        if other.__class__ is not Position:
-            return NotImplemented
-        return (self.line, self.column) >= (other.line, other.column)
 
 
 def line_starts(lines: list[str]) -> list[int]:
