@@ -382,15 +382,16 @@ def waive(
 ) -> None:
     """Accept the current findings of FILE...: append one waiver per finding."""
     from .run import RunRequest
-    from .waivers import parse_date, run_waive
+    from .waivers import WaiverError, parse_expires, run_waive
 
     if not reason.strip():
         raise _fail("--reason must say why the findings are accepted")
     until = None
     if expires is not None:
-        until = parse_date(expires)
-        if until is None:
-            raise _fail(f"--expires '{expires}' is not a date YYYY-MM-DD")
+        try:
+            until = parse_expires(expires)
+        except WaiverError as exc:
+            raise _fail(str(exc)) from None
     request = RunRequest(
         paths=paths,
         settings=Settings(),

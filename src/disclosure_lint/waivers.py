@@ -6,33 +6,54 @@ The file is found like the configuration (walking up from each checked file;
     waivers:
       - rule: TY003                 # id (or name, or old alias)
         file: drafts/report.txt     # relative to the waiver file
-        text: 截止2021年底           # the flagged text, or part of its line
+        text: 截止                   # exactly the flagged text
+        before: 今年工作             # up to CONTEXT characters of its line
+        after: 2021年底完成。        # before and after the text
         reason: 引用上级文件原文
         expires: 2026-06-30         # optional, YYYY-MM-DD; valid that day
 
-A finding is waived when its rule and file match and ``text`` occurs in the
-line(s) the finding is on; no line number, so waivers survive edits above.
-Waived findings are not reported. The tool itself reports, at the entry in
-the waiver file, ``WV001 waiver-expired`` (the finding is reported again)
-and ``WV002 waiver-unused`` (no finding matched, or the file is gone), for
-entries whose file was checked in the run or no longer exists.
+One entry waives at most one finding: the one of its rule and file whose
+flagged text is ``text`` with ``before`` and ``after`` around it on its line
+(or, if the line changed on one side only, with the other side). There is no
+line number, so waivers survive edits above; a new finding on the same line
+is not waived. An entry without ``before`` and ``after`` (hand-written, or
+written before they existed) is *loose*: its ``text`` is sought in the
+finding's line(s), and it too waives at most one finding. Waived findings
+are not reported. The tool itself reports, at the entry in the waiver file,
+``WV001 waiver-expired`` (the finding is reported again) and ``WV002
+waiver-unused`` (no finding matched, or the file is gone), for entries whose
+file was checked in the run or no longer exists.
+
+``waive`` updates a waiver file under a lock (``<file>.lock`` beside it),
+re-reading it first, so concurrent runs lose no entry and add none twice.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import os
-from collections.abc import Iterable, Mapping, Sequence
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from .config import ConfigError, display
-from .document import Document, Span
+from .document import Document, Record, Span
 from .engine import FileResult, RuleFilter
 from .findings import Category, Finding, Severity
-from .packs import PackError, PackSet, Rule, _plain, _read_yaml, _suggest
+from .packs import (
+    MAX_FILE_BYTES,
+    PackError,
+    PackSet,
+    Rule,
+    _plain,
+    _read_yaml,
+    _suggest,
+)
 
 if TYPE_CHECKING:
     from .run import RunRequest
@@ -42,15 +63,25 @@ TOP_KEYS = {"waivers": "the list of waivers"}
 ENTRY_KEYS = {
     "rule": "rule id, name or old alias",
     "file": "draft path, relative to the waiver file",
-    "text": "the flagged text, or a part of its line",
+    "text": "the flagged text (a part of its line when there is no context)",
+    "before": "the text just before it on its line",
+    "after": "the text just after it on its line",
     "reason": "why the finding is accepted",
     "expires": "YYYY-MM-DD; the waiver holds through that day",
 }
 QUOTE_LIMIT = 60
+#: Characters of the line kept on each side of the flagged text: enough to
+#: tell a table cell from its neighbours (the row label and a few cells) or
+#: a phrase from its other occurrences, little enough that an edit further
+#: along a long paragraph does not orphan the waiver.
+CONTEXT = 20
+#: How long ``waive`` waits for another run to release the waiver file.
+LOCK_WAIT = 30.0
 HEADER = """\
 # Findings a reviewer accepted (disclosure-lint waivers; see README, "Waivers").
-# Each entry: rule, file (relative to this file), text (the flagged text or a
-# part of its line), reason, and optionally expires (YYYY-MM-DD).
+# Each entry: rule, file (relative to this file), text (the flagged text),
+# before / after (the text around it on its line), reason, and optionally
+# expires (YYYY-MM-DD). One entry waives one finding.
 """
 
 
@@ -121,10 +152,25 @@ class Waiver:
     column: int
     expires_at: tuple[int, int] | None = None
     used: bool = False
+    before: str | None = None  # None (with ``after``): a loose entry
+    after: str | None = None
 
     def expired(self, today: dt.date) -> bool:
         """True after the expiry date."""
         return self.expires is not None and today > self.expires
+
+    @property
+    def anchored(self) -> bool:
+        """The entry has context: it names one exact occurrence."""
+        return self.before is not None or self.after is not None
+
+    @property
+    def shown(self) -> str:
+        """The text as messages quote it: with its context when very short."""
+        if not self.anchored or len(self.text.strip()) >= 4:
+            return self.text
+        around = f"{self.before or ''}{self.text}{self.after or ''}"
+        return " ".join(around.split())[:QUOTE_LIMIT]
 
 
 @dataclass(slots=True)
@@ -159,11 +205,18 @@ def read_waivers(path: Path) -> WaiverFile:
     path = path.resolve()
     name = display(path)
     try:
+        # NOTE: checked here as well as in _read_yaml, whose message is
+        # about pack files.
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise WaiverError(
+                f"{name}: waiver file too large ({size} bytes > {MAX_FILE_BYTES})"
+            )
         node = _read_yaml(path)
         text = path.read_text(encoding="utf-8")
     except PackError as exc:
         raise WaiverError(str(exc)) from None
-    except OSError as exc:  # pragma: no cover - _read_yaml read it just now
+    except OSError as exc:
         raise WaiverError(f"{name}: cannot read: {exc.strerror}") from None
     out = WaiverFile(path, text)
     if node is None:
@@ -204,6 +257,15 @@ def _entry(path: Path, name: str, entries: Any, i: int, entry: Any) -> Waiver:
             vl, vc = _at(entry, key, value=True)
             raise WaiverError(f"{name}:{vl}:{vc}: '{key}' must be a non-empty string")
         values[key] = value
+    context: dict[str, str | None] = {}
+    for key in ("before", "after"):
+        value = _plain(entry[key]) if key in entry else None
+        if key in entry and not isinstance(value, str):
+            vl, vc = _at(entry, key, value=True)
+            raise WaiverError(
+                f"{name}:{vl}:{vc}: '{key}' must be a string ('' if none)"
+            )
+        context[key] = value
     expires: dt.date | None = None
     expires_at = None
     if entry.get("expires") is not None:
@@ -224,6 +286,8 @@ def _entry(path: Path, name: str, entries: Any, i: int, entry: Any) -> Waiver:
         line=line,
         column=col,
         expires_at=expires_at,
+        before=context["before"],
+        after=context["after"],
     )
 
 
@@ -239,10 +303,27 @@ def _date(value: Any) -> dt.date | None:
 
 
 def parse_date(value: str) -> dt.date | None:
-    """``YYYY-MM-DD`` → date, else None (for ``waive --expires``)."""
+    """``YYYY-MM-DD`` → date, else None."""
     if len(value) != 10:
         return None
     return _date(value)
+
+
+def parse_expires(value: str, today: dt.date | None = None) -> dt.date:
+    """``waive --expires``: a date ``YYYY-MM-DD``, today or later.
+
+    Raises:
+        WaiverError: not such a date, or a day already past (the waiver would
+            be expired as soon as it is written).
+    """
+    date = parse_date(value)
+    if date is None:
+        raise WaiverError(f"--expires '{value}' is not a date YYYY-MM-DD")
+    if date < (today or dt.date.today()):
+        raise WaiverError(
+            f"--expires {value} is in the past; a waiver holds through its expiry date"
+        )
+    return date
 
 
 # --------------------------------------------------------------------------
@@ -259,19 +340,129 @@ def flagged_region(doc: Document, finding: Finding) -> str:
     return doc.text[start:end]
 
 
-def quote(doc: Document, finding: Finding) -> str:
-    """The text ``waive`` writes: the flagged text, else its line, shortened."""
-    flagged = doc.text[finding.span.start : finding.span.end].split("\n")[0].strip()
-    if not flagged:
-        flagged = doc.line_text(finding.start.line).strip()
-    return flagged[:QUOTE_LIMIT]
+class Anchor(Record):
+    """What identifies a finding to a waiver: rule, text and its context.
+
+    NOTE: a plain record, not a dataclass: this module is on the start-up
+    path of every check (see ``document``).
+    """
+
+    __match_args__ = ("rule", "name", "aliases", "text", "before", "after", "region")
+    __slots__ = __match_args__
+
+    def __init__(
+        self,
+        rule: str,
+        name: str,
+        aliases: tuple[str, ...],
+        text: str,
+        before: str,
+        after: str,
+        region: str,
+    ) -> None:
+        """The finding of rule ``rule`` (``name``, ``aliases``) at ``text``.
+
+        ``text`` is its first line, at most QUOTE_LIMIT characters;
+        ``before`` / ``after`` are up to CONTEXT characters of its line around
+        it; ``region`` is its whole line(s), for loose entries.
+        """
+        self.rule: Final = rule
+        self.name: Final = name
+        self.aliases: Final = aliases
+        self.text: Final = text
+        self.before: Final = before
+        self.after: Final = after
+        self.region: Final = region
+
+    def rule_is(self, token: str) -> bool:
+        """``token`` (a waiver's ``rule``) names this finding's rule."""
+        return token.upper() == self.rule or token == self.name or token in self.aliases
 
 
-def _rule_matches(waiver: Waiver, finding: Finding, rule: Rule | None) -> bool:
-    token = waiver.rule
-    if token.upper() == finding.rule or token == finding.name:
-        return True
-    return rule is not None and token in rule.aliases
+def anchor(doc: Document, finding: Finding, rule: Rule | None) -> Anchor:
+    """The anchor of ``finding`` in ``doc`` (``rule``: its rule, for aliases)."""
+    text = doc.text
+    start, end = finding.span.start, finding.span.end
+    stop = text.find("\n", start, min(end, start + QUOTE_LIMIT))
+    flagged = text[start : stop if stop != -1 else min(end, start + QUOTE_LIMIT)]
+    line_start = doc.index.line_start(finding.start.line)
+    before = text[max(line_start, start - CONTEXT) : start]
+    if end > start and text[end - 1] == "\n":
+        after = ""  # NOTE: the span ends with its line break: nothing follows
+    else:
+        stop = text.find("\n", end, end + CONTEXT)
+        after = text[end : stop if stop != -1 else end + CONTEXT]
+    return Anchor(
+        finding.rule,
+        finding.name,
+        tuple(rule.aliases) if rule is not None else (),
+        flagged,
+        before,
+        after,
+        flagged_region(doc, finding),
+    )
+
+
+def _exact(waiver: Waiver, found: Anchor) -> bool:
+    return (waiver.before is None or waiver.before == found.before) and (
+        waiver.after is None or waiver.after == found.after
+    )
+
+
+def _one_side(waiver: Waiver, found: Anchor) -> bool:
+    # NOTE: the line changed on one side of the text; the other side, if it
+    # says anything, still tells this occurrence from the others.
+    if not waiver.text:
+        return False
+    return bool(waiver.before and waiver.before == found.before) or bool(
+        waiver.after and waiver.after == found.after
+    )
+
+
+def _same_text(waiver: Waiver, found: Anchor) -> bool:
+    return waiver.text in (found.text, found.text.strip())
+
+
+def _in_line(waiver: Waiver, found: Anchor) -> bool:
+    return waiver.text in found.region
+
+
+def assign(waivers: Sequence[Waiver], anchors: Sequence[Anchor]) -> dict[int, Waiver]:
+    """Which waiver covers which finding (by index into ``anchors``).
+
+    One waiver covers at most one finding and one finding is covered by at
+    most one waiver. Passes go from the closest match to the loosest, so
+    that a loose entry never takes a finding an anchored one names exactly;
+    within a pass waivers go in file order and findings in document order.
+    """
+    anchored = [w for w in waivers if w.anchored]
+    loose = [w for w in waivers if not w.anchored]
+    by_text: dict[str, list[int]] = {}
+    for i, found in enumerate(anchors):
+        by_text.setdefault(found.text, []).append(i)
+    taken: dict[int, Waiver] = {}
+    done: set[int] = set()
+    passes: list[tuple[list[Waiver], Callable[[Waiver, Anchor], bool], bool]] = [
+        (anchored, _exact, True),
+        (anchored, _one_side, True),
+        (loose, _same_text, False),
+        (loose, _in_line, False),
+    ]
+    everything = range(len(anchors))
+    for group, test, text_equal in passes:
+        for waiver in group:
+            if id(waiver) in done:
+                continue
+            candidates = by_text.get(waiver.text, []) if text_equal else everything
+            for i in candidates:
+                found = anchors[i]
+                if i in taken or not found.rule_is(waiver.rule):
+                    continue
+                if test(waiver, found):
+                    taken[i] = waiver
+                    done.add(id(waiver))
+                    break
+    return taken
 
 
 def _find_rule(packset: PackSet | None, token: str) -> Rule | None:
@@ -388,22 +579,28 @@ class WaiverBook:
         mine = [w for w in book.waivers if w.target == target and not w.expired(today)]
         if not mine:
             return findings
-        kept: list[Finding] = []
         rules = {r.id: r for r in packset.all_rules()}
-        for finding in findings:
-            region: str | None = None
-            waived = False
-            for waiver in mine:
-                if not _rule_matches(waiver, finding, rules.get(finding.rule)):
-                    continue
-                if region is None:
-                    region = flagged_region(doc, finding)
-                if waiver.text in region:
-                    waiver.used = True
-                    waived = True
-            if not waived:
-                kept.append(finding)
-        return kept
+        tokens = {w.rule for w in mine}
+        upper = {t.upper() for t in tokens}
+        # NOTE: only the findings some waiver's rule names need an anchor.
+        candidates = [
+            i
+            for i, finding in enumerate(findings)
+            if finding.rule in upper
+            or finding.name in tokens
+            or (
+                finding.rule in rules
+                and not tokens.isdisjoint(rules[finding.rule].aliases)
+            )
+        ]
+        anchors = [
+            anchor(doc, findings[i], rules.get(findings[i].rule)) for i in candidates
+        ]
+        taken = assign(mine, anchors)
+        for waiver in taken.values():
+            waiver.used = True
+        waived = {candidates[i] for i in taken}
+        return [f for i, f in enumerate(findings) if i not in waived]
 
     def leftovers(
         self,
@@ -446,7 +643,7 @@ class WaiverBook:
         lang = checked.lang if checked else default_lang
         args = {
             "rule": waiver.rule,
-            "text": waiver.text,
+            "text": waiver.shown,
             "file": waiver.file,
             "expires": waiver.expires.isoformat() if waiver.expires else "",
         }
@@ -497,83 +694,158 @@ def _finding(
 # Writing (`disclosure-lint waive`)
 
 
-@dataclass(frozen=True, slots=True)
-class NewWaiver:
-    """An entry ``waive`` is about to write."""
-
-    rule: str
-    target: Path
-    text: str
-    reason: str
-    expires: dt.date | None = None
-
-
-def new_waivers(
-    doc: Document,
-    findings: Iterable[Finding],
+def add_waivers(
+    path: Path,
+    drafts: Mapping[Path, Sequence[Anchor]],
     reason: str,
     expires: dt.date | None = None,
-) -> list[NewWaiver]:
-    """One entry per finding, quoting its text; duplicates once."""
-    out: list[NewWaiver] = []
-    target = Path(doc.path).resolve()
-    for finding in findings:
-        if finding.rule in {r.id for r in WAIVER_RULES}:
-            continue
-        entry = NewWaiver(finding.rule, target, quote(doc, finding), reason, expires)
-        if entry not in out:
-            out.append(entry)
-    return out
+) -> int:
+    """Add a waiver for each finding of ``drafts`` the file does not cover.
 
-
-def append_waivers(path: Path, entries: Sequence[NewWaiver]) -> None:
-    """Append ``entries`` to the waiver file at ``path`` (created if needed).
-
-    Comments and existing entries are kept (ruamel round trip); the file is
-    replaced atomically.
+    ``drafts`` maps each draft (resolved) to the anchors of its findings.
+    Under a lock, the file is read again and matched as a check would match
+    it, so that two runs at once neither lose nor double an entry; the file
+    (created if needed) is then replaced atomically, comments and existing
+    entries kept (ruamel round trip). Returns how many entries were added.
 
     Raises:
-        WaiverError: the existing file is invalid or cannot be written.
+        WaiverError: the file is invalid, locked too long or cannot be written.
+    """
+    path = path.resolve()
+    with _locked(path):
+        original: bytes | None = None
+        waivers: list[Waiver] = []
+        if path.exists():
+            try:
+                original = path.read_bytes()
+            except OSError as exc:
+                raise WaiverError(
+                    f"{display(path)}: cannot read: {exc.strerror}"
+                ) from None
+            # NOTE: refuse to append to a file we cannot read
+            waivers = read_waivers(path).waivers
+        today = dt.date.today()
+        entries: list[tuple[Path, Anchor]] = []
+        for target, anchors in drafts.items():
+            live = [w for w in waivers if w.target == target and not w.expired(today)]
+            taken = assign(live, anchors)
+            entries.extend((target, a) for i, a in enumerate(anchors) if i not in taken)
+        if entries:
+            _append(path, original, entries, reason, expires)
+    return len(entries)
+
+
+def _append(
+    path: Path,
+    original: bytes | None,
+    entries: Sequence[tuple[Path, Anchor]],
+    reason: str,
+    expires: dt.date | None,
+) -> None:
+    """Write ``original`` (its bytes; None: a new file) and ``entries``.
+
+    One entry per (draft, anchor) of ``entries``, all with ``reason`` and
+    ``expires``.
     """
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     from .fixes import FixError, write_atomic
 
-    path = path.resolve()
-    if path.exists():
-        read_waivers(path)  # NOTE: refuse to append to a file we cannot read
-        original = path.read_text(encoding="utf-8")
-    else:
-        original = HEADER + "waivers:\n"
+    text = HEADER + "waivers:\n" if original is None else original.decode("utf-8")
     yaml = YAML(typ="rt", pure=True)
     yaml.width = 4096  # NOTE: never fold a quoted text across lines
     yaml.indent(mapping=2, sequence=4, offset=2)
     # NOTE: entries share one expiry date object; write it out each time
     # instead of as a YAML anchor and aliases.
     yaml.representer.ignore_aliases = lambda *args: True
-    data = yaml.load(original)
+    data = yaml.load(text)
     if data is None:
         data = CommentedMap()
     if data.get("waivers") is None:
         data["waivers"] = CommentedSeq()
     seq = data["waivers"]
     seq.fa.set_block_style()
-    for entry in entries:
+    for target, found in entries:
         item = CommentedMap()
-        item["rule"] = entry.rule
-        item["file"] = _relative(entry.target, path.parent)
-        item["text"] = entry.text
-        item["reason"] = entry.reason
-        if entry.expires is not None:
-            item["expires"] = entry.expires
+        item["rule"] = found.rule
+        item["file"] = _relative(target, path.parent)
+        item["text"] = _scalar(found.text)
+        item["before"] = _scalar(found.before)
+        item["after"] = _scalar(found.after)
+        item["reason"] = _scalar(reason)
+        if expires is not None:
+            item["expires"] = expires
         seq.append(item)
     buffer = io.StringIO()
     yaml.dump(data, buffer)
     try:
-        write_atomic(path, buffer.getvalue().encode("utf-8"))
+        # NOTE: ``original`` guards against an editor saving meanwhile
+        # (other ``waive`` runs wait for the lock).
+        write_atomic(path, buffer.getvalue().encode("utf-8"), original)
     except FixError as exc:
         raise WaiverError(f"{display(path)}: {exc}") from None
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``<path>.lock`` (waiting up to LOCK_WAIT s).
+
+    NOTE: not a lock on the waiver file itself: it is replaced by a rename,
+    and a lock on the old file would not stop a run that opens the new one.
+    The lock file stays: removing it would let a waiting run lock a file
+    nobody else sees.
+    """
+    lock = path.with_name(path.name + ".lock")
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise WaiverError(f"{display(lock)}: cannot lock: {exc.strerror}") from None
+    try:
+        deadline = time.monotonic() + LOCK_WAIT
+        while not _try_lock(fd):
+            if time.monotonic() > deadline:
+                raise WaiverError(
+                    f"{display(path)}: another run held {lock.name} for over "
+                    f"{LOCK_WAIT:g} s; try again"
+                )
+            time.sleep(0.02)
+        yield
+    finally:
+        os.close(fd)  # NOTE: closing releases the lock
+
+
+def _try_lock(fd: int) -> bool:
+    """Lock ``fd`` exclusively without waiting; False if another holds it."""
+    if sys.platform == "win32":  # pragma: no cover - tested on POSIX only
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _scalar(value: str) -> str:
+    """``value``, double-quoted (with escapes) if it holds an invisible char.
+
+    NOTE: ruamel would write e.g. U+0085 raw inside single quotes, where a
+    YAML reader takes it for a line break: the text would not read back.
+    """
+    if value.isprintable():
+        return value
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    quoted: str = DoubleQuotedScalarString(value)  # NOTE: a str subclass
+    return quoted
 
 
 def _relative(target: Path, base: Path) -> str:
@@ -624,7 +896,8 @@ def run_waive(
             return 2
     selection = RuleFilter(select=tuple(rules))
     code = 0
-    pending: dict[Path, list[NewWaiver]] = {}
+    pending: dict[Path, dict[Path, list[Anchor]]] = {}
+    tool = {r.id for r in WAIVER_RULES}
     for item in plan.files:
         result = lint_file(
             item.path,
@@ -638,33 +911,32 @@ def run_waive(
             code = 2
             continue
         doc = result.report.document
-        findings = plan.waivers.apply(
-            item.path, result.findings, doc, item.packset, item.rule_filter
-        )
         by_id = {r.id: r for r in item.packset.all_rules()}
-        if rules:
-            findings = [
-                f
-                for f in findings
-                if f.rule in by_id and selection.enabled(by_id[f.rule])
-            ]
+        findings = [
+            f
+            for f in result.findings
+            if f.rule not in tool
+            and (not rules or (f.rule in by_id and selection.enabled(by_id[f.rule])))
+        ]
         target = default_waiver_path(plan.waivers, item.path, item.settings.root)
-        entries = pending.setdefault(target, [])
-        for entry in new_waivers(doc, findings, reason, expires):
-            if entry not in entries:
-                entries.append(entry)
+        # NOTE: a draft named twice (or through a link) is waived once.
+        pending.setdefault(target, {}).setdefault(
+            Path(doc.path).resolve(),
+            [anchor(doc, f, by_id.get(f.rule)) for f in findings],
+        )
     added = 0
-    for target, entries in pending.items():
-        if not entries:
+    for target, drafts in pending.items():
+        if not any(drafts.values()):
             continue
         try:
-            append_waivers(target, entries)
+            count = add_waivers(target, drafts, reason, expires)
         except WaiverError as exc:
             err.write(f"disclosure-lint: error: {exc}\n")
             code = 2
             continue
-        added += len(entries)
-        out.write(f"{display(target)}: added {len(entries)} waiver(s)\n")
+        if count:
+            added += count
+            out.write(f"{display(target)}: added {count} waiver(s)\n")
     if not added and code == 0:
         out.write("no findings to waive\n")
     return code
