@@ -288,8 +288,11 @@ def write_atomic(path: str | Path, data: bytes, expected: bytes | None = None) -
             handle.write(data)
             handle.flush()
             if info is not None:
-                _keep_owner_and_mode(handle.fileno(), info)
+                _keep_owner(handle.fileno(), info)
             os.fsync(handle.fileno())
+        if info is not None:
+            # NOTE: after the owner: a change of owner clears set-ID bits.
+            tmp.chmod(stat.S_IMODE(info.st_mode))
         tmp.replace(target)
     except BaseException as exc:
         # NOTE: also on KeyboardInterrupt: never leave a stray temp file.
@@ -314,18 +317,16 @@ def _check_writable(target: Path, info: os.stat_result) -> None:
         raise FixError("read-only")
 
 
-def _keep_owner_and_mode(fd: int, info: os.stat_result) -> None:
-    """Give the temporary file the original's owner, group and mode.
-
-    NOTE: owner first: changing it clears the set-user/group-ID bits that
-    the mode then restores.
+def _keep_owner(fd: int, info: os.stat_result) -> None:
+    """Give the temporary file the original's owner and group.
 
     Raises:
         FixError: the owner or group cannot be kept (a file of another user
             in a directory we may write, as a user who may not chown).
     """
     mine = os.fstat(fd)
-    if (mine.st_uid, mine.st_gid) != (info.st_uid, info.st_gid):
+    owner = (info.st_uid, info.st_gid)
+    if hasattr(os, "fchown") and (mine.st_uid, mine.st_gid) != owner:
         try:
             os.fchown(fd, info.st_uid, info.st_gid)
         except PermissionError:
@@ -334,7 +335,6 @@ def _keep_owner_and_mode(fd: int, info: os.stat_result) -> None:
             else:
                 reason = f"its group (gid {info.st_gid}) is not one of yours"
             raise FixError(f"{reason}; rewriting it would change that") from None
-    os.fchmod(fd, stat.S_IMODE(info.st_mode))
 
 
 def unified_diff(path: str, old: Document, new: Document) -> str:
