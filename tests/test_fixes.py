@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import stat
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -393,3 +397,141 @@ def test_fixing_every_seed_and_example_is_idempotent(cli, tmp_path) -> None:
         before, after = load_document(draft), load_document(tmp_path / draft.name)
         assert (after.encoding, after.bom) == (before.encoding, before.bom)
         assert after.newline_style == before.newline_style
+
+
+# --------------------------------------------------------------------------
+# Who may have a file rewritten (the run keeps a file's mode and owner)
+
+NOBODY = 65534
+UNFIXED = f"{TITLE}\n截止2021年底无申请。\n".encode()
+FIXED = f"{TITLE}\n截至2021年底无申请。\n".encode()
+
+
+def _needs_root() -> None:
+    if os.geteuid() != 0:
+        pytest.fail(
+            "this test changes file owners and drops to uid 65534 (nobody): "
+            "run the suite as root, as CI (.ci/run) does"
+        )
+
+
+def test_read_only_file_is_not_fixed(cli, tmp_path) -> None:
+    # NOTE: root may write a 0444 file, but the mode says it is not to change.
+    path = _draft(tmp_path, UNFIXED)
+    path.chmod(0o444)
+    other = _draft(tmp_path, UNFIXED, "other.txt")
+    result = cli(path, other, "--fix", *FIXABLE)
+    assert result.code == 2
+    assert result.err.splitlines() == [f"{path}: error: not fixed: read-only"]
+    assert path.read_bytes() == UNFIXED
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+    assert other.read_bytes() == FIXED  # the rest of the batch is fixed
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["draft.txt", "other.txt"]
+
+
+def test_immutable_file_is_not_fixed(cli, tmp_path) -> None:
+    _needs_root()
+    path = _draft(tmp_path, UNFIXED)
+    made = subprocess.run(["chattr", "+i", path], capture_output=True, text=True)
+    if made.returncode != 0:
+        pytest.fail(
+            f"chattr +i failed ({made.stderr.strip()}): this test needs root and "
+            "a file system with the immutable flag (ext4, xfs, btrfs)"
+        )
+    try:
+        result = cli(path, "--fix", *FIXABLE)
+    finally:
+        subprocess.run(["chattr", "-i", path], check=True)
+    assert result.code == 2
+    assert result.err.splitlines() == [f"{path}: error: not fixed: read-only"]
+    assert path.read_bytes() == UNFIXED
+
+
+def test_fix_keeps_owner_group_and_mode(cli, tmp_path) -> None:
+    _needs_root()
+    path = _draft(tmp_path, UNFIXED)
+    os.chown(path, NOBODY, NOBODY)
+    path.chmod(0o2640)  # set-group-ID too: changing the owner would clear it
+    assert cli(path, "--fix", *FIXABLE).code == 0
+    info = path.stat()
+    assert path.read_bytes() == FIXED
+    assert (info.st_uid, info.st_gid) == (NOBODY, NOBODY)
+    assert stat.S_IMODE(info.st_mode) == 0o2640
+
+
+# NOTE: the interpreter and its library may live where nobody may not go
+# (/root/.pyenv): the child runs the command once as root on a writable copy
+# (importing every module the run needs), then drops to nobody for real.
+_DROP_AND_RUN = """
+import contextlib, io, os, sys
+from disclosure_lint.cli import main
+warm, real, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+os.chdir(warm)
+with contextlib.redirect_stdout(io.StringIO()):
+    with contextlib.redirect_stderr(io.StringIO()):
+        main(args)
+os.chdir(real)
+os.setgroups([])
+os.setgid(65534)
+os.setuid(65534)
+assert os.geteuid() == 65534 and os.getegid() == 65534
+sys.exit(main(args))
+"""
+
+
+def _as_nobody(
+    directory: Path, warm: Path, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in ``directory`` as uid/gid 65534, no supplementary groups."""
+    env = {**os.environ, "HOME": str(warm), "XDG_CACHE_HOME": str(warm)}
+    return subprocess.run(
+        [sys.executable, "-c", _DROP_AND_RUN, str(warm), str(directory), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_unprivileged_fix_keeps_hands_off_files_it_may_not_write() -> None:
+    _needs_root()
+    # NOTE: not pytest's tmp_path: /tmp/pytest-of-root is closed to nobody.
+    directory = Path(tempfile.mkdtemp(prefix="disclosure-lint-nobody-"))
+    warm = Path(tempfile.mkdtemp(prefix="disclosure-lint-warm-"))
+    try:
+        directory.chmod(0o777)  # anyone may create, rename and delete here
+        warm.chmod(0o755)
+        files = {  # name: (owner, mode, reason not fixed or None)
+            "a-roots.txt": (0, 0o644, "read-only"),
+            "b-own-read-only.txt": (NOBODY, 0o444, "read-only"),
+            "c-roots-world-writable.txt": (
+                0,
+                0o666,
+                "owned by another user (uid 0); rewriting it would change that",
+            ),
+            "d-own.txt": (NOBODY, 0o640, None),
+        }
+        for name, (owner, mode, _) in files.items():
+            path = _draft(directory, UNFIXED, name)
+            os.chown(path, owner, NOBODY)
+            path.chmod(mode)
+            _draft(warm, UNFIXED, name)
+        result = _as_nobody(directory, warm, ".", "--fix", *FIXABLE)
+        assert result.returncode == 2, result.stderr
+        expected = [
+            f"{name}: error: not fixed: {reason}"
+            for name, (_, _, reason) in files.items()
+            if reason is not None
+        ]
+        assert result.stderr.splitlines() == expected
+        for name, (owner, mode, reason) in files.items():
+            info = (directory / name).stat()
+            assert (info.st_uid, info.st_gid) == (owner, NOBODY), name
+            assert stat.S_IMODE(info.st_mode) == mode, name
+            done = UNFIXED if reason else FIXED
+            assert (directory / name).read_bytes() == done, name
+        assert sorted(p.name for p in directory.iterdir() if p.suffix == ".tmp") == []
+    finally:
+        shutil.rmtree(directory)
+        shutil.rmtree(warm)

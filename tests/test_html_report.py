@@ -34,7 +34,10 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-INSTALL_HINT = "apt-get install chromium fonts-wqy-microhei"
+INSTALL_HINT = (
+    "install them (Debian, as root: apt-get install chromium fonts-wqy-microhei) "
+    "or run .ci/run, which installs both and runs the suite; see README, Quick start"
+)
 
 
 def _note(line: int, severity: str = "warning", rule: str = "TY001") -> Note:
@@ -109,7 +112,10 @@ def chromium() -> str:
         "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
     )
     if found is None:
-        pytest.fail(f"headless Chromium is needed for this test: {INSTALL_HINT}")
+        pytest.fail(
+            "headless Chromium (and a CJK font) is needed for this test and no "
+            f"`chromium` was found on PATH or at /usr/bin/chromium: {INSTALL_HINT}"
+        )
     return found
 
 
@@ -150,11 +156,16 @@ def dump_dom(tmp_path: Path, page: Path) -> tuple[str, list[str]]:
 
 def screenshot(tmp_path: Path, page: Path, png: Path) -> None:
     """Save a 1280x2000 screenshot of ``page`` and check it is one."""
+    if shutil.which("fc-list") is None:
+        pytest.fail(f"no fc-list (fontconfig) to look for a CJK font; {INSTALL_HINT}")
     fonts = subprocess.run(
         ["fc-list", ":lang=zh", "family"], capture_output=True, text=True
     )
     if not fonts.stdout.strip():
-        pytest.fail(f"no CJK font: the screenshot would show boxes; {INSTALL_HINT}")
+        pytest.fail(
+            "no CJK font (fc-list :lang=zh lists none): the screenshot would show "
+            f"boxes; {INSTALL_HINT}"
+        )
     png.unlink(missing_ok=True)
     run_chromium(tmp_path, page, f"--screenshot={png}", "--window-size=1280,2000")
     data = png.read_bytes()

@@ -45,6 +45,8 @@ COMMANDS = frozenset(
 )
 # The one option the plain path understands: the fixing pre-commit hook's.
 FIX_FLAG = "--fix"
+# NOTE: ``load.STDIN``; not imported from there: this module stays light.
+STDIN = "-"
 # NOTE: set by a shell asking click for completions; click must answer it.
 COMPLETION_VARIABLE = "_DISCLOSURE_LINT_COMPLETE"
 
@@ -98,6 +100,7 @@ def check_request(
     waivers: Path | None = None,
     fix: bool = False,
     diff: bool = False,
+    stdin_filename: str | None = None,
 ) -> RunRequest:
     """The run that ``check``'s option values ask for.
 
@@ -141,6 +144,9 @@ def check_request(
         raise CheckUsageError(str(exc)) from None
     if config is not None and isolated:
         raise CheckUsageError("--config and --isolated exclude each other")
+    stdin = _reads_stdin(paths, stdin_filename)
+    if stdin:
+        paths = [stdin_filename or STDIN]
     tty = output is None and sys.stdout.isatty()
     use_color = color == "always" or (
         color == "auto" and tty and "NO_COLOR" not in os.environ
@@ -160,7 +166,35 @@ def check_request(
         waivers=waivers,
         fix=fix,
         diff=diff,
+        stdin=stdin,
     )
+
+
+def _reads_stdin(paths: list[str], stdin_filename: str | None) -> bool:
+    """Whether the draft is standard input: ``-`` alone or ``--stdin-filename``.
+
+    Raises:
+        CheckUsageError: no path, or standard input and files together.
+    """
+    if stdin_filename is not None:
+        if not stdin_filename.strip():
+            raise CheckUsageError("--stdin-filename needs a file name")
+        others = [p for p in paths if p != STDIN]
+        if others:
+            raise CheckUsageError(
+                f"--stdin-filename reads the draft from standard input; "
+                f"'{others[0]}' cannot be checked with it"
+            )
+        return True
+    if STDIN in paths and len(paths) > 1:
+        raise CheckUsageError(
+            "`-` (standard input) cannot be combined with other paths"
+        )
+    if not paths:
+        raise CheckUsageError(
+            "no path given: name drafts or directories, or `-` for standard input"
+        )
+    return paths == [STDIN]
 
 
 def run_check(request: RunRequest, output: Path | None) -> int:

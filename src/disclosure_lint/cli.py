@@ -83,8 +83,11 @@ def _fail(message: str) -> typer.Exit:
 @app.command()
 def check(
     paths: Annotated[
-        list[str], typer.Argument(help="Drafts (.txt, .md) or directories.")
-    ],
+        list[str] | None,
+        typer.Argument(
+            help="Drafts (.txt, .md) or directories; `-` for standard input."
+        ),
+    ] = None,
     output_format: Annotated[
         str,
         typer.Option(
@@ -169,13 +172,21 @@ def check(
         bool,
         typer.Option("--diff", help="Print the safe fixes as a diff; change nothing."),
     ] = False,
+    stdin_filename: Annotated[
+        str | None,
+        typer.Option(
+            help="Read the draft from standard input under this name (for the "
+            "output and to find its configuration); with --fix, write the fixed "
+            "draft to stdout.",
+        ),
+    ] = None,
 ) -> None:
     """Check drafts and report findings with line and column."""
     from .check import CheckUsageError, check_request, run_check
 
     try:
         request = check_request(
-            paths,
+            paths or [],
             output_format=output_format,
             output=output,
             lang=lang,
@@ -195,6 +206,7 @@ def check(
             waivers=waivers,
             fix=fix,
             diff=diff,
+            stdin_filename=stdin_filename,
         )
     except CheckUsageError as exc:
         raise _fail(str(exc)) from None

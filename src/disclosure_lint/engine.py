@@ -246,11 +246,22 @@ def lint_file(
         doc = load_document(path)
     except LoadError as exc:
         return FileResult(path, error=str(exc))
+    return lint_loaded(doc, packset, options, rule_filter, keep_report)
+
+
+def lint_loaded(
+    doc: Document,
+    packset: PackSet,
+    options: LintOptions,
+    rule_filter: RuleFilter,
+    keep_report: bool = False,
+) -> FileResult:
+    """Lint a loaded document; a bad edition or table schema is its error."""
     try:
         report, findings = lint_document(doc, packset, options, rule_filter)
     except (EditionError, TableSchemaError) as exc:
-        return FileResult(path, error=str(exc))
-    return FileResult(path, findings, report=report if keep_report else None)
+        return FileResult(doc.path, error=str(exc))
+    return FileResult(doc.path, findings, report=report if keep_report else None)
 
 
 def lint_paths(

@@ -13,9 +13,17 @@ write or alter digits, cut into a number, delete a bare number, or touch a
 table cell. Such findings stay reported.
 
 ``write_atomic`` writes through a temporary file in the same directory and
-``os.replace`` (keeping the file mode), after checking that the file still
-holds the bytes that were linted; on any failure the original is untouched
-and no temporary file is left.
+``os.replace`` (keeping the file's mode, owner and group), after checking
+that the file may be written and still holds the bytes that were linted; on
+any failure the original is untouched and no temporary file is left.
+
+NOTE: replacing a file needs only write permission on its directory, not on
+the file, so a rename alone would "fix" a read-only file, and one that
+belongs to someone else would become ours. A file is therefore rewritten
+only if it could be written in place (``os.access``; this also catches an
+immutable file, and a read-only file system) and has a write permission bit
+(root may write anything, but 0444 says the file is not to be changed), and
+only if the new file can be given its owner and group.
 """
 
 from __future__ import annotations
@@ -261,7 +269,9 @@ def write_atomic(path: str | Path, data: bytes, expected: bytes | None = None) -
     """
     target = Path(path).resolve()
     try:
-        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
+        info = target.stat() if target.exists() else None
+        if info is not None:
+            _check_writable(target, info)
         if expected is not None and target.read_bytes() != expected:
             raise FixError(
                 "file changed since it was read (or its bytes do not round-trip); "
@@ -277,9 +287,12 @@ def write_atomic(path: str | Path, data: bytes, expected: bytes | None = None) -
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            if info is not None:
+                _keep_owner(handle.fileno(), info)
             os.fsync(handle.fileno())
-        if mode is not None:
-            tmp.chmod(mode)
+        if info is not None:
+            # NOTE: after the owner: a change of owner clears set-ID bits.
+            tmp.chmod(stat.S_IMODE(info.st_mode))
         tmp.replace(target)
     except BaseException as exc:
         # NOTE: also on KeyboardInterrupt: never leave a stray temp file.
@@ -288,6 +301,40 @@ def write_atomic(path: str | Path, data: bytes, expected: bytes | None = None) -
         if isinstance(exc, OSError):
             raise FixError(f"cannot write: {exc.strerror or exc}") from None
         raise
+
+
+def _check_writable(target: Path, info: os.stat_result) -> None:
+    """Refuse a file this process could not write in place.
+
+    Raises:
+        FixError: ``read-only``.
+    """
+    writable_bits = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+    effective = os.access in os.supports_effective_ids
+    if not info.st_mode & writable_bits or not os.access(
+        target, os.W_OK, effective_ids=effective
+    ):
+        raise FixError("read-only")
+
+
+def _keep_owner(fd: int, info: os.stat_result) -> None:
+    """Give the temporary file the original's owner and group.
+
+    Raises:
+        FixError: the owner or group cannot be kept (a file of another user
+            in a directory we may write, as a user who may not chown).
+    """
+    mine = os.fstat(fd)
+    owner = (info.st_uid, info.st_gid)
+    if hasattr(os, "fchown") and (mine.st_uid, mine.st_gid) != owner:
+        try:
+            os.fchown(fd, info.st_uid, info.st_gid)
+        except PermissionError:
+            if mine.st_uid != info.st_uid:
+                reason = f"owned by another user (uid {info.st_uid})"
+            else:
+                reason = f"its group (gid {info.st_gid}) is not one of yours"
+            raise FixError(f"{reason}; rewriting it would change that") from None
 
 
 def unified_diff(path: str, old: Document, new: Document) -> str:

@@ -3,6 +3,12 @@
 Order of attempts: a BOM (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE) decides; else
 strict UTF-8; else strict GB18030 (a superset of GBK and GB2312, the encodings
 Chinese government offices save plain text in). Anything else is an error.
+
+Only regular files are read (and standard input, named ``-``), never more
+than the size limit: a FIFO, a device or ``/dev/zero`` is refused without
+being opened for a blocking read. Word, WPS, PDF, RTF and HTML files are
+named, by their suffix or their first bytes, and refused until readers for
+them exist.
 """
 
 from __future__ import annotations
@@ -10,13 +16,41 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .document import Document
 
 MAX_BYTES = 20 * 1024 * 1024
 SUFFIXES = (".txt", ".md")
+#: The path that means standard input (as for ruff, cat, ...).
+STDIN = "-"
+
+# Formats a draft is often saved in that are not read yet: (one, several).
+_WORD = ("a Word document (.docx)", "Word documents (.docx)")
+_OLD_WORD = ("a Word 97-2003 document (.doc)", "Word 97-2003 documents (.doc)")
+_OLE = (
+    "a Word 97-2003 or WPS document (.doc, .wps)",
+    "Word 97-2003 and WPS documents (.doc, .wps)",
+)
+_WPS = ("a WPS document (.wps)", "WPS documents (.wps)")
+_PDF = ("a PDF file (.pdf)", "PDF files (.pdf)")
+_RTF = ("an RTF document (.rtf)", "RTF documents (.rtf)")
+_HTML = ("a web page (.html)", "web pages (.html)")
+_NOT_READ_BY_SUFFIX = {
+    ".docx": _WORD,
+    ".doc": _OLD_WORD,
+    ".wps": _WPS,
+    ".pdf": _PDF,
+    ".rtf": _RTF,
+    ".html": _HTML,
+    ".htm": ("a web page (.htm)", "web pages (.htm)"),
+}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_ADVICE = "save the draft as .txt"
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -150,10 +184,49 @@ def _rejoin(texts: list[str], terminators: list[str]) -> tuple[str, list[str]]:
     return "".join(out), kept
 
 
+def not_read_yet(name: str) -> None:
+    """Refuse a file whose suffix names a format that is not read yet.
+
+    Raises:
+        LoadError: e.g. ``Word documents (.docx) are not read yet; ...``.
+    """
+    kind = _NOT_READ_BY_SUFFIX.get(Path(name).suffix.lower())
+    if kind is not None:
+        raise LoadError(f"{kind[1]} are not read yet; {_ADVICE}")
+
+
+def _sniff(data: bytes) -> tuple[str, str] | None:
+    """The not-yet-read format ``data`` is in, by its first bytes, if any.
+
+    NOTE: a .docx is a ZIP archive whose member names (stored in plain
+    text) start with ``word/``; WPS saves .docx the same way and its own
+    .wps, like Word 97-2003, as an OLE2 compound file.
+    """
+    if data.startswith(b"%PDF-"):
+        return _PDF
+    if data.startswith(_ZIP_MAGIC) and b"word/" in data:
+        return _WORD
+    if data.startswith(_OLE_MAGIC):
+        return _OLE
+    head = data[:64].removeprefix(codecs.BOM_UTF8).lstrip().lower()
+    if head.startswith(b"{\\rtf"):
+        return _RTF
+    if head.startswith((b"<!doctype html", b"<html")):
+        return _HTML
+    return None
+
+
 def document_from_bytes(path: str, data: bytes) -> Document:
-    """Build a ``Document`` from raw bytes (no size check)."""
+    """Build a ``Document`` from raw bytes (no size check).
+
+    Raises:
+        LoadError: empty, in a format not read yet, binary or undecodable.
+    """
     if not data:
         raise LoadError("empty file")
+    kind = _sniff(data)
+    if kind is not None:
+        raise LoadError(f"the content is {kind[0]}, which is not read yet; {_ADVICE}")
     raw, encoding, bom = decode(data)
     if not raw.strip():
         raise LoadError("file has no text (only whitespace)")
@@ -162,30 +235,108 @@ def document_from_bytes(path: str, data: bytes) -> Document:
 
 
 def load_document(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
-    """Read and decode the draft at ``path``.
+    """Read and decode the draft at ``path`` (a regular file).
 
     Raises:
-        LoadError: missing, unreadable, too large, binary or undecodable.
+        LoadError: missing, not a regular file, in a format not read yet,
+            unreadable, too large, binary or undecodable.
     """
-    p = Path(path)
+    name = str(path)
+    data = read_file(name, max_bytes)
+    return document_from_bytes(name, data)
+
+
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _require_regular(mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise LoadError("is a directory")
+    kind = next((name for test, name in _KINDS if test(mode)), "a special file")
+    raise LoadError(
+        f"not a regular file ({kind}); give `-` to read a draft from standard input"
+    )
+
+
+def read_file(path: str, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of the regular file at ``path``, never more than ``max_bytes``.
+
+    NOTE: the path is checked before it is opened and the open file again
+    (it may have been swapped meanwhile), and it is opened non-blocking: a
+    FIFO would otherwise block the open until a writer comes, and a device
+    such as /dev/zero never ends.
+
+    Raises:
+        LoadError: missing, not a regular file, a format not read yet,
+            unreadable or larger than ``max_bytes``.
+    """
     try:
-        size = p.stat().st_size
+        info = Path(path).stat()
     except FileNotFoundError:
         raise LoadError("no such file or directory") from None
     except OSError as exc:
         raise LoadError(f"cannot read: {exc.strerror}") from None
-    if p.is_dir():
-        raise LoadError("is a directory")
-    if size > max_bytes:
-        raise LoadError(
-            f"file too large ({size / 1_048_576:.1f} MB > "
-            f"{max_bytes / 1_048_576:.0f} MB limit)"
-        )
+    _require_regular(info.st_mode)
+    not_read_yet(path)
+    _check_size(info.st_size, max_bytes)
     try:
-        data = p.read_bytes()
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK)
     except OSError as exc:
         raise LoadError(f"cannot read: {exc.strerror}") from None
-    return document_from_bytes(str(path), data)
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            _require_regular(os.fstat(fd).st_mode)
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise LoadError(f"cannot read: {exc.strerror}") from None
+    if len(data) > max_bytes:
+        # NOTE: it grew after the check above (a log being written, ...).
+        raise LoadError(f"file too large (grew past the {_mb(max_bytes)} limit)")
+    return data
+
+
+def _check_size(size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise LoadError(
+            f"file too large ({size / 1_048_576:.1f} MB > {_mb(max_bytes)} limit)"
+        )
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_048_576:.0f} MB"
+
+
+def read_stdin(stream: BinaryIO, max_bytes: int = MAX_BYTES) -> bytes:
+    """Standard input up to one byte past ``max_bytes`` (the rest stays unread).
+
+    Raises:
+        OSError: reading failed.
+    """
+    return stream.read(max_bytes + 1)
+
+
+def stdin_document(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> Document:
+    """The draft read from standard input, called ``name`` (``--stdin-filename``).
+
+    Raises:
+        LoadError: over ``max_bytes``, a format not read yet (by ``name`` or
+            content), binary or undecodable.
+    """
+    if len(data) > max_bytes:
+        raise LoadError(
+            f"standard input too large (more than the {_mb(max_bytes)} limit)"
+        )
+    if name != STDIN:
+        not_read_yet(name)
+    return document_from_bytes(name, data)
 
 
 def expand_paths(paths: list[str]) -> list[str]:

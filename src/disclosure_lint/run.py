@@ -4,6 +4,11 @@ Each file gets the settings of its own configuration file (``config``); files
 are linted (``-j`` workers, see ``parallel``) and reported in path order,
 streamed: nothing per file is kept once it is reported. Waivers then drop
 accepted findings, and ``--fix`` / ``--diff`` apply the safe fixes.
+
+A draft on standard input (``-``, ``--stdin-filename``) is linted in this
+process under the name it is given, with the configuration found from that
+name; as with ruff, ``--fix`` then writes the fixed draft to stdout (the
+draft unchanged if it cannot be read or fixed) and the report to stderr.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
 from .config import ConfigError, ConfigResolver, ignores_for, packset_for
-from .engine import FileResult, RuleFilter, lint_document
+from .engine import FileResult, RuleFilter, lint_document, lint_loaded
 from .formatters import FormatContext, Summary, get_formatter
 from .load import join_name, walk
 from .packs import PackError, PackSet
@@ -53,6 +58,7 @@ class RunRequest:
     waivers: Path | None = None  # --waivers: this waiver file for every draft
     fix: bool = False  # --fix: write the safe fixes
     diff: bool = False  # --diff: print them as a diff, write nothing
+    stdin: bool = False  # the draft is standard input, named paths[0]
 
 
 @dataclass(slots=True)
@@ -96,6 +102,7 @@ class Plan:
     ) -> None:
         """Nothing is resolved yet: ``make_plan`` does that."""
         self.paths = request.paths
+        self.stdin = request.stdin
         self.resolver = resolver
         self.waivers = book
         self.count = 0
@@ -125,7 +132,7 @@ class Plan:
     @property
     def files(self) -> Iterator[Planned]:
         """Every file, in output order, with what applies to it."""
-        for path, link in walk(self.paths):
+        for path, link in self._walk():
             real_dir, name = self._locate(path, link)
             place = self._place(real_dir)
             settings = place.settings
@@ -150,7 +157,7 @@ class Plan:
             ConfigError: a configuration or waiver file is invalid.
             PackError: a pack does not load.
         """
-        for path, link in walk(self.paths):
+        for path, link in self._walk():
             place = self._place(self._locate(path, link)[0])
             self._first = self._first or place
             self.count += 1
@@ -160,6 +167,12 @@ class Plan:
             for waiver_file in self.waivers.files
             for waiver in waiver_file.waivers
         )
+
+    def _walk(self) -> Iterator[tuple[str, bool | None]]:
+        """``load.walk`` of the paths; standard input's name as it is."""
+        if self.stdin:
+            return iter([(self.paths[0], None)])
+        return walk(self.paths)
 
     def _locate(self, path: str, link: bool | None) -> tuple[str, str]:
         """The resolved directory and name of ``path`` (``Path.resolve``).
@@ -231,12 +244,13 @@ def load_packs_for(settings: Settings) -> PackSet:
 
 
 def iter_results(
-    request: RunRequest, plan: Plan, needs: str = "document"
+    request: RunRequest, plan: Plan, needs: str = "document", stdin: bytes = b""
 ) -> Generator[tuple[Planned, FileResult, FixOutcome | None], None, None]:
     """Lint every planned file in path order (``-j`` workers), waive, fix.
 
     ``needs`` says what of each ``result.report`` the caller reads (see
-    ``parallel``): ``meta``, ``document`` (default) or ``report``.
+    ``parallel``): ``meta``, ``document`` (default) or ``report``. With
+    ``request.stdin``, ``stdin`` is what was read from standard input.
     """
     from .parallel import default_jobs, lint_in_order
 
@@ -248,13 +262,41 @@ def iter_results(
     # NOTE: a generator, closed below so that its workers stop with us.
     results = cast(
         Generator[tuple[Planned, FileResult], None, None],
-        lint_in_order(plan.files, jobs, needs, plan.count),
+        _lint_stdin(plan, stdin)
+        if request.stdin
+        else lint_in_order(plan.files, jobs, needs, plan.count),
     )
     try:
         for item, result in results:
             yield (item, *_after_lint(request, plan, item, result))
     finally:
         results.close()
+
+
+def _lint_stdin(
+    plan: Plan, data: bytes
+) -> Generator[tuple[Planned, FileResult], None, None]:
+    """Lint the draft read from standard input, in this process."""
+    from .load import LoadError, stdin_document
+    from .parallel import internal_error
+
+    for item in plan.files:
+        try:
+            doc = stdin_document(item.path, data)
+        except LoadError as exc:
+            yield item, FileResult(item.path, error=str(exc))
+            continue
+        context = item.context
+        try:
+            result = lint_loaded(
+                doc, context.packset, context.options, context.rule_filter, True
+            )
+        except Exception as exc:
+            # NOTE: as parallel.lint_one: a bug is a one-line error.
+            if os.environ.get("DISCLOSURE_LINT_DEBUG"):
+                raise
+            result = FileResult(item.path, error=internal_error(exc))
+        yield item, result
 
 
 def _after_lint(
@@ -301,7 +343,10 @@ def _after_lint(
         return FileResult(result.path, result.findings, internal_error(exc)), None
     if outcome.changed and not request.diff:
         try:
-            write_atomic(item.path, outcome.document.encode(), doc.encode())
+            if request.stdin:
+                outcome.document.encode()  # NOTE: ``run`` writes it to stdout
+            else:
+                write_atomic(item.path, outcome.document.encode(), doc.encode())
         except (FixError, UnicodeError) as exc:
             return FileResult(result.path, result.findings, f"not fixed: {exc}"), None
     result.findings = outcome.findings
@@ -321,6 +366,19 @@ def run(request: RunRequest, out: TextIO, err: TextIO | None = None) -> int:
         err.write(f"disclosure-lint: error: {exc}\n")
         return EXIT_ERROR
     settings = plan.first
+    data = b""
+    if request.stdin:
+        from .load import read_stdin
+
+        try:
+            data = read_stdin(sys.stdin.buffer)
+        except OSError as exc:
+            err.write(f"disclosure-lint: error: cannot read stdin: {exc.strerror}\n")
+            return EXIT_ERROR
+    # NOTE: as ruff: with --fix, stdout carries the fixed draft from stdin.
+    source_out = sys.stdout if request.stdin and request.fix else None
+    if source_out is not None and out is sys.stdout:
+        out = err
     ctx = FormatContext(
         out=out,
         lang=settings.lang,
@@ -339,7 +397,7 @@ def run(request: RunRequest, out: TextIO, err: TextIO | None = None) -> int:
         needs = "report"
     elif formatter.needs_document:
         needs = "document"
-    results = iter_results(request, plan, needs)
+    results = iter_results(request, plan, needs, data)
     try:
         for item, result, outcome in results:
             threshold = item.settings.fail_on.rank
@@ -361,6 +419,8 @@ def run(request: RunRequest, out: TextIO, err: TextIO | None = None) -> int:
             summary.add(result)
             if report_findings:
                 formatter.file(result)
+            if source_out is not None:
+                _write_source(source_out, outcome, data)
             result.report = None  # NOTE: free the document before the next file
     except KeyboardInterrupt:
         # NOTE: stop the workers first, then close the output so that it is
@@ -387,6 +447,29 @@ def run(request: RunRequest, out: TextIO, err: TextIO | None = None) -> int:
     else:
         err.write(_diff_closing(summary, settings.lang))
     return worst
+
+
+def _write_source(out: TextIO, outcome: FixOutcome | None, data: bytes) -> None:
+    """Write the fixed draft from stdin, else the draft as it came, to ``out``.
+
+    NOTE: ``disclosure-lint --fix - <a >b`` must never leave ``b`` short:
+    a draft that could not be read or fixed is passed through whole (past
+    the size limit too, from what is still unread).
+    """
+    fixed, encoding = data, "utf-8"
+    if outcome is not None and outcome.changed:
+        fixed, encoding = outcome.document.encode(), outcome.document.encoding
+    sink = getattr(out, "buffer", None)
+    if sink is None:  # NOTE: an in-process caller's text stream
+        out.write(fixed.decode(encoding, "surrogateescape"))
+        return
+    out.flush()
+    sink.write(fixed)
+    if outcome is None:
+        import shutil
+
+        shutil.copyfileobj(sys.stdin.buffer, sink)
+    sink.flush()
 
 
 def _diff_closing(summary: Summary, lang: str) -> str:
