@@ -98,6 +98,7 @@ def check_request(
     waivers: Path | None = None,
     fix: bool = False,
     diff: bool = False,
+    quiet: bool = False,
 ) -> RunRequest:
     """The run that ``check``'s option values ask for.
 
@@ -160,6 +161,7 @@ def check_request(
         waivers=waivers,
         fix=fix,
         diff=diff,
+        quiet=quiet,
     )
 
 
