@@ -181,7 +181,9 @@ def test_stdin_fix_passes_an_unreadable_draft_through() -> None:
     assert proc.stdout == data
     assert _errors(proc) == [
         "-: error: binary file (NUL byte at line 1, column 4 (byte offset 3: 0x00)); "
-        "expected a text draft"
+        "expected a text draft",
+        # the report goes to stderr when stdout carries the draft
+        "1 个文件出错（见错误信息）。",
     ]
 
 

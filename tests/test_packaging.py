@@ -2,33 +2,34 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT
 
+PIP = (sys.executable, "-m", "pip")
 
-def test_wheel_contains_rules_and_templates(tmp_path: Path) -> None:
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "-q",
-            "-w",
-            str(tmp_path),
-            str(ROOT),
-        ],
+        [*PIP, "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
         capture_output=True,
         text=True,
         check=False,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    wheel = next(tmp_path.glob("disclosure_lint-*.whl"))
+    return next(out.glob("disclosure_lint-*.whl"))
+
+
+def test_wheel_contains_rules_and_templates(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for pack in ("common", "gov-annual-2019", "gov-annual-2021"):
         assert f"disclosure_lint/rules/{pack}/pack.yaml" in names
@@ -43,3 +44,49 @@ def test_wheel_contains_rules_and_templates(tmp_path: Path) -> None:
     }
     assert rule_files == repo_rules
     assert "disclosure_lint/py.typed" in names
+    for pack in ("common", "gov-annual-2019", "gov-annual-2021"):
+        page = f"disclosure_lint/rules/{pack}/README.md"
+        assert page in names, "the generated pack pages ship with the packs"
+
+
+def test_docs_of_an_installed_copy(wheel: Path, tmp_path: Path) -> None:
+    """`docs --check` holds for an installed copy; `docs` will not write it."""
+    target = tmp_path / "site"
+    proc = subprocess.run(
+        [*PIP, "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    rules = target / "disclosure_lint" / "rules"
+    pages = {p: p.read_bytes() for p in rules.glob("*/README.md")}
+    assert len(pages) == 3
+
+    def docs(*args: str) -> subprocess.CompletedProcess[str]:
+        # NOTE: the installed copy first on the path, run from elsewhere.
+        return subprocess.run(
+            [sys.executable, "-m", "disclosure_lint", "docs", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(target)},
+        )
+
+    checked = docs("--check")
+    assert (checked.returncode, checked.stderr) == (0, "")
+    assert checked.stdout == "3 pack pages up to date\n"
+    written = docs()
+    assert written.returncode == 2
+    assert written.stdout == ""
+    assert written.stderr == (
+        "disclosure-lint: error: docs writes pack pages in a source checkout, and "
+        f"the packs at {rules} are an installed copy; run it in a checkout of "
+        "disclosure-lint, or name your own pack directories\n"
+    )
+    assert {p: p.read_bytes() for p in rules.glob("*/README.md")} == pages
+    # a copy of the packs elsewhere is anyone's to regenerate
+    own = tmp_path / "own"
+    shutil.copytree(rules, own)
+    assert docs(str(own)).returncode == 0

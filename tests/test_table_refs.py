@@ -50,6 +50,8 @@ def test_unknown_table_is_a_file_error_not_a_traceback(cli, tmp_path: Path) -> N
     root = _local_pack(tmp_path, RULE.replace("table: applications", "table: nope"))
     draft = tmp_path / "d.txt"
     draft.write_text("某镇2099年政府信息公开工作年度报告\n", encoding="utf-8")
-    result = cli("check", str(draft), "--packs", str(root / "local"), "--year", "2099")
+    result = cli(
+        "check", str(draft), "--packs", str(root / "local"), "--edition", "2099"
+    )
     assert result.code == 2
     assert "unknown table 'nope'" in result.err

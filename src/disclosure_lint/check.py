@@ -101,6 +101,7 @@ def check_request(
     fix: bool = False,
     diff: bool = False,
     stdin_filename: str | None = None,
+    quiet: bool = False,
 ) -> RunRequest:
     """The run that ``check``'s option values ask for.
 
@@ -167,6 +168,7 @@ def check_request(
         fix=fix,
         diff=diff,
         stdin=stdin,
+        quiet=quiet,
     )
 
 

@@ -146,7 +146,8 @@ def check(
             "--jobs",
             "-j",
             min=1,
-            help="Worker processes (default: one per core; 1: no workers).",
+            help="Worker processes (default: one per core; 1: no workers; "
+            "at most two per core and one per file).",
         ),
     ] = None,
     config: Annotated[
@@ -180,6 +181,12 @@ def check(
             "draft to stdout.",
         ),
     ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="Print the findings only: no closing line or note."
+        ),
+    ] = False,
 ) -> None:
     """Check drafts and report findings with line and column."""
     from .check import CheckUsageError, check_request, run_check
@@ -207,6 +214,7 @@ def check(
             fix=fix,
             diff=diff,
             stdin_filename=stdin_filename,
+            quiet=quiet,
         )
     except CheckUsageError as exc:
         raise _fail(str(exc)) from None
@@ -240,7 +248,9 @@ def explain(
     rule = find_rule(packset, rule_id)
     if rule is None:
         raise _fail(f"unknown rule '{rule_id}' (see `disclosure-lint rules`)")
-    typer.echo(explain_rule(rule, lang), nl=False)
+    if lang not in ("zh", "en"):
+        raise _fail(f"unknown language '{lang}' (use zh or en)")
+    typer.echo(explain_rule(rule, lang, packset), nl=False)
 
 
 @app.command("validate-packs")
@@ -276,17 +286,23 @@ def extract(
     packs: PacksOption = None,
 ) -> None:
     """Export every table cell (value, raw text, line, column) as JSON or CSV."""
+    from .config import check_year_edition
     from .extract import FORMATS, run_extract
     from .packs import PackError, bundled_rules_dir, load_packset
-    from .report import LintOptions
+    from .settings import SettingsError
 
     if output_format not in FORMATS:
         raise _fail(f"extract --format takes {' or '.join(FORMATS)}")
+    settings = Settings(year=year, edition=edition)
     try:
+        settings.validate()
         packset = load_packset([bundled_rules_dir(), *(packs or [])])
+        check_year_edition(settings, packset)
     except PackError as exc:
         raise _fail(f"pack: {exc}") from None
-    options = LintOptions(year=year, edition=edition)
+    except SettingsError as exc:  # NOTE: ConfigError too
+        raise _fail(str(exc)) from None
+    options = settings.options()
     raise typer.Exit(
         run_extract(paths, packset, options, output_format, sys.stdout, sys.stderr)
     )
@@ -343,7 +359,7 @@ def docs_command(
 ) -> None:
     """Generate rules/<pack>/README.md for every pack from its YAML files."""
     from .config import display
-    from .docs import generate_docs, stale_docs, write_docs
+    from .docs import generate_docs, installed_pages, stale_docs, write_docs
     from .packs import PackError
 
     try:
@@ -360,6 +376,13 @@ def docs_command(
             raise typer.Exit(1)
         typer.echo(f"{len(pages)} pack pages up to date")
         return
+    inside = installed_pages(pages)
+    if inside:
+        raise _fail(
+            f"docs writes pack pages in a source checkout, and the packs at "
+            f"{inside[0].parent.parent} are an installed copy; run it in a "
+            "checkout of disclosure-lint, or name your own pack directories"
+        )
     written = write_docs(pages)
     for page in written:
         typer.echo(f"wrote {display(page)}")

@@ -17,6 +17,7 @@ limits), TOML with ``tomllib``.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -30,13 +31,21 @@ from .packs import (
     Pack,
     PackError,
     PackSet,
+    Rule,
     _plain,
     _read_yaml,
     _suggest,
     bundled_rules_dir,
     load_packset,
 )
-from .settings import LANGS, Settings, SettingsError, split_list, valid_deadline
+from .settings import (
+    LANGS,
+    Settings,
+    SettingsError,
+    split_list,
+    valid_deadline,
+    year_problem,
+)
 
 CONFIG_NAME = ".disclosure-lint.yaml"
 PYPROJECT = "pyproject.toml"
@@ -129,10 +138,21 @@ class ConfigFile:
 
 
 def display(path: Path) -> str:
-    """``path`` relative to the working directory when below it."""
+    """``path`` relative to the working directory, ``../`` included.
+
+    NOTE: one form for every file a message names, wherever it was found: a
+    configuration above the working directory is ``../.disclosure-lint.yaml``
+    as one below it is ``sub/.disclosure-lint.yaml`` (it used to be absolute
+    above and relative below). Only a path that shares nothing with the
+    working directory but the root stays absolute.
+    """
+    cwd = Path.cwd()
+    full = path if path.is_absolute() else cwd / path
     try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
+        if os.path.commonpath([cwd, full]) == full.anchor != str(cwd):
+            return str(full)
+        return os.path.relpath(full, cwd)
+    except ValueError:  # pragma: no cover - another drive (Windows)
         return str(path)
 
 
@@ -228,7 +248,12 @@ def read_config(path: Path) -> ConfigFile | None:
     try:
         node = _read_yaml(path)
     except PackError as exc:
-        raise ConfigError(str(exc)) from None
+        # NOTE: the YAML reader names the resolved path; name it as the
+        # configuration's other messages do.
+        text = str(exc)
+        if text.startswith(str(path)):
+            text = display(path) + text[len(str(path)) :]
+        raise ConfigError(text) from None
     if node is None:
         return ConfigFile(path, {})
     if not isinstance(node, dict):
@@ -293,8 +318,9 @@ def _value(key: str, value: Any, root: Path, loc: _Locator, tokens: list[Token])
     if key == "year":
         if not isinstance(value, int) or isinstance(value, bool):
             raise bad("must be a year like 2021")
-        if not 1990 <= value <= 2100:
-            raise bad(f"{value} is out of range")
+        problem = year_problem(value)
+        if problem is not None:
+            raise bad(problem)
         return value
     if key == "edition":
         if not re.fullmatch(r"\d{4}", str(value)):
@@ -445,11 +471,12 @@ class ConfigResolver:
         packset = packset_for(settings, self._packsets)
         config_path = Path(settings.source) if settings.source else None
         mark = (config_path, tuple(sorted(packset.packs)))
+        config = self._files.get(config_path) if config_path is not None else None
         if config_path is not None and mark not in self._checked:
-            config = self._files.get(config_path)
             if config is not None:
                 check_tokens(config, packset)
             self._checked.add(mark)
+        check_year_edition(settings, packset, config, self.explicit)
         self._packset_by_settings[id(settings)] = (settings, packset)
         return packset
 
@@ -584,6 +611,106 @@ def check_tokens(config: ConfigFile, packset: PackSet) -> None:
         raise ConfigError(
             f"{config.where['edition']}: unknown edition '{edition}' (known: {known})"
         )
+
+
+def _rule_words(packsets: Iterable[PackSet]) -> tuple[list[Rule], list[str]]:
+    """Every rule of ``packsets`` (and the waiver findings) and their words."""
+    from .waivers import WAIVER_RULES
+
+    rules = [*WAIVER_RULES]
+    seen: set[int] = set()
+    for packset in packsets:
+        if id(packset) not in seen:
+            seen.add(id(packset))
+            rules.extend(packset.all_rules())
+    words = sorted(
+        {r.id for r in rules}
+        | {r.name for r in rules}
+        | {r.category.value for r in rules}
+    )
+    return rules, words
+
+
+def check_cli_tokens(
+    cli: Settings, explicit: Collection[str], packsets: Iterable[PackSet]
+) -> None:
+    """Every ``--select`` / ``--ignore`` token must match a rule of the run.
+
+    NOTE: as in a configuration file (``check_tokens``): a typo would
+    otherwise select nothing (a clean run) or ignore nothing. A token need
+    only match in one of the packs the run uses, as a local pack's rule
+    exists only where that pack is configured.
+
+    Raises:
+        ConfigError: naming the option and the closest rule.
+    """
+    given = [
+        (name, token)
+        for name in ("select", "ignore")
+        if name in explicit
+        for token in getattr(cli, name)
+        if token.upper() != "ALL"
+    ]
+    sets = list(packsets)
+    if not given or not sets:
+        return  # NOTE: no file, no packs: the run reports that instead
+    rules, words = _rule_words(sets)
+    for name, token in given:
+        if not any(RuleFilter._matches(rule, token) for rule in rules):
+            raise ConfigError(
+                f"'{token}' in --{name} matches no rule{_suggest(token, words)}"
+            )
+
+
+def _years_text(pack: Pack) -> str:
+    low, high = pack.years or (None, None)
+    if low and high:
+        return f"{low}–{high}"
+    if low or high:
+        return f"{low} onwards" if low else f"up to {high}"
+    return "no years"
+
+
+def check_year_edition(
+    settings: Settings,
+    packset: PackSet,
+    config: ConfigFile | None = None,
+    explicit: Collection[str] = ("year", "edition"),
+) -> None:
+    """An edition given must exist; a year given must be one a pack covers.
+
+    The message names the option (a field in ``explicit``, given on the
+    command line) or the key of ``config``.
+
+    NOTE: before 2019 there was no national format (FORMAT.md §2): a 2015
+    report checked against the 2019 edition would be told to follow a
+    format that did not exist yet, so such a year is refused, with or
+    without an edition.
+
+    Raises:
+        ConfigError: naming the option or the file's key.
+    """
+    year, edition = settings.year, settings.edition
+    if edition is not None and packset.for_edition(edition) is None:
+        known = ", ".join(str(p.edition) for p in packset.editions())
+        where = (
+            "--edition"
+            if "edition" in explicit or config is None
+            else f"{config.where.get('edition', display(config.path))}: 'edition'"
+        )
+        raise ConfigError(f"{where}: unknown edition '{edition}' (known: {known})")
+    editions = packset.editions()
+    if year is None or any(p.applies_to_year(year) for p in editions):
+        return
+    covered = ", ".join(f"{p.name} covers {_years_text(p)}" for p in reversed(editions))
+    if "year" in explicit or config is None:
+        where = f"--year {year}"
+    else:
+        where = f"{config.where.get('year', display(config.path))}: 'year' {year}"
+    raise ConfigError(
+        f"{where}: no format edition covers report year {year} ({covered}); "
+        "the rules would not apply"
+    )
 
 
 # --------------------------------------------------------------------------

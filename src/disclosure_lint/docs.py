@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .packs import Pack, PackSet, Rule
+
+if TYPE_CHECKING:
+    from .findings import Finding
 
 
 def _all_rules(packset: PackSet) -> list[Rule]:
@@ -60,33 +64,124 @@ def _fixable(rule: Rule) -> bool:
     )
 
 
-def explain_rule(rule: Rule, lang: str = "zh") -> str:
-    """Summary, rationale, source, message and examples of one rule."""
+_EXPLAIN = {
+    "zh": {
+        "rationale": "理由：",
+        "source": "依据：",
+        "template": "提示语（模板）：",
+        "example": "示例 {n}",
+        "none": "无问题",
+        "found": "{count} 个问题",
+        "year": "报告年度 {value}",
+        "edition": "{value}年版格式",
+        "path": "文件 {value}",
+    },
+    "en": {
+        "rationale": "Rationale:",
+        "source": "Source:",
+        "template": "Message (template):",
+        "example": "Example {n}",
+        "none": "no finding",
+        "found": "{count} finding(s)",
+        "year": "year {value}",
+        "edition": "edition {value}",
+        "path": "path {value}",
+    },
+}
+
+
+def explain_rule(rule: Rule, lang: str = "zh", packset: PackSet | None = None) -> str:
+    """Summary, rationale, source and examples of one rule, in ``lang``.
+
+    Each example is run through the rule (with ``packset``) and its findings
+    are shown with their messages as a user would see them; the raw message
+    template is shown only for a rule without examples.
+    """
+    words = _EXPLAIN.get(lang, _EXPLAIN["zh"])
+    rationale = rule.rationale
+    if lang == "en" and rule.rationale_en:
+        rationale = rule.rationale_en
+    if lang == "en":
+        facts = f" ({rule.category.value}, {rule.severity.value}; pack {rule.pack})"
+    else:
+        facts = f"（{rule.category.value}，{rule.severity.value}；规则包 {rule.pack}）"
     out = [
-        f"{rule.id} {rule.name} ({rule.category.value}, "
-        f"{rule.severity.value}; pack {rule.pack})",
+        f"{rule.id} {rule.name}{facts}",
         "",
         rule.summary,
         "",
     ]
-    if rule.rationale:
-        out += ["Rationale:" if lang == "en" else "理由：", f"  {rule.rationale}", ""]
+    if rationale:
+        out += [words["rationale"], f"  {' '.join(rationale.split())}", ""]
     if rule.source:
-        out += ["Source:" if lang == "en" else "依据：", f"  {rule.source}", ""]
-    out += [
-        "Message:" if lang == "en" else "提示语：",
-        f"  {rule.message.get(lang, rule.message['zh'])}",
-        "",
-    ]
-    for example in rule.examples:
-        expect = ", ".join(example["expect"]) or (
-            "no finding" if lang == "en" else "无问题"
-        )
-        title = example.get("name", "")
-        out.append(f"{'Example' if lang == 'en' else '示例'}: {title} → {expect}")
-        out += [f"  | {line}" for line in str(example["text"]).rstrip("\n").split("\n")]
-        out.append("")
+        out += [words["source"], f"  {rule.source}", ""]
+    if not rule.examples or packset is None:
+        out += [
+            words["template"],
+            f"  {rule.message.get(lang, rule.message['zh'])}",
+            "",
+        ]
+    for n, example in enumerate(rule.examples, 1):
+        out += _explain_example(rule, example, n, lang, packset)
     return "\n".join(out)
+
+
+def _explain_example(
+    rule: Rule,
+    example: dict[str, Any],
+    n: int,
+    lang: str,
+    packset: PackSet | None,
+) -> list[str]:
+    """One example: its heading, its text, then what the rule reports on it."""
+    words = _EXPLAIN.get(lang, _EXPLAIN["zh"])
+    context = [
+        words[key].format(value=example[key])
+        for key in ("year", "edition", "path")
+        if example.get(key) is not None
+    ]
+    heading = words["example"].format(n=n)
+    if lang == "en" and example.get("name"):
+        # NOTE: example names are English notes of the pack's author.
+        heading += f" ({example['name']})"
+    if context:
+        heading += (
+            f" [{', '.join(context)}]" if lang == "en" else f"（{'；'.join(context)}）"
+        )
+    text = str(example["text"]).rstrip("\n").split("\n")
+    if packset is None:
+        expect = ", ".join(example["expect"]) or words["none"]
+        return [f"{heading}: {expect}", *(f"  | {line}" for line in text), ""]
+    findings = _example_findings(rule, example, lang, packset)
+    verdict = words["found"].format(count=len(findings)) if findings else words["none"]
+    colon = ": " if lang == "en" else "："
+    lines = [f"{heading}{colon}{verdict}", *(f"  | {line}" for line in text)]
+    lines += [
+        f"  → {f.start.line}:{f.start.column} {f.rule} {f.message}" for f in findings
+    ]
+    return [*lines, ""]
+
+
+def _example_findings(
+    rule: Rule, example: dict[str, Any], lang: str, packset: PackSet
+) -> list[Finding]:
+    """What ``rule`` reports on ``example``, as the example tests run it."""
+    from .engine import RuleFilter, lint_text
+    from .report import LintOptions
+
+    edition = example.get("edition")
+    options = LintOptions(
+        lang=lang,
+        year=example.get("year"),
+        edition=str(edition) if edition is not None else None,
+    )
+    return lint_text(
+        str(example["text"]),
+        path=str(example.get("path", "example.txt")),
+        packset=packset,
+        options=options,
+        rule_filter=RuleFilter(select=(rule.id,)),
+    )
 
 
 # --------------------------------------------------------------------------
@@ -194,8 +289,11 @@ def _rule_section(rule: Rule) -> list[str]:
     if rule.aliases:
         out.append(f"- **Old ids:** {', '.join(rule.aliases)}")
     out.append("")
+    if rule.rationale_en:
+        out += [f"**Rationale.** {' '.join(rule.rationale_en.split())}", ""]
     if rule.rationale:
-        out += [f"**Rationale.** {' '.join(rule.rationale.split())}", ""]
+        label = "理由" if rule.rationale_en else "Rationale"
+        out += [f"**{label}.** {' '.join(rule.rationale.split())}", ""]
     if rule.source:
         out += [f"**Source.** {' '.join(rule.source.split())}", ""]
     out += ["**Message.**", ""]
@@ -245,6 +343,18 @@ def stale_docs(pages: dict[Path, str]) -> list[Path]:
         if current != text:
             stale.append(path)
     return stale
+
+
+def installed_pages(pages: dict[Path, str]) -> list[Path]:
+    """The pages that lie inside the installed package (not a checkout).
+
+    NOTE: a wheel ships the pack pages beside the packs (``--check`` can
+    compare them), but writing there would change an installed package,
+    which the next upgrade silently undoes; pages are written in a source
+    checkout (an editable install finds its packs at the repository root).
+    """
+    package = Path(__file__).resolve().parent
+    return [page for page in pages if page.resolve().is_relative_to(package)]
 
 
 def write_docs(pages: dict[Path, str]) -> list[Path]:

@@ -6,6 +6,10 @@ raw text, status, unit and the 1-based line and column (in characters) where
 the cell's text starts and ends. JSON is one object (``version``, ``files``,
 ``cells``); CSV is one header line and one line per cell.
 
+A row the linter reports as unreadable (``TB007``: more or fewer values
+than columns; ``TB008``: digits it cannot split) has every cell
+``ambiguous``, with no value: which column each value belongs to is unknown.
+
 A file that cannot be read gets a one-line error on stderr and an ``error``
 in the JSON ``files`` list; the other files are still extracted.
 """
@@ -24,6 +28,7 @@ from .load import LoadError, expand_paths, load_document
 from .packs import PackSet
 from .report import LintOptions, Report
 from .table_schema import TableSchemaError
+from .tables import AMBIGUOUS, MISSING, Cell, Row
 
 EXTRACT_VERSION = 1
 FIELDS = (
@@ -59,24 +64,61 @@ def cell_records(report: Report) -> Iterator[dict[str, Any]]:
     """One record per cell of every row read, in table, row, column order."""
     doc: Document = report.document
     for table in report.tables:
-        for cell in table.cells():
-            start = doc.position(cell.start)
-            end = doc.position(cell.end)
-            yield {
-                "file": doc.path,
-                "edition": report.pack.edition,
-                "table": cell.table,
-                "row": cell.row,
-                "column": cell.column,
-                "value": cell.value,
-                "raw": cell.raw,
-                "status": cell.status,
-                "unit": cell.unit or table.unit(cell.column),
-                "line": start.line,
-                "col": start.column,
-                "end_line": end.line,
-                "end_col": end.column,
-            }
+        for spec in table.schema.data_rows:
+            row = table.rows.get(spec.key)
+            if row is None:
+                continue
+            cells = [
+                row.cells[column.key]
+                for column in table.schema.columns
+                if column.key in row.cells
+            ]
+            if row.uncertain:
+                cells = _unplaced(doc, row, cells)
+            for cell in cells:
+                start = doc.position(cell.start)
+                end = doc.position(cell.end)
+                yield {
+                    "file": doc.path,
+                    "edition": report.pack.edition,
+                    "table": cell.table,
+                    "row": cell.row,
+                    "column": cell.column,
+                    "value": cell.value,
+                    "raw": cell.raw,
+                    "status": cell.status,
+                    "unit": cell.unit or table.unit(cell.column),
+                    "line": start.line,
+                    "col": start.column,
+                    "end_line": end.line,
+                    "end_col": end.column,
+                }
+
+
+def _unplaced(doc: Document, row: Row, cells: list[Cell]) -> list[Cell]:
+    """The cells of a row the linter cannot place (TB007, TB008), unplaced.
+
+    NOTE: the reader puts a row's values into columns anyway (too many: the
+    first ones; too few: the rightmost columns), but the rules use none of
+    them, as one value too many or too few shifts every other one. Exported
+    as numbers, those guesses would read as facts; so every cell of the row
+    is ``ambiguous``, without a value, and its raw text and position are
+    those of all the row's values as written.
+    """
+    spans = [(c.start, c.end) for c in cells if c.status != MISSING]
+    if row.problem_span is not None:
+        spans.append((row.problem_span.start, row.problem_span.end))
+    if not spans:
+        spans.append((row.anchor.start, row.anchor.end))
+    start = min(s for s, _ in spans)
+    end = max(e for _, e in spans)
+    raw = doc.text[start:end]
+    return [
+        cell._replace(
+            status=AMBIGUOUS, value=None, unit="", raw=raw, start=start, end=end
+        )
+        for cell in cells
+    ]
 
 
 def extract_file(path: str, packset: PackSet, options: LintOptions) -> FileCells:

@@ -73,7 +73,8 @@ RULE_KEYS = {
     "severity": "error, warning or info",
     "summary": "one line: what is wrong",
     "message": "message template, {zh: ..., en: ...}",
-    "rationale": "why it matters",
+    "rationale": "why it matters (Chinese; explain, pack pages)",
+    "rationale_en": "why it matters, in English (explain --lang en)",
     "source": "the legal or format source",
     "params": "kind parameters",
     "examples": "passing and failing texts with expected LINE:COL ID",
@@ -115,6 +116,7 @@ class Rule:
     aliases: list[str]
     pack: str
     file: str
+    rationale_en: str = ""
     prepared: Any = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -134,6 +136,7 @@ class Rule:
             "aliases": self.aliases,
             "pack": self.pack,
             "file": self.file,
+            "rationale_en": self.rationale_en,
         }
 
     @classmethod
@@ -219,12 +222,19 @@ class PackSet:
         return None
 
     def for_year(self, year: int | None) -> Pack | None:
-        """The edition pack whose ``years`` cover ``year`` (newest if None)."""
+        """The edition pack whose ``years`` cover ``year`` (newest if None).
+
+        A year no pack covers (a 2015 draft) gets the pack nearest to it.
+        """
         editions = self.editions()
         if year is not None:
             for pack in editions:
                 if pack.applies_to_year(year):
                     return pack
+            starts = [(p.years[0], p) for p in editions if p.years]
+            known = [(start, p) for start, p in starts if start is not None]
+            if known and year < min(start for start, _ in known):
+                return min(known, key=lambda item: item[0])[1]
         return editions[0] if editions else None
 
     def all_rules(self) -> list[Rule]:
@@ -545,6 +555,7 @@ def _compile_rule(path: Path, pack: str) -> Rule:
         aliases=[str(a) for a in node.get("aliases") or []],
         pack=pack,
         file=path.name,
+        rationale_en=str(node.get("rationale_en", "")),
     )
 
 

@@ -74,10 +74,12 @@ def assign(
         return
     if len(tokens) > width:
         _place(row, columns, tokens[:width], schema, reader)
+        row.filled = sum(1 for token in tokens if token[1])
         row.problem = "too-many"
         row.problem_span = Span(tokens[width][2], tokens[-1][3])
         return
     filled = [t for t in tokens if t[1]]
+    row.filled = len(filled)
     if (
         len(filled) == 1
         and filled[0][1].isdigit()

@@ -145,6 +145,7 @@ class Row:
     spec: RowSpec
     label: LabelHit | None
     values: int = 0
+    filled: int = 0  # of ``values``, those not empty (set for a problem row)
     problem: str = ""
     problem_span: Span | None = None
     anchor: Span = field(default_factory=lambda: Span(0, 0))

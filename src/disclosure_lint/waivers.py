@@ -86,7 +86,12 @@ HEADER = """\
 
 
 def _tool_rule(
-    rule_id: str, name: str, summary: str, zh: str, en: str, rationale: str
+    rule_id: str,
+    name: str,
+    summary: str,
+    zh: str,
+    en: str,
+    rationale: tuple[str, str],
 ) -> Rule:
     return Rule(
         id=rule_id,
@@ -96,7 +101,8 @@ def _tool_rule(
         severity=Severity.WARNING,
         summary=summary,
         message={"zh": zh, "en": en},
-        rationale=rationale,
+        rationale=rationale[0],
+        rationale_en=rationale[1],
         source="disclosure-lint waivers (README, Waivers)",
         params={},
         examples=[],
@@ -116,8 +122,11 @@ EXPIRED = _tool_rule(
     "豁免已于 {expires} 过期：{rule}「{text}」（{file}），请复核后删除或延期",
     'waiver expired on {expires}: {rule} "{text}" in {file}; '
     "review it, then delete or extend it",
-    "An expired waiver no longer hides its finding; the entry must be renewed "
-    "or removed.",
+    (
+        "过期的豁免不再隐藏其问题；该条目应续期或删除。",
+        "An expired waiver no longer hides its finding; the entry must be renewed "
+        "or removed.",
+    ),
 )
 UNUSED = _tool_rule(
     "WV002",
@@ -125,7 +134,10 @@ UNUSED = _tool_rule(
     "豁免未被使用",
     "豁免未被使用：{file} 中已没有与「{text}」对应的 {rule} 问题，应删除此条",
     'unused waiver: no {rule} finding on "{text}" in {file}; delete it',
-    "A waiver that matches nothing is stale and could hide a future finding.",
+    (
+        "不匹配任何问题的豁免已经过时，还可能掩盖将来的问题。",
+        "A waiver that matches nothing is stale and could hide a future finding.",
+    ),
 )
 GONE = {
     "zh": "豁免所指文件 {file} 不存在，应删除此条（{rule}「{text}」）",

@@ -69,6 +69,7 @@ class FormatContext:
     # NOTE: formats that mark pass/fail per finding (junit) follow the same
     # threshold as the exit code.
     fail_on: Severity = Severity.ERROR
+    quiet: bool = False  # --quiet: no closing line (text)
 
 
 class Formatter:

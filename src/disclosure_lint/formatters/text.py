@@ -74,44 +74,66 @@ class TextFormatter(Formatter):
         return f"{gutter}{_expand_tabs(line)}\n{marker}\n"
 
     def finish(self, summary: Summary) -> None:
-        """Print statistics (if asked) and a closing count."""
+        """Print statistics (if asked) and a closing count (unless quiet)."""
         out = self.ctx.out
         if self.ctx.statistics and summary.by_rule:
             for rule, count in sorted(
                 summary.by_rule.items(), key=lambda kv: (-kv[1], kv[0])
             ):
                 out.write(f"{count:>6}  {rule}\n")
-        if summary.total or summary.fixed:
+        if not self.ctx.quiet and summary.files:
             out.write(self._closing(summary) + "\n")
 
     def _closing(self, s: Summary) -> str:
+        """One line: the findings, or that there are none; files in error.
+
+        NOTE: a clean run says so (as ruff and Vale do) rather than print
+        nothing, and a file that could not be checked is counted apart:
+        "no problems" must not cover a draft that was never read.
+        """
         words = _CLOSING.get(self.ctx.lang, _CLOSING["zh"])
         counts = {
             "total": s.total,
-            "files": s.files,
+            "files": s.files - s.files_with_errors,
+            "failed": s.files_with_errors,
             "fixable": s.fixable,
             "fixed": s.fixed,
             **{k: s.by_severity.get(k, 0) for k in ("error", "warning", "info")},
         }
-        text = words["found"].format(**counts)
-        if s.fixable:
-            text += words["fixable"].format(**counts)
-        if s.fixed:
-            text += words["fixed"].format(**counts)
-        return text
+        text = ""
+        if s.total:
+            text = words["found"].format(**counts)
+            if s.fixable:
+                text += words["fixable"].format(**counts)
+            if s.fixed:
+                text += words["fixed"].format(**counts)
+        elif s.fixed:
+            text = words["clean_fixed"].format(**counts)
+        elif counts["files"]:
+            text = words["clean"].format(**counts)
+        if s.files_with_errors:
+            text += words["failed"].format(**counts)
+        return text.strip()
 
 
 _CLOSING = {
     "zh": {
         "found": "共发现 {total} 个问题（{files} 个文件）："
         "错误 {error}，警告 {warning}，提示 {info}。",
+        "clean": "未发现问题（{files} 个文件）。",
+        "clean_fixed": "已修复 {fixed} 个问题，未发现其他问题（{files} 个文件）。",
         "fixable": "其中 {fixable} 个可用 --fix 自动修复（标记 [*]）。",
         "fixed": "已修复 {fixed} 个。",
+        "failed": "{failed} 个文件出错（见错误信息）。",
     },
     "en": {
         "found": "Found {total} problem(s) in {files} file(s): "
         "{error} error(s), {warning} warning(s), {info} info.",
+        "clean": "No problems found in {files} file(s).",
+        "clean_fixed": "Fixed {fixed} problem(s); "
+        "no other problems found in {files} file(s).",
         "fixable": " {fixable} fixable with --fix ([*]).",
         "fixed": " Fixed {fixed}.",
+        "failed": " {failed} file(s) had errors (see the error messages).",
     },
 }

@@ -7,8 +7,8 @@ Params:
     check: one of
         ``missing``   no statistics-period sentence (reported at a bare date
                       range if the draft has one, else at the first heading);
-        ``year``      the period's year differs from the report year (title,
-                      else opening, else ``--year``);
+        ``year``      the period's year differs from the report year
+                      (``--year``, else the title's, else the opening's);
         ``calendar``  the period is not 1 January to 31 December of one year;
         ``opening``   the opening paragraph's year differs from the title's;
         ``deadline``  the publication date is later than the deadline.
@@ -57,7 +57,9 @@ def check(report: Report, rule: Rule, which: str) -> Iterator[Hit]:
         if outline.period is None:
             yield Hit(_missing_anchor(report), {"year": outline.year or ""})
     elif which == "year":
-        stated = outline.title_year or outline.opening_year or report.options.year
+        # NOTE: a year given (``--year``, ``year:``) is the report year;
+        # the draft's own title or opening only stand in for it.
+        stated = report.options.year or outline.title_year or outline.opening_year
         if outline.period and stated is not None:
             years = {outline.period.start.year, outline.period.end.year}
             if years != {stated}:

@@ -18,7 +18,9 @@ Params:
     tables: table keys to check (default: every table of the edition).
 
 Message arguments: ``table`` (title), ``row`` (official row label),
-``column``, ``found``, ``expected``, ``problem``, ``text``.
+``column``, ``found``, ``expected``, ``problem``, ``text``; for
+``value-count``, ``found`` counts the row's cells, ``filled`` those with a
+value and ``empty`` the empty ones.
 """
 
 from __future__ import annotations
@@ -128,6 +130,8 @@ def _value_count(report: Report, table: Table) -> Iterator[Hit]:
                 "table": table.schema.title,
                 "row": table.row_label(row.spec.key),
                 "found": row.values,
+                "filled": row.filled,
+                "empty": row.values - row.filled,
                 "expected": width,
                 "problem": row.problem,
             },
