@@ -33,6 +33,9 @@ except ImportError:  # pragma: no cover - other Python implementations
     from hashlib import blake2b as _hash
 
 PACK_FILE = "pack.yaml"
+# NOTE: bump when what compiling a pack produces changes, so that caches
+# written by an earlier build of the same version are not read back.
+CACHE_FORMAT = 2
 MAX_NODES = 200_000
 MAX_DEPTH = 64
 MAX_RULES = 2_000
@@ -266,9 +269,14 @@ def _cache_dir() -> Path:
 
 
 def load_packset(
-    roots: Iterable[Path] | None = None, use_cache: bool = True
+    roots: Iterable[Path] | None = None,
+    use_cache: bool = True,
+    base: Iterable[Path] = (),
 ) -> PackSet:
     """Load every pack under ``roots`` (default: the bundled packs).
+
+    The packs under ``base`` are loaded too, except those whose name a pack
+    under ``roots`` takes, so that packs in ``roots`` can extend them.
 
     Raises:
         PackError: the first problem found, located in its file.
@@ -278,9 +286,14 @@ def load_packset(
         if not root.is_dir():
             raise PackError(f"{root}: pack directory not found")
         dirs.extend(pack_dirs(root))
+    seen = {d.resolve() for d in dirs}
+    fallback = [d for root in base for d in pack_dirs(root) if d.resolve() not in seen]
+    if fallback:
+        # NOTE: only validate-packs and docs ask for a base, without the cache.
+        return compile_packs(dirs, fallback)
     files = [f for d in dirs for f in _pack_files(d)]
     _check_budget(files)
-    digest = _hash(__version__.encode())
+    digest = _hash(f"{__version__}/{CACHE_FORMAT}".encode())
     # NOTE: marshal's format belongs to the interpreter: one cache per
     # interpreter (cpython-311, ...), as with __pycache__.
     digest.update(str(sys.implementation.cache_tag).encode())
@@ -370,15 +383,21 @@ def _check_budget(files: list[Path]) -> None:
         raise PackError(f"packs too large together ({total} bytes > {MAX_TOTAL_BYTES})")
 
 
-def compile_packs(dirs: list[Path]) -> PackSet:
-    """Parse, validate and resolve the packs in ``dirs``."""
-    _check_budget([f for d in dirs for f in _pack_files(d)])
+def compile_packs(dirs: list[Path], fallback: Iterable[Path] = ()) -> PackSet:
+    """Parse, validate and resolve the packs in ``dirs``.
+
+    A pack in ``fallback`` is added unless a pack in ``dirs`` has its name.
+    """
+    fallback = list(fallback)
+    _check_budget([f for d in [*dirs, *fallback] for f in _pack_files(d)])
     raw: dict[str, tuple[Path, dict[str, Any], list[Rule], set[str]]] = {}
-    for directory in dirs:
+    for directory in [*dirs, *fallback]:
         meta_file = directory / PACK_FILE
         meta = _as_mapping(_read_yaml(meta_file), meta_file, "pack.yaml")
         _check_keys(meta, PACK_KEYS, meta_file, "pack")
         name = _required_str(meta, "name", meta_file)
+        if name in raw and directory in fallback:
+            continue  # NOTE: e.g. a checkout's rules/ with the tool installed
         if name in raw:
             raise PackError(f"{meta_file}: pack name '{name}' is used twice")
         _check_document_regexes(meta, meta_file)
@@ -465,14 +484,14 @@ def _resolve(
         rules.pop(str(rule_id), None)
     for rule in own_rules:
         rules[rule.id] = rule
-    years = meta.get("years")
+    edition, years = _edition(meta, meta_file, [resolved[p] for p in extends])
     pack = Pack(
         name=name,
         path=str(meta_file.parent),
         description=str(meta.get("description", "")),
         extends=list(extends),
-        edition=str(meta["edition"]) if meta.get("edition") is not None else None,
-        years=(years.get("from"), years.get("to")) if isinstance(years, dict) else None,
+        edition=edition,
+        years=years,
         source=str(meta.get("source", "")),
         document=document,
         tables=tables,
@@ -480,6 +499,80 @@ def _resolve(
     )
     resolved[name] = pack
     return pack
+
+
+def _edition(
+    meta: Mapping[str, Any], meta_file: Path, parents: list[Pack]
+) -> tuple[str | None, tuple[int | None, int | None] | None]:
+    """The pack's edition and years; unstated, those of the pack it extends.
+
+    NOTE: a pack that extends ``gov-annual-2021`` without ``edition:`` is
+    meant to replace it for 2021 reports (README); without the edition it
+    would be no edition pack and its rules would never run.
+    """
+    years_node = meta.get("years")
+    years = (
+        (years_node.get("from"), years_node.get("to"))
+        if isinstance(years_node, dict)
+        else None
+    )
+    if meta.get("edition") is not None:
+        edition = str(meta["edition"])
+        same = [p for p in parents if p.edition == edition]
+        if years is None and same:
+            years = same[0].years
+        return edition, years
+    editions = sorted({str(p.edition) for p in parents if p.edition is not None})
+    if len(editions) > 1:
+        raise PackError(
+            f"{meta_file}: extends packs of editions {' and '.join(editions)}; "
+            f'say which one this pack implements, e.g. edition: "{editions[-1]}"'
+        )
+    if not editions:
+        return None, years
+    parent = next(p for p in parents if p.edition == editions[0])
+    return editions[0], years if years is not None else parent.years
+
+
+def never_run(
+    packset: PackSet, names: Iterable[str], graph: Mapping[str, Pack] | None = None
+) -> PackError | None:
+    """An error for the first of ``names`` whose rules no report would run.
+
+    A report runs the rules of one edition pack of ``packset`` (with what it
+    extends, looked up in ``graph``, default ``packset``), so a pack without
+    an edition that no such edition pack extends is never used.
+    """
+    packs = packset.packs if graph is None else graph
+    used: set[str] = set()
+    for pack in packset.editions():
+        stack = [pack.name]
+        while stack:
+            name = stack.pop()
+            if name in packs and name not in used:
+                used.add(name)
+                stack.extend(packs[name].extends)
+    for name in names:
+        if name in used:
+            continue
+        where = Path(packs[name].path) / PACK_FILE
+        return PackError(
+            f"{where}: pack '{name}' has no edition and no edition pack extends "
+            "it, so its rules would never run; extend an edition pack "
+            "(extends: [gov-annual-2021]) or give it edition: and years:"
+        )
+    return None
+
+
+def packs_under(packset: PackSet, roots: Iterable[Path]) -> list[Pack]:
+    """The packs of ``packset`` that live in (or directly under) ``roots``."""
+    targets = {r.resolve() for r in roots}
+    found = []
+    for pack in packset.packs.values():
+        where = Path(pack.path).resolve()
+        if where in targets or where.parent in targets:
+            found.append(pack)
+    return sorted(found, key=lambda p: p.name)
 
 
 def _compile_rule(path: Path, pack: str) -> Rule:
