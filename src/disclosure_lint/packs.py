@@ -19,6 +19,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,8 @@ REQUIRED_RULE_KEYS = (
     "message",
 )
 EXAMPLE_KEYS = {"name", "text", "expect", "year", "edition", "path"}
+# Keys of a pack's ``tables`` data that hold regexes (checked at load).
+TABLE_REGEXES = ("reader.numbering", "reader.unit_in_header")
 _ID = re.compile(r"^[A-Z]{2}\d{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
@@ -162,6 +165,9 @@ class Pack:
     document: dict[str, Any]
     tables: dict[str, Any]
     rules: list[Rule]
+    # Regexes of the bundled packs (this one and those it extends), which
+    # run on re; every other regex of the pack runs on RE2 (linear_regex).
+    trusted_regexes: list[str] = field(default_factory=list)
 
     def applies_to_year(self, year: int) -> bool:
         """True when ``years`` covers ``year``."""
@@ -183,12 +189,16 @@ class Pack:
             "document": self.document,
             "tables": self.tables,
             "rules": [r.to_json() for r in self.rules],
+            "trusted_regexes": self.trusted_regexes,
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Pack:
-        """Inverse of ``to_json``."""
+        """Inverse of ``to_json``; trusts the pack's bundled regexes again."""
+        from .regex_guard import trust
+
         years = data["years"]
+        trust(data["trusted_regexes"])
         return cls(
             name=data["name"],
             path=data["path"],
@@ -200,7 +210,13 @@ class Pack:
             document=data["document"],
             tables=data["tables"],
             rules=[Rule.from_json(r) for r in data["rules"]],
+            trusted_regexes=list(data["trusted_regexes"]),
         )
+
+
+# A pack as read, before extends: pack.yaml, its data, its own rules and the
+# regexes trusted while compiling it (a bundled pack's).
+_Raw = tuple[Path, dict[str, Any], list[Rule], list[str]]
 
 
 @dataclass(slots=True)
@@ -388,9 +404,12 @@ def compile_packs(dirs: list[Path], fallback: Iterable[Path] = ()) -> PackSet:
 
     A pack in ``fallback`` is added unless a pack in ``dirs`` has its name.
     """
+    from .regex_guard import trusting
+
     fallback = list(fallback)
     _check_budget([f for d in [*dirs, *fallback] for f in _pack_files(d)])
-    raw: dict[str, tuple[Path, dict[str, Any], list[Rule], set[str]]] = {}
+    raw: dict[str, _Raw] = {}
+    bundled = bundled_rules_dir().resolve()
     for directory in [*dirs, *fallback]:
         meta_file = directory / PACK_FILE
         meta = _as_mapping(_read_yaml(meta_file), meta_file, "pack.yaml")
@@ -400,19 +419,25 @@ def compile_packs(dirs: list[Path], fallback: Iterable[Path] = ()) -> PackSet:
             continue  # NOTE: e.g. a checkout's rules/ with the tool installed
         if name in raw:
             raise PackError(f"{meta_file}: pack name '{name}' is used twice")
-        _check_document_regexes(meta, meta_file)
-        rules: list[Rule] = []
-        for rule_file in _pack_files(directory):
-            if rule_file.name == PACK_FILE:
-                continue
-            rules.append(_compile_rule(rule_file, name))
+        # NOTE: the bundled packs' regexes run on re, all others on RE2.
+        trusted = directory.resolve().parent == bundled
+        context: AbstractContextManager[list[str]] = (
+            trusting() if trusted else nullcontext([])
+        )
+        with context as regexes:
+            _check_document_regexes(meta, meta_file)
+            rules: list[Rule] = []
+            for rule_file in _pack_files(directory):
+                if rule_file.name == PACK_FILE:
+                    continue
+                rules.append(_compile_rule(rule_file, name))
         ids = [r.id for r in rules]
         dupes = {i for i, n in Counter(ids).items() if n > 1}
         if dupes:
             raise PackError(
                 f"{directory}: rule id used twice: {', '.join(sorted(dupes))}"
             )
-        raw[name] = (meta_file, _plain(meta), rules, set(ids))
+        raw[name] = (meta_file, _plain(meta), rules, sorted(set(regexes)))
     resolved: dict[str, Pack] = {}
     for name in raw:
         _resolve(name, raw, resolved, [])
@@ -420,22 +445,24 @@ def compile_packs(dirs: list[Path], fallback: Iterable[Path] = ()) -> PackSet:
 
 
 def _check_document_regexes(meta: Mapping[str, Any], path: Path) -> None:
-    """Check every regex of the pack's ``document`` data like a rule's."""
-    from .regex_guard import RegexRejected, check_regex
+    """Check every regex of the pack's ``document`` and ``tables`` data."""
+    from .regex_guard import RegexRejected, pack_regex
 
-    document = meta.get("document")
-    if not isinstance(document, dict):
-        return
-    for dotted in DOCUMENT_REGEXES:
-        for node, key in _nodes_at(document, dotted.split(".")):
-            value = node[key]
-            for pattern in value if isinstance(value, list) else [value]:
-                try:
-                    check_regex(str(pattern))
-                except RegexRejected as exc:
-                    raise PackError(
-                        f"{_where(path, node, key)}: document.{dotted}: {exc}"
-                    ) from None
+    for part, regexes in (("document", DOCUMENT_REGEXES), ("tables", TABLE_REGEXES)):
+        data = meta.get(part)
+        if not isinstance(data, dict):
+            continue
+        for dotted in regexes:
+            for node, key in _nodes_at(data, dotted.split(".")):
+                value = node[key]
+                for pattern in value if isinstance(value, list) else [value]:
+                    try:
+                        # NOTE: searched or matched, never iterated (outline).
+                        pack_regex(str(pattern))
+                    except RegexRejected as exc:
+                        raise PackError(
+                            f"{_where(path, node, key)}: {part}.{dotted}: {exc}"
+                        ) from None
 
 
 def _nodes_at(node: Any, keys: list[str]) -> Iterable[tuple[Any, str]]:
@@ -453,14 +480,11 @@ def _nodes_at(node: Any, keys: list[str]) -> Iterable[tuple[Any, str]]:
 
 
 def _resolve(
-    name: str,
-    raw: dict[str, tuple[Path, dict[str, Any], list[Rule], set[str]]],
-    resolved: dict[str, Pack],
-    chain: list[str],
+    name: str, raw: dict[str, _Raw], resolved: dict[str, Pack], chain: list[str]
 ) -> Pack:
     if name in resolved:
         return resolved[name]
-    meta_file, meta, own_rules, _ids = raw[name]
+    meta_file, meta, own_rules, trusted = raw[name]
     if name in chain:
         raise PackError(f"{meta_file}: extends cycle: {' -> '.join([*chain, name])}")
     extends = meta.get("extends") or []
@@ -476,6 +500,7 @@ def _resolve(
         parent = _resolve(parent_name, raw, resolved, [*chain, name])
         document.update(parent.document)
         tables.update(parent.tables)
+        trusted = [*trusted, *parent.trusted_regexes]
         for rule in parent.rules:
             rules[rule.id] = rule
     document.update(meta.get("document") or {})
@@ -496,6 +521,7 @@ def _resolve(
         document=document,
         tables=tables,
         rules=[rules[k] for k in sorted(rules)],
+        trusted_regexes=sorted(set(trusted)),
     )
     resolved[name] = pack
     return pack
@@ -577,6 +603,7 @@ def packs_under(packset: PackSet, roots: Iterable[Path]) -> list[Pack]:
 
 def _compile_rule(path: Path, pack: str) -> Rule:
     from .kinds import KINDS
+    from .regex_guard import RegexRejected
 
     node = _as_mapping(_read_yaml(path), path, "rule")
     _check_keys(node, RULE_KEYS, path, "rule")
@@ -620,6 +647,9 @@ def _compile_rule(path: Path, pack: str) -> Rule:
             params[key] = spec.default
     try:
         kind.prepare(params)
+    except RegexRejected as exc:
+        where = _where_value(path, params_node, exc.pattern)
+        raise PackError(f"{where or _where(path, node, 'params')}: {exc}") from None
     except (ValueError, re.error) as exc:
         raise PackError(f"{_where(path, node, 'params')}: {exc}") from None
     examples = _compile_examples(node, path)
@@ -694,12 +724,20 @@ def _check_param(node: Mapping[str, Any], key: str, type_name: str, path: Path) 
             f"{_where(path, node, key)}: param '{key}' must be a {type_name}"
         )
     if type_name == "regex":
-        from .regex_guard import RegexRejected, check_regex
+        from .regex_guard import RegexRejected, check_regex, trusting_now
 
         try:
-            check_regex(str(value))
+            if trusting_now():
+                check_regex(str(value))
+            else:
+                # NOTE: the kind compiles it for RE2, with the flags it uses.
+                re.compile(str(value))
         except RegexRejected as exc:
             raise PackError(f"{_where(path, node, key)}: {exc}") from None
+        except (re.error, RecursionError, OverflowError) as exc:
+            raise PackError(
+                f"{_where(path, node, key)}: invalid regex: {exc}"
+            ) from None
     return value
 
 
@@ -822,6 +860,23 @@ def _required_str(node: Mapping[str, Any], key: str, path: Path) -> str:
             f"{_where(path, node, key)}: '{key}' must be a non-empty string"
         )
     return value
+
+
+def _where_value(path: Path, node: Any, wanted: str | None) -> str | None:
+    """``file:line:col`` of the value ``wanted`` in ``node`` (at any depth)."""
+    if wanted is None:
+        return None
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        values = item.items() if isinstance(item, dict) else enumerate(item)
+        for key, value in values:
+            if isinstance(value, dict | list):
+                stack.append(value)
+            elif value == wanted:
+                # NOTE: a regex in a list (no key) is located by the list.
+                return _where(path, item, str(key), value=isinstance(item, dict))
+    return None
 
 
 def _where(path: Path, node: Any, key: str, value: bool = False) -> str:

@@ -30,8 +30,13 @@ from __future__ import annotations
 import importlib
 import re
 import string
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .linear_regex import Regex
 
 # NOTE: the regex parser is private API; it has been stable since 3.11 (the
 # oldest Python we support) and is the only way to inspect a pattern's shape.
@@ -64,6 +69,92 @@ _ANCHORS = (_C.AT_BEGINNING, _C.AT_BEGINNING_STRING)
 class RegexRejected(ValueError):
     """A pattern that is invalid or may backtrack catastrophically."""
 
+    def __init__(self, message: str, pattern: str | None = None) -> None:
+        """``message`` about ``pattern`` (when known, to locate it in a pack)."""
+        super().__init__(message)
+        self.pattern = pattern
+
+
+# NOTE: the patterns of the bundled packs, which run on ``re`` (they may use
+# look-around); every other pack regex runs on RE2 (see linear_regex). A
+# pattern is trusted while a bundled pack is compiled (``trusting``) and
+# afterwards by its text, as listed with the packs (``Pack.trusted_regexes``).
+_TRUSTED: set[str] = set()
+_TRUSTING: list[list[str]] = []
+
+
+@contextmanager
+def trusting() -> Iterator[list[str]]:
+    """Trust every pattern compiled meanwhile; yield the list of them."""
+    found: list[str] = []
+    _TRUSTING.append(found)
+    try:
+        yield found
+    finally:
+        _TRUSTING.pop()
+
+
+def trusting_now() -> bool:
+    """Whether a bundled pack is being compiled."""
+    return bool(_TRUSTING)
+
+
+def trust(patterns: Iterable[str]) -> None:
+    """Trust these patterns (of a bundled pack) from now on."""
+    _TRUSTED.update(patterns)
+
+
+def _trusted(pattern: str) -> bool:
+    if _TRUSTING:
+        _TRUSTING[-1].append(pattern)
+        _TRUSTED.add(pattern)
+        return True
+    return pattern in _TRUSTED
+
+
+def pack_regex(
+    pattern: str, flags: int = 0, *, iterate: bool = False, origin: str | None = None
+) -> Regex:
+    """Compile a pack's regex: on ``re`` if trusted, else on RE2.
+
+    ``iterate``: ``finditer`` will be used (a pattern that can match nothing
+    is then refused off ``re``). ``origin``: the pack's own text when
+    ``pattern`` wraps it (trust is decided on it).
+
+    Raises:
+        RegexRejected: with a one-line reason.
+    """
+    if _trusted(pattern if origin is None else origin):
+        return check_regex(pattern, flags)
+    try:
+        return _linear(pattern, flags, iterate)
+    except RegexRejected as exc:
+        exc.pattern = pattern if origin is None else origin
+        raise
+
+
+@lru_cache(maxsize=256)
+def _linear(pattern: str, flags: int, iterate: bool) -> Regex:
+    from .linear_regex import LinearPattern, Untranslatable
+
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        raise RegexRejected(
+            f"regex longer than {MAX_PATTERN_LENGTH} characters", pattern
+        )
+    try:
+        compiled = LinearPattern(pattern, flags)
+    except (re.error, RecursionError, OverflowError) as exc:
+        raise RegexRejected(f"invalid regex: {exc}", pattern) from None
+    except Untranslatable as exc:
+        raise RegexRejected(f"regex '{pattern}' {exc}", pattern) from None
+    if iterate and compiled.nullable:
+        raise RegexRejected(
+            f"regex '{pattern}' can match an empty text; make it match at "
+            "least one character",
+            pattern,
+        )
+    return compiled
+
 
 # NOTE: patterns already proved safe in this process, or listed as proved in
 # the pack cache (which only this tool writes): proving takes ~0.25 ms a
@@ -84,27 +175,29 @@ def mark_proven(patterns: Iterable[str]) -> None:
             _PROVEN.add(pattern)
 
 
-def check_regex(pattern: str) -> re.Pattern[str]:
-    """Compile ``pattern`` after checking it is safe; return the compiled form.
+def check_regex(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """Compile ``pattern`` for ``re`` after checking its shape; return it.
 
     Raises:
         RegexRejected: with a one-line reason.
     """
     if len(pattern) > MAX_PATTERN_LENGTH:
-        raise RegexRejected(f"regex longer than {MAX_PATTERN_LENGTH} characters")
+        raise RegexRejected(
+            f"regex longer than {MAX_PATTERN_LENGTH} characters", pattern
+        )
     try:
-        compiled = re.compile(pattern)
+        compiled = re.compile(pattern, flags)
         if pattern in _PROVEN:
             return compiled
         parsed = list(_sre_parse.parse(pattern))
     except (re.error, RecursionError, OverflowError) as exc:
-        raise RegexRejected(f"invalid regex: {exc}") from None
+        raise RegexRejected(f"invalid regex: {exc}", pattern) from None
     try:
         problem = _Shape(parsed).problem()
     except RecursionError:
         problem = "is nested too deeply to check"
     if problem:
-        raise RegexRejected(f"regex '{pattern}' {problem}")
+        raise RegexRejected(f"regex '{pattern}' {problem}", pattern)
     if len(_PROVEN) < _MAX_PROVEN:
         _PROVEN.add(pattern)
     return compiled

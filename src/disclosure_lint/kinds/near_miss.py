@@ -23,7 +23,9 @@ from typing import Any
 
 from ..document import Span
 from ..fold import fold_text
+from ..linear_regex import Regex
 from ..packs import Rule
+from ..regex_guard import pack_regex
 from ..report import Report
 from ..table_labels import minimal_fix, osa_distance
 from ..table_schema import NearMiss, compiled_tables
@@ -110,8 +112,8 @@ def _headings(report: Report, safe: bool) -> Iterator[Hit]:
 
 
 @lru_cache(maxsize=16)
-def _regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+def _regex(pattern: str) -> Regex:
+    return pack_regex(pattern)
 
 
 KIND = KindSpec("near-miss", PARAMS, check, prepare, __doc__ or "")
