@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import importlib
 import re
+import sys
+from array import array
 from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any, Final, Protocol
@@ -39,15 +41,6 @@ _MAX_CODE = 0x10FFFF
 _WORD_CHARS = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 )
-# The Python regex whose matches are exactly one category's characters.
-_CATEGORY_REGEX = {
-    _C.CATEGORY_DIGIT: r"\d",
-    _C.CATEGORY_NOT_DIGIT: r"\D",
-    _C.CATEGORY_SPACE: r"\s",
-    _C.CATEGORY_NOT_SPACE: r"\S",
-    _C.CATEGORY_WORD: r"\w",
-    _C.CATEGORY_NOT_WORD: r"\W",
-}
 
 
 class Untranslatable(ValueError):
@@ -109,9 +102,34 @@ def translate(pattern: str, flags: int = 0) -> str:
         Untranslatable: with a one-line reason and what to write instead.
         re.error: the pattern is no valid Python regex.
     """
+    known = _TRANSLATED.get((pattern, flags))
+    if known is not None:
+        return known
     parsed = _P.parse(pattern, flags)
     names = {number: name for name, number in parsed.state.groupdict.items()}
-    return _Translator(names).sequence(list(parsed), parsed.state.flags)
+    text = _Translator(names).sequence(list(parsed), parsed.state.flags)
+    if len(_TRANSLATED) < _MAX_TRANSLATED:
+        _TRANSLATED[pattern, flags] = text
+    return text
+
+
+# NOTE: translations made in this process or read back from the pack cache
+# (which only this tool writes): spelling out \d, \s or \w the first time
+# costs ~0.1 s, and every run prepares its rules anew.
+_TRANSLATED: dict[tuple[str, int], str] = {}
+_MAX_TRANSLATED = 10_000
+
+
+def translations() -> list[list[Any]]:
+    """``[pattern, flags, translation]`` of every pattern translated so far."""
+    return [[p, f, t] for (p, f), t in sorted(_TRANSLATED.items())]
+
+
+def remember(items: list[list[Any]]) -> None:
+    """Take translations made by an earlier run (from the pack cache)."""
+    for pattern, flags, text in items:
+        if len(_TRANSLATED) < _MAX_TRANSLATED:
+            _TRANSLATED[str(pattern), int(flags)] = str(text)
 
 
 def nullable(pattern: str, flags: int = 0) -> bool:
@@ -241,7 +259,7 @@ def _char_class(items: list[Any], flags: int) -> str:
             ranges.append((arg, arg))
         elif op is _C.RANGE:
             ranges.append(arg)
-        elif op is _C.CATEGORY and arg in _CATEGORY_REGEX:
+        elif op is _C.CATEGORY and arg in _CATEGORY_BASE:
             ranges.extend(_category(arg, bool(flags & re.ASCII)))
         else:  # pragma: no cover - only with IGNORECASE, refused above
             raise Untranslatable(f"uses {op} in a class, which packs may not")
@@ -276,20 +294,49 @@ def _complement(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-@cache
 def _category(code: Any, ascii_only: bool) -> tuple[tuple[int, int], ...]:
     r"""The code points Python's ``re`` matches for one class escape (``\d``...).
 
-    NOTE: found by running ``re`` itself over every code point (~30 ms,
-    once), so the class is what ``re`` means by it in this Python's Unicode
-    version, not RE2's.
+    What ``re`` itself matches, in this Python's Unicode version (not RE2's).
     """
-    regex = re.compile(_CATEGORY_REGEX[code] + "+", re.ASCII if ascii_only else 0)
-    return tuple((m.start(), m.end() - 1) for m in regex.finditer(_every_char()))
+    positive, negate = _CATEGORY_BASE[code]
+    found = _ascii_classes()[positive] if ascii_only else _unicode_classes()[positive]
+    return tuple(_complement(list(found))) if negate else found
 
 
-def _every_char() -> str:
-    return "".join(map(chr, range(_MAX_CODE + 1)))
+# Each class escape: the positive one it is or negates.
+_CATEGORY_BASE = {
+    _C.CATEGORY_DIGIT: (r"\d", False),
+    _C.CATEGORY_NOT_DIGIT: (r"\d", True),
+    _C.CATEGORY_SPACE: (r"\s", False),
+    _C.CATEGORY_NOT_SPACE: (r"\s", True),
+    _C.CATEGORY_WORD: (r"\w", False),
+    _C.CATEGORY_NOT_WORD: (r"\w", True),
+}
+
+
+@cache
+def _unicode_classes() -> dict[str, tuple[tuple[int, int], ...]]:
+    r"""``\d``, ``\s``, ``\w`` as ranges, found by running ``re`` over every code point.
+
+    NOTE: ~0.1 s, once per process, and only when a pack regex that is not
+    cached yet uses them (translations are kept in the pack cache).
+    """
+    codec = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
+    every = array("I", range(_MAX_CODE + 1)).tobytes()
+    text = every.decode(codec, "surrogatepass")
+    return {escape: _runs(escape, text, 0) for escape in (r"\d", r"\s", r"\w")}
+
+
+@cache
+def _ascii_classes() -> dict[str, tuple[tuple[int, int], ...]]:
+    text = "".join(map(chr, range(128)))
+    return {escape: _runs(escape, text, re.ASCII) for escape in (r"\d", r"\s", r"\w")}
+
+
+def _runs(escape: str, text: str, flags: int) -> tuple[tuple[int, int], ...]:
+    regex = re.compile(escape + "+", flags)
+    return tuple((m.start(), m.end() - 1) for m in regex.finditer(text))
 
 
 def _all_nullable(items: list[Any]) -> bool:

@@ -14,11 +14,13 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from itertools import compress, count, islice, repeat
 from operator import is_not
-from typing import Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from .document import Document, Record, Span, line_starts
 from .fold import Folded, fold, fold_char_table, fold_parts, fold_text
-from .linear_regex import Regex, RegexMatch
+
+if TYPE_CHECKING:
+    from .linear_regex import Regex, RegexMatch
 
 # The regex parser (as regex_guard uses it): to find what a match must hold.
 _sre: Any = importlib.import_module("re._constants")

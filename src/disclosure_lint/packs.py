@@ -325,6 +325,10 @@ def load_packset(
             data = marshal.loads(cache.read_bytes())
             packset = PackSet({n: Pack.from_json(p) for n, p in data["packs"].items()})
             _mark_proven(data["proven_regexes"])
+            if data["translated_regexes"]:
+                from .linear_regex import remember
+
+                remember(data["translated_regexes"])
             return packset
         except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError):
             pass
@@ -349,11 +353,14 @@ def _write_cache(cache: Path, packset: PackSet) -> None:
     # cached load (every run after the first) only compiles them again.
     # The data is JSON's (string keys, lists), as read back by every cached
     # load; marshal, not JSON text, because it reads back 2-3 times faster.
+    linear = sys.modules.get(f"{__package__}.linear_regex")
     plain = json.loads(
         json.dumps(
             {
                 "packs": {n: p.to_json() for n, p in packset.packs.items()},
                 "proven_regexes": proven_patterns(),
+                # NOTE: RE2 translations of the packs' regexes (see above).
+                "translated_regexes": linear.translations() if linear else [],
             }
         )
     )

@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .fold import fold, fold_text
-from .linear_regex import Regex, RegexMatch
 from .table_schema import CompiledTables, RowSpec, TableSchema
+
+if TYPE_CHECKING:
+    from .linear_regex import Regex, RegexMatch
 
 # Longest folded text that is tried as a near miss of a label; prose is longer.
 MAX_LABEL_LENGTH = 60

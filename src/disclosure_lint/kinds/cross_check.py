@@ -25,18 +25,20 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..document import Document, Span
 from ..equations import Sum, close, format_number, parse_sum
 from ..fold import fold, fold_text
-from ..linear_regex import Regex, RegexMatch
 from ..packs import Rule
 from ..regex_guard import pack_regex
 from ..report import Report
 from ..table_schema import TableSchemaError
 from ..tables import Table
 from .base import Hit, KindSpec, Param
+
+if TYPE_CHECKING:
+    from ..linear_regex import Regex, RegexMatch
 
 PARAMS = {
     "checks": Param("list", required=True, help="[{pattern, value, expect?}]"),

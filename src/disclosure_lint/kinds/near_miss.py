@@ -19,17 +19,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..document import Span
 from ..fold import fold_text
-from ..linear_regex import Regex
 from ..packs import Rule
 from ..regex_guard import pack_regex
 from ..report import Report
 from ..table_labels import minimal_fix, osa_distance
 from ..table_schema import NearMiss, compiled_tables
 from .base import FixSpec, Hit, KindSpec, Param
+
+if TYPE_CHECKING:
+    from ..linear_regex import Regex
 
 TARGETS = ("table-labels", "headings")
 PARAMS = {

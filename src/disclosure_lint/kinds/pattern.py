@@ -19,15 +19,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ..document import Record, Span
-from ..linear_regex import Regex, RegexMatch
 from ..packs import Rule
 from ..regex_guard import pack_regex, starts_at_line_start
 from ..report import Report
 from .base import FixSpec, Hit, KindSpec, Param
 from .scope import scope_spans
+
+if TYPE_CHECKING:
+    from ..linear_regex import Regex, RegexMatch
 
 PARAMS = {
     "pattern": Param("regex", required=True, help="regex to flag"),

@@ -15,13 +15,15 @@ The finding points at the section heading. Message arguments: ``heading``,
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..linear_regex import Regex
 from ..packs import Rule
 from ..regex_guard import pack_regex
 from ..report import Report
 from .base import Hit, KindSpec, Param
+
+if TYPE_CHECKING:
+    from ..linear_regex import Regex
 
 MODES = ("nonempty", "any", "all")
 PARAMS = {

@@ -18,15 +18,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..document import Span
-from ..linear_regex import Regex
 from ..packs import Rule
 from ..regex_guard import pack_regex
 from ..report import Report
 from .base import FixSpec, Hit, KindSpec, Param
 from .scope import scope_spans
+
+if TYPE_CHECKING:
+    from ..linear_regex import Regex
 
 PARAMS = {
     "pairs": Param("list", required=True, help="wrong/right pairs"),

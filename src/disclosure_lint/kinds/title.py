@@ -11,14 +11,16 @@ Message arguments: ``title``.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..document import Span
-from ..linear_regex import Regex
 from ..packs import Rule
 from ..regex_guard import pack_regex
 from ..report import Report
 from .base import Hit, KindSpec, Param
+
+if TYPE_CHECKING:
+    from ..linear_regex import Regex
 
 PARAMS = {
     "check": Param("str", required=True, help="missing or form"),
