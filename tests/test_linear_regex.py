@@ -171,8 +171,7 @@ def test_the_issues_patterns_each_end_one_way_or_the_other() -> None:
     assert outcomes == {
         r"青(a?){30}a{30}x": "repeats something that can match nothing (like '(a?)*')",
         r"青(.*a){20}!?x": "LinearPattern",
-        r"青(?:a{1,100}){1,100}x": "is too large for the linear-time engine "
-        "(invalid repetition size: {1,100})",
+        r"青(?:a{1,100}){1,100}x": "is too large for the linear-time engine",
         r"青(?:a{1,3}){1,3000}x": "repeats more than 1,000 times",
     }
     match = LinearPattern(r"青(.*a){20}!?x").search("青" + "a" * 40 + "x")
@@ -457,3 +456,18 @@ def test_bundled_regexes_match_as_re_on_every_corpus_line(packset) -> None:
                 ], pattern
             checked += 1
     assert checked >= 60
+
+
+def test_patterns_too_large_to_spell_out_are_refused() -> None:
+    with pytest.raises(Untranslatable, match="too large"):
+        translate("\\w" * 100)
+    with pytest.raises(Untranslatable, match="too large"):
+        LinearPattern("\\w{1,900}x")
+
+
+def test_the_number_of_re2_patterns_is_bounded(monkeypatch) -> None:
+    monkeypatch.setattr(regex_guard, "MAX_LINEAR", len(regex_guard._LINEAR) + 1)
+    regex_guard.pack_regex("bounded-one")
+    with pytest.raises(RegexRejected, match=r"more than .* different regexes"):
+        regex_guard.pack_regex("bounded-two")
+    assert regex_guard.pack_regex("bounded-one") is not None  # known: no cost

@@ -37,6 +37,13 @@ _P: Any = importlib.import_module("re._parser")
 
 #: RE2 refuses a repeat count above this.
 MAX_REPEAT = 1_000
+#: Longest RE2 text of one pattern (classes spelled out), in characters.
+MAX_TRANSLATION = 1_000_000
+#: Memory RE2 may use for one pattern (program and DFA cache): enough for
+#: every bundled regex to run as a DFA (smaller budgets fall back to a
+#: slower NFA); ``regex_guard`` bounds how many such patterns a run has.
+MAX_MEMORY = 512 * 1024
+_TOO_LARGE = "is too large for the linear-time engine; make it shorter or simpler"
 _MAX_CODE = 0x10FFFF
 _WORD_CHARS = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -143,10 +150,19 @@ class _Translator:
     def __init__(self, names: dict[int, str]) -> None:
         """``names``: group names by number."""
         self.names = names
+        self.size = 0  # characters written so far
 
     def sequence(self, items: list[Any], flags: int) -> str:
         """The RE2 text of a sequence of parsed items."""
-        return "".join(self.item(op, arg, flags) for op, arg in items)
+        parts = []
+        for op, arg in items:
+            part = self.item(op, arg, flags)
+            self.size += len(part)
+            if self.size > MAX_TRANSLATION:
+                # NOTE: e.g. many \w (11,000 characters each spelled out)
+                raise Untranslatable(_TOO_LARGE)
+            parts.append(part)
+        return "".join(parts)
 
     def item(self, op: Any, arg: Any, flags: int) -> str:
         """The RE2 text of one parsed item."""
@@ -385,12 +401,11 @@ class LinearPattern:
         re2: Any = importlib.import_module("re2")
         options = re2.Options()
         options.log_errors = False
+        options.max_mem = MAX_MEMORY
         program = re2._re2.RE2(translated.encode(), options)
         if not program.ok():
             reason = program.error()
-            raise Untranslatable(
-                f"is too large for the linear-time engine ({reason.decode()})"
-            )
+            raise Untranslatable(f"{_TOO_LARGE} ({reason.decode()})")
         self._program: Final[Any] = program
 
     @property

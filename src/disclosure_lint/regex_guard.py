@@ -32,7 +32,6 @@ import re
 import string
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -133,20 +132,34 @@ def pack_regex(
         raise
 
 
-@lru_cache(maxsize=256)
+# NOTE: every pattern compiled for RE2 in this process, kept (RE2 may use up
+# to linear_regex.MAX_MEMORY for each): at most MAX_LINEAR of them.
+_LINEAR: dict[tuple[str, int], Any] = {}
+MAX_LINEAR = 1_000
+
+
 def _linear(pattern: str, flags: int, iterate: bool) -> Regex:
     from .linear_regex import LinearPattern, Untranslatable
 
-    if len(pattern) > MAX_PATTERN_LENGTH:
-        raise RegexRejected(
-            f"regex longer than {MAX_PATTERN_LENGTH} characters", pattern
-        )
-    try:
-        compiled = LinearPattern(pattern, flags)
-    except (re.error, RecursionError, OverflowError) as exc:
-        raise RegexRejected(f"invalid regex: {exc}", pattern) from None
-    except Untranslatable as exc:
-        raise RegexRejected(f"regex '{pattern}' {exc}", pattern) from None
+    compiled = _LINEAR.get((pattern, flags))
+    if compiled is None:
+        if len(pattern) > MAX_PATTERN_LENGTH:
+            raise RegexRejected(
+                f"regex longer than {MAX_PATTERN_LENGTH} characters", pattern
+            )
+        if len(_LINEAR) >= MAX_LINEAR:
+            raise RegexRejected(
+                f"more than {MAX_LINEAR:,} different regexes in packs other than "
+                "the bundled ones",
+                pattern,
+            )
+        try:
+            compiled = LinearPattern(pattern, flags)
+        except (re.error, RecursionError, OverflowError) as exc:
+            raise RegexRejected(f"invalid regex: {exc}", pattern) from None
+        except Untranslatable as exc:
+            raise RegexRejected(f"regex '{pattern}' {exc}", pattern) from None
+        _LINEAR[pattern, flags] = compiled
     if iterate and compiled.nullable:
         raise RegexRejected(
             f"regex '{pattern}' can match an empty text; make it match at "
