@@ -398,11 +398,10 @@ class LinearPattern:
         self.groupindex: Final[Mapping[str, int]] = self._python.groupindex
         self._nullable: Final = nullable(pattern, flags)
         translated = translate(pattern, flags)
-        re2: Any = importlib.import_module("re2")
-        options = re2.Options()
+        options = importlib.import_module("re2").Options()
         options.log_errors = False
         options.max_mem = MAX_MEMORY
-        program = re2._re2.RE2(translated.encode(), options)
+        program = _binding().RE2(translated.encode(), options)
         if not program.ok():
             reason = program.error()
             raise Untranslatable(f"{_TOO_LARGE} ({reason.decode()})")
@@ -448,9 +447,10 @@ class LinearPattern:
         if pos > end:
             return
         text = _Encoded.of(string)
+        at = text.byte(pos)
         # NOTE: re treats the text as ending at endpos ($, \Z); RE2 does not.
         data = text.data if end == size else text.data[: text.byte(end)]
-        at = text.byte(pos)
+        text.rewind(pos, at)
         anchor = self._anchor(anchored)
         while True:
             spans = self._program.Match(anchor, data, at, len(data))
@@ -463,16 +463,22 @@ class LinearPattern:
 
     @staticmethod
     def _anchor(anchored: bool) -> Any:
-        anchors = importlib.import_module("re2")._re2.RE2.Anchor
+        anchors = _binding().RE2.Anchor
         return anchors.ANCHOR_START if anchored else anchors.UNANCHORED
 
 
-class _Encoded:
-    """A text as UTF-8, with character and byte offsets mapped both ways.
+@cache
+def _binding() -> Any:
+    """google-re2's C++ binding (imported on first use: ~3 ms)."""
+    return importlib.import_module("re2")._re2
 
-    NOTE: the last text is kept: a rule kind matches many patterns against
-    one draft. Offsets are mapped from the nearest offset mapped before, so
-    a run of matches costs one pass over the text.
+
+class _Encoded:
+    """A text as UTF-8, and a cursor mapping character and byte offsets.
+
+    NOTE: the last text is kept: the rules match many patterns against one
+    draft. Offsets are mapped from the last one mapped (forward, else from
+    the start), so one pass of matches over the text costs one pass.
     """
 
     _last: _Encoded | None = None
@@ -482,26 +488,31 @@ class _Encoded:
         self.text = text
         self.data = text.encode("utf-8", "surrogatepass")
         self.ascii = len(self.data) == len(text)
-        self._char_at: dict[int, int] = {0: 0}  # byte offset -> char offset
         self._mark = (0, 0)  # (char, byte) of the offset last mapped
 
     @classmethod
     def of(cls, text: str) -> _Encoded:
-        """The encoding of ``text`` (the last one again if it is the same)."""
+        """A cursor on ``text`` (encoded once for the same text object)."""
         last = cls._last
         if last is None or last.text is not text:
             last = cls._last = cls(text)
-        return last
+        cursor = object.__new__(cls)
+        cursor.text, cursor.data, cursor.ascii = text, last.data, last.ascii
+        cursor._mark = (0, 0)
+        return cursor
+
+    def rewind(self, char: int, byte: int) -> None:
+        """Map offsets from here on: character ``char`` is at byte ``byte``."""
+        self._mark = (char, byte)
 
     def byte(self, char: int) -> int:
         """The byte offset of character offset ``char``."""
         if self.ascii:
             return char
-        re2: Any = importlib.import_module("re2")
         mark_char, mark_byte = self._mark
         if char < mark_char:
             mark_char, mark_byte = 0, 0
-        offset = mark_byte + re2._re2.CharLenToBytes(
+        offset = mark_byte + _binding().CharLenToBytes(
             self.data, mark_byte, char - mark_char
         )
         self._mark = (char, offset)
@@ -514,18 +525,18 @@ class _Encoded:
         """
         if self.ascii:
             return spans
-        offsets = sorted({o for span in spans for o in span if o >= 0})
-        chars = {o: self._char(o) for o in offsets}
-        return [(-1, -1) if s < 0 else (chars[s], chars[e]) for s, e in spans]
-
-    def _char(self, byte: int) -> int:
-        re2: Any = importlib.import_module("re2")
+        count = _binding().BytesToCharLen
+        data = self.data
         mark_char, mark_byte = self._mark
-        if byte < mark_byte:
-            mark_char, mark_byte = 0, 0
-        char = mark_char + re2._re2.BytesToCharLen(self.data, mark_byte, byte)
-        self._mark = (char, byte)
-        return int(char)
+        chars: dict[int, int] = {}
+        for offset in sorted({o for span in spans for o in span if o >= 0}):
+            if offset < mark_byte:
+                mark_char, mark_byte = 0, 0
+            mark_char += count(data, mark_byte, offset)
+            mark_byte = offset
+            chars[offset] = mark_char
+        self._mark = (mark_char, mark_byte)
+        return [(-1, -1) if s < 0 else (chars[s], chars[e]) for s, e in spans]
 
 
 class LinearMatch:
