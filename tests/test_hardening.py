@@ -232,6 +232,11 @@ BAD_REGEXES = [
     r"(a|b)*c",
     r"\d+件",
     r"\s*截止",
+    # bounded repeats that multiply (issue 10): for the bundled packs, on re
+    r"青(a?){30}a{30}x",
+    r"青(.*a){20}!?x",
+    r"青(?:a{1,100}){1,100}x",
+    r"青(?:a{1,3}){1,3000}x",
 ]
 GOOD_REGEXES = [
     r"截止(?=[ \t\u3000]*(?:(?:19|20)\d{2}[ \t\u3000]*年|年底))",

@@ -1,9 +1,13 @@
-r"""Reject pack regexes that can backtrack catastrophically.
+r"""Compile pack regexes: the bundled packs' on ``re``, all others on RE2.
 
 Packs may come from untrusted hands. Python's ``re`` has no time limit, so a
-pattern such as ``(a+)+$`` can hang the linter on a long line. At pack load
-we refuse, with a one-line reason, the shapes whose cost grows faster than
-the line they scan:
+pattern such as ``(a+)+$`` or ``(a?){30}a{30}`` can hang the linter on one
+line, and no check of a pattern's shape catches every such case. So
+``pack_regex`` compiles the regexes of packs other than the bundled ones for
+RE2 (linear time; see ``linear_regex``), refusing what RE2 cannot run with
+``re``'s meaning. The bundled packs' regexes (some use look-around) run on
+``re``; at pack load we refuse, with a one-line reason, the shapes whose
+cost grows faster than the line they scan:
 
 * an unbounded repeat inside another (``(a+)+``, ``(\s*\w+)*``):
   exponential;
@@ -254,6 +258,9 @@ class _Shape:
 
     def problem(self) -> str:
         """A reason to reject the pattern, or ``""``."""
+        multiplied = _multiplied_repeat(self.parsed, 1)
+        if multiplied:
+            return multiplied
         if not _has_unbounded(self.parsed):
             return ""  # NOTE: every shape below needs an unbounded repeat
         if _has_nested_unbounded(self.parsed, inside_unbounded=False):
@@ -401,6 +408,41 @@ class _Shape:
             if not _nullable(op, arg):
                 return False
         return False
+
+
+def _multiplied_repeat(items: list[Any], factor: int) -> str:
+    """A reason when repeats multiply: ``(a?){30}``, ``(.*a){20}``, ``(a{9}){99}``.
+
+    NOTE: bounded repeats backtrack too: a repeated part that can match
+    nothing, or a repeat inside a repeat whose counts multiply past
+    ``MAX_BOUND``, gives exponentially or polynomially many ways to match.
+    """
+    for op, arg in items:
+        subs: list[tuple[list[Any], int]] = []
+        if op in _REPEATS:
+            _low, high, sub = arg
+            body = list(sub)
+            if high > 1 and all(_nullable(o, a) for o, a in body):
+                return (
+                    "repeats something that can match nothing (like '(a?){30}') "
+                    "and can backtrack catastrophically; make it match a character"
+                )
+            count = _UNBOUNDED if high == _UNBOUNDED else factor * high
+            if factor > 1 and high > 1 and (count >= _UNBOUNDED or count > MAX_BOUND):
+                return (
+                    "nests repeats whose counts multiply (like '(.*a){20}' or "
+                    "'(a{1,100}){1,100}') and can backtrack catastrophically"
+                )
+            subs = [(body, max(factor, min(count, _UNBOUNDED)) if high > 1 else factor)]
+        elif op == _C.BRANCH:
+            subs = [(list(b), factor) for b in arg[1]]
+        else:
+            subs = [(sub, factor) for sub, _unb in _children(op, arg)]
+        for sub, inner in subs:
+            found = _multiplied_repeat(sub, inner)
+            if found:
+                return found
+    return ""
 
 
 def _has_unbounded(items: list[Any]) -> bool:
