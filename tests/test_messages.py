@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jinja2 import nodes
 
-from disclosure_lint.messages import _compiled, _conditional, is_simple, render
+from disclosure_lint.messages import (
+    MAX_ARG_CHARS,
+    MAX_MESSAGE_CHARS,
+    TemplateError,
+    _compiled,
+    _conditional,
+    _Cost,
+    _environment,
+    is_simple,
+    render,
+    validate,
+)
+from disclosure_lint.packs import PackError, bundled_rules_dir, load_packset
 
 
 def jinja2_render(template: str, args: dict[str, Any]) -> str:
@@ -59,8 +77,6 @@ def test_bundled_templates_render_as_jinja2_does(packset, data) -> None:
 
 
 def _names(template: str) -> list[str]:
-    import re
-
     return re.findall(r"[A-Za-z_][A-Za-z0-9_]*", template)
 
 
@@ -116,3 +132,173 @@ def test_conditional_message_does_not_import_jinja2() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "3\n"
+
+
+# --------------------------------------------------------------------------
+# Templates whose output or work could explode are refused at pack load
+
+
+def _rule_with_message(tmp_path, message: str) -> Path:
+    pack = tmp_path / "local"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text(
+        "name: local\nextends: [gov-annual-2021]\n", encoding="utf-8"
+    )
+    (pack / "TY901.yaml").write_text(
+        "id: TY901\nname: local-typo\nkind: substitution\ncategory: typo\n"
+        "severity: warning\nsummary: local typo\n"
+        f"message: {message}\n"
+        "params:\n  pairs: [{wrong: 甲乙, right: 乙甲}]\n",
+        encoding="utf-8",
+    )
+    return pack
+
+
+CHAINED_REPLACE = "{{ wrong" + "|replace('', 'abcdefgh')" * 9 + " }}"
+
+
+@pytest.mark.parametrize(
+    ("template", "reason"),
+    [
+        (CHAINED_REPLACE, "can render up to"),
+        ("{{ wrong" + "|replace('甲', '甲甲')" * 8 + " }}", "can render up to"),
+        ("{{ wrong|join('--')|join('--')|join('--') }}", "can render up to"),
+        ("{{ wrong" + "|upper|lower" * 4 + " }}", "can render up to"),
+        ("{% for a in wrong %}{% for b in wrong %}{% endfor %}{% endfor %}", "steps"),
+        ("{% for a in wrong %}{{ wrong }}{% endfor %}", "can render up to"),
+        ("{{ " + "wrong ~ " * 24 + "wrong }}", "can render up to"),
+        ("{{ [wrong, wrong]|join }}", "renders or nests a list"),
+        ("{{ wrong|list|string }}", "filter 'list'"),
+        ("x" * 10_001, "can render up to"),
+    ],
+)
+def test_templates_that_can_explode_are_refused_at_load(
+    tmp_path, template, reason
+) -> None:
+    pack = _rule_with_message(tmp_path, json.dumps(template, ensure_ascii=False))
+    with pytest.raises(PackError) as info:
+        load_packset([bundled_rules_dir(), pack], use_cache=False)
+    message = str(info.value)
+    assert reason in message and "\n" not in message
+    assert re.search(r"TY901\.yaml:7:1: ", message), message
+
+
+def test_a_pack_with_an_exploding_template_fails_the_cli_quickly(tmp_path) -> None:
+    pack = _rule_with_message(tmp_path, json.dumps(CHAINED_REPLACE))
+    (tmp_path / "d.txt").write_text("甲乙" * 250 + "\n", encoding="utf-8")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-m", "disclosure_lint", "d.txt", "--packs", str(pack)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "TY901.yaml:7:1: template can render up to" in done.stderr
+
+
+def test_bundled_templates_fit_the_bounds(packset) -> None:
+    for rule in packset.all_rules():
+        for template in rule.message.values():
+            validate(template)
+
+
+def test_long_numbers_are_cut_like_text() -> None:
+    rendered = render("{{ n|string }}{% if n %}!{% endif %}", {"n": 10**1000})
+    assert len(rendered) <= MAX_ARG_CHARS + 1
+
+
+# Templates from the allowed grammar; whatever validate accepts must render
+# within the bound with every argument as long (and as expandable) as it may be.
+_NAMES = st.sampled_from(["a", "b"])
+_CONSTS = st.sampled_from(["''", "'x'", "'ab'", "'ΐΐ'", "'-'", "1"])
+_FILTERS = st.one_of(
+    st.sampled_from(
+        [
+            "upper",
+            "lower",
+            "title",
+            "capitalize",
+            "trim",
+            "first",
+            "last",
+            "string",
+            "length",
+            "int",
+            "float",
+            "abs",
+            "round",
+            "join",
+        ]
+    ),
+    st.builds(lambda c: f"join({c})", _CONSTS),
+    st.builds(lambda c: f"default({c})", _CONSTS),
+    st.builds(lambda o, n: f"replace({o}, {n})", _CONSTS, _CONSTS),
+)
+
+
+@st.composite
+def _expressions(draw, depth: int = 0) -> str:
+    base = draw(st.one_of(_NAMES, _CONSTS))
+    for _ in range(draw(st.integers(0, 4))):
+        base = f"{base}|{draw(_FILTERS)}"
+    if depth < 2 and draw(st.booleans()):
+        other = draw(_expressions(depth + 1))
+        base = f"{base} ~ ({other})"
+    return base
+
+
+@st.composite
+def _templates(draw) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["out", "for", "if", "text"]))
+        if kind == "text":
+            parts.append("t")
+        elif kind == "out":
+            parts.append("{{ " + draw(_expressions()) + " }}")
+        elif kind == "if":
+            parts.append("{% if a %}{{ " + draw(_expressions()) + " }}{% endif %}")
+        else:
+            body = "{{ " + draw(_expressions()) + " ~ c }}"
+            parts.append("{% for c in " + draw(_NAMES) + " %}" + body + "{% endfor %}")
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(template=_templates(), char=st.sampled_from(["ΐ", "ß", "x", "\x00", "İ"]))
+def test_accepted_templates_render_within_the_bound(template: str, char: str) -> None:
+    try:
+        validate(template)
+    except TemplateError:
+        return
+    try:
+        rendered = render(template, {"a": char * MAX_ARG_CHARS, "b": "ß" * 500})
+    except (TypeError, ValueError, jinja2.UndefinedError):
+        # e.g. abs() of a text, first of an empty text: not what this test is about
+        return
+    bound, _work = _Cost(nodes).of(_environment().parse(template).body)
+    assert len(rendered) <= bound <= MAX_MESSAGE_CHARS
+
+
+@pytest.mark.parametrize(
+    ("template", "char"),
+    [
+        ("{{ a|replace('x', 'abc') }}", "x"),
+        ("{{ a|replace('', 'ab') }}", "x"),
+        ("{{ a|replace(b, 'ab') }}", "x"),
+        ("{{ a|join('ab') }}", "x"),
+        ("{{ a|upper }}", "ΐ"),
+        ("{{ a|lower|title }}", "İ"),
+        ("{{ a|default('x') ~ b }}", "x"),
+        ("{% for c in a %}{{ c|replace('x', 'yy') }}{% endfor %}", "x"),
+        ("{% for c in ['ab', a] %}{{ c }}{% endfor %}", "x"),
+    ],
+)
+def test_worst_cases_render_within_their_bound(template: str, char: str) -> None:
+    validate(template)
+    rendered = render(template, {"a": char * MAX_ARG_CHARS, "b": ""})
+    bound, _work = _Cost(nodes).of(_environment().parse(template).body)
+    assert len(rendered) <= bound

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -86,7 +85,20 @@ def test_docs_of_an_installed_copy(wheel: Path, tmp_path: Path) -> None:
         "disclosure-lint, or name your own pack directories\n"
     )
     assert {p: p.read_bytes() for p in rules.glob("*/README.md")} == pages
-    # a copy of the packs elsewhere is anyone's to regenerate
-    own = tmp_path / "own"
-    shutil.copytree(rules, own)
-    assert docs(str(own)).returncode == 0
+    # a pack directory of one's own (extending a bundled pack) is written
+    own = tmp_path / "own" / "local"
+    own.mkdir(parents=True)
+    (own / "pack.yaml").write_text(
+        "name: local\nextends: [gov-annual-2021]\n", encoding="utf-8"
+    )
+    (own / "TY903.yaml").write_text(
+        "id: TY903\nname: local-typo\nkind: substitution\ncategory: typo\n"
+        "severity: warning\nsummary: local typo\n"
+        'message: {zh: "错字“{{ wrong }}”", en: "typo {{ wrong }}"}\n'
+        "source: local style guide\nparams:\n  pairs: [{wrong: 甲乙, right: 乙甲}]\n",
+        encoding="utf-8",
+    )
+    own_docs = docs(str(own.parent))
+    assert own_docs.returncode == 0, own_docs.stderr
+    assert "TY903" in (own / "README.md").read_text(encoding="utf-8")
+    assert {p: p.read_bytes() for p in rules.glob("*/README.md")} == pages

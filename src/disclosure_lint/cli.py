@@ -260,17 +260,28 @@ def validate_packs(
     ] = None,
 ) -> None:
     """Load and validate packs without the cache; exit 2 on the first error."""
-    from .packs import PackError, bundled_rules_dir, load_packset
+    from .docs import validation_summary
+    from .packs import (
+        PackError,
+        bundled_rules_dir,
+        load_packset,
+        never_run,
+        packs_under,
+    )
     from .table_schema import TableSchemaError, validate_packset
 
     roots = list(dirs or [bundled_rules_dir()])
     try:
-        packset = load_packset(roots, use_cache=False)
+        # NOTE: the bundled packs come along so that DIR's packs may extend them.
+        packset = load_packset(roots, use_cache=False, base=[bundled_rules_dir()])
         validate_packset(packset)
+        checked = packs_under(packset, roots)
+        unused = never_run(packset, [p.name for p in checked])
+        if unused is not None:
+            raise unused
     except (PackError, TableSchemaError) as exc:
         raise _fail(f"pack: {exc}") from None
-    rules = sum(len(p.rules) for p in packset.packs.values())
-    typer.echo(f"{len(packset.packs)} packs, {rules} rules: ok")
+    typer.echo(validation_summary(checked), nl=False)
 
 
 @app.command()

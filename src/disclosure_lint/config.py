@@ -37,6 +37,7 @@ from .packs import (
     _suggest,
     bundled_rules_dir,
     load_packset,
+    never_run,
 )
 from .settings import (
     LANGS,
@@ -547,7 +548,13 @@ def packset_for(
         wanted.update(p for p in settings.use_packs if not Path(p).is_absolute())
         wanted.update(_packs_in(loaded, local))
     wanted.update(_packs_in(loaded, extra))
-    return PackSet(_active(loaded.packs, wanted))
+    active = PackSet(_active(loaded.packs, wanted))
+    # NOTE: a local pack whose rules no report would run is a mistake.
+    local_packs = sorted(_packs_in(active, [*local, *extra]))
+    unused = never_run(active, local_packs, loaded.packs)
+    if unused is not None:
+        raise unused
+    return active
 
 
 def _packs_in(packset: PackSet, dirs: Iterable[Path]) -> Iterator[str]:

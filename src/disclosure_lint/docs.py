@@ -54,6 +54,26 @@ def rules_listing(packset: PackSet, output_format: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def validation_summary(packs: list[Pack]) -> str:
+    """What ``validate-packs`` found: each pack's rules, then the distinct ones.
+
+    A pack counts the rules it inherits too; the total counts each rule id
+    once, as ``disclosure-lint rules`` lists them.
+    """
+    lines = []
+    distinct: set[str] = set()
+    for pack in packs:
+        own = sum(1 for r in pack.rules if r.pack == pack.name)
+        edition = f"edition {pack.edition}, " if pack.edition else ""
+        inherited = len(pack.rules) - own
+        detail = f" ({own} own, {inherited} inherited)" if inherited else ""
+        lines.append(f"{pack.name}: {edition}{len(pack.rules)} rules{detail}")
+        distinct.update(r.id for r in pack.rules)
+    noun = "pack" if len(packs) == 1 else "packs"
+    lines.append(f"ok: {len(packs)} {noun}, {len(distinct)} distinct rules")
+    return "\n".join(lines) + "\n"
+
+
 def _fixable(rule: Rule) -> bool:
     params = rule.params
     return bool(
@@ -323,12 +343,14 @@ def generate_docs(roots: list[Path] | None = None) -> dict[Path, str]:
     Raises:
         PackError: a pack does not load.
     """
-    from .packs import bundled_rules_dir, load_packset
+    from .packs import bundled_rules_dir, load_packset, packs_under
 
-    packset = load_packset(roots or [bundled_rules_dir()], use_cache=False)
+    roots = roots or [bundled_rules_dir()]
+    # NOTE: the bundled packs come along (no pages) for packs that extend them.
+    packset = load_packset(roots, use_cache=False, base=[bundled_rules_dir()])
     return {
         Path(pack.path) / README: pack_readme(pack)
-        for pack in sorted(packset.packs.values(), key=lambda p: p.name)
+        for pack in packs_under(packset, roots)
     }
 
 

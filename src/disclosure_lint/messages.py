@@ -29,9 +29,11 @@ _CONDITION = re.compile(
 )
 
 
-# NOTE: filters and tests a message may use. Left out on purpose: ``attr``,
-# ``map``, ``select`` & co. (attribute lookup by name), ``format``, ``center``,
-# ``indent``, ``wordwrap``, ``batch`` (output or memory sized by an argument).
+# NOTE: filters and tests a message may use, each with a known bound on its
+# output (see ``_Cost``). Left out on purpose: ``attr``, ``map``, ``select``
+# & co. (attribute lookup by name), ``format``, ``center``, ``indent``,
+# ``wordwrap``, ``batch`` (output or memory sized by an argument), and
+# ``list``, ``sort``, ``unique``, ``sum`` (lists, whose text is their repr).
 FILTERS = frozenset(
     {
         "abs",
@@ -45,22 +47,29 @@ FILTERS = frozenset(
         "join",
         "last",
         "length",
-        "list",
         "lower",
         "replace",
         "round",
-        "sort",
         "string",
-        "sum",
         "title",
         "trim",
-        "unique",
         "upper",
     }
 )
 TESTS = frozenset({"defined", "undefined", "none", "number", "string", "sequence"})
 #: Longest text of one message argument (a draft can be one 5 MB line).
 MAX_ARG_CHARS = 500
+#: Most characters a message may render to, with every argument this long;
+#: a template that could render more is refused at pack load.
+MAX_MESSAGE_CHARS = 10_000
+#: Most work (characters made, loop rounds) rendering one message may take.
+MAX_TEMPLATE_COST = 100_000
+# Filters whose output is at most their input, times this (str.upper() and
+# co. turn one character into at most three, e.g. 'ΐ' into 3).
+_GROWTH = {"upper": 3, "lower": 3, "title": 3, "capitalize": 3}
+_SAME = frozenset({"trim", "first", "last", "string"})
+_NUMBER = frozenset({"length", "count", "abs", "int", "float", "round"})
+_SMALL = 32  # characters of a number, a boolean or None
 
 
 class TemplateError(ValueError):
@@ -80,6 +89,9 @@ def validate(template: str) -> None:
         TemplateError: with a one-line reason.
     """
     if is_simple(template):
+        names = len(_SIMPLE_PART.findall(template))
+        size = len(_SIMPLE_PART.sub("", template)) + names * MAX_ARG_CHARS
+        _check_size(size, size)
         return
     from jinja2 import TemplateSyntaxError, nodes
 
@@ -144,6 +156,173 @@ def validate(template: str) -> None:
                 "template indexes with something other than a plain key "
                 "(only x[0] or x['key'] may be used)"
             )
+    _check_lists(tree, nodes)
+    size, work = _Cost(nodes).of(tree.body)
+    _check_size(size, work)
+
+
+def _check_lists(tree: Any, nodes: Any) -> None:
+    """Lists may only be looped over or tested with ``in``, and hold no lists.
+
+    NOTE: a rendered list is its repr, which can be ten times its text
+    (escapes); ``_Cost`` bounds text, so no list may be rendered.
+    """
+    allowed = set()
+    for loop in tree.find_all(nodes.For):
+        allowed |= {id(loop.iter), id(loop.target)}
+    for operand in tree.find_all(nodes.Operand):
+        allowed.add(id(operand.expr))
+    for node in tree.find_all(nodes.List | nodes.Tuple):
+        inner = [i for i in node.items if isinstance(i, nodes.List | nodes.Tuple)]
+        if id(node) not in allowed or inner:
+            raise TemplateError(
+                "template renders or nests a list; a list may only be looped "
+                "over ({% for x in [a, b] %}) or tested ({% if x in [a, b] %})"
+            )
+
+
+def _check_size(size: int, work: int) -> None:
+    """Refuse a template that could render too much or work too long."""
+    if size > MAX_MESSAGE_CHARS:
+        raise TemplateError(
+            f"template can render up to {size:,} characters (more than "
+            f"{MAX_MESSAGE_CHARS:,}, with each argument {MAX_ARG_CHARS} long); "
+            "use fewer arguments, loops or growing filters (replace, join)"
+        )
+    if work > MAX_TEMPLATE_COST:
+        raise TemplateError(
+            f"template can take up to {work:,} steps to render (more than "
+            f"{MAX_TEMPLATE_COST:,}); do not nest loops"
+        )
+
+
+class _Cost:
+    """Upper bounds on what a validated template renders and the work it takes.
+
+    ``of`` returns ``(size, work)``: ``size`` bounds the characters of a
+    node's text (and, for a loop's iterable, its number of items), ``work``
+    the characters made and loop rounds taken while rendering it, given
+    that every argument renders to at most ``MAX_ARG_CHARS`` characters
+    (``render`` makes sure of that). Lists are only iterated or tested with
+    ``in``, never rendered (``validate`` refuses the rest).
+    """
+
+    def __init__(self, nodes: Any) -> None:
+        """Bounds for the jinja2 ``nodes`` module's node types."""
+        self.nodes = nodes
+        self.bound: dict[str, int] = {}  # loop variables in scope
+
+    def of(self, items: list[Any]) -> tuple[int, int]:
+        """Bounds for a list of statements or output nodes, rendered in order."""
+        size = work = 0
+        for item in items:
+            more, cost = self.node(item)
+            size, work = size + more, work + cost
+        return size, work
+
+    def node(self, node: Any) -> tuple[int, int]:
+        """``(size, work)`` of one node."""
+        n = self.nodes
+        if isinstance(node, n.Output):
+            return self.of(node.nodes)
+        if isinstance(node, n.If):
+            branches = [self.of(node.body), self.of(node.else_)]
+            branches += [self.of(e.body) for e in node.elif_]
+            test = sum(self.node(e.test)[1] for e in [node, *node.elif_])
+            return max(b[0] for b in branches), test + max(b[1] for b in branches)
+        if isinstance(node, n.For):
+            return self._loop(node)
+        size, work = self._expression(node)
+        return size, work + size
+
+    def _loop(self, node: Any) -> tuple[int, int]:
+        n = self.nodes
+        rounds, work = self.node(node.iter)
+        item = rounds
+        if isinstance(node.iter, n.Name) and node.iter.name not in self.bound:
+            item = 1  # NOTE: an argument is text, whose items are characters
+        elif isinstance(node.iter, n.List | n.Tuple):
+            item = max([0, *(self.node(i)[0] for i in node.iter.items)])
+            rounds = len(node.iter.items)
+        saved = dict(self.bound)
+        targets = [node.target, *node.target.find_all(n.Name)]
+        for target in targets:
+            if isinstance(target, n.Name):
+                self.bound[target.name] = item
+        test = self.node(node.test)[1] if node.test is not None else 0
+        size, cost = self.of(node.body)
+        self.bound = saved
+        other, other_cost = self.of(node.else_)
+        total = rounds * size + other
+        return total, work + rounds * (1 + test + cost) + other_cost
+
+    def _expression(self, node: Any) -> tuple[int, int]:
+        """``(size, work)`` of an expression; ``node`` adds its size to work."""
+        n = self.nodes
+        if isinstance(node, n.TemplateData):
+            return len(node.data), 0
+        if isinstance(node, n.Const):
+            return len(str(node.value)), 0
+        if isinstance(node, n.Name):
+            return self.bound.get(node.name, MAX_ARG_CHARS), 0
+        if isinstance(node, n.List | n.Tuple):
+            parts = [self.node(item) for item in node.items]
+            size = sum(p[0] for p in parts) + len(parts)
+            return size, sum(p[1] for p in parts)
+        if isinstance(node, n.Filter):
+            return self._filter(node)
+        if isinstance(node, n.Concat):
+            return self.of(node.nodes)
+        if isinstance(node, n.Add | n.Sub):
+            left, right = self.node(node.left), self.node(node.right)
+            return left[0] + right[0] + 1, left[1] + right[1]
+        if isinstance(node, n.And | n.Or):
+            left, right = self.node(node.left), self.node(node.right)
+            return max(left[0], right[0], _SMALL), left[1] + right[1]
+        if isinstance(node, n.CondExpr):
+            test = self.node(node.test)[1]
+            one = self.node(node.expr1)
+            two = self.node(node.expr2) if node.expr2 is not None else (0, 0)
+            return max(one[0], two[0]), test + one[1] + two[1]
+        if isinstance(node, n.Getitem | n.Getattr):
+            # NOTE: an item or key of a value is no longer than it; an
+            # attribute is a method, whose repr is short.
+            inner = self.node(node.node)
+            return max(inner[0], 100), inner[1]
+        # Compare, Operand, Not, Test: a boolean, from what they compare.
+        work = sum(self.node(child)[1] for child in node.iter_child_nodes())
+        return _SMALL, work
+
+    def _filter(self, node: Any) -> tuple[int, int]:
+        size, work = self.node(node.node)
+        args = [self.node(a) for a in node.args]
+        work += sum(a[1] for a in args)
+        name = node.name
+        if name in _GROWTH:
+            size *= _GROWTH[name]
+        elif name in _NUMBER:
+            size = max(size, _SMALL)
+        elif name in ("default", "d"):
+            size = max([size, *(a[0] for a in args[:1])])
+        elif name == "join":
+            separator = args[0][0] if args else 0
+            size = size * (1 + separator)
+        elif name == "replace":
+            size = self._replace(node.args, size, [a[0] for a in args])
+        elif name not in _SAME:  # pragma: no cover - validate allows no other
+            raise TemplateError(f"template uses filter '{name}'")
+        return size, work + size
+
+    def _replace(self, args: list[Any], size: int, sizes: list[int]) -> int:
+        """Longest result of ``replace(old, new[, count])`` on ``size`` chars."""
+        n = self.nodes
+        new = sizes[1] if len(sizes) > 1 else 0
+        old = args[0] if args else None
+        if isinstance(old, n.Const) and isinstance(old.value, str) and old.value:
+            # NOTE: at most size // len(old) occurrences, each longer by this.
+            return size + size // len(old.value) * max(0, new - len(old.value))
+        # NOTE: an empty old text puts new between every two characters.
+        return size + (size + 1) * new
 
 
 @lru_cache(maxsize=1)
@@ -164,8 +343,9 @@ def render(template: str, args: dict[str, Any]) -> str:
     """Render ``template`` with ``args``; missing variables render empty."""
     if is_simple_cached(template):
         return _SIMPLE_PART.sub(lambda m: _text(args.get(m.group(1), "")), template)
-    # NOTE: a pack may loop over an argument; bound what a loop can multiply.
-    bounded = {k: _short(v) if isinstance(v, str) else v for k, v in args.items()}
+    # NOTE: a pack may loop over an argument; bound what a loop can multiply
+    # (and what validate assumed when it bounded the template).
+    bounded = {k: _bounded(v) for k, v in args.items()}
     parts = _conditional(template)
     if parts is not None:
         out: list[str] = []
@@ -285,6 +465,21 @@ def is_simple_cached(template: str) -> bool:
 def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    return _short(str(value))
+
+
+def _bounded(value: Any) -> Any:
+    """``value``, or its text cut short when that is longer than an argument may be.
+
+    Numbers, booleans and None are kept (templates compare them) unless
+    their text is too long.
+    """
+    if isinstance(value, str):
+        return _short(value)
+    if value is None or isinstance(value, bool | float):
+        return value
+    if isinstance(value, int) and value.bit_length() < 1_500:  # < 452 digits
+        return value
     return _short(str(value))
 
 

@@ -14,14 +14,18 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from itertools import compress, count, islice, repeat
 from operator import is_not
-from typing import Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from .document import Document, Record, Span, line_starts
 from .fold import Folded, fold, fold_char_table, fold_parts, fold_text
 
+if TYPE_CHECKING:
+    from .linear_regex import Regex, RegexMatch
+
 # The regex parser (as regex_guard uses it): to find what a match must hold.
 _sre: Any = importlib.import_module("re._constants")
 _sre_parse: Any = importlib.import_module("re._parser")
+_TRAILING = re.compile(r"[:：。.,，;；]+$")
 
 
 class Line(NamedTuple):
@@ -279,8 +283,10 @@ class Lines:
 
 
 @lru_cache(maxsize=64)
-def _regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+def _regex(pattern: str) -> Regex:
+    from .regex_guard import pack_regex
+
+    return pack_regex(pattern)
 
 
 def build_outline(doc: Document, spec: Mapping[str, Any]) -> Outline:
@@ -305,8 +311,8 @@ def build_outline(doc: Document, spec: Mapping[str, Any]) -> Outline:
 
 
 def _search_folded(
-    regex: re.Pattern[str], text: str, base: int
-) -> tuple[re.Match[str], Folded] | None:
+    regex: Regex, text: str, base: int
+) -> tuple[RegexMatch, Folded] | None:
     """Search the folded ``text``; on a match, also the offsets back.
 
     NOTE: most lines searched do not match, and mapping offsets back costs
@@ -521,7 +527,7 @@ def _find_sections(
 
 
 def _sections_with(
-    lines: Lines, spec: Mapping[str, Any], heading_re: re.Pattern[str]
+    lines: Lines, spec: Mapping[str, Any], heading_re: Regex
 ) -> tuple[list[Section], list[StrayHeading]]:
     prepared = _section_spec(spec)
     markup = _regex(spec.get("markup", r"^\s*(?:#{1,6}\s*)?"))
@@ -560,8 +566,8 @@ def _sections_with(
 def _candidates(
     parts: list[str],
     memo: dict[str, _Candidate],
-    markup: re.Pattern[str],
-    heading_re: re.Pattern[str],
+    markup: Regex,
+    heading_re: Regex,
 ) -> Iterator[tuple[int, tuple[int, str, str, str]]]:
     """``(index, candidate)`` of each line that looks like a heading."""
     # NOTE: one pass in C (map, compress) looks every line up in the memo;
@@ -578,8 +584,8 @@ def _candidates(
 def _remembered_candidate(
     raw: str,
     memo: dict[str, _Candidate],
-    markup: re.Pattern[str],
-    heading_re: re.Pattern[str],
+    markup: Regex,
+    heading_re: Regex,
 ) -> _Candidate:
     """``_heading_candidate`` of a line, remembered when the line is short."""
     candidate: _Candidate = memo.get(raw, _UNSEEN)  # NOTE: seen earlier in this text
@@ -615,9 +621,7 @@ _UNSEEN: Any = object()
 _MEMO_LINE = 160
 
 
-def _heading_candidate(
-    raw: str, markup: re.Pattern[str], heading_re: re.Pattern[str]
-) -> _Candidate:
+def _heading_candidate(raw: str, markup: Regex, heading_re: Regex) -> _Candidate:
     """``(skip, text, numeral, label)`` when the line looks like a heading."""
     stripped = raw.strip()
     if not stripped or "\t" in stripped:
@@ -745,7 +749,7 @@ def _best_section(
 
 
 def _clean(text: str) -> str:
-    return _regex(r"[:：。.,，;；]+$").sub("", fold_text(text))
+    return _TRAILING.sub("", fold_text(text))
 
 
 def _similar(a: str, b: str, cutoff: float = 0.0) -> float:

@@ -19,6 +19,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,9 @@ except ImportError:  # pragma: no cover - other Python implementations
     from hashlib import blake2b as _hash
 
 PACK_FILE = "pack.yaml"
+# NOTE: bump when what compiling a pack produces changes, so that caches
+# written by an earlier build of the same version are not read back.
+CACHE_FORMAT = 2
 MAX_NODES = 200_000
 MAX_DEPTH = 64
 MAX_RULES = 2_000
@@ -90,6 +94,8 @@ REQUIRED_RULE_KEYS = (
     "message",
 )
 EXAMPLE_KEYS = {"name", "text", "expect", "year", "edition", "path"}
+# Keys of a pack's ``tables`` data that hold regexes (checked at load).
+TABLE_REGEXES = ("reader.numbering", "reader.unit_in_header")
 _ID = re.compile(r"^[A-Z]{2}\d{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
@@ -162,6 +168,9 @@ class Pack:
     document: dict[str, Any]
     tables: dict[str, Any]
     rules: list[Rule]
+    # Regexes of the bundled packs (this one and those it extends), which
+    # run on re; every other regex of the pack runs on RE2 (linear_regex).
+    trusted_regexes: list[str] = field(default_factory=list)
 
     def applies_to_year(self, year: int) -> bool:
         """True when ``years`` covers ``year``."""
@@ -183,12 +192,16 @@ class Pack:
             "document": self.document,
             "tables": self.tables,
             "rules": [r.to_json() for r in self.rules],
+            "trusted_regexes": self.trusted_regexes,
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Pack:
-        """Inverse of ``to_json``."""
+        """Inverse of ``to_json``; trusts the pack's bundled regexes again."""
+        from .regex_guard import trust
+
         years = data["years"]
+        trust(data["trusted_regexes"])
         return cls(
             name=data["name"],
             path=data["path"],
@@ -200,7 +213,13 @@ class Pack:
             document=data["document"],
             tables=data["tables"],
             rules=[Rule.from_json(r) for r in data["rules"]],
+            trusted_regexes=list(data["trusted_regexes"]),
         )
+
+
+# A pack as read, before extends: pack.yaml, its data, its own rules and the
+# regexes trusted while compiling it (a bundled pack's).
+_Raw = tuple[Path, dict[str, Any], list[Rule], list[str]]
 
 
 @dataclass(slots=True)
@@ -276,9 +295,14 @@ def _cache_dir() -> Path:
 
 
 def load_packset(
-    roots: Iterable[Path] | None = None, use_cache: bool = True
+    roots: Iterable[Path] | None = None,
+    use_cache: bool = True,
+    base: Iterable[Path] = (),
 ) -> PackSet:
     """Load every pack under ``roots`` (default: the bundled packs).
+
+    The packs under ``base`` are loaded too, except those whose name a pack
+    under ``roots`` takes, so that packs in ``roots`` can extend them.
 
     Raises:
         PackError: the first problem found, located in its file.
@@ -288,9 +312,14 @@ def load_packset(
         if not root.is_dir():
             raise PackError(f"{root}: pack directory not found")
         dirs.extend(pack_dirs(root))
+    seen = {d.resolve() for d in dirs}
+    fallback = [d for root in base for d in pack_dirs(root) if d.resolve() not in seen]
+    if fallback:
+        # NOTE: only validate-packs and docs ask for a base, without the cache.
+        return compile_packs(dirs, fallback)
     files = [f for d in dirs for f in _pack_files(d)]
     _check_budget(files)
-    digest = _hash(__version__.encode())
+    digest = _hash(f"{__version__}/{CACHE_FORMAT}".encode())
     # NOTE: marshal's format belongs to the interpreter: one cache per
     # interpreter (cpython-311, ...), as with __pycache__.
     digest.update(str(sys.implementation.cache_tag).encode())
@@ -306,6 +335,10 @@ def load_packset(
             data = marshal.loads(cache.read_bytes())
             packset = PackSet({n: Pack.from_json(p) for n, p in data["packs"].items()})
             _mark_proven(data["proven_regexes"])
+            if data["translated_regexes"]:
+                from .linear_regex import remember
+
+                remember(data["translated_regexes"])
             return packset
         except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError):
             pass
@@ -330,11 +363,14 @@ def _write_cache(cache: Path, packset: PackSet) -> None:
     # cached load (every run after the first) only compiles them again.
     # The data is JSON's (string keys, lists), as read back by every cached
     # load; marshal, not JSON text, because it reads back 2-3 times faster.
+    linear = sys.modules.get(f"{__package__}.linear_regex")
     plain = json.loads(
         json.dumps(
             {
                 "packs": {n: p.to_json() for n, p in packset.packs.items()},
                 "proven_regexes": proven_patterns(),
+                # NOTE: RE2 translations of the packs' regexes (see above).
+                "translated_regexes": linear.translations() if linear else [],
             }
         )
     )
@@ -380,30 +416,45 @@ def _check_budget(files: list[Path]) -> None:
         raise PackError(f"packs too large together ({total} bytes > {MAX_TOTAL_BYTES})")
 
 
-def compile_packs(dirs: list[Path]) -> PackSet:
-    """Parse, validate and resolve the packs in ``dirs``."""
-    _check_budget([f for d in dirs for f in _pack_files(d)])
-    raw: dict[str, tuple[Path, dict[str, Any], list[Rule], set[str]]] = {}
-    for directory in dirs:
+def compile_packs(dirs: list[Path], fallback: Iterable[Path] = ()) -> PackSet:
+    """Parse, validate and resolve the packs in ``dirs``.
+
+    A pack in ``fallback`` is added unless a pack in ``dirs`` has its name.
+    """
+    from .regex_guard import trusting
+
+    fallback = list(fallback)
+    _check_budget([f for d in [*dirs, *fallback] for f in _pack_files(d)])
+    raw: dict[str, _Raw] = {}
+    bundled = bundled_rules_dir().resolve()
+    for directory in [*dirs, *fallback]:
         meta_file = directory / PACK_FILE
         meta = _as_mapping(_read_yaml(meta_file), meta_file, "pack.yaml")
         _check_keys(meta, PACK_KEYS, meta_file, "pack")
         name = _required_str(meta, "name", meta_file)
+        if name in raw and directory in fallback:
+            continue  # NOTE: e.g. a checkout's rules/ with the tool installed
         if name in raw:
             raise PackError(f"{meta_file}: pack name '{name}' is used twice")
-        _check_document_regexes(meta, meta_file)
-        rules: list[Rule] = []
-        for rule_file in _pack_files(directory):
-            if rule_file.name == PACK_FILE:
-                continue
-            rules.append(_compile_rule(rule_file, name))
+        # NOTE: the bundled packs' regexes run on re, all others on RE2.
+        trusted = directory.resolve().parent == bundled
+        context: AbstractContextManager[list[str]] = (
+            trusting() if trusted else nullcontext([])
+        )
+        with context as regexes:
+            _check_document_regexes(meta, meta_file)
+            rules: list[Rule] = []
+            for rule_file in _pack_files(directory):
+                if rule_file.name == PACK_FILE:
+                    continue
+                rules.append(_compile_rule(rule_file, name))
         ids = [r.id for r in rules]
         dupes = {i for i, n in Counter(ids).items() if n > 1}
         if dupes:
             raise PackError(
                 f"{directory}: rule id used twice: {', '.join(sorted(dupes))}"
             )
-        raw[name] = (meta_file, _plain(meta), rules, set(ids))
+        raw[name] = (meta_file, _plain(meta), rules, sorted(set(regexes)))
     resolved: dict[str, Pack] = {}
     for name in raw:
         _resolve(name, raw, resolved, [])
@@ -411,22 +462,24 @@ def compile_packs(dirs: list[Path]) -> PackSet:
 
 
 def _check_document_regexes(meta: Mapping[str, Any], path: Path) -> None:
-    """Check every regex of the pack's ``document`` data like a rule's."""
-    from .regex_guard import RegexRejected, check_regex
+    """Check every regex of the pack's ``document`` and ``tables`` data."""
+    from .regex_guard import RegexRejected, pack_regex
 
-    document = meta.get("document")
-    if not isinstance(document, dict):
-        return
-    for dotted in DOCUMENT_REGEXES:
-        for node, key in _nodes_at(document, dotted.split(".")):
-            value = node[key]
-            for pattern in value if isinstance(value, list) else [value]:
-                try:
-                    check_regex(str(pattern))
-                except RegexRejected as exc:
-                    raise PackError(
-                        f"{_where(path, node, key)}: document.{dotted}: {exc}"
-                    ) from None
+    for part, regexes in (("document", DOCUMENT_REGEXES), ("tables", TABLE_REGEXES)):
+        data = meta.get(part)
+        if not isinstance(data, dict):
+            continue
+        for dotted in regexes:
+            for node, key in _nodes_at(data, dotted.split(".")):
+                value = node[key]
+                for pattern in value if isinstance(value, list) else [value]:
+                    try:
+                        # NOTE: searched or matched, never iterated (outline).
+                        pack_regex(str(pattern))
+                    except RegexRejected as exc:
+                        raise PackError(
+                            f"{_where(path, node, key)}: {part}.{dotted}: {exc}"
+                        ) from None
 
 
 def _nodes_at(node: Any, keys: list[str]) -> Iterable[tuple[Any, str]]:
@@ -444,14 +497,11 @@ def _nodes_at(node: Any, keys: list[str]) -> Iterable[tuple[Any, str]]:
 
 
 def _resolve(
-    name: str,
-    raw: dict[str, tuple[Path, dict[str, Any], list[Rule], set[str]]],
-    resolved: dict[str, Pack],
-    chain: list[str],
+    name: str, raw: dict[str, _Raw], resolved: dict[str, Pack], chain: list[str]
 ) -> Pack:
     if name in resolved:
         return resolved[name]
-    meta_file, meta, own_rules, _ids = raw[name]
+    meta_file, meta, own_rules, trusted = raw[name]
     if name in chain:
         raise PackError(f"{meta_file}: extends cycle: {' -> '.join([*chain, name])}")
     extends = meta.get("extends") or []
@@ -467,6 +517,7 @@ def _resolve(
         parent = _resolve(parent_name, raw, resolved, [*chain, name])
         document.update(parent.document)
         tables.update(parent.tables)
+        trusted = [*trusted, *parent.trusted_regexes]
         for rule in parent.rules:
             rules[rule.id] = rule
     document.update(meta.get("document") or {})
@@ -475,25 +526,101 @@ def _resolve(
         rules.pop(str(rule_id), None)
     for rule in own_rules:
         rules[rule.id] = rule
-    years = meta.get("years")
+    edition, years = _edition(meta, meta_file, [resolved[p] for p in extends])
     pack = Pack(
         name=name,
         path=str(meta_file.parent),
         description=str(meta.get("description", "")),
         extends=list(extends),
-        edition=str(meta["edition"]) if meta.get("edition") is not None else None,
-        years=(years.get("from"), years.get("to")) if isinstance(years, dict) else None,
+        edition=edition,
+        years=years,
         source=str(meta.get("source", "")),
         document=document,
         tables=tables,
         rules=[rules[k] for k in sorted(rules)],
+        trusted_regexes=sorted(set(trusted)),
     )
     resolved[name] = pack
     return pack
 
 
+def _edition(
+    meta: Mapping[str, Any], meta_file: Path, parents: list[Pack]
+) -> tuple[str | None, tuple[int | None, int | None] | None]:
+    """The pack's edition and years; unstated, those of the pack it extends.
+
+    NOTE: a pack that extends ``gov-annual-2021`` without ``edition:`` is
+    meant to replace it for 2021 reports (README); without the edition it
+    would be no edition pack and its rules would never run.
+    """
+    years_node = meta.get("years")
+    years = (
+        (years_node.get("from"), years_node.get("to"))
+        if isinstance(years_node, dict)
+        else None
+    )
+    if meta.get("edition") is not None:
+        edition = str(meta["edition"])
+        same = [p for p in parents if p.edition == edition]
+        if years is None and same:
+            years = same[0].years
+        return edition, years
+    editions = sorted({str(p.edition) for p in parents if p.edition is not None})
+    if len(editions) > 1:
+        raise PackError(
+            f"{meta_file}: extends packs of editions {' and '.join(editions)}; "
+            f'say which one this pack implements, e.g. edition: "{editions[-1]}"'
+        )
+    if not editions:
+        return None, years
+    parent = next(p for p in parents if p.edition == editions[0])
+    return editions[0], years if years is not None else parent.years
+
+
+def never_run(
+    packset: PackSet, names: Iterable[str], graph: Mapping[str, Pack] | None = None
+) -> PackError | None:
+    """An error for the first of ``names`` whose rules no report would run.
+
+    A report runs the rules of one edition pack of ``packset`` (with what it
+    extends, looked up in ``graph``, default ``packset``), so a pack without
+    an edition that no such edition pack extends is never used.
+    """
+    packs = packset.packs if graph is None else graph
+    used: set[str] = set()
+    for pack in packset.editions():
+        stack = [pack.name]
+        while stack:
+            name = stack.pop()
+            if name in packs and name not in used:
+                used.add(name)
+                stack.extend(packs[name].extends)
+    for name in names:
+        if name in used:
+            continue
+        where = Path(packs[name].path) / PACK_FILE
+        return PackError(
+            f"{where}: pack '{name}' has no edition and no edition pack extends "
+            "it, so its rules would never run; extend an edition pack "
+            "(extends: [gov-annual-2021]) or give it edition: and years:"
+        )
+    return None
+
+
+def packs_under(packset: PackSet, roots: Iterable[Path]) -> list[Pack]:
+    """The packs of ``packset`` that live in (or directly under) ``roots``."""
+    targets = {r.resolve() for r in roots}
+    found = []
+    for pack in packset.packs.values():
+        where = Path(pack.path).resolve()
+        if where in targets or where.parent in targets:
+            found.append(pack)
+    return sorted(found, key=lambda p: p.name)
+
+
 def _compile_rule(path: Path, pack: str) -> Rule:
     from .kinds import KINDS
+    from .regex_guard import RegexRejected
 
     node = _as_mapping(_read_yaml(path), path, "rule")
     _check_keys(node, RULE_KEYS, path, "rule")
@@ -537,6 +664,9 @@ def _compile_rule(path: Path, pack: str) -> Rule:
             params[key] = spec.default
     try:
         kind.prepare(params)
+    except RegexRejected as exc:
+        where = _where_value(path, params_node, exc.pattern)
+        raise PackError(f"{where or _where(path, node, 'params')}: {exc}") from None
     except (ValueError, re.error) as exc:
         raise PackError(f"{_where(path, node, 'params')}: {exc}") from None
     examples = _compile_examples(node, path)
@@ -612,12 +742,20 @@ def _check_param(node: Mapping[str, Any], key: str, type_name: str, path: Path) 
             f"{_where(path, node, key)}: param '{key}' must be a {type_name}"
         )
     if type_name == "regex":
-        from .regex_guard import RegexRejected, check_regex
+        from .regex_guard import RegexRejected, check_regex, trusting_now
 
         try:
-            check_regex(str(value))
+            if trusting_now():
+                check_regex(str(value))
+            else:
+                # NOTE: the kind compiles it for RE2, with the flags it uses.
+                re.compile(str(value))
         except RegexRejected as exc:
             raise PackError(f"{_where(path, node, key)}: {exc}") from None
+        except (re.error, RecursionError, OverflowError) as exc:
+            raise PackError(
+                f"{_where(path, node, key)}: invalid regex: {exc}"
+            ) from None
     return value
 
 
@@ -740,6 +878,23 @@ def _required_str(node: Mapping[str, Any], key: str, path: Path) -> str:
             f"{_where(path, node, key)}: '{key}' must be a non-empty string"
         )
     return value
+
+
+def _where_value(path: Path, node: Any, wanted: str | None) -> str | None:
+    """``file:line:col`` of the value ``wanted`` in ``node`` (at any depth)."""
+    if wanted is None:
+        return None
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        values = item.items() if isinstance(item, dict) else enumerate(item)
+        for key, value in values:
+            if isinstance(value, dict | list):
+                stack.append(value)
+            elif value == wanted:
+                # NOTE: a regex in a list (no key) is located by the list.
+                return _where(path, item, str(key), value=isinstance(item, dict))
+    return None
 
 
 def _where(path: Path, node: Any, key: str, value: bool = False) -> str:

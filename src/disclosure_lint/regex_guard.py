@@ -1,9 +1,13 @@
-r"""Reject pack regexes that can backtrack catastrophically.
+r"""Compile pack regexes: the bundled packs' on ``re``, all others on RE2.
 
 Packs may come from untrusted hands. Python's ``re`` has no time limit, so a
-pattern such as ``(a+)+$`` can hang the linter on a long line. At pack load
-we refuse, with a one-line reason, the shapes whose cost grows faster than
-the line they scan:
+pattern such as ``(a+)+$`` or ``(a?){30}a{30}`` can hang the linter on one
+line, and no check of a pattern's shape catches every such case. So
+``pack_regex`` compiles the regexes of packs other than the bundled ones for
+RE2 (linear time; see ``linear_regex``), refusing what RE2 cannot run with
+``re``'s meaning. The bundled packs' regexes (some use look-around) run on
+``re``; at pack load we refuse, with a one-line reason, the shapes whose
+cost grows faster than the line they scan:
 
 * an unbounded repeat inside another (``(a+)+``, ``(\s*\w+)*``):
   exponential;
@@ -30,8 +34,12 @@ from __future__ import annotations
 import importlib
 import re
 import string
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .linear_regex import Regex
 
 # NOTE: the regex parser is private API; it has been stable since 3.11 (the
 # oldest Python we support) and is the only way to inspect a pattern's shape.
@@ -64,6 +72,106 @@ _ANCHORS = (_C.AT_BEGINNING, _C.AT_BEGINNING_STRING)
 class RegexRejected(ValueError):
     """A pattern that is invalid or may backtrack catastrophically."""
 
+    def __init__(self, message: str, pattern: str | None = None) -> None:
+        """``message`` about ``pattern`` (when known, to locate it in a pack)."""
+        super().__init__(message)
+        self.pattern = pattern
+
+
+# NOTE: the patterns of the bundled packs, which run on ``re`` (they may use
+# look-around); every other pack regex runs on RE2 (see linear_regex). A
+# pattern is trusted while a bundled pack is compiled (``trusting``) and
+# afterwards by its text, as listed with the packs (``Pack.trusted_regexes``).
+_TRUSTED: set[str] = set()
+_TRUSTING: list[list[str]] = []
+
+
+@contextmanager
+def trusting() -> Iterator[list[str]]:
+    """Trust every pattern compiled meanwhile; yield the list of them."""
+    found: list[str] = []
+    _TRUSTING.append(found)
+    try:
+        yield found
+    finally:
+        _TRUSTING.pop()
+
+
+def trusting_now() -> bool:
+    """Whether a bundled pack is being compiled."""
+    return bool(_TRUSTING)
+
+
+def trust(patterns: Iterable[str]) -> None:
+    """Trust these patterns (of a bundled pack) from now on."""
+    _TRUSTED.update(patterns)
+
+
+def _trusted(pattern: str) -> bool:
+    if _TRUSTING:
+        _TRUSTING[-1].append(pattern)
+        _TRUSTED.add(pattern)
+        return True
+    return pattern in _TRUSTED
+
+
+def pack_regex(
+    pattern: str, flags: int = 0, *, iterate: bool = False, origin: str | None = None
+) -> Regex:
+    """Compile a pack's regex: on ``re`` if trusted, else on RE2.
+
+    ``iterate``: ``finditer`` will be used (a pattern that can match nothing
+    is then refused off ``re``). ``origin``: the pack's own text when
+    ``pattern`` wraps it (trust is decided on it).
+
+    Raises:
+        RegexRejected: with a one-line reason.
+    """
+    if _trusted(pattern if origin is None else origin):
+        return check_regex(pattern, flags)
+    try:
+        return _linear(pattern, flags, iterate)
+    except RegexRejected as exc:
+        exc.pattern = pattern if origin is None else origin
+        raise
+
+
+# NOTE: every pattern compiled for RE2 in this process, kept (RE2 may use up
+# to linear_regex.MAX_MEMORY for each): at most MAX_LINEAR of them.
+_LINEAR: dict[tuple[str, int], Any] = {}
+MAX_LINEAR = 1_000
+
+
+def _linear(pattern: str, flags: int, iterate: bool) -> Regex:
+    from .linear_regex import LinearPattern, Untranslatable
+
+    compiled = _LINEAR.get((pattern, flags))
+    if compiled is None:
+        if len(pattern) > MAX_PATTERN_LENGTH:
+            raise RegexRejected(
+                f"regex longer than {MAX_PATTERN_LENGTH} characters", pattern
+            )
+        if len(_LINEAR) >= MAX_LINEAR:
+            raise RegexRejected(
+                f"more than {MAX_LINEAR:,} different regexes in packs other than "
+                "the bundled ones",
+                pattern,
+            )
+        try:
+            compiled = LinearPattern(pattern, flags)
+        except (re.error, RecursionError, OverflowError) as exc:
+            raise RegexRejected(f"invalid regex: {exc}", pattern) from None
+        except Untranslatable as exc:
+            raise RegexRejected(f"regex '{pattern}' {exc}", pattern) from None
+        _LINEAR[pattern, flags] = compiled
+    if iterate and compiled.nullable:
+        raise RegexRejected(
+            f"regex '{pattern}' can match an empty text; make it match at "
+            "least one character",
+            pattern,
+        )
+    return compiled
+
 
 # NOTE: patterns already proved safe in this process, or listed as proved in
 # the pack cache (which only this tool writes): proving takes ~0.25 ms a
@@ -84,27 +192,29 @@ def mark_proven(patterns: Iterable[str]) -> None:
             _PROVEN.add(pattern)
 
 
-def check_regex(pattern: str) -> re.Pattern[str]:
-    """Compile ``pattern`` after checking it is safe; return the compiled form.
+def check_regex(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """Compile ``pattern`` for ``re`` after checking its shape; return it.
 
     Raises:
         RegexRejected: with a one-line reason.
     """
     if len(pattern) > MAX_PATTERN_LENGTH:
-        raise RegexRejected(f"regex longer than {MAX_PATTERN_LENGTH} characters")
+        raise RegexRejected(
+            f"regex longer than {MAX_PATTERN_LENGTH} characters", pattern
+        )
     try:
-        compiled = re.compile(pattern)
+        compiled = re.compile(pattern, flags)
         if pattern in _PROVEN:
             return compiled
         parsed = list(_sre_parse.parse(pattern))
     except (re.error, RecursionError, OverflowError) as exc:
-        raise RegexRejected(f"invalid regex: {exc}") from None
+        raise RegexRejected(f"invalid regex: {exc}", pattern) from None
     try:
         problem = _Shape(parsed).problem()
     except RecursionError:
         problem = "is nested too deeply to check"
     if problem:
-        raise RegexRejected(f"regex '{pattern}' {problem}")
+        raise RegexRejected(f"regex '{pattern}' {problem}", pattern)
     if len(_PROVEN) < _MAX_PROVEN:
         _PROVEN.add(pattern)
     return compiled
@@ -148,6 +258,9 @@ class _Shape:
 
     def problem(self) -> str:
         """A reason to reject the pattern, or ``""``."""
+        multiplied = _multiplied_repeat(self.parsed, 1)
+        if multiplied:
+            return multiplied
         if not _has_unbounded(self.parsed):
             return ""  # NOTE: every shape below needs an unbounded repeat
         if _has_nested_unbounded(self.parsed, inside_unbounded=False):
@@ -295,6 +408,41 @@ class _Shape:
             if not _nullable(op, arg):
                 return False
         return False
+
+
+def _multiplied_repeat(items: list[Any], factor: int) -> str:
+    """A reason when repeats multiply: ``(a?){30}``, ``(.*a){20}``, ``(a{9}){99}``.
+
+    NOTE: bounded repeats backtrack too: a repeated part that can match
+    nothing, or a repeat inside a repeat whose counts multiply past
+    ``MAX_BOUND``, gives exponentially or polynomially many ways to match.
+    """
+    for op, arg in items:
+        subs: list[tuple[list[Any], int]] = []
+        if op in _REPEATS:
+            _low, high, sub = arg
+            body = list(sub)
+            if high > 1 and all(_nullable(o, a) for o, a in body):
+                return (
+                    "repeats something that can match nothing (like '(a?){30}') "
+                    "and can backtrack catastrophically; make it match a character"
+                )
+            count = _UNBOUNDED if high == _UNBOUNDED else factor * high
+            if factor > 1 and high > 1 and (count >= _UNBOUNDED or count > MAX_BOUND):
+                return (
+                    "nests repeats whose counts multiply (like '(.*a){20}' or "
+                    "'(a{1,100}){1,100}') and can backtrack catastrophically"
+                )
+            subs = [(body, max(factor, min(count, _UNBOUNDED)) if high > 1 else factor)]
+        elif op == _C.BRANCH:
+            subs = [(list(b), factor) for b in arg[1]]
+        else:
+            subs = [(sub, factor) for sub, _unb in _children(op, arg)]
+        for sub, inner in subs:
+            found = _multiplied_repeat(sub, inner)
+            if found:
+                return found
+    return ""
 
 
 def _has_unbounded(items: list[Any]) -> bool:

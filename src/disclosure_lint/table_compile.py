@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .regex_guard import pack_regex
 from .table_schema import (
     COLUMN_TYPES,
     ColumnSpec,
@@ -77,10 +78,10 @@ def _reader(spec: Any, where: str) -> ReaderSpec:
     near = {**_READER_DEFAULTS["near_miss"], **(merged["near_miss"] or {})}
     try:
         return ReaderSpec(
-            numbering=re.compile(str(merged["numbering"])),
+            numbering=pack_regex(str(merged["numbering"])),
             amount_units=tuple(str(u) for u in merged["amount_units"]),
             count_units=tuple(str(u) for u in merged["count_units"]),
-            unit_in_header=re.compile(str(merged["unit_in_header"])),
+            unit_in_header=pack_regex(str(merged["unit_in_header"])),
             zero_lookalikes=frozenset(str(z) for z in merged["zero_lookalikes"]),
             max_text_value=int(merged["max_text_value"]),
             near_miss=NearMiss(

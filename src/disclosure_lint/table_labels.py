@@ -12,10 +12,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .fold import fold, fold_text
 from .table_schema import CompiledTables, RowSpec, TableSchema
+
+if TYPE_CHECKING:
+    from .linear_regex import Regex, RegexMatch
 
 # Longest folded text that is tried as a near miss of a label; prose is longer.
 MAX_LABEL_LENGTH = 60
@@ -83,7 +86,7 @@ class LabelMatcher:
         ] = {}
         self._near: dict[str, list[Candidate]] = {}
         self._unit_in_header = compiled.reader.unit_in_header.search
-        self._units: dict[str, re.Match[str] | None] = {}
+        self._units: dict[str, RegexMatch | None] = {}
         self.pool: dict[int, list[tuple[str, frozenset[str], LabelEntry]]] = (
             defaultdict(list)
         )
@@ -184,7 +187,7 @@ class LabelMatcher:
             )
         return known
 
-    def header_unit(self, folded: str) -> re.Match[str] | None:
+    def header_unit(self, folded: str) -> RegexMatch | None:
         """Where a folded column label states its unit (``单位:万元``), if it does.
 
         NOTE: remembered, as the same column labels come in every draft.
@@ -194,7 +197,8 @@ class LabelMatcher:
             return units[folded]
         if len(units) >= _CACHE_SIZE:
             units.clear()
-        found = units[folded] = self._unit_in_header(folded)
+        found: RegexMatch | None = self._unit_in_header(folded)
+        units[folded] = found
         return found
 
     def is_prefix(self, folded: str) -> bool:
@@ -318,7 +322,7 @@ def osa_distance(a: str, b: str, limit: int) -> int:
 
 
 def minimal_fix(
-    text: str, start: int, official: str, numbering: re.Pattern[str]
+    text: str, start: int, official: str, numbering: Regex
 ) -> tuple[int, int, str]:
     """The smallest edit turning the label at ``start`` into ``official``.
 
@@ -359,6 +363,6 @@ def minimal_fix(
     return begin, finish, replacement
 
 
-def _numbering_length(folded: str, numbering: re.Pattern[str]) -> int:
+def _numbering_length(folded: str, numbering: Regex) -> int:
     match = numbering.match(folded)
     return match.end() if match else 0

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .linear_regex import Regex
     from .packs import Pack, PackSet
 
 COLUMN_TYPES = ("count", "signed", "amount")
@@ -131,10 +132,10 @@ class NearMiss:
 class ReaderSpec:
     """Recognition settings shared by all tables of a pack."""
 
-    numbering: re.Pattern[str]
+    numbering: Regex
     amount_units: tuple[str, ...]
     count_units: tuple[str, ...]
-    unit_in_header: re.Pattern[str]
+    unit_in_header: Regex
     zero_lookalikes: frozenset[str]
     max_text_value: int
     near_miss: NearMiss

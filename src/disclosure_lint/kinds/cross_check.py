@@ -25,17 +25,20 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..document import Document, Span
 from ..equations import Sum, close, format_number, parse_sum
 from ..fold import fold, fold_text
 from ..packs import Rule
-from ..regex_guard import check_regex
+from ..regex_guard import pack_regex
 from ..report import Report
 from ..table_schema import TableSchemaError
 from ..tables import Table
 from .base import Hit, KindSpec, Param
+
+if TYPE_CHECKING:
+    from ..linear_regex import Regex, RegexMatch
 
 PARAMS = {
     "checks": Param("list", required=True, help="[{pattern, value, expect?}]"),
@@ -54,7 +57,7 @@ _sre_parse: Any = importlib.import_module("re._parser")
 class Check:
     """One compiled check; every match of ``regex`` contains ``required``."""
 
-    regex: re.Pattern[str]
+    regex: Regex
     value: Sum
     expect: int | None
     required: str = ""
@@ -78,8 +81,7 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
         unknown = set(item) - _CHECK_KEYS
         if unknown:
             raise ValueError(f"unknown key '{sorted(unknown)[0]}' in a check")
-        check_regex(str(item["pattern"]))
-        regex = re.compile(str(item["pattern"]))
+        regex = pack_regex(str(item["pattern"]), iterate=True)
         expect = item.get("expect")
         if expect is None and "n" not in regex.groupindex:
             raise ValueError(f"pattern '{item['pattern']}' needs a group 'n' or expect")
@@ -272,7 +274,7 @@ def _compare(
     item: Check,
     value: _Value,
     line: tuple[str, int],
-    match: re.Match[str],
+    match: RegexMatch,
 ) -> Hit | None:
     """A hit when the number ``match`` states differs from the table's.
 

@@ -19,15 +19,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..document import Span
 from ..fold import fold_text
 from ..packs import Rule
+from ..regex_guard import pack_regex
 from ..report import Report
 from ..table_labels import minimal_fix, osa_distance
 from ..table_schema import NearMiss, compiled_tables
 from .base import FixSpec, Hit, KindSpec, Param
+
+if TYPE_CHECKING:
+    from ..linear_regex import Regex
 
 TARGETS = ("table-labels", "headings")
 PARAMS = {
@@ -110,8 +114,8 @@ def _headings(report: Report, safe: bool) -> Iterator[Hit]:
 
 
 @lru_cache(maxsize=16)
-def _regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+def _regex(pattern: str) -> Regex:
+    return pack_regex(pattern)
 
 
 KIND = KindSpec("near-miss", PARAMS, check, prepare, __doc__ or "")

@@ -1,7 +1,8 @@
 r"""Kind ``pattern``: text that must not appear, with an optional fix.
 
-Flags every match of ``pattern`` (a Python regex, checked at pack load) in
-``scope``. Message arguments: ``match`` and every named group.
+Flags every match of ``pattern`` (a Python regex, checked at pack load; on
+RE2 unless the pack is bundled, see ``linear_regex``) in ``scope``. Message
+arguments: ``match`` and every named group.
 
 Params:
     pattern: the regex (multiline: ``^`` and ``$`` match at line breaks).
@@ -18,14 +19,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ..document import Record, Span
 from ..packs import Rule
-from ..regex_guard import starts_at_line_start
+from ..regex_guard import pack_regex, starts_at_line_start
 from ..report import Report
 from .base import FixSpec, Hit, KindSpec, Param
 from .scope import scope_spans
+
+if TYPE_CHECKING:
+    from ..linear_regex import Regex, RegexMatch
 
 PARAMS = {
     "pattern": Param("regex", required=True, help="regex to flag"),
@@ -44,26 +48,26 @@ class Prepared(Record):
     __match_args__ = ("regex", "line_starts")
     __slots__ = __match_args__
 
-    def __init__(
-        self, regex: re.Pattern[str], line_starts: re.Pattern[str] | None
-    ) -> None:
+    def __init__(self, regex: Regex, line_starts: re.Pattern[str] | None) -> None:
         """``line_starts`` finds each newline the pattern matches right after."""
         self.regex: Final = regex
         self.line_starts: Final = line_starts
 
-    def finditer(self, text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    def finditer(self, text: str, start: int, end: int) -> Iterator[RegexMatch]:
         """What ``regex.finditer(text, start, end)`` yields."""
-        if self.line_starts is None:
-            return self.regex.finditer(text, start, end)
+        if self.line_starts is None or not isinstance(self.regex, re.Pattern):
+            return iter(self.regex.finditer(text, start, end))
         return _line_start_matches(self.regex, self.line_starts, text, start, end)
 
 
 def prepare(params: Mapping[str, Any]) -> Prepared:
     """Compile the pattern once per process."""
-    regex = re.compile(str(params["pattern"]), re.MULTILINE)
+    regex = pack_regex(str(params["pattern"]), re.MULTILINE, iterate=True)
     group = params.get("report_group")
     if group and group not in regex.groupindex:
         raise ValueError(f"report_group '{group}' is not a named group of pattern")
+    if not isinstance(regex, re.Pattern):
+        return Prepared(regex, None)  # NOTE: RE2 needs no help (linear anyway)
     return Prepared(regex, _line_start_scanner(regex))
 
 
@@ -132,7 +136,7 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
 
 
 def _fix(
-    report: Report, params: Mapping[str, Any], match: re.Match[str], span: Span
+    report: Report, params: Mapping[str, Any], match: RegexMatch, span: Span
 ) -> FixSpec | None:
     safe = bool(params["safe"])
     if params["delete_line"]:

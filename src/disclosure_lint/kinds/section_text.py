@@ -14,14 +14,16 @@ The finding points at the section heading. Message arguments: ``heading``,
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..packs import Rule
-from ..regex_guard import check_regex
+from ..regex_guard import pack_regex
 from ..report import Report
 from .base import Hit, KindSpec, Param
+
+if TYPE_CHECKING:
+    from ..linear_regex import Regex
 
 MODES = ("nonempty", "any", "all")
 PARAMS = {
@@ -31,7 +33,7 @@ PARAMS = {
 }
 
 
-def prepare(params: Mapping[str, Any]) -> list[tuple[re.Pattern[str], str]]:
+def prepare(params: Mapping[str, Any]) -> list[tuple[Regex, str]]:
     """Compile the patterns; check the mode."""
     if params["require"] not in MODES:
         raise ValueError(f"require must be one of {', '.join(MODES)}")
@@ -39,14 +41,14 @@ def prepare(params: Mapping[str, Any]) -> list[tuple[re.Pattern[str], str]]:
     for item in params["patterns"]:
         if not isinstance(item, dict) or not {"pattern", "label"} <= set(item):
             raise ValueError("each pattern needs 'pattern' and 'label'")
-        compiled.append((check_regex(str(item["pattern"])), str(item["label"])))
+        compiled.append((pack_regex(str(item["pattern"])), str(item["label"])))
     if params["require"] != "nonempty" and not compiled:
         raise ValueError(f"require '{params['require']}' needs patterns")
     return compiled
 
 
 def check(
-    report: Report, rule: Rule, patterns: list[tuple[re.Pattern[str], str]]
+    report: Report, rule: Rule, patterns: list[tuple[Regex, str]]
 ) -> Iterator[Hit]:
     """Yield a hit at each section heading whose text lacks what is required."""
     text = report.document.text

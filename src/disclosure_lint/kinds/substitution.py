@@ -6,8 +6,9 @@ arguments: ``wrong``, ``right`` and ``note``.
 
 Params:
     pairs: list of ``{wrong, right, note?, not_before?, not_after?}``;
-        ``not_before`` / ``not_after`` are regexes that, when they match just
-        before / after the occurrence, mean it is not the typo.
+        ``not_before`` / ``not_after`` are regexes that, when they match right
+        before / after the occurrence (ending at it / starting at its end),
+        mean it is not the typo.
     scope: as for ``pattern``.
     safe: whether fixes may be applied by ``--fix`` (default true).
 """
@@ -17,14 +18,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..document import Span
 from ..packs import Rule
-from ..regex_guard import check_regex
+from ..regex_guard import pack_regex
 from ..report import Report
 from .base import FixSpec, Hit, KindSpec, Param
 from .scope import scope_spans
+
+if TYPE_CHECKING:
+    from ..linear_regex import Regex
 
 PARAMS = {
     "pairs": Param("list", required=True, help="wrong/right pairs"),
@@ -42,8 +46,8 @@ class Pair:
     wrong: str
     right: str
     note: str
-    not_before: re.Pattern[str] | None
-    not_after: re.Pattern[str] | None
+    not_before: Regex | None
+    not_after: Regex | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +83,13 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
     return Prepared(re.compile(alternation), pairs)
 
 
-def _context(pattern: Any, end: bool) -> re.Pattern[str] | None:
+def _context(pattern: Any, end: bool) -> Regex | None:
     if pattern is None:
         return None
-    check_regex(str(pattern))
-    return re.compile(f"(?:{pattern})$" if end else f"^(?:{pattern})")
+    # NOTE: \Z, not $: '$' would also take a match that ends before a
+    # newline just before the occurrence (and RE2 has no such '$').
+    wrapped = f"(?:{pattern})\\Z" if end else f"^(?:{pattern})"
+    return pack_regex(wrapped, origin=str(pattern))
 
 
 def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:

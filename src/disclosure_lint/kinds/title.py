@@ -10,14 +10,17 @@ Message arguments: ``title``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..document import Span
 from ..packs import Rule
+from ..regex_guard import pack_regex
 from ..report import Report
 from .base import Hit, KindSpec, Param
+
+if TYPE_CHECKING:
+    from ..linear_regex import Regex
 
 PARAMS = {
     "check": Param("str", required=True, help="missing or form"),
@@ -25,16 +28,16 @@ PARAMS = {
 }
 
 
-def prepare(params: Mapping[str, Any]) -> re.Pattern[str]:
+def prepare(params: Mapping[str, Any]) -> Regex:
     """Compile the title pattern."""
     if params["check"] not in ("missing", "form"):
         raise ValueError("check must be 'missing' or 'form'")
     if params["check"] == "form" and not params["pattern"]:
         raise ValueError("check 'form' needs a pattern")
-    return re.compile(str(params["pattern"]))
+    return pack_regex(str(params["pattern"]))
 
 
-def check(report: Report, rule: Rule, regex: re.Pattern[str]) -> Iterator[Hit]:
+def check(report: Report, rule: Rule, regex: Regex) -> Iterator[Hit]:
     """Yield one hit when the title is missing or malformed."""
     title = report.outline.title
     if rule.params["check"] == "missing":
