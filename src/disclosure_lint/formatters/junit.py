@@ -12,7 +12,13 @@ passing cases.
 
 A finding at or above ``--fail-on`` is a ``<failure>``, so the report agrees
 with the exit code; one below it is a passing case with the message in
-``<system-out>``, so the report still lists it.
+``<system-out>``, so the report still lists it. Each case quotes an excerpt
+of its line (``base.excerpt``), never the whole line.
+
+Each suite is written to a spool (``base.Spool``) as its file comes; the
+root's totals are written at the end, then the suites, so memory does not
+grow with the number of drafts. An interrupted run (Ctrl-C) ends with a
+``disclosure-lint`` suite whose one case is an ``<error>`` saying so.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
 
-from .base import Formatter, Summary
+from .base import Formatter, Spool, Summary, escape_path, excerpt
 
 if TYPE_CHECKING:
     from ..document import Document
@@ -40,18 +46,28 @@ def xml_text(text: str) -> str:
 
 
 class JunitFormatter(Formatter):
-    """Builds one ``<testsuite>`` per file and writes the document at the end."""
+    """Spools one ``<testsuite>`` per file and writes the document at the end."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        """Start the root ``<testsuites>`` element."""
+        """Start with no suite."""
         super().__init__(*args, **kwargs)
-        self._root = ET.Element("testsuites", name="disclosure-lint")
+        self._suites = Spool()
         self._totals = {"tests": 0, "failures": 0, "errors": 0}
 
+    def _add(self, suite: ET.Element, counts: dict[str, int]) -> None:
+        """Count ``suite`` in the totals and spool it."""
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            self._totals[key] += value
+        suite.set("skipped", "0")
+        # NOTE: indented as ``ET.indent`` on the whole tree would have it.
+        ET.indent(suite, level=1)
+        self._suites.write("  " + ET.tostring(suite, encoding="unicode") + "\n")
+
     def file(self, result: FileResult) -> None:
-        """Add this file's suite."""
-        path = xml_text(result.path)
-        suite = ET.SubElement(self._root, "testsuite", name=path)
+        """Spool this file's suite."""
+        path = xml_text(escape_path(result.path))
+        suite = ET.Element("testsuite", name=path)
         counts = {"tests": 0, "failures": 0, "errors": 0}
         if result.error is not None:
             case = ET.SubElement(
@@ -60,7 +76,7 @@ class JunitFormatter(Formatter):
             error = ET.SubElement(
                 case, "error", type="load-error", message=xml_text(result.error)
             )
-            error.text = xml_text(f"{result.path}: {result.error}")
+            error.text = xml_text(f"{escape_path(result.path)}: {result.error}")
             counts["tests"] += 1
             counts["errors"] += 1
         elif not result.findings:
@@ -75,10 +91,7 @@ class JunitFormatter(Formatter):
             self._case(suite, path, finding, doc, failed)
             counts["tests"] += 1
             counts["failures"] += int(failed)
-        for key, value in counts.items():
-            suite.set(key, str(value))
-            self._totals[key] += value
-        suite.set("skipped", "0")
+        self._add(suite, counts)
 
     def _case(
         self,
@@ -100,11 +113,11 @@ class JunitFormatter(Formatter):
             line=str(finding.start.line),
         )
         detail = (
-            f"{finding.path}:{finding.start.line}:{finding.start.column}: "
+            f"{escape_path(finding.path)}:{finding.start.line}:{finding.start.column}: "
             f"{finding.severity.value} {finding.rule} {finding.message}"
         )
         if doc is not None:
-            detail += f"\n{finding.start.line:>5} | {doc.line_text(finding.start.line)}"
+            detail += f"\n{finding.start.line:>5} | {excerpt(doc, finding).text}"
         if failed:
             failure = ET.SubElement(
                 case,
@@ -117,9 +130,31 @@ class JunitFormatter(Formatter):
             ET.SubElement(case, "system-out").text = xml_text(detail)
 
     def finish(self, summary: Summary) -> None:
-        """Write the XML document."""
+        """Write the XML document: the root with its totals, then the suites."""
+        if summary.partial:
+            self._interrupted(summary.files)
+        root = ET.Element("testsuites", name="disclosure-lint")
         for key, value in self._totals.items():
-            self._root.set(key, str(value))
-        ET.indent(self._root)
-        body = ET.tostring(self._root, encoding="unicode")
-        self.ctx.out.write('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n")
+            root.set(key, str(value))
+        out = self.ctx.out
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        if not self._suites.count:
+            out.write(ET.tostring(root, encoding="unicode") + "\n")
+            return
+        head = ET.tostring(root, encoding="unicode").removesuffix(" />")
+        out.write(head + ">\n")
+        self._suites.copy_to(out)
+        out.write("</testsuites>\n")
+
+    def _interrupted(self, files: int) -> None:
+        """The suite that says the run was stopped: an error, so CI sees it."""
+        suite = ET.Element("testsuite", name="disclosure-lint")
+        case = ET.SubElement(
+            suite, "testcase", classname="disclosure-lint", name="complete run"
+        )
+        message = (
+            f"interrupted after {files} file(s): this report holds the results "
+            "of those files only"
+        )
+        ET.SubElement(case, "error", type="interrupted", message=message).text = message
+        self._add(suite, {"tests": 1, "failures": 0, "errors": 1})

@@ -1,7 +1,8 @@
 """Text output: ``path:line:col: severity ID message``.
 
 On a terminal each finding is followed by its source line and a marker under
-the span; the marker counts East Asian wide characters as two columns.
+the span; the marker counts East Asian wide characters as two columns. A long
+line is shown as an excerpt around the span (``base.excerpt``).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING
 
-from .base import FormatContext, Formatter, Summary
+from .base import Excerpt, FormatContext, Formatter, Summary, escape_path, excerpt
 
 if TYPE_CHECKING:
     from ..engine import FileResult
@@ -47,12 +48,12 @@ class TextFormatter(Formatter):
         out = self.ctx.out
         doc = result.report.document if result.report is not None else None
         for finding in result.findings:
-            out.write(self._line(finding) + "\n")
+            out.write(self._line(escape_path(finding.path), finding) + "\n")
             if self.ctx.show_source and doc is not None:
-                out.write(self._source(doc.line_text(finding.start.line), finding))
+                out.write(self._source(excerpt(doc, finding), finding))
 
-    def _line(self, f: Finding) -> str:
-        where = f"{f.path}:{f.start.line}:{f.start.column}:"
+    def _line(self, path: str, f: Finding) -> str:
+        where = f"{path}:{f.start.line}:{f.start.column}:"
         severity = f.severity.value
         fixable = " [*]" if f.fix is not None and f.fix.safe else ""
         if self.ctx.color:
@@ -61,17 +62,14 @@ class TextFormatter(Formatter):
             return f"{where} {severity} {_BOLD}{f.rule}{_RESET}{fixable} {f.message}"
         return f"{where} {severity} {f.rule}{fixable} {f.message}"
 
-    def _source(self, line: str, f: Finding) -> str:
-        col = f.start.column - 1
-        end_col = f.end.column - 1 if f.end.line == f.start.line else len(line)
-        end_col = max(end_col, col + 1)
-        pad = display_width(_expand_tabs(line[:col]))
-        width = max(1, display_width(_expand_tabs(line[col:end_col])))
+    def _source(self, shown: Excerpt, f: Finding) -> str:
+        pad = display_width(_expand_tabs(shown.before))
+        width = max(1, display_width(_expand_tabs(shown.flagged)))
         gutter = f"{f.start.line:>5} | "
         marker = " " * (len(gutter) - 2) + "| " + " " * pad + "^" * width
         if self.ctx.color:
             marker = f"{_COLORS[f.severity.value]}{marker}{_RESET}"
-        return f"{gutter}{_expand_tabs(line)}\n{marker}\n"
+        return f"{gutter}{_expand_tabs(shown.text)}\n{marker}\n"
 
     def finish(self, summary: Summary) -> None:
         """Print statistics (if asked) and a closing count."""
@@ -81,7 +79,7 @@ class TextFormatter(Formatter):
                 summary.by_rule.items(), key=lambda kv: (-kv[1], kv[0])
             ):
                 out.write(f"{count:>6}  {rule}\n")
-        if summary.total or summary.fixed:
+        if summary.total or summary.fixed or summary.partial:
             out.write(self._closing(summary) + "\n")
 
     def _closing(self, s: Summary) -> str:
@@ -98,6 +96,8 @@ class TextFormatter(Formatter):
             text += words["fixable"].format(**counts)
         if s.fixed:
             text += words["fixed"].format(**counts)
+        if s.partial:
+            text += words["partial"].format(**counts)
         return text
 
 
@@ -107,11 +107,14 @@ _CLOSING = {
         "错误 {error}，警告 {warning}，提示 {info}。",
         "fixable": "其中 {fixable} 个可用 --fix 自动修复（标记 [*]）。",
         "fixed": "已修复 {fixed} 个。",
+        "partial": "检查被中断：以上只是已检查完的 {files} 个文件的结果。",
     },
     "en": {
         "found": "Found {total} problem(s) in {files} file(s): "
         "{error} error(s), {warning} warning(s), {info} info.",
         "fixable": " {fixable} fixable with --fix ([*]).",
         "fixed": " Fixed {fixed}.",
+        "partial": " Interrupted: these are the results of the {files} file(s) "
+        "checked so far only.",
     },
 }
