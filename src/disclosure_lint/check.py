@@ -45,6 +45,9 @@ COMMANDS = frozenset(
 )
 # The one option the plain path understands: the fixing pre-commit hook's.
 FIX_FLAG = "--fix"
+# Formats ``--diff`` may go with: a diff is plain lines, which a structured
+# report (JSON, SARIF, JUnit XML, HTML) cannot hold.
+DIFF_FORMATS = ("text", "github")
 # NOTE: set by a shell asking click for completions; click must answer it.
 COMPLETION_VARIABLE = "_DISCLOSURE_LINT_COMPLETE"
 
@@ -141,6 +144,11 @@ def check_request(
         raise CheckUsageError(str(exc)) from None
     if config is not None and isolated:
         raise CheckUsageError("--config and --isolated exclude each other")
+    if diff and output_format not in DIFF_FORMATS:
+        raise CheckUsageError(
+            f"--diff prints a unified diff, which a {output_format} report cannot "
+            f"hold; use --format {' or '.join(DIFF_FORMATS)}"
+        )
     tty = output is None and sys.stdout.isatty()
     use_color = color == "always" or (
         color == "auto" and tty and "NO_COLOR" not in os.environ
