@@ -49,7 +49,6 @@ from disclosure_lint.formatters.base import (
 )
 from disclosure_lint.formatters.html import LONG_LINE, MAX_DRAFT_CHARS
 from disclosure_lint.formatters.json import JsonFormatter
-from disclosure_lint.load import load_document
 from disclosure_lint.packs import PackSet
 from disclosure_lint.report import LintOptions
 
@@ -127,7 +126,8 @@ def _names_in(fmt: str, report: str) -> set[bytes]:
     if fmt == "sarif":
         run = json.loads(report)["runs"][0]
         locations = [r["locations"][0] for r in run["results"]] + [
-            n["locations"][0] for n in run["invocations"][0]["toolExecutionNotifications"]
+            n["locations"][0]
+            for n in run["invocations"][0]["toolExecutionNotifications"]
         ]
         uris = {loc["physicalLocation"]["artifactLocation"]["uri"] for loc in locations}
         return {unquote_to_bytes(uri) for uri in uris}
@@ -150,7 +150,9 @@ def _names_in(fmt: str, report: str) -> set[bytes]:
             for line in report.splitlines()
             if "file=" in line
         }
-        return {_unescape(name.replace("%2C", ",").replace("%3A", ":")) for name in files}
+        return {
+            _unescape(name.replace("%2C", ",").replace("%3A", ":")) for name in files
+        }
     lines = [line for line in report.splitlines() if line.startswith("fn/")]
     return {_unescape(line.split(":")[0]) for line in lines}
 
@@ -223,7 +225,9 @@ def _one_line_draft(path: Path, findings: int, length: int) -> Path:
 
 def test_excerpt_is_bounded(packset: PackSet, tmp_path: Path) -> None:
     draft = _one_line_draft(tmp_path / "long.txt", 20, 50_000)
-    result = lint_file(str(draft), packset, LintOptions(), RuleFilter(), keep_report=True)
+    result = lint_file(
+        str(draft), packset, LintOptions(), RuleFilter(), keep_report=True
+    )
     assert result.report is not None
     doc = result.report.document
     assert len(result.findings) >= 20
@@ -283,7 +287,15 @@ def test_html_leaves_out_the_text_of_clean_drafts(tmp_path) -> None:
     (tmp_path / "a-clean.txt").write_text(clean, encoding="utf-8")
     (tmp_path / "b-defects.txt").write_bytes(DEFECTS.read_bytes())
     page = tmp_path / "report.html"
-    _run(tmp_path / "a-clean.txt", tmp_path / "b-defects.txt", "-f", "html", "-o", page, cwd=tmp_path)
+    _run(
+        tmp_path / "a-clean.txt",
+        tmp_path / "b-defects.txt",
+        "-f",
+        "html",
+        "-o",
+        page,
+        cwd=tmp_path,
+    )
     text = page.read_text(encoding="utf-8")
     assert 'id="file-1"' in text and 'id="file-2"' in text
     assert 'id="file-1-L1"' not in text  # the clean draft: listed, not shown
@@ -326,30 +338,32 @@ def test_formatter_memory_is_flat_in_the_number_of_drafts(
     # NOTE: spools move to their file after 64 KB instead of 4 MB, so that
     # a few hundred drafts show whether anything else is kept per draft.
     monkeypatch.setattr(base, "SPOOL_MEMORY", 64_000)
-    result = lint_file(str(DEFECTS), packset, LintOptions(), RuleFilter(), keep_report=True)
+    result = lint_file(
+        str(DEFECTS), packset, LintOptions(), RuleFilter(), keep_report=True
+    )
     assert result.findings
-    ctx = FormatContext(out=open(os.devnull, "w", encoding="utf-8"), packset=packset)
-    formatter = get_formatter(fmt, ctx)
-    summary = Summary()
+    with Path(os.devnull).open("w", encoding="utf-8") as out:
+        formatter = get_formatter(fmt, FormatContext(out=out, packset=packset))
+        summary = Summary()
 
-    def feed(count: int) -> None:
-        for n in range(count):
-            copy = FileResult(f"drafts/{n}.txt", list(result.findings), None, result.report)
-            summary.add(copy)
-            formatter.file(copy)
+        def feed(count: int) -> None:
+            for n in range(count):
+                path = f"drafts/{n}.txt"
+                copy = FileResult(path, list(result.findings), None, result.report)
+                summary.add(copy)
+                formatter.file(copy)
 
-    tracemalloc.start()
-    try:
-        feed(100)
-        gc.collect()
-        before = tracemalloc.get_traced_memory()[0]
-        feed(600)
-        gc.collect()
-        grown = tracemalloc.get_traced_memory()[0] - before
-    finally:
-        tracemalloc.stop()
-    formatter.finish(summary)
-    ctx.out.close()
+        tracemalloc.start()
+        try:
+            feed(100)
+            gc.collect()
+            before = tracemalloc.get_traced_memory()[0]
+            feed(600)
+            gc.collect()
+            grown = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+        formatter.finish(summary)
     # NOTE: keeping what the report needs per draft grew by 0.25-50 KB per
     # draft: 0.15-28 MB here; now a few KB at most.
     assert grown < 50_000, grown
@@ -457,7 +471,8 @@ def test_interrupted_fix_counts_what_it_wrote(tmp_path) -> None:
     report = json.loads(out)
     assert report["partial"] is True
     assert report["summary"]["files"] == len(report["files"]) == _done(err)
-    changed = [p for p in drafts.glob("0*.txt") if p.read_bytes() not in (data, b"\x00\x01")]
+    copies = [p for p in drafts.iterdir() if p.name != "00000-unreadable.txt"]
+    changed = [p for p in copies if p.read_bytes() != data]
     assert 0 < len(changed) < count
     # every copy gets the same fixes: the count is exact if it matches disk
     per_file = report["summary"]["fixed"] // len(changed)

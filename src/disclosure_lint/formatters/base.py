@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-import re
-import shutil
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -15,6 +11,8 @@ from typing import TYPE_CHECKING, TextIO
 from ..findings import Finding, Severity
 
 if TYPE_CHECKING:
+    from tempfile import SpooledTemporaryFile
+
     from ..document import Document
     from ..engine import FileResult
     from ..packs import PackSet
@@ -28,14 +26,9 @@ ELLIPSIS = "…"
 #: Characters a ``Spool`` keeps in memory before it moves to a temporary file.
 SPOOL_MEMORY = 1 << 22
 
-# NOTE: what ``escape_path`` rewrites: a file name byte that is not UTF-8
-# (decoded by Python as a lone surrogate U+DC80-U+DCFF, "surrogateescape";
-# any other lone surrogate is handled the same way), a control character,
-# and the backslash that introduces an escape (where it is not the path
-# separator).
-_NEEDS_ESCAPE = re.compile(
-    "[\x00-\x1f\x7f\ud800-\udfff" + ("\\\\" if os.sep == "/" else "") + "]"
-)
+# NOTE: a backslash introduces an escape in a shown file name, so it is
+# doubled, except where it separates directories (Windows).
+_BACKSLASH = "\\" if os.sep == "/" else ""
 
 
 @dataclass(slots=True)
@@ -162,26 +155,30 @@ def path_bytes(path: str) -> bytes:
 def escape_path(path: str) -> str:
     r"""``path`` as text every output can carry, reversibly.
 
-    A byte of the name that is not UTF-8 text, and a control character, is
+    A byte of the name that is not UTF-8 text (which Python decodes as a
+    lone surrogate, ``surrogateescape``), and a control character, is
     written ``\xNN`` (its byte value in hex); a backslash is doubled (on
     systems where it is not the path separator). Any other character is
     kept, so a UTF-8 name without backslash or control character is
     unchanged. ``codecs.escape_decode(escaped.encode())[0]`` gives back the
     name's bytes.
     """
-    if _NEEDS_ESCAPE.search(path) is None:
+    # NOTE: no regex: this module is imported on every start (pre-commit),
+    # which does not otherwise load ``re``.
+    if path.isprintable() and (not _BACKSLASH or _BACKSLASH not in path):
         return path
-    return _NEEDS_ESCAPE.sub(_escape_char, path)
+    return "".join(_escape_char(char) for char in path)
 
 
-def _escape_char(match: re.Match[str]) -> str:
-    char = match.group()
-    if char == "\\":
+def _escape_char(char: str) -> str:
+    code = ord(char)
+    if char == _BACKSLASH:
         return "\\\\"
-    return "".join(f"\\x{b:02x}" for b in path_bytes(char))
+    if code < 0x20 or code == 0x7F or 0xD800 <= code <= 0xDFFF:
+        return "".join(f"\\x{b:02x}" for b in path_bytes(char))
+    return char
 
 
-@dataclass(slots=True)
 class Excerpt:
     """A bounded piece of one line around a finding.
 
@@ -191,9 +188,15 @@ class Excerpt:
     Text left out at either end, or of the span, is marked ``ELLIPSIS``.
     """
 
-    before: str
-    flagged: str
-    after: str
+    # NOTE: a plain class: a dataclass costs about a millisecond of every
+    # start to define (see document.py).
+    __slots__ = ("after", "before", "flagged")
+
+    def __init__(self, before: str, flagged: str, after: str) -> None:
+        """The three parts."""
+        self.before = before
+        self.flagged = flagged
+        self.after = after
 
     @property
     def text(self) -> str:
@@ -237,8 +240,11 @@ class Spool:
 
     def __init__(self) -> None:
         """An empty spool."""
+        import tempfile  # NOTE: not on the start-up path of a text run
+
         self.count = 0
-        self._file = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed in copy_to
+        # NOTE: open for the formatter's lifetime, closed by copy_to / splice.
+        self._file: SpooledTemporaryFile[str] = tempfile.SpooledTemporaryFile(  # noqa: SIM115
             max_size=SPOOL_MEMORY, mode="w+", encoding="utf-8", newline=""
         )
 
@@ -249,6 +255,8 @@ class Spool:
 
     def copy_to(self, out: TextIO) -> None:
         """Write everything to ``out``; the spool is closed afterwards."""
+        import shutil
+
         self._file.seek(0)
         shutil.copyfileobj(self._file, out, 1 << 16)
         self._file.close()
@@ -265,7 +273,11 @@ class JsonArraySpool(Spool):
 
     def add(self, value: object) -> None:
         """Append one item."""
-        text = json.dumps(value, ensure_ascii=False, sort_keys=self._sort_keys, indent=2)
+        import json
+
+        text = json.dumps(
+            value, ensure_ascii=False, sort_keys=self._sort_keys, indent=2
+        )
         text = self._prefix + text.replace("\n", "\n" + self._prefix)
         self.write(",\n" + text if self.count else text)
 
@@ -280,6 +292,8 @@ class JsonArraySpool(Spool):
         ``document`` is ``json.dumps(..., indent=2)`` of the whole document
         with ``stand_in`` as the array (an empty array stays as it is).
         """
+        import json
+
         if not self.count:
             out.write(document)
             self._file.close()

@@ -4,7 +4,8 @@ One run: ``tool.driver.rules`` describes every loaded rule, each result points
 at its rule by id and index, columns are code points (``columnKind:
 unicodeCodePoints``, the same 1-based, end-exclusive columns as every other
 format) and safe fixes become ``fixes``. Files that could not be read are
-``toolExecutionNotifications`` and make ``executionSuccessful`` false.
+``toolExecutionNotifications`` and make ``executionSuccessful`` false, as does
+an interrupted run (with ``exitCode`` 130 and a notification saying so).
 
 ``partialFingerprints`` let a service recognise the same finding after edits
 elsewhere in the file: they hash the rule id, the path, the normalised text of
