@@ -41,6 +41,7 @@ from disclosure_lint.formatters import (
     base,
     get_formatter,
 )
+from disclosure_lint.formatters import html as html_format
 from disclosure_lint.formatters.base import (
     CONTEXT_CHARS,
     SPAN_CHARS,
@@ -300,6 +301,18 @@ def test_html_leaves_out_the_text_of_clean_drafts(tmp_path) -> None:
     assert 'id="file-1"' in text and 'id="file-2"' in text
     assert 'id="file-1-L1"' not in text  # the clean draft: listed, not shown
     assert 'id="file-2-L1"' in text
+
+
+def test_html_rendered_in_batches_is_the_same_page(cli, monkeypatch) -> None:
+    # NOTE: a line with more pieces and notes than ITEMS_PER_RENDER is
+    # written a batch at a time by other macros than ``rows``; with a tiny
+    # batch every flagged line and the findings lists take that path.
+    drafts = [EXAMPLES / "defects-2021.txt", EXAMPLES / "clean-2020.md"]
+    whole = cli(*drafts, "--format", "html").out
+    monkeypatch.setattr(html_format, "ITEMS_PER_RENDER", 2)
+    batched = cli(*drafts, "--format", "html").out
+    assert 'class="flagged' in whole
+    assert batched == whole
 
 
 # --------------------------------------------------------------------------

@@ -15,20 +15,25 @@ elided with a count; a piece of text lists at most ``MAX_TITLE_NOTES``
 findings in its tooltip.
 
 ``run`` drops each file's document after ``file()``, so ``file()`` builds the
-view (lines cut into highlighted segments) right away, renders its summary
-row and its section and spools them (``base.Spool``); ``finish()`` writes the
-head (totals), then the spooled parts. Memory does not grow with the number
-of drafts. jinja2 is imported here only, so other formats never pay for it.
+view right away, renders its summary row and its section and spools them
+(``base.Spool``); ``finish()`` writes the head (totals), then the spooled
+parts. The section's findings and lines (cut into highlighted pieces as
+they are read) are rendered a batch at a time (``ITEMS_PER_RENDER``), so
+memory grows neither with the number of drafts nor with a draft's length,
+and a draft with 100,000 findings is not rendered as one string. jinja2 is
+imported here only, so other formats never pay for it.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from heapq import nsmallest
+from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .. import __version__
 from ..findings import Category, Severity
@@ -50,6 +55,8 @@ NEAR_LINES = 2
 LONG_LINE = 1_000
 #: Findings named in the tooltip of one piece of text.
 MAX_TITLE_NOTES = 5
+#: Findings, or pieces and notes of lines, rendered (and held) at a time.
+ITEMS_PER_RENDER = 2_000
 
 
 @dataclass(slots=True)
@@ -118,7 +125,9 @@ class FileView:
     edition: str | None = None
     encoding: str | None = None
     notes: list[Note] = field(default_factory=list)
-    lines: list[Line] = field(default_factory=list)
+    #: The lines shown, made as they are read (``shown`` says if any).
+    lines: Iterator[Line] = field(default_factory=lambda: iter(()))
+    shown: bool = False
     #: ``NEAR_LINES`` when only the lines near findings are shown, else 0.
     near_only: int = 0
     by_severity: Counter[str] = field(default_factory=Counter)
@@ -302,13 +311,14 @@ def build_view(index: int, result: FileResult, lang: str) -> FileView:
     if result.findings:
         # NOTE: a draft without findings is not shown: a batch of clean
         # drafts would make a page as large as all of them.
-        _add_lines(view, result.findings, *doc.split_lines())
+        view.shown = True
+        view.lines = _lines(view, result.findings, *doc.split_lines())
     return view
 
 
-def _add_lines(
+def _lines(
     view: FileView, findings: list[Finding], texts: list[str], starts: list[int]
-) -> None:
+) -> Iterator[Line]:
     """The draft's lines (or those near findings), cut into pieces."""
     count = len(texts)
     last_lines = {f.end.line for f in findings}
@@ -333,18 +343,33 @@ def _add_lines(
                 (finding.span.start, finding.span.end, note)
             )
             i += 1
+    return _cut(shown, count, texts, starts, touching)
+
+
+def _cut(
+    shown: list[int],
+    count: int,
+    texts: list[str],
+    starts: list[int],
+    touching: dict[int, list[tuple[int, int, Note]]],
+) -> Iterator[Line]:
+    """Each shown line cut into pieces, a gap row where lines are left out."""
     previous = 0
     for number in shown:
         if number > previous + 1:
-            view.lines.append(Line(0, [], [], None, omitted=number - previous - 1))
-        view.lines.append(
-            split_line(
-                number, texts[number - 1], starts[number - 1], touching.get(number, [])
-            )
-        )
+            yield Line(0, [], [], None, omitted=number - previous - 1)
+        spans = touching.get(number, [])
+        yield split_line(number, texts[number - 1], starts[number - 1], spans)
         previous = number
     if shown and shown[-1] < count:
-        view.lines.append(Line(0, [], [], None, omitted=count - shown[-1]))
+        yield Line(0, [], [], None, omitted=count - shown[-1])
+
+
+def _batches(items: list[Any]) -> Iterator[list[Any]]:
+    """``items`` in lists of at most ``ITEMS_PER_RENDER``."""
+    stream = iter(items)
+    while batch := list(islice(stream, ITEMS_PER_RENDER)):
+        yield batch
 
 
 class HtmlFormatter(Formatter):
@@ -389,9 +414,43 @@ class HtmlFormatter(Formatter):
             self._first = view
             return
         if self._first is not None:
-            self._sections.write(str(self._page.section(self._first, True)))
+            self._section(self._first, True, self._sections)
             self._first = None
-        self._sections.write(str(self._page.section(view, True)))
+        self._section(view, True, self._sections)
+
+    def _section(self, view: FileView, several: bool, out: TextIO | Spool) -> None:
+        """Render one draft's section to ``out``, a batch at a time."""
+        page = self._page
+        out.write(str(page.section_open(view, several)))
+        for notes in _batches(view.notes):
+            out.write(str(page.note_items(view, notes)))
+        out.write(str(page.section_draft(view)))
+        batch: list[Line] = []
+        size = 0
+        for line in view.lines:
+            weight = 1 + len(line.pieces) + len(line.notes)
+            if batch and size + weight > ITEMS_PER_RENDER:
+                out.write(str(page.rows(view, batch)))
+                batch, size = [], 0
+            if weight > ITEMS_PER_RENDER:
+                self._long_row(view, line, out)
+                continue
+            batch.append(line)
+            size += weight
+        if batch:
+            out.write(str(page.rows(view, batch)))
+        out.write(str(page.section_close(view)))
+
+    def _long_row(self, view: FileView, line: Line, out: TextIO | Spool) -> None:
+        """One line with very many pieces or notes, a batch at a time."""
+        page = self._page
+        out.write(str(page.row_open(view, line)))
+        for pieces in _batches(line.pieces):
+            out.write(str(page.pieces(pieces)))
+        out.write(str(page.row_middle()))
+        for notes in _batches(line.notes):
+            out.write(str(page.line_notes(notes)))
+        out.write(str(page.row_close()))
 
     def finish(self, summary: Summary) -> None:
         """Write the head and totals, then the spooled rows and sections."""
@@ -412,6 +471,6 @@ class HtmlFormatter(Formatter):
             if statistics:
                 out.write(str(page.statistics_card(statistics)))
         if self._first is not None:
-            out.write(str(page.section(self._first, False)))
+            self._section(self._first, False, out)
         self._sections.copy_to(out)
         out.write(str(page.tail()))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from .base import Formatter, Spool, Summary, escape_path, excerpt
@@ -54,55 +55,59 @@ class JunitFormatter(Formatter):
         self._suites = Spool()
         self._totals = {"tests": 0, "failures": 0, "errors": 0}
 
-    def _add(self, suite: ET.Element, counts: dict[str, int]) -> None:
-        """Count ``suite`` in the totals and spool it."""
+    def _write_suite(
+        self, name: str, counts: dict[str, int], cases: Iterable[ET.Element]
+    ) -> None:
+        """Count a suite in the totals and spool it, one case at a time.
+
+        NOTE: laid out as ``ET.indent`` on the whole tree would; the cases
+        are made and written one by one, so a draft with 100,000 findings
+        is never one tree.
+        """
+        suite = ET.Element("testsuite", name=name)
         for key, value in counts.items():
             suite.set(key, str(value))
             self._totals[key] += value
         suite.set("skipped", "0")
-        # NOTE: indented as ``ET.indent`` on the whole tree would have it.
-        ET.indent(suite, level=1)
-        self._suites.write("  " + ET.tostring(suite, encoding="unicode") + "\n")
+        self._suites.write(f"  {_open_tag(suite)}\n")
+        for case in cases:
+            ET.indent(case, level=2)
+            self._suites.write(f"    {ET.tostring(case, encoding='unicode')}\n")
+        self._suites.write("  </testsuite>\n")
 
     def file(self, result: FileResult) -> None:
         """Spool this file's suite."""
         path = xml_text(escape_path(result.path))
-        suite = ET.Element("testsuite", name=path)
-        counts = {"tests": 0, "failures": 0, "errors": 0}
+        threshold = self.ctx.fail_on.rank
+        failures = sum(f.severity.rank >= threshold for f in result.findings)
+        counts = {
+            "tests": max(1, len(result.findings)),
+            "failures": failures,
+            "errors": int(result.error is not None),
+        }
+        self._write_suite(path, counts, self._cases(result, path))
+
+    def _cases(self, result: FileResult, path: str) -> Iterator[ET.Element]:
+        """The suite's cases: the load error, ``no findings`` or the findings."""
         if result.error is not None:
-            case = ET.SubElement(
-                suite, "testcase", classname=path, name="read draft", file=path
-            )
+            case = ET.Element("testcase", classname=path, name="read draft", file=path)
             error = ET.SubElement(
                 case, "error", type="load-error", message=xml_text(result.error)
             )
             error.text = xml_text(f"{escape_path(result.path)}: {result.error}")
-            counts["tests"] += 1
-            counts["errors"] += 1
+            yield case
         elif not result.findings:
-            ET.SubElement(
-                suite, "testcase", classname=path, name="no findings", file=path
-            )
-            counts["tests"] += 1
+            yield ET.Element("testcase", classname=path, name="no findings", file=path)
         doc = result.report.document if result.report is not None else None
         threshold = self.ctx.fail_on.rank
         for finding in result.findings:
             failed = finding.severity.rank >= threshold
-            self._case(suite, path, finding, doc, failed)
-            counts["tests"] += 1
-            counts["failures"] += int(failed)
-        self._add(suite, counts)
+            yield self._case(path, finding, doc, failed)
 
     def _case(
-        self,
-        suite: ET.Element,
-        path: str,
-        finding: Finding,
-        doc: Document | None,
-        failed: bool,
-    ) -> None:
-        case = ET.SubElement(
-            suite,
+        self, path: str, finding: Finding, doc: Document | None, failed: bool
+    ) -> ET.Element:
+        case = ET.Element(
             "testcase",
             classname=path,
             name=(
@@ -128,6 +133,7 @@ class JunitFormatter(Formatter):
             failure.text = xml_text(detail)
         else:
             ET.SubElement(case, "system-out").text = xml_text(detail)
+        return case
 
     def finish(self, summary: Summary) -> None:
         """Write the XML document: the root with its totals, then the suites."""
@@ -141,20 +147,22 @@ class JunitFormatter(Formatter):
         if not self._suites.count:
             out.write(ET.tostring(root, encoding="unicode") + "\n")
             return
-        head = ET.tostring(root, encoding="unicode").removesuffix(" />")
-        out.write(head + ">\n")
+        out.write(_open_tag(root) + "\n")
         self._suites.copy_to(out)
         out.write("</testsuites>\n")
 
     def _interrupted(self, files: int) -> None:
         """The suite that says the run was stopped: an error, so CI sees it."""
-        suite = ET.Element("testsuite", name="disclosure-lint")
-        case = ET.SubElement(
-            suite, "testcase", classname="disclosure-lint", name="complete run"
-        )
+        case = ET.Element("testcase", classname="disclosure-lint", name="complete run")
         message = (
             f"interrupted after {files} file(s): this report holds the results "
             "of those files only"
         )
         ET.SubElement(case, "error", type="interrupted", message=message).text = message
-        self._add(suite, {"tests": 1, "failures": 0, "errors": 1})
+        counts = {"tests": 1, "failures": 0, "errors": 1}
+        self._write_suite("disclosure-lint", counts, [case])
+
+
+def _open_tag(element: ET.Element) -> str:
+    """``element``'s start tag with its attributes (escaped by ElementTree)."""
+    return ET.tostring(element, encoding="unicode").removesuffix(" />") + ">"
