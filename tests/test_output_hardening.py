@@ -303,6 +303,43 @@ def test_html_leaves_out_the_text_of_clean_drafts(tmp_path) -> None:
     assert 'id="file-2-L1"' in text
 
 
+def _note(line: int, number: int, severity: str = "warning") -> html_format.Note:
+    return html_format.Note(
+        number, f"n{number}", line, 1, "TY003", "name", "typo", severity, "msg", None
+    )
+
+
+def test_long_lines_show_windows_around_spans() -> None:
+    text = "".join(chr(0x4E00 + n % 500) for n in range(5_000))
+    near_start, middle = _note(1, 1), _note(1, 2, "error")
+    spans = [(100, 102, near_start), (2_000, 2_500, middle)]
+    line = html_format.split_line(1, text, 0, spans)
+    shown = [(p.text, p.elided) for p in line.pieces]
+    # every character is either shown, in order, or counted as left out
+    assert sum(e or len(t) for t, e in shown) == len(text)
+    kept = "".join(t for t, e in shown if not e)
+    assert len(kept) <= 5 * 2 * CONTEXT_CHARS
+    assert kept.startswith(text[: 102 + CONTEXT_CHARS])
+    marks = [p.text for p in line.pieces if p.severity and not p.elided]
+    assert text[100:102] in marks
+    # the 500-character span shows both of its ends, its middle is left out
+    assert text[2_000 : 2_000 + CONTEXT_CHARS] in marks
+    assert text[2_500 - CONTEXT_CHARS : 2_500] in marks
+    assert line.pieces[-1].elided == len(text) - 2_500 - CONTEXT_CHARS
+    assert [n.number for n in line.notes] == [1, 2]
+
+
+def test_tooltips_name_the_narrowest_findings() -> None:
+    wide = [(0, 50, _note(1, n)) for n in range(1, 9)]
+    narrow = (10, 12, _note(1, 9, "error"))
+    line = html_format.split_line(1, "x" * 50, 0, [*wide, narrow])
+    piece = next(p for p in line.pieces if p.text == "xx" and p.severity == "error")
+    assert len(piece.notes) == html_format.MAX_TITLE_NOTES
+    assert piece.notes[-1].number == 9  # the narrow span is named
+    assert piece.more == 9 - html_format.MAX_TITLE_NOTES
+    assert piece.title.endswith(f"(+{piece.more})")
+
+
 def test_html_rendered_in_batches_is_the_same_page(cli, monkeypatch) -> None:
     # NOTE: a line with more pieces and notes than ITEMS_PER_RENDER is
     # written a batch at a time by other macros than ``rows``; with a tiny

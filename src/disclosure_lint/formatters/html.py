@@ -258,9 +258,9 @@ def _sweep(
         if i + 1 == len(cuts):
             break
         y = cuts[i + 1]
-        while kept[k][1] <= x:
+        while k < len(kept) and kept[k][1] <= x:
             k += 1
-        if kept[k][0] > x:  # NOTE: a gap between kept parts
+        if k == len(kept) or kept[k][0] > x:  # NOTE: a gap, or the line's rest
             if pieces and pieces[-1].elided:
                 pieces[-1].elided += y - x
             else:
