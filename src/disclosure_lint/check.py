@@ -47,6 +47,9 @@ COMMANDS = frozenset(
 FIX_FLAG = "--fix"
 # NOTE: ``load.STDIN``; not imported from there: this module stays light.
 STDIN = "-"
+# Formats ``--diff`` may go with: a diff is plain lines, which a structured
+# report (JSON, SARIF, JUnit XML, HTML) cannot hold.
+DIFF_FORMATS = ("text", "github")
 # NOTE: set by a shell asking click for completions; click must answer it.
 COMPLETION_VARIABLE = "_DISCLOSURE_LINT_COMPLETE"
 
@@ -148,6 +151,11 @@ def check_request(
     stdin = _reads_stdin(paths, stdin_filename)
     if stdin:
         paths = [stdin_filename or STDIN]
+    if diff and output_format not in DIFF_FORMATS:
+        raise CheckUsageError(
+            f"--diff prints a unified diff, which a {output_format} report cannot "
+            f"hold; use --format {' or '.join(DIFF_FORMATS)}"
+        )
     tty = output is None and sys.stdout.isatty()
     use_color = color == "always" or (
         color == "auto" and tty and "NO_COLOR" not in os.environ

@@ -11,7 +11,8 @@ than columns; ``TB008``: digits it cannot split) has every cell
 ``ambiguous``, with no value: which column each value belongs to is unknown.
 
 A file that cannot be read gets a one-line error on stderr and an ``error``
-in the JSON ``files`` list; the other files are still extracted.
+in the JSON ``files`` list; the other files are still extracted. File names
+are written as every report writes them (``formatters.base.escape_path``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any, TextIO
 
 from .document import Document
 from .engine import EditionError, build_report
+from .formatters.base import escape_path
 from .load import LoadError, expand_paths, load_document
 from .packs import PackSet
 from .report import LintOptions, Report
@@ -79,7 +81,7 @@ def cell_records(report: Report) -> Iterator[dict[str, Any]]:
                 start = doc.position(cell.start)
                 end = doc.position(cell.end)
                 yield {
-                    "file": doc.path,
+                    "file": escape_path(doc.path),
                     "edition": report.pack.edition,
                     "table": cell.table,
                     "row": cell.row,
@@ -149,7 +151,7 @@ def run_extract(
     code = 0
     for result in files:
         if result.error is not None:
-            err.write(f"{result.path}: error: {result.error}\n")
+            err.write(f"{escape_path(result.path)}: error: {result.error}\n")
             code = 2
     if not files:
         err.write("disclosure-lint: error: no .txt or .md files found\n")
@@ -166,7 +168,7 @@ def _write_json(files: list[FileCells], out: TextIO) -> None:
         "version": EXTRACT_VERSION,
         "files": [
             {
-                "path": f.path,
+                "path": escape_path(f.path),
                 "year": f.year,
                 "edition": f.edition,
                 "cells": len(f.cells),

@@ -75,15 +75,17 @@ def write_atomically(target: Path, produce: Callable[[TextIO], int]) -> int:
 
 def run_to_file(request: RunRequest, target: Path, err: TextIO) -> int:
     """Run the check and write its report to ``target`` instead of stdout."""
+    from .formatters.base import escape_path
     from .run import run
 
+    shown = escape_path(str(target))
     if target.is_dir():
-        err.write(f"disclosure-lint: error: --output {target} is a directory\n")
+        err.write(f"disclosure-lint: error: --output {shown} is a directory\n")
         return EXIT_ERROR
     resolved = target.resolve()
     if any(Path(p).resolve() == resolved for p in expand_paths(request.paths)):
         err.write(
-            f"disclosure-lint: error: --output {target} is one of the drafts "
+            f"disclosure-lint: error: --output {shown} is one of the drafts "
             "being checked; choose another file\n"
         )
         return EXIT_ERROR
@@ -91,5 +93,5 @@ def run_to_file(request: RunRequest, target: Path, err: TextIO) -> int:
         return write_atomically(target, lambda out: run(request, out, err))
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        err.write(f"disclosure-lint: error: cannot write {target}: {reason}\n")
+        err.write(f"disclosure-lint: error: cannot write {shown}: {reason}\n")
         return EXIT_ERROR

@@ -482,7 +482,7 @@ class _Pool:
         """
         import selectors
 
-        with _sigint_deferred():
+        with sigint_deferred():
             if self.method == "fork":
                 worker = self._fork()
             else:
@@ -570,7 +570,7 @@ class _Pool:
         nothing is left half-written, and the parent does not wait for the
         chunks they are working on.
         """
-        with _sigint_deferred():
+        with sigint_deferred():
             for worker in self.workers:
                 self._stop(worker, kill=bool(worker.chunks))
             self.workers.clear()
@@ -632,7 +632,7 @@ def _packs_data(packset: PackSet) -> dict[str, Any]:
 
 
 @contextmanager
-def _sigint_deferred() -> Iterator[None]:
+def sigint_deferred() -> Iterator[None]:
     """Block SIGINT in this thread for the block; a pending one fires after.
 
     NOTE: a child forked meanwhile inherits the mask, not the pending

@@ -9,6 +9,11 @@ A draft on standard input (``-``, ``--stdin-filename``) is linted in this
 process under the name it is given, with the configuration found from that
 name; as with ruff, ``--fix`` then writes the fixed draft to stdout (the
 draft unchanged if it cannot be read or fixed) and the report to stderr.
+
+Ctrl-C is held back while one file is waived, fixed and reported, so an
+interrupted run has reported exactly the files it counts (and fixed on disk
+exactly those it reports fixed); the report is then closed and marked
+partial (``Summary.partial``).
 """
 
 from __future__ import annotations
@@ -29,9 +34,10 @@ from .config import (
 )
 from .engine import FileResult, RuleFilter, lint_document, lint_loaded
 from .formatters import FormatContext, Summary, get_formatter
+from .formatters.base import escape_path
 from .load import join_name, walk
 from .packs import PackError, PackSet
-from .parallel import LintContext
+from .parallel import LintContext, sigint_deferred
 from .settings import Settings
 from .waivers import WaiverBook
 
@@ -321,7 +327,10 @@ def iter_results(
     )
     try:
         for item, result in results:
-            yield (item, *_after_lint(request, plan, item, result))
+            # NOTE: Ctrl-C is held back from here until the caller asks for
+            # the next file, that is until this one is fixed and reported.
+            with sigint_deferred():
+                yield (item, *_after_lint(request, plan, item, result))
     finally:
         results.close()
 
@@ -459,7 +468,7 @@ def run(request: RunRequest, out: TextIO, err: TextIO | None = None) -> int:
         for item, result, outcome in results:
             threshold = item.settings.fail_on.rank
             if result.error is not None:
-                err.write(f"{result.path}: error: {result.error}\n")
+                err.write(f"{escape_path(result.path)}: error: {result.error}\n")
                 worst = EXIT_ERROR
             elif worst == EXIT_OK and any(
                 f.severity.rank >= threshold for f in result.findings
@@ -471,7 +480,11 @@ def run(request: RunRequest, out: TextIO, err: TextIO | None = None) -> int:
                     from .fixes import unified_diff
 
                     out.write(
-                        unified_diff(result.path, outcome.original, outcome.document)
+                        unified_diff(
+                            escape_path(result.path),
+                            outcome.original,
+                            outcome.document,
+                        )
                     )
             summary.add(result)
             if report_findings:
@@ -481,11 +494,19 @@ def run(request: RunRequest, out: TextIO, err: TextIO | None = None) -> int:
             result.report = None  # NOTE: free the document before the next file
     except KeyboardInterrupt:
         # NOTE: stop the workers first, then close the output so that it is
-        # complete (valid JSON, SARIF...) for the files done so far.
+        # complete (valid JSON, SARIF...) for the files done so far, and says
+        # that it is partial; a second Ctrl-C waits for that.
         results.close()
-        formatter.finish(summary)
-        err.write(f"disclosure-lint: interrupted after {summary.files} file(s)\n")
+        summary.partial = True
+        with sigint_deferred():
+            if report_findings:
+                formatter.finish(summary)
+            else:
+                err.write(_diff_closing(summary, plan.lang))
+            err.write(f"disclosure-lint: interrupted after {summary.files} file(s)\n")
         return EXIT_INTERRUPTED
+    finally:
+        results.close()
     if summary.files == 0:
         formatter.finish(summary)
         err.write("disclosure-lint: error: no .txt or .md files found\n")
@@ -533,8 +554,16 @@ def _diff_closing(summary: Summary, lang: str) -> str:
     """The stderr line after ``--diff``."""
     if lang == "en":
         if not summary.fixed:
-            return "No safe fix to apply.\n"
-        return f"Would fix {summary.fixed} problem(s); run with --fix to apply.\n"
+            text = "No safe fix to apply."
+        else:
+            text = f"Would fix {summary.fixed} problem(s); run with --fix to apply."
+        if summary.partial:
+            text += f" (Interrupted: {summary.files} file(s) checked only.)"
+        return text + "\n"
     if not summary.fixed:
-        return "没有可自动修复的问题。\n"
-    return f"可自动修复 {summary.fixed} 个问题；加 --fix 写入文件。\n"
+        text = "没有可自动修复的问题。"
+    else:
+        text = f"可自动修复 {summary.fixed} 个问题；加 --fix 写入文件。"
+    if summary.partial:
+        text += f"（检查被中断：只检查了 {summary.files} 个文件。）"
+    return text + "\n"

@@ -45,6 +45,7 @@ from .config import ConfigError, display
 from .document import Document, Record, Span
 from .engine import FileResult, RuleFilter
 from .findings import Category, Finding, Severity
+from .formatters.base import escape_path
 from .packs import (
     MAX_FILE_BYTES,
     PackError,
@@ -656,7 +657,7 @@ class WaiverBook:
         args = {
             "rule": waiver.rule,
             "text": waiver.shown,
-            "file": waiver.file,
+            "file": escape_path(waiver.file),
             "expires": waiver.expires.isoformat() if waiver.expires else "",
         }
         if waiver.expired(today):
@@ -919,7 +920,7 @@ def run_waive(
             keep_report=True,
         )
         if result.error is not None or result.report is None:
-            err.write(f"{result.path}: error: {result.error}\n")
+            err.write(f"{escape_path(result.path)}: error: {result.error}\n")
             code = 2
             continue
         doc = result.report.document

@@ -11,8 +11,24 @@ from typing import TYPE_CHECKING, TextIO
 from ..findings import Finding, Severity
 
 if TYPE_CHECKING:
+    from tempfile import SpooledTemporaryFile
+
+    from ..document import Document
     from ..engine import FileResult
     from ..packs import PackSet
+
+#: Characters of the draft shown on either side of a finding's span.
+CONTEXT_CHARS = 60
+#: Characters of the span itself shown; a longer span is cut after them.
+SPAN_CHARS = 80
+#: Marks text left out of an excerpt.
+ELLIPSIS = "…"
+#: Characters a ``Spool`` keeps in memory before it moves to a temporary file.
+SPOOL_MEMORY = 1 << 22
+
+# NOTE: a backslash introduces an escape in a shown file name, so it is
+# doubled, except where it separates directories (Windows).
+_BACKSLASH = "\\" if os.sep == "/" else ""
 
 
 @dataclass(slots=True)
@@ -25,6 +41,8 @@ class Summary:
     by_rule: Counter[str] = field(default_factory=Counter)
     fixable: int = 0
     fixed: int = 0
+    #: The run was interrupted (Ctrl-C): only ``files`` files were done.
+    partial: bool = False
 
     def add(self, result: FileResult) -> None:
         """Count one file's outcome."""
@@ -120,3 +138,173 @@ def relative_path(path: str) -> str:
             return pure.as_posix()
     text = os.path.normpath(pure)
     return PurePath(text).as_posix()
+
+
+def path_bytes(path: str) -> bytes:
+    """The file name's bytes, as the operating system has them.
+
+    Python decodes a name that is not UTF-8 with ``surrogateescape``; this
+    undoes it. A lone surrogate that did not come from a byte (a library
+    caller's string) is kept as its UTF-8 form (``surrogatepass``).
+    """
+    try:
+        return path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogatepass")
+
+
+def escape_path(path: str) -> str:
+    r"""``path`` as text every output can carry, reversibly.
+
+    A byte of the name that is not UTF-8 text (which Python decodes as a
+    lone surrogate, ``surrogateescape``), and a control character, is
+    written ``\xNN`` (its byte value in hex); a backslash is doubled (on
+    systems where it is not the path separator). Any other character is
+    kept, so a UTF-8 name without backslash or control character is
+    unchanged. ``codecs.escape_decode(escaped.encode())[0]`` gives back the
+    name's bytes.
+    """
+    # NOTE: no regex: this module is imported on every start (pre-commit),
+    # which does not otherwise load ``re``.
+    if path.isprintable() and (not _BACKSLASH or _BACKSLASH not in path):
+        return path
+    return "".join(_escape_char(char) for char in path)
+
+
+def _escape_char(char: str) -> str:
+    code = ord(char)
+    if char == _BACKSLASH:
+        return "\\\\"
+    if code < 0x20 or code == 0x7F or 0xD800 <= code <= 0xDFFF:
+        return "".join(f"\\x{b:02x}" for b in path_bytes(char))
+    return char
+
+
+class Excerpt:
+    """A bounded piece of one line around a finding.
+
+    ``before + flagged + after`` is what is shown; ``flagged`` is the part
+    of the span on its first line (cut after ``SPAN_CHARS`` characters),
+    ``before`` and ``after`` at most ``CONTEXT_CHARS`` characters each.
+    Text left out at either end, or of the span, is marked ``ELLIPSIS``.
+    """
+
+    # NOTE: a plain class: a dataclass costs about a millisecond of every
+    # start to define (see document.py).
+    __slots__ = ("after", "before", "flagged")
+
+    def __init__(self, before: str, flagged: str, after: str) -> None:
+        """The three parts."""
+        self.before = before
+        self.flagged = flagged
+        self.after = after
+
+    @property
+    def text(self) -> str:
+        """The excerpt as one string."""
+        return self.before + self.flagged + self.after
+
+
+def excerpt(doc: Document, finding: Finding) -> Excerpt:
+    """The excerpt of ``finding``'s first line, never more than ~200 characters.
+
+    NOTE: only the excerpt is sliced out of the text, never the whole line:
+    a draft that is one 5 MB line with 100,000 findings would otherwise copy
+    the line once per finding.
+    """
+    line = doc.index.line_span(finding.start.line)
+    start = min(max(finding.span.start, line.start), line.end)
+    end = min(max(finding.span.end, start), line.end)
+    text = doc.text
+    left = max(line.start, start - CONTEXT_CHARS)
+    before = text[left:start]
+    if left > line.start:
+        before = ELLIPSIS + before
+    if end - start > SPAN_CHARS:
+        return Excerpt(before, text[start : start + SPAN_CHARS] + ELLIPSIS, "")
+    right = min(line.end, end + CONTEXT_CHARS)
+    after = text[end:right]
+    if right < line.end:
+        after += ELLIPSIS
+    return Excerpt(before, text[start:end], after)
+
+
+class Spool:
+    """Parts of a report written as they come, replayed once at the end.
+
+    NOTE: formats whose head depends on the whole run (SARIF's rule list,
+    JSON's ``files`` after the findings, the HTML summary, JUnit's totals)
+    write each file's part here instead of keeping objects per file: the
+    first few MB stay in memory, the rest goes to a temporary file, so a
+    batch of any size runs in flat memory.
+    """
+
+    def __init__(self) -> None:
+        """An empty spool."""
+        import tempfile  # NOTE: not on the start-up path of a text run
+
+        self.count = 0
+        # NOTE: open for the formatter's lifetime, closed by copy_to / splice.
+        self._file: SpooledTemporaryFile[str] = tempfile.SpooledTemporaryFile(  # noqa: SIM115
+            max_size=SPOOL_MEMORY, mode="w+", encoding="utf-8", newline=""
+        )
+
+    def write(self, text: str) -> None:
+        """Add one part."""
+        self._file.write(text)
+        self.count += 1
+
+    def copy_to(self, out: TextIO) -> None:
+        """Write everything to ``out``; the spool is closed afterwards."""
+        import shutil
+
+        self._file.seek(0)
+        shutil.copyfileobj(self._file, out, 1 << 16)
+        self._file.close()
+
+
+class JsonArraySpool(Spool):
+    """The items of one JSON array, laid out as ``json.dumps(indent=2)`` would."""
+
+    def __init__(self, depth: int, sort_keys: bool) -> None:
+        """Items of an array nested ``depth`` levels deep in the document."""
+        super().__init__()
+        self._prefix = "  " * depth
+        self._sort_keys = sort_keys
+
+    def add(self, value: object) -> None:
+        """Append one item."""
+        import json
+
+        text = json.dumps(
+            value, ensure_ascii=False, sort_keys=self._sort_keys, indent=2
+        )
+        text = self._prefix + text.replace("\n", "\n" + self._prefix)
+        self.write(",\n" + text if self.count else text)
+
+    @property
+    def stand_in(self) -> list[str]:
+        """What to put in the document where the array goes (see ``splice``)."""
+        return [PLACEHOLDER] if self.count else []
+
+    def splice(self, document: str, out: TextIO) -> None:
+        """Write ``document``, the array's items in place of its ``stand_in``.
+
+        ``document`` is ``json.dumps(..., indent=2)`` of the whole document
+        with ``stand_in`` as the array (an empty array stays as it is).
+        """
+        import json
+
+        if not self.count:
+            out.write(document)
+            self._file.close()
+            return
+        marker = self._prefix + json.dumps(PLACEHOLDER)
+        before, after = document.split(marker, 1)
+        out.write(before)
+        self.copy_to(out)
+        out.write(after)
+
+
+#: Stands for a spooled array in the document given to ``splice``.
+PLACEHOLDER = "\u0000spooled\u0000"

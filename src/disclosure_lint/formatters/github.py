@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .base import Formatter, Summary, relative_path
+from .base import Formatter, Summary, escape_path, relative_path
 
 if TYPE_CHECKING:
     from ..engine import FileResult
@@ -51,7 +51,7 @@ def finding_command(finding: Finding) -> str:
     """
     same_line = finding.start.line == finding.end.line
     props: dict[str, Any] = {
-        "file": relative_path(finding.path),
+        "file": escape_path(relative_path(finding.path)),
         "line": finding.start.line,
         "col": finding.start.column if same_line else None,
         "endLine": finding.end.line,
@@ -78,7 +78,7 @@ class GithubFormatter(Formatter):
                 command(
                     "error",
                     result.error,
-                    file=relative_path(result.path),
+                    file=escape_path(relative_path(result.path)),
                     title="disclosure-lint: cannot check this file",
                 )
             )
@@ -124,6 +124,11 @@ class GithubFormatter(Formatter):
                     f"annotations ({hidden['error']} error, {hidden['warning']} "
                     f"warning, {hidden['notice']} notice); all are in this log."
                 )
+            if s.partial:
+                text += (
+                    " Interrupted: these are the results of the "
+                    f"{s.files} file(s) checked so far only."
+                )
             return text
         text = (
             f"disclosure-lint：{s.files} 个文件共 {s.total} 个问题："
@@ -136,4 +141,6 @@ class GithubFormatter(Formatter):
                 f"{hidden['warning']}，提示 {hidden['notice']}）未显示为标注，"
                 "完整列表见本步骤日志。"
             )
+        if s.partial:
+            text += f"检查被中断：以上只是已检查完的 {s.files} 个文件的结果。"
         return text

@@ -6,21 +6,38 @@ counts by severity and category, a list of findings, then the draft itself
 with every finding's exact span highlighted on its line and its message
 beside it. Several drafts get a summary table linking to each one.
 
+The page is bounded by the findings, not by the drafts: a draft without
+findings is listed but its text is not shown; a draft longer than
+``MAX_DRAFT_CHARS`` shows only the lines within ``NEAR_LINES`` of a
+finding; a line longer than ``LONG_LINE`` shows ``base.CONTEXT_CHARS``
+characters around each end of each span on it (and its first ones), the rest
+elided with a count; a piece of text lists at most ``MAX_TITLE_NOTES``
+findings in its tooltip.
+
 ``run`` drops each file's document after ``file()``, so ``file()`` builds the
-view (lines cut into highlighted segments) right away and keeps only that.
-jinja2 is imported here only, so other formats never pay for it.
+view right away, renders its summary row and its section and spools them
+(``base.Spool``); ``finish()`` writes the head (totals), then the spooled
+parts. The section's findings and lines (cut into highlighted pieces as
+they are read) are rendered a batch at a time (``ITEMS_PER_RENDER``), so
+memory grows neither with the number of drafts nor with a draft's length,
+and a draft with 100,000 findings is not rendered as one string. jinja2 is
+imported here only, so other formats never pay for it.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from heapq import nsmallest
+from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .. import __version__
 from ..findings import Category, Severity
-from .base import Formatter, Summary
+from .base import CONTEXT_CHARS, ELLIPSIS, Formatter, Spool, Summary, escape_path
 
 if TYPE_CHECKING:
     from ..engine import FileResult
@@ -30,6 +47,16 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATE = "report.html.j2"
 SEVERITIES = [s.value for s in Severity]
 CATEGORIES = [c.value for c in Category]
+#: A draft longer than this (characters) shows only the lines near findings.
+MAX_DRAFT_CHARS = 200_000
+#: Lines shown before and after a finding's first and last line then.
+NEAR_LINES = 2
+#: A line longer than this (characters) is shown as excerpts around spans.
+LONG_LINE = 1_000
+#: Findings named in the tooltip of one piece of text.
+MAX_TITLE_NOTES = 5
+#: Findings, or pieces and notes of lines, rendered (and held) at a time.
+ITEMS_PER_RENDER = 2_000
 
 
 @dataclass(slots=True)
@@ -50,27 +77,40 @@ class Note:
 
 @dataclass(slots=True)
 class Piece:
-    """A run of one line's text; ``notes`` cover it (caret: an empty span)."""
+    """A run of one line's text; ``notes`` cover it (caret: an empty span).
+
+    ``more`` findings also cover it but are not named (``MAX_TITLE_NOTES``);
+    ``elided`` characters were left out here (the piece shows an ellipsis).
+    """
 
     text: str
     severity: str | None = None
     notes: list[Note] = field(default_factory=list)
     caret: bool = False
+    more: int = 0
+    elided: int = 0
 
     @property
     def title(self) -> str:
         """Hover text: the findings that cover this piece."""
-        return "\n".join(f"{n.rule} {n.message}" for n in self.notes)
+        lines = [f"{n.rule} {n.message}" for n in self.notes]
+        if self.more:
+            lines.append(f"(+{self.more})")
+        return "\n".join(lines)
 
 
 @dataclass(slots=True)
 class Line:
-    """One line of the draft with its pieces and the findings that start on it."""
+    """One line of the draft with its pieces and the findings that start on it.
+
+    A line with ``omitted`` > 0 stands for that many lines not shown.
+    """
 
     number: int
     pieces: list[Piece]
     notes: list[Note]
     severity: str | None
+    omitted: int = 0
 
 
 @dataclass(slots=True)
@@ -85,7 +125,11 @@ class FileView:
     edition: str | None = None
     encoding: str | None = None
     notes: list[Note] = field(default_factory=list)
-    lines: list[Line] = field(default_factory=list)
+    #: The lines shown, made as they are read (``shown`` says if any).
+    lines: Iterator[Line] = field(default_factory=lambda: iter(()))
+    shown: bool = False
+    #: ``NEAR_LINES`` when only the lines near findings are shown, else 0.
+    near_only: int = 0
     by_severity: Counter[str] = field(default_factory=Counter)
     by_category: dict[str, Counter[str]] = field(default_factory=dict)
 
@@ -132,6 +176,8 @@ def split_line(
     Returns:
         The line, with a caret piece where a finding has nothing to highlight
         on its own line (an empty span, or one that covers only the newline).
+        A line longer than ``LONG_LINE`` keeps only the text near the ends
+        of its spans (``kept_ranges``); each gap is one elided piece.
     """
     end = start + len(text)
     ranges: list[tuple[int, int, Note]] = []
@@ -142,26 +188,104 @@ def split_line(
             ranges.append((a, b, note))
         elif note.line == number:
             carets.setdefault(min(max(a, 0), len(text)), []).append(note)
-    cuts = sorted(
-        {0, len(text), *carets} | {a for a, _, _ in ranges} | {b for _, b, _ in ranges}
+    kept = kept_ranges(len(text), ranges, carets)
+    pieces = _sweep(text, ranges, carets, kept)
+    starting = [n for _, _, n in spans if n.line == number]
+    return Line(number, pieces, starting, worst_of(starting))
+
+
+def kept_ranges(
+    length: int, ranges: list[tuple[int, int, Note]], carets: dict[int, list[Note]]
+) -> list[tuple[int, int]]:
+    """The parts of a line to show, sorted and disjoint.
+
+    The whole line if it is at most ``LONG_LINE`` characters; else its first
+    ``CONTEXT_CHARS`` characters and as many on both sides of every span end
+    and caret, so what is shown grows with the findings, not the line.
+    """
+    if length <= LONG_LINE:
+        return [(0, length)]
+    points = [x for a, b, _ in ranges for x in (a, b)] + list(carets)
+    windows = sorted(
+        [(0, min(length, CONTEXT_CHARS))]
+        + [(max(0, x - CONTEXT_CHARS), min(length, x + CONTEXT_CHARS)) for x in points]
     )
+    merged: list[tuple[int, int]] = []
+    for a, b in windows:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _sweep(
+    text: str,
+    ranges: list[tuple[int, int, Note]],
+    carets: dict[int, list[Note]],
+    kept: list[tuple[int, int]],
+) -> list[Piece]:
+    """The pieces of a line, left to right, in one pass over its cut points.
+
+    NOTE: the spans covering each piece are kept up to date as the pass
+    enters and leaves them (not searched for each piece), so a line with
+    100,000 findings is cut in time linear in them.
+    """
+    cuts = sorted(
+        {0, len(text), *carets}
+        | {a for a, _, _ in ranges}
+        | {b for _, b, _ in ranges}
+        | {x for k in kept for x in k}
+    )
+    opening: dict[int, list[int]] = {}
+    closing: dict[int, list[int]] = {}
+    for i, (a, b, _) in enumerate(ranges):
+        opening.setdefault(a, []).append(i)
+        closing.setdefault(b, []).append(i)
+    active: dict[int, tuple[int, int, Note]] = {}
+    severities: Counter[str] = Counter()
     pieces: list[Piece] = []
+    k = 0
     for i, x in enumerate(cuts):
+        for j in closing.get(x, ()):
+            severities[active.pop(j)[2].severity] -= 1
+        for j in opening.get(x, ()):
+            active[j] = ranges[j]
+            severities[ranges[j][2].severity] += 1
         if x in carets:
             notes = carets[x]
             pieces.append(Piece("", worst_of(notes), notes, caret=True))
         if i + 1 == len(cuts):
             break
         y = cuts[i + 1]
-        covering = [n for a, b, n in ranges if a <= x and b >= y]
-        pieces.append(Piece(text[x:y], worst_of(covering), covering))
-    starting = [n for _, _, n in spans if n.line == number]
-    return Line(number, pieces, starting, worst_of(starting))
+        while k < len(kept) and kept[k][1] <= x:
+            k += 1
+        if k == len(kept) or kept[k][0] > x:  # NOTE: a gap, or the line's rest
+            if pieces and pieces[-1].elided:
+                pieces[-1].elided += y - x
+            else:
+                pieces.append(Piece(ELLIPSIS, elided=y - x))
+            continue
+        worst = next((sev for sev in SEVERITIES if severities[sev] > 0), None)
+        notes, more = _named(active)
+        pieces.append(Piece(text[x:y], worst, notes, more=more))
+    return pieces
+
+
+def _named(active: dict[int, tuple[int, int, Note]]) -> tuple[list[Note], int]:
+    """The notes a piece names (the narrowest spans first), and how many not."""
+    spans = list(active.values())
+    if len(spans) > MAX_TITLE_NOTES:
+        spans = nsmallest(MAX_TITLE_NOTES, spans, key=lambda r: r[1] - r[0])
+    notes = sorted((n for _, _, n in spans), key=lambda n: n.number)
+    return notes, len(active) - len(notes)
 
 
 def build_view(index: int, result: FileResult, lang: str) -> FileView:
     """The page's view of one file's result."""
-    view = FileView(index, result.path, f"file-{index}", error=result.error)
+    view = FileView(
+        index, escape_path(result.path), f"file-{index}", error=result.error
+    )
     report = result.report
     for n, finding in enumerate(result.findings, 1):
         note = Note(
@@ -184,40 +308,76 @@ def build_view(index: int, result: FileResult, lang: str) -> FileView:
     doc = report.document
     view.year, view.edition = report.outline.year, report.outline.edition
     view.encoding = doc.encoding
-    touching: dict[int, list[tuple[int, int, Note]]] = {}
-    for finding, note in zip(result.findings, view.notes, strict=True):
-        last = max(finding.start.line, finding.end.line)
-        for line in range(finding.start.line, last + 1):
-            touching.setdefault(line, []).append(
-                (finding.span.start, finding.span.end, note)
-            )
-    texts = doc.text.split("\n")
-    if len(texts) > 1 and texts[-1] == "" and len(texts) not in touching:
-        texts.pop()  # NOTE: the "line" after a final newline, unless flagged
-    offset = 0
-    for number, text in enumerate(texts, 1):
-        view.lines.append(split_line(number, text, offset, touching.get(number, [])))
-        offset += len(text) + 1
+    if result.findings:
+        # NOTE: a draft without findings is not shown: a batch of clean
+        # drafts would make a page as large as all of them.
+        view.shown = True
+        view.lines = _lines(view, result.findings, *doc.split_lines())
     return view
 
 
+def _lines(
+    view: FileView, findings: list[Finding], texts: list[str], starts: list[int]
+) -> Iterator[Line]:
+    """The draft's lines (or those near findings), cut into pieces."""
+    count = len(texts)
+    last_lines = {f.end.line for f in findings}
+    if count > 1 and texts[-1] == "" and count not in last_lines:
+        count -= 1  # NOTE: the "line" after a final newline, unless flagged
+    if starts[count] - 1 <= MAX_DRAFT_CHARS:
+        shown = list(range(1, count + 1))
+    else:
+        view.near_only = NEAR_LINES
+        near = {
+            n
+            for f in findings
+            for line in (f.start.line, f.end.line)
+            for n in range(line - NEAR_LINES, line + NEAR_LINES + 1)
+        }
+        shown = sorted(n for n in near if 1 <= n <= count)
+    touching: dict[int, list[tuple[int, int, Note]]] = {}
+    for finding, note in zip(findings, view.notes, strict=True):
+        i = bisect_left(shown, finding.start.line)
+        while i < len(shown) and shown[i] <= finding.end.line:
+            touching.setdefault(shown[i], []).append(
+                (finding.span.start, finding.span.end, note)
+            )
+            i += 1
+    return _cut(shown, count, texts, starts, touching)
+
+
+def _cut(
+    shown: list[int],
+    count: int,
+    texts: list[str],
+    starts: list[int],
+    touching: dict[int, list[tuple[int, int, Note]]],
+) -> Iterator[Line]:
+    """Each shown line cut into pieces, a gap row where lines are left out."""
+    previous = 0
+    for number in shown:
+        if number > previous + 1:
+            yield Line(0, [], [], None, omitted=number - previous - 1)
+        spans = touching.get(number, [])
+        yield split_line(number, texts[number - 1], starts[number - 1], spans)
+        previous = number
+    if shown and shown[-1] < count:
+        yield Line(0, [], [], None, omitted=count - shown[-1])
+
+
+def _batches(items: list[Any]) -> Iterator[list[Any]]:
+    """``items`` in lists of at most ``ITEMS_PER_RENDER``."""
+    stream = iter(items)
+    while batch := list(islice(stream, ITEMS_PER_RENDER)):
+        yield batch
+
+
 class HtmlFormatter(Formatter):
-    """Keeps one ``FileView`` per file and renders the page at the end."""
+    """Renders each file's parts as it comes; the page is assembled at the end."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        """Start with no files."""
+        """Load the template; start with no files."""
         super().__init__(*args, **kwargs)
-        self._files: list[FileView] = []
-        self._rule_names: dict[str, str] = {}
-
-    def file(self, result: FileResult) -> None:
-        """Build this file's view now: the document is freed after this call."""
-        self._files.append(build_view(len(self._files) + 1, result, self.ctx.lang))
-        for finding in result.findings:
-            self._rule_names.setdefault(finding.rule, finding.name)
-
-    def finish(self, summary: Summary) -> None:
-        """Render the page."""
         from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
         env = Environment(
@@ -227,7 +387,80 @@ class HtmlFormatter(Formatter):
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        statistics = None
+        self._page: Any = env.get_template(TEMPLATE).make_module(
+            {
+                "lang": self.ctx.lang,
+                "version": __version__,
+                "severities": SEVERITIES,
+                "categories": CATEGORIES,
+            }
+        )
+        self._rows = Spool()
+        self._sections = Spool()
+        # NOTE: the first draft's view waits for a second one: alone, its
+        # section has no "back to top" link (and the page no summary).
+        self._first: FileView | None = None
+        self._count = 0
+        self._rule_names: dict[str, str] = {}
+
+    def file(self, result: FileResult) -> None:
+        """Render this file's row and section now: its document is freed next."""
+        self._count += 1
+        view = build_view(self._count, result, self.ctx.lang)
+        for finding in result.findings:
+            self._rule_names.setdefault(finding.rule, finding.name)
+        self._rows.write(str(self._page.summary_row(view)))
+        if self._count == 1:
+            self._first = view
+            return
+        if self._first is not None:
+            self._section(self._first, True, self._sections)
+            self._first = None
+        self._section(view, True, self._sections)
+
+    def _section(self, view: FileView, several: bool, out: TextIO | Spool) -> None:
+        """Render one draft's section to ``out``, a batch at a time."""
+        page = self._page
+        out.write(str(page.section_open(view, several)))
+        for notes in _batches(view.notes):
+            out.write(str(page.note_items(view, notes)))
+        out.write(str(page.section_draft(view)))
+        batch: list[Line] = []
+        size = 0
+        for line in view.lines:
+            weight = 1 + len(line.pieces) + len(line.notes)
+            if batch and size + weight > ITEMS_PER_RENDER:
+                out.write(str(page.rows(view, batch)))
+                batch, size = [], 0
+            if weight > ITEMS_PER_RENDER:
+                self._long_row(view, line, out)
+                continue
+            batch.append(line)
+            size += weight
+        if batch:
+            out.write(str(page.rows(view, batch)))
+        out.write(str(page.section_close(view)))
+
+    def _long_row(self, view: FileView, line: Line, out: TextIO | Spool) -> None:
+        """One line with very many pieces or notes, a batch at a time."""
+        page = self._page
+        out.write(str(page.row_open(view, line)))
+        for pieces in _batches(line.pieces):
+            out.write(str(page.pieces(pieces)))
+        out.write(str(page.row_middle()))
+        for notes in _batches(line.notes):
+            out.write(str(page.line_notes(notes)))
+        out.write(str(page.row_close()))
+
+    def finish(self, summary: Summary) -> None:
+        """Write the head and totals, then the spooled rows and sections."""
+        out = self.ctx.out
+        page = self._page
+        out.write(str(page.head(summary)))
+        if self._count > 1:
+            out.write(str(page.summary_open()))
+            self._rows.copy_to(out)
+            out.write(str(page.summary_close()))
         if self.ctx.statistics:
             statistics = [
                 (rule, self._rule_names.get(rule, ""), count)
@@ -235,13 +468,9 @@ class HtmlFormatter(Formatter):
                     summary.by_rule.items(), key=lambda kv: (-kv[1], kv[0])
                 )
             ]
-        page = env.get_template(TEMPLATE).render(
-            lang=self.ctx.lang,
-            version=__version__,
-            files=self._files,
-            summary=summary,
-            statistics=statistics,
-            severities=SEVERITIES,
-            categories=CATEGORIES,
-        )
-        self.ctx.out.write(page if page.endswith("\n") else page + "\n")
+            if statistics:
+                out.write(str(page.statistics_card(statistics)))
+        if self._first is not None:
+            self._section(self._first, False, out)
+        self._sections.copy_to(out)
+        out.write(str(page.tail()))

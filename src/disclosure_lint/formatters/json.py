@@ -1,7 +1,8 @@
 """JSON output, schema version 1 (documented in README, pinned by a test).
 
-``{"version": 1, "findings": [...], "files": [...], "summary": {...}}``;
-findings are streamed file by file so a large batch is never held whole.
+``{"version": 1, "findings": [...], "files": [...], "partial": false,
+"summary": {...}}``; findings are streamed file by file and the ``files``
+entries spooled (``base.Spool``), so a large batch is never held whole.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ..findings import SCHEMA_VERSION
-from .base import Formatter, Summary
+from .base import Formatter, JsonArraySpool, Summary, escape_path
 
 if TYPE_CHECKING:
     from ..engine import FileResult
@@ -18,7 +19,10 @@ if TYPE_CHECKING:
 
 def file_entry(result: FileResult) -> dict[str, Any]:
     """The ``files`` entry of one result."""
-    entry: dict[str, Any] = {"path": result.path, "findings": len(result.findings)}
+    entry: dict[str, Any] = {
+        "path": escape_path(result.path),
+        "findings": len(result.findings),
+    }
     if result.error is not None:
         entry["error"] = result.error
     report = result.report
@@ -37,7 +41,7 @@ class JsonFormatter(Formatter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Start the object."""
         super().__init__(*args, **kwargs)
-        self._files: list[dict[str, Any]] = []
+        self._files = JsonArraySpool(depth=2, sort_keys=True)
         self._first = True
         self.ctx.out.write(f'{{"version": {SCHEMA_VERSION}, "findings": [')
 
@@ -46,15 +50,23 @@ class JsonFormatter(Formatter):
         for finding in result.findings:
             sep = "\n  " if self._first else ",\n  "
             self._first = False
+            entry = finding.to_dict()
+            entry["path"] = escape_path(entry["path"])
             self.ctx.out.write(
-                sep + json.dumps(finding.to_dict(), ensure_ascii=False, sort_keys=True)
+                sep + json.dumps(entry, ensure_ascii=False, sort_keys=True)
             )
-        self._files.append(file_entry(result))
+        self._files.add(file_entry(result))
 
     def finish(self, summary: Summary) -> None:
         """Close the findings and write files and summary."""
-        tail: dict[str, Any] = {"files": self._files, "summary": summary.to_dict()}
+        tail: dict[str, Any] = {
+            "files": self._files.stand_in,
+            "partial": summary.partial,
+            "summary": summary.to_dict(),
+        }
         if self.ctx.statistics:
             tail["statistics"] = dict(sorted(summary.by_rule.items()))
         body = json.dumps(tail, ensure_ascii=False, sort_keys=True, indent=2)
-        self.ctx.out.write(("\n" if not self._first else "") + "], " + body[1:] + "\n")
+        out = self.ctx.out
+        out.write(("\n" if not self._first else "") + "], ")
+        self._files.splice(body[1:] + "\n", out)

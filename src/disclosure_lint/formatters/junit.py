@@ -12,16 +12,23 @@ passing cases.
 
 A finding at or above ``--fail-on`` is a ``<failure>``, so the report agrees
 with the exit code; one below it is a passing case with the message in
-``<system-out>``, so the report still lists it.
+``<system-out>``, so the report still lists it. Each case quotes an excerpt
+of its line (``base.excerpt``), never the whole line.
+
+Each suite is written to a spool (``base.Spool``) as its file comes; the
+root's totals are written at the end, then the suites, so memory does not
+grow with the number of drafts. An interrupted run (Ctrl-C) ends with a
+``disclosure-lint`` suite whose one case is an ``<error>`` saying so.
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .base import Formatter, Summary
+from .base import Formatter, Spool, Summary, escape_path, excerpt
 
 if TYPE_CHECKING:
     from ..document import Document
@@ -40,56 +47,67 @@ def xml_text(text: str) -> str:
 
 
 class JunitFormatter(Formatter):
-    """Builds one ``<testsuite>`` per file and writes the document at the end."""
+    """Spools one ``<testsuite>`` per file and writes the document at the end."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        """Start the root ``<testsuites>`` element."""
+        """Start with no suite."""
         super().__init__(*args, **kwargs)
-        self._root = ET.Element("testsuites", name="disclosure-lint")
+        self._suites = Spool()
         self._totals = {"tests": 0, "failures": 0, "errors": 0}
 
-    def file(self, result: FileResult) -> None:
-        """Add this file's suite."""
-        path = xml_text(result.path)
-        suite = ET.SubElement(self._root, "testsuite", name=path)
-        counts = {"tests": 0, "failures": 0, "errors": 0}
-        if result.error is not None:
-            case = ET.SubElement(
-                suite, "testcase", classname=path, name="read draft", file=path
-            )
-            error = ET.SubElement(
-                case, "error", type="load-error", message=xml_text(result.error)
-            )
-            error.text = xml_text(f"{result.path}: {result.error}")
-            counts["tests"] += 1
-            counts["errors"] += 1
-        elif not result.findings:
-            ET.SubElement(
-                suite, "testcase", classname=path, name="no findings", file=path
-            )
-            counts["tests"] += 1
-        doc = result.report.document if result.report is not None else None
-        threshold = self.ctx.fail_on.rank
-        for finding in result.findings:
-            failed = finding.severity.rank >= threshold
-            self._case(suite, path, finding, doc, failed)
-            counts["tests"] += 1
-            counts["failures"] += int(failed)
+    def _write_suite(
+        self, name: str, counts: dict[str, int], cases: Iterable[ET.Element]
+    ) -> None:
+        """Count a suite in the totals and spool it, one case at a time.
+
+        NOTE: laid out as ``ET.indent`` on the whole tree would; the cases
+        are made and written one by one, so a draft with 100,000 findings
+        is never one tree.
+        """
+        suite = ET.Element("testsuite", name=name)
         for key, value in counts.items():
             suite.set(key, str(value))
             self._totals[key] += value
         suite.set("skipped", "0")
+        self._suites.write(f"  {_open_tag(suite)}\n")
+        for case in cases:
+            ET.indent(case, level=2)
+            self._suites.write(f"    {ET.tostring(case, encoding='unicode')}\n")
+        self._suites.write("  </testsuite>\n")
+
+    def file(self, result: FileResult) -> None:
+        """Spool this file's suite."""
+        path = xml_text(escape_path(result.path))
+        threshold = self.ctx.fail_on.rank
+        failures = sum(f.severity.rank >= threshold for f in result.findings)
+        counts = {
+            "tests": max(1, len(result.findings)),
+            "failures": failures,
+            "errors": int(result.error is not None),
+        }
+        self._write_suite(path, counts, self._cases(result, path))
+
+    def _cases(self, result: FileResult, path: str) -> Iterator[ET.Element]:
+        """The suite's cases: the load error, ``no findings`` or the findings."""
+        if result.error is not None:
+            case = ET.Element("testcase", classname=path, name="read draft", file=path)
+            error = ET.SubElement(
+                case, "error", type="load-error", message=xml_text(result.error)
+            )
+            error.text = xml_text(f"{escape_path(result.path)}: {result.error}")
+            yield case
+        elif not result.findings:
+            yield ET.Element("testcase", classname=path, name="no findings", file=path)
+        doc = result.report.document if result.report is not None else None
+        threshold = self.ctx.fail_on.rank
+        for finding in result.findings:
+            failed = finding.severity.rank >= threshold
+            yield self._case(path, finding, doc, failed)
 
     def _case(
-        self,
-        suite: ET.Element,
-        path: str,
-        finding: Finding,
-        doc: Document | None,
-        failed: bool,
-    ) -> None:
-        case = ET.SubElement(
-            suite,
+        self, path: str, finding: Finding, doc: Document | None, failed: bool
+    ) -> ET.Element:
+        case = ET.Element(
             "testcase",
             classname=path,
             name=(
@@ -100,11 +118,11 @@ class JunitFormatter(Formatter):
             line=str(finding.start.line),
         )
         detail = (
-            f"{finding.path}:{finding.start.line}:{finding.start.column}: "
+            f"{escape_path(finding.path)}:{finding.start.line}:{finding.start.column}: "
             f"{finding.severity.value} {finding.rule} {finding.message}"
         )
         if doc is not None:
-            detail += f"\n{finding.start.line:>5} | {doc.line_text(finding.start.line)}"
+            detail += f"\n{finding.start.line:>5} | {excerpt(doc, finding).text}"
         if failed:
             failure = ET.SubElement(
                 case,
@@ -115,11 +133,36 @@ class JunitFormatter(Formatter):
             failure.text = xml_text(detail)
         else:
             ET.SubElement(case, "system-out").text = xml_text(detail)
+        return case
 
     def finish(self, summary: Summary) -> None:
-        """Write the XML document."""
+        """Write the XML document: the root with its totals, then the suites."""
+        if summary.partial:
+            self._interrupted(summary.files)
+        root = ET.Element("testsuites", name="disclosure-lint")
         for key, value in self._totals.items():
-            self._root.set(key, str(value))
-        ET.indent(self._root)
-        body = ET.tostring(self._root, encoding="unicode")
-        self.ctx.out.write('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n")
+            root.set(key, str(value))
+        out = self.ctx.out
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        if not self._suites.count:
+            out.write(ET.tostring(root, encoding="unicode") + "\n")
+            return
+        out.write(_open_tag(root) + "\n")
+        self._suites.copy_to(out)
+        out.write("</testsuites>\n")
+
+    def _interrupted(self, files: int) -> None:
+        """The suite that says the run was stopped: an error, so CI sees it."""
+        case = ET.Element("testcase", classname="disclosure-lint", name="complete run")
+        message = (
+            f"interrupted after {files} file(s): this report holds the results "
+            "of those files only"
+        )
+        ET.SubElement(case, "error", type="interrupted", message=message).text = message
+        counts = {"tests": 1, "failures": 0, "errors": 1}
+        self._write_suite("disclosure-lint", counts, [case])
+
+
+def _open_tag(element: ET.Element) -> str:
+    """``element``'s start tag with its attributes (escaped by ElementTree)."""
+    return ET.tostring(element, encoding="unicode").removesuffix(" />") + ">"

@@ -4,12 +4,18 @@ One run: ``tool.driver.rules`` describes every loaded rule, each result points
 at its rule by id and index, columns are code points (``columnKind:
 unicodeCodePoints``, the same 1-based, end-exclusive columns as every other
 format) and safe fixes become ``fixes``. Files that could not be read are
-``toolExecutionNotifications`` and make ``executionSuccessful`` false.
+``toolExecutionNotifications`` and make ``executionSuccessful`` false, as does
+an interrupted run (with ``exitCode`` 130 and a notification saying so).
 
 ``partialFingerprints`` let a service recognise the same finding after edits
 elsewhere in the file: they hash the rule id, the path, the normalised text of
 the flagged line and the flagged text, plus an occurrence index among findings
 that share all of these. Line and column numbers are left out on purpose.
+
+Results are spooled (``base.Spool``) as the files come and the log is written
+at the end, so memory does not grow with the number of drafts; the text of a
+line is normalised and hashed once per line and rule, not once per finding,
+so a long line with many findings costs time linear in its length.
 """
 
 from __future__ import annotations
@@ -22,7 +28,16 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from .. import __version__
-from .base import Formatter, Summary, relative_path
+from .base import (
+    ELLIPSIS,
+    SPAN_CHARS,
+    Formatter,
+    JsonArraySpool,
+    Summary,
+    escape_path,
+    path_bytes,
+    relative_path,
+)
 
 if TYPE_CHECKING:
     from ..document import Document
@@ -34,6 +49,9 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 FINGERPRINT_KEY = "disclosureLint/v1"
 SRCROOT = "%SRCROOT%"
+#: Longest flagged text given as a region's ``snippet``: a snippet must be the
+#: region's whole text, so a longer region has none.
+SNIPPET_CHARS = 200
 
 _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -43,13 +61,14 @@ def artifact_location(path: str) -> dict[str, str]:
 
     Relative paths become percent-encoded relative URIs against
     ``%SRCROOT%`` (the checkout); an absolute path outside the working
-    directory can only be a ``file:`` URI.
+    directory can only be a ``file:`` URI. The name's bytes are
+    percent-encoded, so a name that is not UTF-8 keeps its exact bytes.
     """
     rel = relative_path(path)
-    posix = PurePosixPath(rel)
-    if posix.is_absolute():
-        return {"uri": "file://" + quote(rel)}
-    return {"uri": quote(rel), "uriBaseId": SRCROOT}
+    uri = quote(path_bytes(rel))
+    if PurePosixPath(rel).is_absolute():
+        return {"uri": "file://" + uri}
+    return {"uri": uri, "uriBaseId": SRCROOT}
 
 
 def normalise_line(text: str) -> str:
@@ -61,6 +80,41 @@ def fingerprint(rule: str, uri: str, line_text: str, flagged: str, nth: int) -> 
     """A stable hash of what identifies a finding apart from its position."""
     key = "\x1f".join((rule, uri, normalise_line(line_text), flagged, str(nth)))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+class _LineHashes:
+    """``fingerprint`` for the findings of one file, each line done once.
+
+    NOTE: the hash of a key starting with the rule, the URI and the
+    normalised line is kept per (rule, line) and copied for each finding;
+    hashing the line again for every finding on it made a 3 MB line with
+    1,000 findings take 14 s. The digests are those of ``fingerprint``.
+    """
+
+    def __init__(self, doc: Document | None, uri: str) -> None:
+        """Hashes for the lines of ``doc`` (none: empty lines)."""
+        self._doc = doc
+        self._uri = uri
+        self._lines: dict[int, str] = {}
+        self._heads: dict[tuple[str, int], Any] = {}
+
+    def normalised(self, line: int) -> str:
+        """The normalised text of 1-based ``line``."""
+        text = self._lines.get(line)
+        if text is None:
+            raw = self._doc.line_text(line) if self._doc is not None else ""
+            text = self._lines[line] = normalise_line(raw)
+        return text
+
+    def fingerprint(self, rule: str, line: int, flagged: str, nth: int) -> str:
+        """``fingerprint(rule, uri, <line's text>, flagged, nth)``."""
+        head = self._heads.get((rule, line))
+        if head is None:
+            key = "\x1f".join((rule, self._uri, self.normalised(line), ""))
+            head = self._heads[(rule, line)] = hashlib.sha256(key.encode("utf-8"))
+        digest = head.copy()
+        digest.update(f"{flagged}\x1f{nth}".encode())
+        return digest.hexdigest()[:32]
 
 
 def _region(
@@ -108,7 +162,8 @@ class SarifFormatter(Formatter):
         packset = self.ctx.packset
         for rule in packset.all_rules() if packset is not None else []:
             self._add_rule(rule_descriptor(rule))
-        self._results: list[dict[str, Any]] = []
+        # NOTE: at depth 4: log > runs > run > results.
+        self._results = JsonArraySpool(depth=4, sort_keys=False)
         self._notifications: list[dict[str, Any]] = []
 
     def _add_rule(self, descriptor: dict[str, Any]) -> int:
@@ -139,30 +194,28 @@ class SarifFormatter(Formatter):
             self._notifications.append(
                 {
                     "level": "error",
-                    "message": {"text": f"{result.path}: {result.error}"},
+                    "message": {"text": f"{escape_path(result.path)}: {result.error}"},
                     "locations": [{"physicalLocation": {"artifactLocation": location}}],
                 }
             )
             return
         doc = result.report.document if result.report is not None else None
+        hashes = _LineHashes(doc, location["uri"])
         seen: Counter[tuple[str, str, str]] = Counter()
         for finding in result.findings:
-            line_text = doc.line_text(finding.start.line) if doc else ""
             flagged = doc.text[finding.span.start : finding.span.end] if doc else ""
-            key = (finding.rule, normalise_line(line_text), flagged)
+            key = (finding.rule, hashes.normalised(finding.start.line), flagged)
             nth = seen[key]
             seen[key] += 1
-            self._results.append(
-                self._result(finding, location, line_text, flagged, nth, doc)
-            )
+            digest = hashes.fingerprint(finding.rule, finding.start.line, flagged, nth)
+            self._results.add(self._result(finding, location, flagged, digest, doc))
 
     def _result(
         self,
         finding: Finding,
         location: dict[str, str],
-        line_text: str,
         flagged: str,
-        nth: int,
+        fingerprint: str,
         doc: Document | None,
     ) -> dict[str, Any]:
         region: dict[str, Any] = _region(
@@ -171,7 +224,7 @@ class SarifFormatter(Formatter):
             finding.end.line,
             finding.end.column,
         )
-        if flagged:
+        if flagged and len(flagged) <= SNIPPET_CHARS:
             region["snippet"] = {"text": flagged}
         out: dict[str, Any] = {
             "ruleId": finding.rule,
@@ -187,11 +240,7 @@ class SarifFormatter(Formatter):
                     }
                 }
             ],
-            "partialFingerprints": {
-                FINGERPRINT_KEY: fingerprint(
-                    finding.rule, location["uri"], line_text, flagged, nth
-                )
-            },
+            "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
             "properties": {"category": finding.category.value},
         }
         if finding.fix is not None and finding.fix.safe:
@@ -202,6 +251,8 @@ class SarifFormatter(Formatter):
         self, fix: Fix, location: dict[str, str], doc: Document | None
     ) -> dict[str, Any]:
         old = doc.text[fix.span.start : fix.span.end] if doc else ""
+        if len(old) > SPAN_CHARS:
+            old = old[:SPAN_CHARS] + ELLIPSIS  # NOTE: a description, not the edit
         en = self.ctx.lang == "en"
         if fix.replacement:
             text = (
@@ -232,7 +283,23 @@ class SarifFormatter(Formatter):
         }
 
     def finish(self, summary: Summary) -> None:
-        """Write the SARIF log."""
+        """Write the SARIF log, the spooled results in their place."""
+        invocation: dict[str, Any] = {
+            "executionSuccessful": not (self._notifications or summary.partial),
+            "toolExecutionNotifications": self._notifications,
+        }
+        if summary.partial:
+            invocation["exitCode"] = 130
+            invocation["exitSignalName"] = "SIGINT"
+            self._notifications.append(
+                {
+                    "level": "error",
+                    "message": {
+                        "text": f"interrupted after {summary.files} file(s): "
+                        "this log holds the results of those files only"
+                    },
+                }
+            )
         run: dict[str, Any] = {
             "tool": {
                 "driver": {
@@ -242,18 +309,12 @@ class SarifFormatter(Formatter):
                     "rules": self._rules,
                 }
             },
-            "invocations": [
-                {
-                    "executionSuccessful": not self._notifications,
-                    "toolExecutionNotifications": self._notifications,
-                }
-            ],
+            "invocations": [invocation],
             "columnKind": "unicodeCodePoints",
-            "results": self._results,
+            "results": self._results.stand_in,
         }
         if self.ctx.statistics:
             run["properties"] = {"statistics": dict(sorted(summary.by_rule.items()))}
         log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
-        self.ctx.out.write(
-            json.dumps(log, ensure_ascii=False, sort_keys=False, indent=2) + "\n"
-        )
+        document = json.dumps(log, ensure_ascii=False, sort_keys=False, indent=2)
+        self._results.splice(document + "\n", self.ctx.out)

@@ -1,7 +1,8 @@
 """Text output: ``path:line:col: severity ID message``.
 
 On a terminal each finding is followed by its source line and a marker under
-the span; the marker counts East Asian wide characters as two columns.
+the span; the marker counts East Asian wide characters as two columns. A long
+line is shown as an excerpt around the span (``base.excerpt``).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING
 
-from .base import FormatContext, Formatter, Summary
+from .base import Excerpt, FormatContext, Formatter, Summary, escape_path, excerpt
 
 if TYPE_CHECKING:
     from ..engine import FileResult
@@ -47,12 +48,12 @@ class TextFormatter(Formatter):
         out = self.ctx.out
         doc = result.report.document if result.report is not None else None
         for finding in result.findings:
-            out.write(self._line(finding) + "\n")
+            out.write(self._line(escape_path(finding.path), finding) + "\n")
             if self.ctx.show_source and doc is not None:
-                out.write(self._source(doc.line_text(finding.start.line), finding))
+                out.write(self._source(excerpt(doc, finding), finding))
 
-    def _line(self, f: Finding) -> str:
-        where = f"{f.path}:{f.start.line}:{f.start.column}:"
+    def _line(self, path: str, f: Finding) -> str:
+        where = f"{path}:{f.start.line}:{f.start.column}:"
         severity = f.severity.value
         fixable = " [*]" if f.fix is not None and f.fix.safe else ""
         if self.ctx.color:
@@ -61,17 +62,14 @@ class TextFormatter(Formatter):
             return f"{where} {severity} {_BOLD}{f.rule}{_RESET}{fixable} {f.message}"
         return f"{where} {severity} {f.rule}{fixable} {f.message}"
 
-    def _source(self, line: str, f: Finding) -> str:
-        col = f.start.column - 1
-        end_col = f.end.column - 1 if f.end.line == f.start.line else len(line)
-        end_col = max(end_col, col + 1)
-        pad = display_width(_expand_tabs(line[:col]))
-        width = max(1, display_width(_expand_tabs(line[col:end_col])))
+    def _source(self, shown: Excerpt, f: Finding) -> str:
+        pad = display_width(_expand_tabs(shown.before))
+        width = max(1, display_width(_expand_tabs(shown.flagged)))
         gutter = f"{f.start.line:>5} | "
         marker = " " * (len(gutter) - 2) + "| " + " " * pad + "^" * width
         if self.ctx.color:
             marker = f"{_COLORS[f.severity.value]}{marker}{_RESET}"
-        return f"{gutter}{_expand_tabs(line)}\n{marker}\n"
+        return f"{gutter}{_expand_tabs(shown.text)}\n{marker}\n"
 
     def finish(self, summary: Summary) -> None:
         """Print statistics (if asked) and a closing count (unless quiet)."""
@@ -81,7 +79,7 @@ class TextFormatter(Formatter):
                 summary.by_rule.items(), key=lambda kv: (-kv[1], kv[0])
             ):
                 out.write(f"{count:>6}  {rule}\n")
-        if not self.ctx.quiet and summary.files:
+        if summary.partial or (not self.ctx.quiet and summary.files):
             out.write(self._closing(summary) + "\n")
 
     def _closing(self, s: Summary) -> str:
@@ -96,6 +94,7 @@ class TextFormatter(Formatter):
             "total": s.total,
             "files": s.files - s.files_with_errors,
             "failed": s.files_with_errors,
+            "done": s.files,  # read or not: what an interrupted run got through
             "fixable": s.fixable,
             "fixed": s.fixed,
             **{k: s.by_severity.get(k, 0) for k in ("error", "warning", "info")},
@@ -113,6 +112,8 @@ class TextFormatter(Formatter):
             text = words["clean"].format(**counts)
         if s.files_with_errors:
             text += words["failed"].format(**counts)
+        if s.partial:
+            text += words["partial"].format(**counts)
         return text.strip()
 
 
@@ -125,6 +126,7 @@ _CLOSING = {
         "fixable": "其中 {fixable} 个可用 --fix 自动修复（标记 [*]）。",
         "fixed": "已修复 {fixed} 个。",
         "failed": "{failed} 个文件出错（见错误信息）。",
+        "partial": "检查被中断：以上只是已检查完的 {done} 个文件的结果。",
     },
     "en": {
         "found": "Found {total} problem(s) in {files} file(s): "
@@ -135,5 +137,7 @@ _CLOSING = {
         "fixable": " {fixable} fixable with --fix ([*]).",
         "fixed": " Fixed {fixed}.",
         "failed": " {failed} file(s) had errors (see the error messages).",
+        "partial": " Interrupted: these are the results of the {done} file(s) "
+        "checked so far only.",
     },
 }
