@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,25 @@ class CliResult:
     code: int
     out: str
     err: str
+
+
+def run_module(
+    *args: object,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float | None = None,
+) -> CliResult:
+    """Run ``python -m disclosure_lint`` in a subprocess, as a user would."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "disclosure_lint", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+        env=None if env is None else {**os.environ, **env},
+        timeout=timeout,
+    )
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import click
 import pytest
@@ -15,7 +14,7 @@ import typer
 from disclosure_lint.check import COMMANDS, check_request, plain_check
 from disclosure_lint.cli import app, check
 
-from .conftest import EXAMPLES, SEEDS, CliResult
+from .conftest import EXAMPLES, SEEDS, run_module
 
 DEFECTS = EXAMPLES / "defects-2021.txt"
 CLEAN = EXAMPLES / "clean-2021.txt"
@@ -223,20 +222,9 @@ def test_check_request_defaults_are_the_cli_defaults() -> None:
     assert defaults(check_request) == defaults(check)
 
 
-def _run_module(*args: object, cwd: Path | None = None) -> CliResult:
-    proc = subprocess.run(
-        [sys.executable, "-m", "disclosure_lint", *map(str, args)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-    )
-    return CliResult(proc.returncode, proc.stdout, proc.stderr)
-
-
 @pytest.mark.parametrize("args", [[DEFECTS], ["check", CLEAN, DEFECTS]])
 def test_plain_path_matches_typer(cli, args) -> None:
-    assert _run_module(*args) == cli(*args)
+    assert run_module(*args) == cli(*args)
 
 
 def test_plain_fix_matches_typer(cli, tmp_path) -> None:
@@ -244,7 +232,7 @@ def test_plain_fix_matches_typer(cli, tmp_path) -> None:
     for directory in (plain, typed):
         directory.mkdir()
         shutil.copy(DEFECTS, directory / DEFECTS.name)
-    by_plain = _run_module("check", "--fix", DEFECTS.name, cwd=plain)
+    by_plain = run_module("check", "--fix", DEFECTS.name, cwd=plain)
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(typed)
         by_typer = cli("check", "--fix", DEFECTS.name)

@@ -12,10 +12,7 @@ import datetime as dt
 import io
 import json
 import re
-import subprocess
-import sys
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -25,30 +22,14 @@ from disclosure_lint.packs import load_packset
 from disclosure_lint.parallel import default_jobs
 
 from .conftest import EXAMPLES
+from .conftest import CliResult as Run
+from .conftest import run_module as run
 
 CLEAN = EXAMPLES / "clean-2021.txt"
 DEFECTS = EXAMPLES / "defects-2021.txt"
 # The one unlabelled row of table 四 in CLEAN: fifteen values, one per column.
 REVIEW_ROW = "1\t0\t0\t0\t1\t0\t0\t0\t1\t1\t0\t0\t0\t0\t0\n"
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-def run(*args: object, cwd: Path | None = None) -> Run:
-    proc = subprocess.run(
-        [sys.executable, "-m", "disclosure_lint", *map(str, args)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-    )
-    return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
 def write(path: Path, text: str) -> Path:

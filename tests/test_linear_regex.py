@@ -22,7 +22,7 @@ from disclosure_lint.load import document_from_bytes
 from disclosure_lint.packs import PackError, bundled_rules_dir, load_packset
 from disclosure_lint.regex_guard import RegexRejected
 
-from .conftest import EXAMPLES, ROOT, seed_files
+from .conftest import EXAMPLES, ROOT, CliResult, run_module, seed_files
 
 # The patterns (8-51 s each on one short line with re) and variations.
 HOSTILE = [
@@ -110,17 +110,13 @@ def _sites(p: str) -> list[tuple[str, dict[str, str]]]:
     ]
 
 
-def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    return subprocess.run(
-        [sys.executable, "-m", "disclosure_lint", *args],
-        capture_output=True,
-        text=True,
-        env=env,
+def _run(tmp_path: Path, *args: str) -> CliResult:
+    # NOTE: not a timing assertion: re needs hours on these; a hang
+    # would otherwise stall the suite.
+    return run_module(
+        *args,
         cwd=tmp_path,
-        check=False,
-        # NOTE: not a timing assertion: re needs hours on these; a hang
-        # would otherwise stall the suite.
+        env={"XDG_CACHE_HOME": str(tmp_path / "cache")},
         timeout=600,
     )
 
@@ -186,10 +182,10 @@ def test_a_hostile_pattern_in_a_local_pack_lints_in_a_subprocess(tmp_path) -> No
         "某镇2021年政府信息公开工作年度报告\n" + "青" + "a" * 20 + "x\n" + HOSTILE_LINE
     )
     done = _run(tmp_path, str(draft), "--packs", str(pack), "--format", "json")
-    assert done.returncode == 1, done.stderr
+    assert done.code == 1, done.err
     found = [
         (f["line"], f["column"], f["end_column"])
-        for f in json.loads(done.stdout)["findings"]
+        for f in json.loads(done.out)["findings"]
         if f["rule"] == "TY901"
     ]
     assert found == [(2, 1, 23)]

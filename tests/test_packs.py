@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from disclosure_lint.packs import PackError, bundled_rules_dir, load_packset
+
+from .conftest import CliResult, run_module
 
 RULE = """\
 id: TY901
@@ -147,15 +146,9 @@ def test_cache_round_trip(tmp_path, monkeypatch) -> None:
 # Local packs that extend bundled ones, as the README recommends
 
 
-def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    return subprocess.run(
-        [sys.executable, "-m", "disclosure_lint", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        check=False,
+def _run(tmp_path: Path, *args: str) -> CliResult:
+    return run_module(
+        *args, cwd=tmp_path, env={"XDG_CACHE_HOME": str(tmp_path / "cache")}
     )
 
 
@@ -168,8 +161,8 @@ def test_local_pack_without_edition_extending_an_edition_runs(tmp_path) -> None:
     )
     (tmp_path / "d.txt").write_text(DRAFT, encoding="utf-8")
     done = _run(tmp_path, "d.txt", "--packs", str(pack), "--format", "json")
-    assert done.returncode == 1, done.stderr
-    found = [f["rule"] for f in json.loads(done.stdout)["findings"]]
+    assert done.code == 1, done.err
+    found = [f["rule"] for f in json.loads(done.out)["findings"]]
     assert "TY901" in found
     # and it replaces gov-annual-2021 for 2021 reports, with its years
     local = load_packset([bundled_rules_dir(), pack], use_cache=False).packs["local"]
@@ -181,8 +174,8 @@ def test_validate_packs_and_docs_take_a_local_pack_dir(tmp_path) -> None:
         tmp_path, "name: local\nextends: [gov-annual-2021]\n", {"TY901.yaml": RULE}
     )
     done = _run(tmp_path, "validate-packs", str(pack))
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == [
+    assert done.code == 0, done.err
+    assert done.out.splitlines() == [
         "local: edition 2021, 50 rules (1 own, 49 inherited)",
         "ok: 1 pack, 50 distinct rules",
     ]
@@ -190,12 +183,12 @@ def test_validate_packs_and_docs_take_a_local_pack_dir(tmp_path) -> None:
         p: p.stat().st_mtime_ns for p in bundled_rules_dir().glob("*/README.md")
     }
     done = _run(tmp_path, "docs", str(pack))
-    assert done.returncode == 0, done.stderr
+    assert done.code == 0, done.err
     assert "TY901" in (pack / "README.md").read_text(encoding="utf-8")
     assert {
         p: p.stat().st_mtime_ns for p in bundled_rules_dir().glob("*/README.md")
     } == bundled_pages
-    assert _run(tmp_path, "docs", str(pack), "--check").returncode == 0
+    assert _run(tmp_path, "docs", str(pack), "--check").code == 0
 
 
 @pytest.mark.parametrize(
@@ -205,10 +198,10 @@ def test_a_local_pack_that_would_never_run_is_refused(tmp_path, command) -> None
     pack = _pack(tmp_path, "name: local\nextends: [common]\n", {"TY901.yaml": RULE})
     (tmp_path / "d.txt").write_text(DRAFT, encoding="utf-8")
     done = _run(tmp_path, *(c.format(pack=pack) for c in command))
-    assert done.returncode == 2
-    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
-    assert "pack.yaml: pack 'local' has no edition" in done.stderr
-    assert "extends: [gov-annual-2021]" in done.stderr
+    assert done.code == 2
+    assert done.err.count("\n") == 1 and "Traceback" not in done.err
+    assert "pack.yaml: pack 'local' has no edition" in done.err
+    assert "extends: [gov-annual-2021]" in done.err
 
 
 def test_a_pack_extending_two_editions_must_name_its_own(tmp_path) -> None:
@@ -220,9 +213,7 @@ def test_a_pack_extending_two_editions_must_name_its_own(tmp_path) -> None:
 
 def test_validate_packs_counts_the_rules_that_rules_lists(tmp_path) -> None:
     done = _run(tmp_path, "validate-packs")
-    assert done.returncode == 0, done.stderr
-    listed = json.loads(_run(tmp_path, "rules", "--format", "json").stdout)
+    assert done.code == 0, done.err
+    listed = json.loads(_run(tmp_path, "rules", "--format", "json").out)
     from_packs = [r for r in listed if r["pack"] != "(waivers)"]
-    assert (
-        done.stdout.splitlines()[-1] == f"ok: 3 packs, {len(from_packs)} distinct rules"
-    )
+    assert done.out.splitlines()[-1] == f"ok: 3 packs, {len(from_packs)} distinct rules"
