@@ -169,7 +169,7 @@ def load_typos() -> list[tuple[str, str]]:
     """``(wrong, right)`` pairs of the substitution rules in the packs."""
     try:
         sys.path.insert(0, str(ROOT / "src"))
-        from disclosure_lint.packs import load_packset
+        from disclosure_lint.packs.load import load_packset
 
         pairs: list[tuple[str, str]] = []
         for rule in load_packset().all_rules():

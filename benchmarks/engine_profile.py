@@ -45,17 +45,17 @@ EXAMPLES = ROOT / "examples"
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "src"))
 
-from disclosure_lint.engine import (  # noqa: E402
+from disclosure_lint.engine.lint import (  # noqa: E402
     RuleFilter,
     build_report,
     lint_document,
     run_rules,
 )
+from disclosure_lint.inputs.load import document_from_bytes, expand_paths  # noqa: E402
 from disclosure_lint.kinds import KINDS  # noqa: E402
-from disclosure_lint.load import document_from_bytes, expand_paths  # noqa: E402
-from disclosure_lint.packs import PackSet, load_packset  # noqa: E402
-from disclosure_lint.report import LintOptions  # noqa: E402
-from disclosure_lint.tables import read_tables  # noqa: E402
+from disclosure_lint.kinds.report import LintOptions  # noqa: E402
+from disclosure_lint.packs.load import PackSet, load_packset  # noqa: E402
+from disclosure_lint.tables.table import read_tables  # noqa: E402
 
 
 @dataclass(slots=True)

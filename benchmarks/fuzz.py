@@ -44,13 +44,13 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import seed as fixed_seed  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from disclosure_lint.document import Document  # noqa: E402
-from disclosure_lint.engine import build_report, lint_document  # noqa: E402
-from disclosure_lint.fixes import apply_fixes, fix_document, safe_fixes  # noqa: E402
-from disclosure_lint.load import LoadError, document_from_bytes  # noqa: E402
-from disclosure_lint.outline import build_outline  # noqa: E402
-from disclosure_lint.packs import PackSet, load_packset  # noqa: E402
-from disclosure_lint.report import LintOptions  # noqa: E402
+from disclosure_lint.document.text import Document  # noqa: E402
+from disclosure_lint.engine.fixes import apply_fixes, fix_document, safe_fixes  # noqa: E402
+from disclosure_lint.engine.lint import build_report, lint_document  # noqa: E402
+from disclosure_lint.inputs.load import LoadError, document_from_bytes  # noqa: E402
+from disclosure_lint.kinds.report import LintOptions  # noqa: E402
+from disclosure_lint.outline.outline import build_outline  # noqa: E402
+from disclosure_lint.packs.load import PackSet, load_packset  # noqa: E402
 
 TOKENS = [
     "一、总体情况",
@@ -217,7 +217,7 @@ def check_tables(packset: PackSet, data: bytes) -> None:
 
 def _spans(node: Any, depth: int = 0) -> list[Any]:
     """Every ``span`` attribute reachable from a table (rows, cells)."""
-    from disclosure_lint.document import Span
+    from disclosure_lint.document.text import Span
 
     found: list[Any] = []
     if depth > 6:

@@ -108,7 +108,7 @@ def machine() -> dict[str, str]:
     except (OSError, subprocess.CalledProcessError):
         commit = "unknown"
     from disclosure_lint import __version__
-    from disclosure_lint.packs import load_packset
+    from disclosure_lint.packs.load import load_packset
 
     # NOTE: each rule once, as `disclosure-lint rules` and validate-packs count.
     rules = len(load_packset().all_rules())
@@ -221,9 +221,9 @@ class Engine:
 
 def engine_throughput(root: Path, sample: int, seconds: float) -> Engine:
     """Lint ``sample`` drafts from memory repeatedly for ``seconds`` CPU s."""
-    from disclosure_lint.engine import lint_document
-    from disclosure_lint.load import document_from_bytes, expand_paths
-    from disclosure_lint.packs import load_packset
+    from disclosure_lint.engine.lint import lint_document
+    from disclosure_lint.inputs.load import document_from_bytes, expand_paths
+    from disclosure_lint.packs.load import load_packset
 
     packset = load_packset()
     paths = expand_paths([str(root)])[:sample]
@@ -289,12 +289,12 @@ def engine_throughput(root: Path, sample: int, seconds: float) -> Engine:
 
 def time_split(packset: Any, datas: list[bytes]) -> dict[str, float]:
     """Milliseconds per draft: decode, outline, tables, then each rule kind."""
-    from disclosure_lint.engine import RuleFilter, choose_pack, run_rules
+    from disclosure_lint.engine.lint import RuleFilter, choose_pack, run_rules
+    from disclosure_lint.inputs.load import document_from_bytes
     from disclosure_lint.kinds import KINDS
-    from disclosure_lint.load import document_from_bytes
-    from disclosure_lint.outline import build_outline
-    from disclosure_lint.report import LintOptions, Report
-    from disclosure_lint.tables import read_tables
+    from disclosure_lint.kinds.report import LintOptions, Report
+    from disclosure_lint.outline.outline import build_outline
+    from disclosure_lint.tables.table import read_tables
 
     spent: Counter[str] = Counter()
     originals = {name: kind.check for name, kind in KINDS.items()}

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from disclosure_lint.cli import main
-from disclosure_lint.packs import PackSet, load_packset
+from disclosure_lint.cli.app import main
+from disclosure_lint.packs.load import PackSet, load_packset
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -11,8 +11,8 @@ import click
 import pytest
 import typer
 
-from disclosure_lint.check import COMMANDS, check_request, plain_check
-from disclosure_lint.cli import app, check
+from disclosure_lint.cli.app import app, check
+from disclosure_lint.cli.check import COMMANDS, check_request, plain_check
 
 from .conftest import EXAMPLES, SEEDS, run_module
 
@@ -145,7 +145,7 @@ def test_directory_argument_checks_seeds(cli) -> None:
 
 def test_console_script_runs_without_traceback(tmp_path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "disclosure_lint.cli", str(tmp_path / "nope.txt")],
+        [sys.executable, "-m", "disclosure_lint.cli.app", str(tmp_path / "nope.txt")],
         capture_output=True,
         text=True,
         check=False,

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from disclosure_lint import run as run_module
-from disclosure_lint.packs import load_packset
-from disclosure_lint.parallel import default_jobs
+from disclosure_lint.cli import run as run_module
+from disclosure_lint.engine.parallel import default_jobs
+from disclosure_lint.packs.load import load_packset
 
 from .conftest import EXAMPLES
 from .conftest import CliResult as Run
@@ -361,7 +361,7 @@ def test_explain_in_english_renders_the_examples() -> None:
 
 def test_every_rule_explains_itself_in_chinese_without_templates() -> None:
     packset = load_packset()
-    from disclosure_lint.docs import explain_rule
+    from disclosure_lint.cli.docs import explain_rule
 
     for rule in packset.all_rules():
         assert CJK.search(rule.rationale), f"{rule.id}: rationale not in Chinese"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from disclosure_lint.config import ConfigError, ConfigResolver, read_config
-from disclosure_lint.settings import Settings
+from disclosure_lint.config.file import ConfigError, ConfigResolver, read_config
+from disclosure_lint.config.settings import Settings
 
 # One TY003 (warning, safe fix) and one FM001 (warning) on known positions.
 DRAFT = "截止2021年底，共收到申请0件。\n[bookmark: _GoBack]无。\n"

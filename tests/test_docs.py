@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from disclosure_lint.docs import GENERATED, generate_docs
-from disclosure_lint.packs import PackSet, bundled_rules_dir
+from disclosure_lint.cli.docs import GENERATED, generate_docs
+from disclosure_lint.packs.load import PackSet, bundled_rules_dir
 
 
 def test_bundled_rule_pages_are_up_to_date(cli) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from disclosure_lint.equations import format_number, parse_equation, parse_sum
+from disclosure_lint.tables.equations import format_number, parse_equation, parse_sum
 
 
 def test_parse_and_evaluate() -> None:

@@ -20,7 +20,7 @@ def seed(prefix: str) -> str:
 def extracted() -> dict:
     import sys
 
-    from disclosure_lint.cli import main
+    from disclosure_lint.cli.app import main
 
     out, err = io.StringIO(), io.StringIO()
     saved = sys.stdout, sys.stderr

@@ -15,10 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from disclosure_lint.document import Document, Span
-from disclosure_lint.engine import RuleFilter, lint_document
-from disclosure_lint.findings import Category, Finding, Fix, Severity
-from disclosure_lint.fixes import (
+from disclosure_lint.document.findings import Category, Finding, Fix, Severity
+from disclosure_lint.document.text import Document, Span
+from disclosure_lint.engine.fixes import (
     FixError,
     apply_fixes,
     changes_number,
@@ -26,8 +25,9 @@ from disclosure_lint.fixes import (
     touches_cell,
     write_atomic,
 )
-from disclosure_lint.load import document_from_bytes
-from disclosure_lint.packs import PackSet
+from disclosure_lint.engine.lint import RuleFilter, lint_document
+from disclosure_lint.inputs.load import document_from_bytes
+from disclosure_lint.packs.load import PackSet
 
 # Rules with safe fixes: a web leftover line (FM002, deletes the line), a
 # bookmark (FM001), 截止→截至 (TY003), a known typo (TY001). Selecting them
@@ -360,8 +360,8 @@ def test_fixing_twice_changes_nothing(packset: PackSet, parts: list[str]) -> Non
 
 
 def test_cell_guard_uses_the_tables_the_engine_reads(packset: PackSet) -> None:
-    from disclosure_lint.fixes import _cell_spans
-    from disclosure_lint.load import load_document
+    from disclosure_lint.engine.fixes import _cell_spans
+    from disclosure_lint.inputs.load import load_document
 
     from .conftest import EXAMPLES
 
@@ -379,7 +379,7 @@ def test_cell_guard_uses_the_tables_the_engine_reads(packset: PackSet) -> None:
 
 
 def test_fixing_every_seed_and_example_is_idempotent(cli, tmp_path) -> None:
-    from disclosure_lint.load import load_document
+    from disclosure_lint.inputs.load import load_document
 
     from .conftest import EXAMPLES, seed_files
 
@@ -464,7 +464,7 @@ def test_fix_keeps_owner_group_and_mode(cli, tmp_path) -> None:
 # (importing every module the run needs), then drops to nobody for real.
 _DROP_AND_RUN = """
 import contextlib, io, os, sys
-from disclosure_lint.cli import main
+from disclosure_lint.cli.app import main
 warm, real, args = sys.argv[1], sys.argv[2], sys.argv[3:]
 os.chdir(warm)
 with contextlib.redirect_stdout(io.StringIO()):

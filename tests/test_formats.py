@@ -20,9 +20,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from disclosure_lint.document import Position, Span
-from disclosure_lint.engine import FileResult
-from disclosure_lint.findings import Category, Finding, Severity
+from disclosure_lint.document.findings import Category, Finding, Severity
+from disclosure_lint.document.text import Position, Span
+from disclosure_lint.engine.lint import FileResult
 from disclosure_lint.formatters import FORMATS, FormatContext, Summary
 from disclosure_lint.formatters.github import escape_data, escape_property
 from disclosure_lint.formatters.junit import JunitFormatter
@@ -388,7 +388,7 @@ def test_output_file_gets_normal_permissions(cli, tmp_path) -> None:
 def test_only_the_html_format_imports_jinja2() -> None:
     code = (
         "import sys, io, contextlib\n"
-        "from disclosure_lint.cli import main\n"
+        "from disclosure_lint.cli.app import main\n"
         "for fmt in ('sarif', 'github', 'junit'):\n"
         "    with contextlib.redirect_stdout(io.StringIO()):\n"
         f"        main([{str(DEFECTS)!r}, '-f', fmt, '--select', 'ST'])\n"

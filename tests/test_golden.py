@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from disclosure_lint.engine import lint_paths
-from disclosure_lint.packs import PackSet
+from disclosure_lint.engine.lint import lint_paths
+from disclosure_lint.packs.load import PackSet
 
 from .conftest import EXAMPLES, GOLDEN, seed_files
 

@@ -16,18 +16,23 @@ from pathlib import Path
 
 import pytest
 
-from disclosure_lint.config import ConfigError, read_config
-from disclosure_lint.engine import RuleFilter, build_report, lint_document, run_rules
-from disclosure_lint.load import LoadError, document_from_bytes
-from disclosure_lint.messages import TemplateError, validate
-from disclosure_lint.packs import (
+from disclosure_lint.config.file import ConfigError, read_config
+from disclosure_lint.engine.lint import (
+    RuleFilter,
+    build_report,
+    lint_document,
+    run_rules,
+)
+from disclosure_lint.inputs.load import LoadError, document_from_bytes
+from disclosure_lint.kinds.report import LintOptions
+from disclosure_lint.packs.load import (
     MAX_RULES,
     PackError,
     bundled_rules_dir,
     load_packset,
 )
-from disclosure_lint.regex_guard import RegexRejected, check_regex
-from disclosure_lint.report import LintOptions
+from disclosure_lint.packs.messages import TemplateError, validate
+from disclosure_lint.regex.guard import RegexRejected, check_regex
 
 from .conftest import EXAMPLES
 
@@ -323,7 +328,7 @@ def test_unsafe_template_in_a_pack_names_file_and_line(tmp_path, template, reaso
 
 
 def test_template_loops_are_bounded() -> None:
-    from disclosure_lint.messages import MAX_ARG_CHARS, render
+    from disclosure_lint.packs.messages import MAX_ARG_CHARS, render
 
     with pytest.raises(TemplateError, match="can render up to 250,"):
         validate("{% for c in m %}{{ m }}{% endfor %}")

@@ -14,13 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from disclosure_lint import outline, regex_guard
-from disclosure_lint.engine import lint_document
+from disclosure_lint.engine.lint import lint_document
+from disclosure_lint.inputs.load import document_from_bytes
 from disclosure_lint.kinds import near_miss
-from disclosure_lint.linear_regex import LinearPattern, Untranslatable, translate
-from disclosure_lint.load import document_from_bytes
-from disclosure_lint.packs import PackError, bundled_rules_dir, load_packset
-from disclosure_lint.regex_guard import RegexRejected
+from disclosure_lint.outline import outline
+from disclosure_lint.packs.load import PackError, bundled_rules_dir, load_packset
+from disclosure_lint.regex import guard as regex_guard
+from disclosure_lint.regex.guard import RegexRejected
+from disclosure_lint.regex.linear import LinearPattern, Untranslatable, translate
 
 from .conftest import EXAMPLES, ROOT, CliResult, run_module, seed_files
 
@@ -242,8 +243,8 @@ def test_trust_survives_the_cache_and_a_spawned_worker(tmp_path, monkeypatch):
     # NOTE: a fresh process knows the bundled regexes only from the packs'
     # data (cache or the JSON a spawned worker gets).
     code = (
-        "from disclosure_lint.packs import Pack, load_packset\n"
-        "from disclosure_lint import regex_guard\n"
+        "from disclosure_lint.packs.load import Pack, load_packset\n"
+        "from disclosure_lint.regex import guard as regex_guard\n"
         "import json, sys\n"
         "packs = load_packset()\n"
         "data = json.loads(json.dumps(packs.packs['gov-annual-2021'].to_json()))\n"

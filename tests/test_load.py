@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from disclosure_lint.document import LineIndex, Position
-from disclosure_lint.load import (
+from disclosure_lint.document.text import LineIndex, Position
+from disclosure_lint.inputs.load import (
     LoadError,
     document_from_bytes,
     expand_paths,

@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2 import nodes
 
-from disclosure_lint.messages import (
+from disclosure_lint.packs.load import PackError, bundled_rules_dir, load_packset
+from disclosure_lint.packs.messages import (
     MAX_ARG_CHARS,
     MAX_MESSAGE_CHARS,
     TemplateError,
@@ -28,7 +29,6 @@ from disclosure_lint.messages import (
     render,
     validate,
 )
-from disclosure_lint.packs import PackError, bundled_rules_dir, load_packset
 
 
 def jinja2_render(template: str, args: dict[str, Any]) -> str:
@@ -122,7 +122,7 @@ def test_outside_the_subset_goes_to_jinja2(template: str) -> None:
 def test_conditional_message_does_not_import_jinja2() -> None:
     code = (
         "import sys\n"
-        "from disclosure_lint.messages import render\n"
+        "from disclosure_lint.packs.messages import render\n"
         'print(render("{% if whole %}all: {{ d }}{% else %}{{ r }}{% endif %}",'
         " {'whole': False, 'r': 3}))\n"
         "assert 'jinja2' not in sys.modules, 'jinja2 was imported'\n"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from disclosure_lint.engine import build_report
-from disclosure_lint.load import document_from_bytes, load_document
-from disclosure_lint.report import LintOptions
+from disclosure_lint.engine.lint import build_report
+from disclosure_lint.inputs.load import document_from_bytes, load_document
+from disclosure_lint.kinds.report import LintOptions
 
 from .conftest import SEEDS
 

@@ -33,7 +33,7 @@ from urllib.parse import unquote_to_bytes
 
 import pytest
 
-from disclosure_lint.engine import FileResult, RuleFilter, lint_file
+from disclosure_lint.engine.lint import FileResult, RuleFilter, lint_file
 from disclosure_lint.formatters import (
     FORMATS,
     FormatContext,
@@ -50,8 +50,8 @@ from disclosure_lint.formatters.base import (
 )
 from disclosure_lint.formatters.html import LONG_LINE, MAX_DRAFT_CHARS
 from disclosure_lint.formatters.json import JsonFormatter
-from disclosure_lint.packs import PackSet
-from disclosure_lint.report import LintOptions
+from disclosure_lint.kinds.report import LintOptions
+from disclosure_lint.packs.load import PackSet
 
 from .conftest import EXAMPLES
 
@@ -578,7 +578,7 @@ def test_ctrl_c_while_a_file_is_reported(cli, tmp_path, monkeypatch) -> None:
 
 
 def test_ctrl_c_while_a_fix_is_written(cli, tmp_path, monkeypatch) -> None:
-    from disclosure_lint import fixes
+    from disclosure_lint.engine import fixes
 
     alone = tmp_path / "alone.txt"
     alone.write_bytes(DEFECTS.read_bytes())

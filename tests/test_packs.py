@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from disclosure_lint.packs import PackError, bundled_rules_dir, load_packset
+from disclosure_lint.packs.load import PackError, bundled_rules_dir, load_packset
 
 from .conftest import CliResult, run_module
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from disclosure_lint import parallel
-from disclosure_lint.engine import RuleFilter
+from disclosure_lint.engine import parallel
+from disclosure_lint.engine.lint import RuleFilter
 from disclosure_lint.formatters import FORMATS
-from disclosure_lint.load import expand_paths
-from disclosure_lint.report import LintOptions
+from disclosure_lint.inputs.load import expand_paths
+from disclosure_lint.kinds.report import LintOptions
 
 from .conftest import EXAMPLES, seed_files
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from disclosure_lint.engine import lint_document
-from disclosure_lint.load import LoadError, document_from_bytes
-from disclosure_lint.packs import load_packset
+from disclosure_lint.engine.lint import lint_document
+from disclosure_lint.inputs.load import LoadError, document_from_bytes
+from disclosure_lint.packs.load import load_packset
 
 PACKSET = load_packset(use_cache=False)
 VOCAB = [

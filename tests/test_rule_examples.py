@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from disclosure_lint.engine import RuleFilter, lint_text
-from disclosure_lint.packs import load_packset
-from disclosure_lint.report import LintOptions
+from disclosure_lint.engine.lint import RuleFilter, lint_text
+from disclosure_lint.kinds.report import LintOptions
+from disclosure_lint.packs.load import load_packset
 
 _PACKSET = load_packset(use_cache=False)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from disclosure_lint.engine import lint_paths
-from disclosure_lint.packs import PackSet
+from disclosure_lint.engine.lint import lint_paths
+from disclosure_lint.packs.load import PackSet
 
 from .conftest import SEEDS
 

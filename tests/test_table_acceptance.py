@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from disclosure_lint.engine import RuleFilter, lint_document, lint_paths
-from disclosure_lint.findings import Finding
-from disclosure_lint.load import document_from_bytes, load_document
-from disclosure_lint.packs import PackSet
-from disclosure_lint.report import LintOptions
+from disclosure_lint.document.findings import Finding
+from disclosure_lint.engine.lint import RuleFilter, lint_document, lint_paths
+from disclosure_lint.inputs.load import document_from_bytes, load_document
+from disclosure_lint.kinds.report import LintOptions
+from disclosure_lint.packs.load import PackSet
 
 from .conftest import EXAMPLES, SEEDS
 

@@ -19,12 +19,12 @@ from typing import Any
 
 import pytest
 
-from disclosure_lint.engine import lint_document
-from disclosure_lint.extract import cell_records
-from disclosure_lint.load import load_document
-from disclosure_lint.packs import PackSet
-from disclosure_lint.report import LintOptions, Report
-from disclosure_lint.tables import Table
+from disclosure_lint.cli.extract import cell_records
+from disclosure_lint.engine.lint import lint_document
+from disclosure_lint.inputs.load import load_document
+from disclosure_lint.kinds.report import LintOptions, Report
+from disclosure_lint.packs.load import PackSet
+from disclosure_lint.tables.table import Table
 
 from .conftest import EXAMPLES, GOLDEN, seed_files
 

@@ -14,18 +14,18 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from disclosure_lint.document import Span
-from disclosure_lint.engine import build_report
-from disclosure_lint.fold import fold_text
+from disclosure_lint.document.fold import fold_text
+from disclosure_lint.document.text import Span
+from disclosure_lint.engine.lint import build_report
+from disclosure_lint.inputs.load import LoadError, document_from_bytes
 from disclosure_lint.kinds import KINDS
 from disclosure_lint.kinds.cross_check import required_text
 from disclosure_lint.kinds.edition_markers import _markers
-from disclosure_lint.load import LoadError, document_from_bytes
-from disclosure_lint.packs import load_packset
-from disclosure_lint.report import LintOptions
-from disclosure_lint.table_schema import compiled_tables
-from disclosure_lint.table_tokens import Tokenizer, fold_fast
-from disclosure_lint.tables import Table
+from disclosure_lint.kinds.report import LintOptions
+from disclosure_lint.packs.load import load_packset
+from disclosure_lint.tables.schema import compiled_tables
+from disclosure_lint.tables.table import Table
+from disclosure_lint.tables.tokens import Tokenizer, fold_fast
 
 PACKSET = load_packset(use_cache=False)
 PACK_2021 = PACKSET.for_year(2021)

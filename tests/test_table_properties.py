@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from disclosure_lint.engine import RuleFilter, lint_document
-from disclosure_lint.load import LoadError, document_from_bytes, load_document
-from disclosure_lint.packs import load_packset
+from disclosure_lint.engine.lint import RuleFilter, lint_document
+from disclosure_lint.inputs.load import LoadError, document_from_bytes, load_document
+from disclosure_lint.packs.load import load_packset
 
 from .conftest import EXAMPLES
 

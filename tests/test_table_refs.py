@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from disclosure_lint.packs import bundled_rules_dir, load_packset
-from disclosure_lint.table_schema import validate_packset
+from disclosure_lint.packs.load import bundled_rules_dir, load_packset
+from disclosure_lint.tables.schema import validate_packset
 
 RULE = """\
 id: CS099

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from disclosure_lint.engine import build_report
-from disclosure_lint.load import document_from_bytes
-from disclosure_lint.packs import PackSet
-from disclosure_lint.report import LintOptions
-from disclosure_lint.table_compile import compile_tables
-from disclosure_lint.table_schema import TableSchemaError
-from disclosure_lint.tables import Table, table_by_key
+from disclosure_lint.engine.lint import build_report
+from disclosure_lint.inputs.load import document_from_bytes
+from disclosure_lint.kinds.report import LintOptions
+from disclosure_lint.packs.load import PackSet
+from disclosure_lint.tables.compile import compile_tables
+from disclosure_lint.tables.schema import TableSchemaError
+from disclosure_lint.tables.table import Table, table_by_key
 
 REVIEW_HEADER = (
     "行政复议\t行政诉讼\n"

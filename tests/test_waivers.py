@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from disclosure_lint.waivers import WAIVER_NAME, read_waivers
+from disclosure_lint.config.waivers import WAIVER_NAME, read_waivers
 
 # TY003 on line 2 (column 5), TY001 on line 3; nothing else is selected.
 DRAFT = (
@@ -371,7 +371,7 @@ def test_waive_refuses_an_expiry_date_in_the_past(cli, project) -> None:
 
 
 def test_a_waiver_file_too_large_is_named_as_such(cli, project) -> None:
-    from disclosure_lint.packs import MAX_FILE_BYTES
+    from disclosure_lint.packs.load import MAX_FILE_BYTES
 
     entry = "  - {rule: TY003, file: drafts/r.txt, text: 截止, reason: x}\n"
     body = entry * (MAX_FILE_BYTES // len(entry.encode()) + 1)
@@ -429,7 +429,7 @@ def test_concurrent_waive_runs_lose_no_entry(tmp_path) -> None:
 def test_waive_waits_for_the_lock_then_gives_up(cli, project, monkeypatch) -> None:
     import fcntl
 
-    from disclosure_lint import waivers
+    from disclosure_lint.config import waivers
 
     monkeypatch.setattr(waivers, "LOCK_WAIT", 0.3)
     waiver_file = _waivers(project, "")

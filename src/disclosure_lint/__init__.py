@@ -13,15 +13,15 @@ __all__ = ["Finding", "__version__", "lint_paths", "lint_text", "load_packs"]
 def __getattr__(name: str) -> object:
     # NOTE: lazy so that `disclosure-lint --version` imports nothing else.
     if name in ("lint_text", "lint_paths"):
-        from . import engine
+        from .engine import lint as engine
 
         return getattr(engine, name)
     if name == "load_packs":
-        from .packs import load_packset
+        from .packs.load import load_packset
 
         return load_packset
     if name == "Finding":
-        from .findings import Finding
+        from .document.findings import Finding
 
         return Finding
     raise AttributeError(name)

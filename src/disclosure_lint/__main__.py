@@ -29,14 +29,14 @@ def main() -> int:
     # point: an in-process caller (the tests) keeps its own collector policy.
     gc.disable()
     try:
-        from .check import main_plain, plain_check
+        from .cli.check import main_plain, plain_check
 
         plain = plain_check(args)
         if plain is not None:
-            import_module(".run", __package__)  # what the run needs, GC off
+            import_module(".cli.run", __package__)  # what the run needs, GC off
             _collect_from_now_on()
             return main_plain(*plain)
-        from .cli import main as cli_main
+        from .cli.app import main as cli_main
     except KeyboardInterrupt:
         # NOTE: Ctrl-C while the modules load: no traceback (exit 130).
         sys.stderr.write("disclosure-lint: interrupted\n")

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, TextIO
 
-from ..findings import Finding, Severity
+from ..document.findings import Finding, Severity
 
 if TYPE_CHECKING:
     from tempfile import SpooledTemporaryFile
 
-    from ..document import Document
-    from ..engine import FileResult
-    from ..packs import PackSet
+    from ..document.text import Document
+    from ..engine.lint import FileResult
+    from ..packs.load import PackSet
 
 #: Characters of the draft shown on either side of a finding's span.
 CONTEXT_CHARS = 60

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from .base import Formatter, Summary, escape_path, relative_path
 
 if TYPE_CHECKING:
-    from ..engine import FileResult
-    from ..findings import Finding
+    from ..document.findings import Finding
+    from ..engine.lint import FileResult
 
 ANNOTATIONS_PER_KIND = 10
 _COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}

@@ -36,12 +36,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .. import __version__
-from ..findings import Category, Severity
+from ..document.findings import Category, Severity
 from .base import CONTEXT_CHARS, ELLIPSIS, Formatter, Spool, Summary, escape_path
 
 if TYPE_CHECKING:
-    from ..engine import FileResult
-    from ..findings import Finding
+    from ..document.findings import Finding
+    from ..engine.lint import FileResult
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATE = "report.html.j2"

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ..findings import SCHEMA_VERSION
+from ..document.findings import SCHEMA_VERSION
 from .base import Formatter, JsonArraySpool, Summary, escape_path
 
 if TYPE_CHECKING:
-    from ..engine import FileResult
+    from ..engine.lint import FileResult
 
 
 def file_entry(result: FileResult) -> dict[str, Any]:

@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any
 from .base import Formatter, Spool, Summary, escape_path, excerpt
 
 if TYPE_CHECKING:
-    from ..document import Document
-    from ..engine import FileResult
-    from ..findings import Finding
+    from ..document.findings import Finding
+    from ..document.text import Document
+    from ..engine.lint import FileResult
 
 # Characters XML 1.0 cannot carry even escaped (C0 controls but tab, CR, LF;
 # lone surrogates; U+FFFE/U+FFFF). A draft may contain them; the report must

@@ -40,10 +40,10 @@ from .base import (
 )
 
 if TYPE_CHECKING:
-    from ..document import Document
-    from ..engine import FileResult
-    from ..findings import Finding, Fix
-    from ..packs import Rule
+    from ..document.findings import Finding, Fix
+    from ..document.text import Document
+    from ..engine.lint import FileResult
+    from ..packs.load import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from .base import Excerpt, FormatContext, Formatter, Summary, escape_path, excerpt
 
 if TYPE_CHECKING:
-    from ..engine import FileResult
-    from ..findings import Finding
+    from ..document.findings import Finding
+    from ..engine.lint import FileResult
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _BOLD = "\033[1m"

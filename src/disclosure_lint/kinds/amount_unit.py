@@ -26,12 +26,12 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..equations import format_number
-from ..fold import fold_text
-from ..packs import Rule
-from ..report import Report
-from ..tables import NUMBER, Cell, Table
+from ..document.fold import fold_text
+from ..packs.load import Rule
+from ..tables.equations import format_number
+from ..tables.table import NUMBER, Cell, Table
 from .base import Hit, KindSpec, Param
+from .report import Report
 from .table_support import tables_of
 
 CHECKS = ("missing", "in-cell", "magnitude")

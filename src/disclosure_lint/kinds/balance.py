@@ -31,12 +31,12 @@ from functools import partial, reduce
 from operator import add, itemgetter
 from typing import Any
 
-from ..equations import Equation, Sum, Term, close, format_number, parse_equation
-from ..packs import Rule
-from ..report import Report
-from ..table_schema import TableSchema
-from ..tables import Table, Value, Vector
+from ..packs.load import Rule
+from ..tables.equations import Equation, Sum, Term, close, format_number, parse_equation
+from ..tables.schema import TableSchema
+from ..tables.table import Table, Value, Vector
 from .base import Hit, KindSpec, Param
+from .report import Report
 from .table_support import check_names, table_or_error, visible
 
 PARAMS = {

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from ..document import Record, Span
+from ..document.text import Record, Span
 
 if TYPE_CHECKING:
-    from ..packs import Rule
-    from ..report import Report
+    from ..packs.load import Rule
+    from .report import Report
 
 
 class Param(Record):

@@ -25,11 +25,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..packs import Rule
-from ..report import Report
-from ..table_schema import COLUMN_TYPES
-from ..tables import BLANK, NUMBER, TEXT, Cell, Row, Table
+from ..packs.load import Rule
+from ..tables.schema import COLUMN_TYPES
+from ..tables.table import BLANK, NUMBER, TEXT, Cell, Row, Table
 from .base import Hit, KindSpec, Param
+from .report import Report
 from .table_support import table_anchor, tables_of
 
 CHECKS = ("blank", "text", "unit", "negative", "decimal")

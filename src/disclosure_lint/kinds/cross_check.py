@@ -27,18 +27,18 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..document import Document, Span
-from ..equations import Sum, close, format_number, parse_sum
-from ..fold import fold, fold_text
-from ..packs import Rule
-from ..regex_guard import pack_regex
-from ..report import Report
-from ..table_schema import TableSchemaError
-from ..tables import Table
+from ..document.fold import fold, fold_text
+from ..document.text import Document, Span
+from ..packs.load import Rule
+from ..regex.guard import pack_regex
+from ..tables.equations import Sum, close, format_number, parse_sum
+from ..tables.schema import TableSchemaError
+from ..tables.table import Table
 from .base import Hit, KindSpec, Param
+from .report import Report
 
 if TYPE_CHECKING:
-    from ..linear_regex import Regex, RegexMatch
+    from ..regex.linear import Regex, RegexMatch
 
 PARAMS = {
     "checks": Param("list", required=True, help="[{pattern, value, expect?}]"),

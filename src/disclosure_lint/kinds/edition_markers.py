@@ -23,11 +23,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..document import Span
-from ..fold import fold_char_table, fold_text
-from ..packs import Rule
-from ..report import Report
+from ..document.fold import fold_char_table, fold_text
+from ..document.text import Span
+from ..packs.load import Rule
 from .base import Hit, KindSpec, Param
+from .report import Report
 
 PARAMS = {
     "markers": Param("list", required=True, help="labels of the other edition"),

@@ -21,17 +21,17 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ..document import Span
-from ..fold import fold_text
-from ..packs import Rule
-from ..regex_guard import pack_regex
-from ..report import Report
-from ..table_labels import minimal_fix, osa_distance
-from ..table_schema import NearMiss, compiled_tables
+from ..document.fold import fold_text
+from ..document.text import Span
+from ..packs.load import Rule
+from ..regex.guard import pack_regex
+from ..tables.labels import minimal_fix, osa_distance
+from ..tables.schema import NearMiss, compiled_tables
 from .base import FixSpec, Hit, KindSpec, Param
+from .report import Report
 
 if TYPE_CHECKING:
-    from ..linear_regex import Regex
+    from ..regex.linear import Regex
 
 TARGETS = ("table-labels", "headings")
 PARAMS = {

@@ -19,10 +19,10 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
-from ..document import Record, Span
-from ..packs import Rule
-from ..report import Report
+from ..document.text import Record, Span
+from ..packs.load import Rule
 from .base import FixSpec, Hit, KindSpec, Param
+from .report import Report
 
 PARAMS = {
     "pairs": Param("list", required=True, help="[open, close] pairs"),

@@ -21,15 +21,15 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from ..document import Record, Span
-from ..packs import Rule
-from ..regex_guard import pack_regex, starts_at_line_start
-from ..report import Report
+from ..document.text import Record, Span
+from ..packs.load import Rule
+from ..regex.guard import pack_regex, starts_at_line_start
 from .base import FixSpec, Hit, KindSpec, Param
+from .report import Report
 from .scope import scope_spans
 
 if TYPE_CHECKING:
-    from ..linear_regex import Regex, RegexMatch
+    from ..regex.linear import Regex, RegexMatch
 
 PARAMS = {
     "pattern": Param("regex", required=True, help="regex to flag"),

@@ -27,10 +27,10 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..document import Span
-from ..packs import Rule
-from ..report import Report
+from ..document.text import Span
+from ..packs.load import Rule
 from .base import Hit, KindSpec, Param
+from .report import Report
 
 CHECKS = ("missing", "year", "calendar", "opening", "deadline")
 PARAMS = {

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..document import Span
-from ..report import Report
+from ..document.text import Span
+from .report import Report
 
 
 def scope_spans(report: Report, scope: str) -> list[Span]:

@@ -17,13 +17,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..packs import Rule
-from ..regex_guard import pack_regex
-from ..report import Report
+from ..packs.load import Rule
+from ..regex.guard import pack_regex
 from .base import Hit, KindSpec, Param
+from .report import Report
 
 if TYPE_CHECKING:
-    from ..linear_regex import Regex
+    from ..regex.linear import Regex
 
 MODES = ("nonempty", "any", "all")
 PARAMS = {

@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..document import Span
-from ..packs import Rule
-from ..report import Report
+from ..document.text import Span
+from ..packs.load import Rule
 from .base import Hit, KindSpec, Param
+from .report import Report
 
 CHECKS = ("missing", "order", "numbering", "extra", "duplicate", "variant")
 PARAMS = {"check": Param("str", required=True, help=", ".join(CHECKS))}

@@ -20,15 +20,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..document import Span
-from ..packs import Rule
-from ..regex_guard import pack_regex
-from ..report import Report
+from ..document.text import Span
+from ..packs.load import Rule
+from ..regex.guard import pack_regex
 from .base import FixSpec, Hit, KindSpec, Param
+from .report import Report
 from .scope import scope_spans
 
 if TYPE_CHECKING:
-    from ..linear_regex import Regex
+    from ..regex.linear import Regex
 
 PARAMS = {
     "pairs": Param("list", required=True, help="wrong/right pairs"),

@@ -28,10 +28,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..packs import Rule
-from ..report import Report
-from ..tables import Table
+from ..packs.load import Rule
+from ..tables.table import Table
 from .base import Hit, KindSpec, Param
+from .report import Report
 from .table_support import section_anchor, table_anchor, tables_of
 
 CHECKS = (

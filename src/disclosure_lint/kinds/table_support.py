@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..document import Span
-from ..packs import Rule
-from ..report import Report
-from ..table_schema import TableSchema, TableSchemaError
-from ..tables import Table, table_by_key
+from ..document.text import Span
+from ..packs.load import Rule
+from ..tables.schema import TableSchema, TableSchemaError
+from ..tables.table import Table, table_by_key
+from .report import Report
 
 
 def tables_of(report: Report, keys: Iterable[str]) -> list[Table]:

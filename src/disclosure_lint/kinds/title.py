@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..document import Span
-from ..packs import Rule
-from ..regex_guard import pack_regex
-from ..report import Report
+from ..document.text import Span
+from ..packs.load import Rule
+from ..regex.guard import pack_regex
 from .base import Hit, KindSpec, Param
+from .report import Report
 
 if TYPE_CHECKING:
-    from ..linear_regex import Regex
+    from ..regex.linear import Regex
 
 PARAMS = {
     "check": Param("str", required=True, help="missing or form"),

@@ -1,0 +1,190 @@
+"""``disclosure-lint extract``: every table cell the reader found, as data.
+
+For evaluators who aggregate statistics over many reports. One record per
+cell of every row found: file, edition, table, row and column keys, value,
+raw text, status, unit and the 1-based line and column (in characters) where
+the cell's text starts and ends. JSON is one object (``version``, ``files``,
+``cells``); CSV is one header line and one line per cell.
+
+A row the linter reports as unreadable (``TB007``: more or fewer values
+than columns; ``TB008``: digits it cannot split) has every cell
+``ambiguous``, with no value: which column each value belongs to is unknown.
+
+A file that cannot be read gets a one-line error on stderr and an ``error``
+in the JSON ``files`` list; the other files are still extracted. File names
+are written as every report writes them (``formatters.base.escape_path``).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from ..document.text import Document
+from ..engine.lint import EditionError, build_report
+from ..formatters.base import escape_path
+from ..inputs.load import LoadError, expand_paths, load_document
+from ..kinds.report import LintOptions, Report
+from ..packs.load import PackSet
+from ..tables.schema import TableSchemaError
+from ..tables.table import AMBIGUOUS, MISSING, Cell, Row
+
+EXTRACT_VERSION = 1
+FIELDS = (
+    "file",
+    "edition",
+    "table",
+    "row",
+    "column",
+    "value",
+    "raw",
+    "status",
+    "unit",
+    "line",
+    "col",
+    "end_line",
+    "end_col",
+)
+FORMATS = ("json", "csv")
+
+
+@dataclass(slots=True)
+class FileCells:
+    """The cells of one file, or the reason it could not be read."""
+
+    path: str
+    cells: list[dict[str, Any]]
+    error: str | None = None
+    year: int | None = None
+    edition: str | None = None
+
+
+def cell_records(report: Report) -> Iterator[dict[str, Any]]:
+    """One record per cell of every row read, in table, row, column order."""
+    doc: Document = report.document
+    for table in report.tables:
+        for spec in table.schema.data_rows:
+            row = table.rows.get(spec.key)
+            if row is None:
+                continue
+            cells = [
+                row.cells[column.key]
+                for column in table.schema.columns
+                if column.key in row.cells
+            ]
+            if row.uncertain:
+                cells = _unplaced(doc, row, cells)
+            for cell in cells:
+                start = doc.position(cell.start)
+                end = doc.position(cell.end)
+                yield {
+                    "file": escape_path(doc.path),
+                    "edition": report.pack.edition,
+                    "table": cell.table,
+                    "row": cell.row,
+                    "column": cell.column,
+                    "value": cell.value,
+                    "raw": cell.raw,
+                    "status": cell.status,
+                    "unit": cell.unit or table.unit(cell.column),
+                    "line": start.line,
+                    "col": start.column,
+                    "end_line": end.line,
+                    "end_col": end.column,
+                }
+
+
+def _unplaced(doc: Document, row: Row, cells: list[Cell]) -> list[Cell]:
+    """The cells of a row the linter cannot place (TB007, TB008), unplaced.
+
+    NOTE: the reader puts a row's values into columns anyway (too many: the
+    first ones; too few: the rightmost columns), but the rules use none of
+    them, as one value too many or too few shifts every other one. Exported
+    as numbers, those guesses would read as facts; so every cell of the row
+    is ``ambiguous``, without a value, and its raw text and position are
+    those of all the row's values as written.
+    """
+    spans = [(c.start, c.end) for c in cells if c.status != MISSING]
+    if row.problem_span is not None:
+        spans.append((row.problem_span.start, row.problem_span.end))
+    if not spans:
+        spans.append((row.anchor.start, row.anchor.end))
+    start = min(s for s, _ in spans)
+    end = max(e for _, e in spans)
+    raw = doc.text[start:end]
+    return [
+        cell._replace(
+            status=AMBIGUOUS, value=None, unit="", raw=raw, start=start, end=end
+        )
+        for cell in cells
+    ]
+
+
+def extract_file(path: str, packset: PackSet, options: LintOptions) -> FileCells:
+    """Read one file's tables; a bad file becomes an error entry."""
+    try:
+        doc = load_document(path)
+        report = build_report(doc, packset, options)
+    except (LoadError, EditionError, TableSchemaError) as exc:
+        return FileCells(path, [], error=str(exc))
+    return FileCells(
+        path,
+        list(cell_records(report)),
+        year=report.outline.year,
+        edition=report.pack.edition,
+    )
+
+
+def run_extract(
+    paths: list[str],
+    packset: PackSet,
+    options: LintOptions,
+    output_format: str,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """Extract every file and write JSON or CSV; 2 when any file failed."""
+    files = [extract_file(p, packset, options) for p in expand_paths(paths)]
+    code = 0
+    for result in files:
+        if result.error is not None:
+            err.write(f"{escape_path(result.path)}: error: {result.error}\n")
+            code = 2
+    if not files:
+        err.write("disclosure-lint: error: no .txt or .md files found\n")
+        return 2
+    if output_format == "csv":
+        _write_csv(files, out)
+    else:
+        _write_json(files, out)
+    return code
+
+
+def _write_json(files: list[FileCells], out: TextIO) -> None:
+    payload = {
+        "version": EXTRACT_VERSION,
+        "files": [
+            {
+                "path": escape_path(f.path),
+                "year": f.year,
+                "edition": f.edition,
+                "cells": len(f.cells),
+                **({"error": f.error} if f.error is not None else {}),
+            }
+            for f in files
+        ],
+        "cells": [cell for f in files for cell in f.cells],
+    }
+    out.write(json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True))
+    out.write("\n")
+
+
+def _write_csv(files: list[FileCells], out: TextIO) -> None:
+    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for f in files:
+        for cell in f.cells:
+            writer.writerow({k: "" if cell[k] is None else cell[k] for k in FIELDS})

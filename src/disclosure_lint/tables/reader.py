@@ -1,0 +1,407 @@
+"""The schema-driven table reader: cells in, tables with rows and cells out.
+
+The reader walks the cells of the table sections once. A cell that is a
+number, empty or ``O`` is a value; any other cell is looked up among the
+official labels (exactly, loosely without numbering or a trailing
+parenthetical, as the start of a label broken over several cells, or as a
+near miss). A label opens a table (caption, header, column) or a row; the
+values up to the next label are that row's cells. Which table a label belongs
+to, when several have it (``总计``, ``信息内容``), is decided by the section
+it stands in, the table being read and whether that table's header is over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from ..document.text import Document, Span
+from ..outline.outline import Outline
+from .labels import Candidate, LabelMatcher, Reading, minimal_fix, state_bits
+from .schema import CompiledTables, RowSpec
+from .table import GroupValues, LabelHit, Row, Table, new_hit
+from .tokens import Token, Tokenizer
+from .values import assign
+
+# A label broken over at most this many cells is put back together.
+MAX_JOIN = 4
+_QUALITY = {"exact": 0, "loose": 1, "fuzzy": 2}
+_KITS: dict[int, tuple[CompiledTables, LabelMatcher, Tokenizer]] = {}
+_START = object()
+# Choices among candidates remembered per pack; cleared when full.
+_CHOICES = 4096
+
+
+def kit_for(compiled: CompiledTables) -> tuple[LabelMatcher, Tokenizer]:
+    """The label matcher and tokenizer of ``compiled`` (built once per process).
+
+    Both remember what they worked out (labels looked up, line shapes), so
+    they are kept per pack rather than built per draft.
+    """
+    entry = _KITS.get(id(compiled))
+    if entry is not None and entry[0] is compiled:
+        return entry[1], entry[2]
+    matcher = LabelMatcher(compiled)
+    tokenizer = Tokenizer(compiled.reader.number)
+    if len(_KITS) >= 8:
+        _KITS.pop(next(iter(_KITS)))
+    _KITS[id(compiled)] = (compiled, matcher, tokenizer)
+    return matcher, tokenizer
+
+
+def read(doc: Document, outline: Outline, compiled: CompiledTables) -> list[Table]:
+    """Read the tables of ``compiled`` from ``doc``."""
+    matcher, tokenizer = kit_for(compiled)
+    reader = _Reader(doc.text, compiled, matcher)
+    reader.feed(tokenizer.tokens(doc.text, _region(doc, outline, compiled)))
+    return [reader.tables[s.key] for s in compiled.schemas]
+
+
+def _region(
+    doc: Document, outline: Outline, compiled: CompiledTables
+) -> list[tuple[int, int, str | None]]:
+    """The section bodies that hold tables; the whole text if one is missing."""
+    text = doc.text
+    wanted = {s.section for s in compiled.schemas}
+    found = {s.key for s in outline.sections}
+    if wanted <= found:
+        return [
+            (s.body.start, _line_start(text, s.body), s.key)
+            for s in outline.sections
+            if s.key in wanted
+        ]
+    # NOTE: without its heading a table lies in another section's body (or
+    # before the first heading), so read everything, tagged by section.
+    spans: list[tuple[int, int, str | None]] = []
+    cursor = 0
+    for section in outline.sections:
+        start = text.rfind("\n", 0, section.span.start) + 1
+        if start > cursor:
+            spans.append((cursor, start, None))
+        spans.append((section.body.start, _line_start(text, section.body), section.key))
+        cursor = max(cursor, section.body.end)
+    if cursor < len(text):
+        spans.append((cursor, len(text), None))
+    return spans
+
+
+def _line_start(text: str, body: Span) -> int:
+    """Where a body ends: before the line of the next heading (and its ``#``)."""
+    if body.end >= len(text):
+        return body.end
+    return max(body.start, text.rfind("\n", body.start, body.end) + 1)
+
+
+@dataclass(slots=True)
+class _Group:
+    """A group row being read: values after it are reported, not stored."""
+
+    table: Table
+    hit: LabelHit
+
+
+class _Reader:
+    """One pass over the cells of one draft; fills ``tables``."""
+
+    def __init__(self, text: str, compiled: CompiledTables, matcher: LabelMatcher):
+        self.text = text
+        self.spec = compiled.reader
+        self.matcher = matcher
+        self.tables = {s.key: Table(s) for s in compiled.schemas}
+        self.order = {s.key: i for i, s in enumerate(compiled.schemas)}
+        self.sections: dict[str, list[Table]] = {}
+        for table in self.tables.values():
+            self.sections.setdefault(table.schema.section, []).append(table)
+        # What ``_choose`` weighs of each table, as bits (``table_labels.state_bits``).
+        self.state = 0
+        self.current: Table | None = None
+        self.row: Row | _Group | None = None
+        self.row_table: Table | None = None
+        self.run: list[Token] = []
+        # The section of the cells being read (``_START`` before the first).
+        self.section: object = _START
+        self.pending: list[Token] = []
+
+    def feed(self, tokens: Iterable[Token]) -> None:
+        """Read every cell: values join the current row, labels open rows."""
+        stream = iter(tokens)
+        section = self.section
+        run = self.run
+        for token in stream:
+            folded = token[1]
+            # NOTE: most cells are empty or bare digits of the section being
+            # read; they only join the row, without a call.
+            if (not folded or folded.isdigit()) and token[4] == section:
+                run.append(token)
+            else:
+                self._cell(token, stream)
+                run, section = self.run, self.section
+        self._close(None)
+
+    def _cell(self, token: Token, stream: Iterator[Token]) -> None:
+        """Read one cell, then the cells a label's look-ahead pushed back."""
+        # NOTE: tokens stream in; only the few cells a broken label spans are
+        # held back (``pending``, last one first), so memory stays flat.
+        pending = self.pending
+        while True:
+            if token[4] != self.section:
+                if self.section is not _START:
+                    self._close(None)
+                self.section = token[4]
+                # NOTE: a section with a single table (四) is that table
+                # even before any of its labels, so a bare data row is
+                # not lost.
+                alone = self.sections.get(token[4] or "", [])
+                self.current = alone[0] if len(alone) == 1 else None
+            folded = token[1]
+            if not folded or folded.isdigit():
+                self.run.append(token)
+            else:
+                reading = self.matcher.readings.get(folded) or self.matcher.read(folded)
+                if reading.value:
+                    self.run.append(token)
+                elif reading.prefix:
+                    self._joined(token, reading, pending, stream)
+                elif reading.labels or reading.near:
+                    self._label(reading.labels or reading.near, token, token, folded)
+                elif len(folded) <= self.spec.max_text_value:
+                    self.run.append(token)  # a short text value: ``增``, ``无``
+                else:
+                    self._close(None)  # prose, or a note under the table
+            if not pending:
+                return
+            token = pending.pop()
+
+    def _joined(
+        self,
+        first: Token,
+        reading: Reading,
+        pending: list[Token],
+        stream: Iterator[Token],
+    ) -> None:
+        """Read a cell that may be the start of a label broken over cells.
+
+        The longest run of cells that is a label wins; cells looked at but
+        not part of it go back to ``pending``. Without one, the cell is read
+        on its own: a near miss, a short text value or a row-ending text.
+        """
+        matcher = self.matcher
+        joined = first[1]
+        best: tuple[list[Candidate], Token, str] | None = None
+        if reading.labels:
+            best = (reading.labels, first, joined)
+        parts = [first]
+        used = 1
+        while len(parts) < MAX_JOIN and matcher.is_prefix(joined):
+            following = pending.pop() if pending else next(stream, None)
+            if following is None:
+                break
+            if following[4] != first[4] or matcher.is_value(following[1]):
+                pending.append(following)
+                break
+            parts.append(following)
+            joined += following[1]
+            candidates = matcher.lookup(joined)
+            if candidates:
+                best = (candidates, following, joined)
+                used = len(parts)
+        for token in reversed(parts[used:]):
+            pending.append(token)
+        if best is not None:
+            self._label(best[0], first, best[1], best[2])
+        elif reading.near:
+            self._label(reading.near, first, first, first[1])
+        elif len(first[1]) <= self.spec.max_text_value:
+            self.run.append(first)  # a short text value
+        else:
+            self._close(None)
+
+    def _choose(self, candidates: list[Candidate], section: str | None) -> Candidate:
+        """The candidate the reader's state makes likeliest (labels are shared).
+
+        NOTE: the same labels meet the same states draft after draft, so the
+        choice is remembered per pack (``LabelMatcher.choices``) by the
+        candidates, the section, the table being read and ``state``.
+        """
+        current = self.current.key if self.current is not None else None
+        key = (id(candidates), section, current, self.state)
+        choices = self.matcher.choices
+        known = choices.get(key)
+        if known is None or known[0] is not candidates:
+            if len(choices) >= _CHOICES:
+                choices.clear()
+            best = self._best(candidates, section)
+            known = choices[key] = (candidates, best, _same_column(candidates, best))
+        if known[2]:
+            # NOTE: the review table repeats 结果维持 … 总计 under three groups;
+            # each occurrence fills the next column with that label.
+            columns = self.tables[known[1].entry.table].columns
+            for candidate in known[2]:
+                if not columns.get(candidate.entry.key):
+                    return candidate
+        return known[1]
+
+    def _best(self, candidates: list[Candidate], section: str | None) -> Candidate:
+        """The first of the lowest score.
+
+        The score: the label's own section, the table being read, whether
+        that table's body has begun, the match's quality, tables not yet
+        found, then schema order.
+        """
+        tables, current, order, state = (
+            self.tables,
+            self.current,
+            self.order,
+            self.state,
+        )
+        best = candidates[0]
+        best_score: tuple[int, ...] | None = None
+        for candidate in candidates:
+            entry = candidate.entry
+            table = tables[entry.table]
+            position = order[entry.table]
+            in_body = state >> (2 * position + 1) & 1
+            kind = entry.kind
+            if kind == "caption":
+                phase = 0
+            elif kind == "row" or kind == "group":
+                phase = 1 - in_body
+            else:
+                phase = in_body
+            score = (
+                0 if section is None or entry.section == section else 1,
+                0 if table is current else 1,
+                phase,
+                _QUALITY[candidate.quality],
+                state >> (2 * position) & 1,  # Table.found
+                position,
+                entry.index,
+            )
+            if best_score is None or score < best_score:
+                best, best_score = candidate, score
+        return best
+
+    def _found(self, table: Table, body: bool = False) -> None:
+        """Note for ``_choose`` that ``table`` was found (and its body begun)."""
+        self.state |= state_bits(self.order[table.key], body)
+
+    def _label(
+        self, candidates: list[Candidate], first: Token, last: Token, folded: str
+    ) -> None:
+        """Open the table, column or row of the label in cells ``first..last``.
+
+        ``folded`` is the label's folded text (its cells' joined).
+        """
+        if len(candidates) == 1:
+            choice = candidates[0]
+        else:
+            choice = self._choose(candidates, first[4])
+        entry = choice.entry
+        table = self.tables[entry.table]
+        if self.row is not None or self.run:
+            self._close(table)  # NOTE: else nothing is open (most header labels)
+        start, end = first[2], last[3]
+        text = self.text[start:end]
+        quality = choice.quality
+        fix = None
+        if quality == "fuzzy":
+            fix_start, fix_end, replacement = minimal_fix(
+                text, start, entry.official, self.spec.numbering
+            )
+            fix = (Span(fix_start, fix_end), replacement)
+        kind = entry.kind
+        hit = new_hit(
+            (
+                kind,
+                entry.table,
+                entry.key,
+                entry.official,
+                text,
+                start,
+                end,
+                quality,
+                choice.distance,
+                fix,
+            )
+        )
+        table.labels.append(hit)
+        table.extend(start, end)
+        self.current = table
+        self.row = None
+        # NOTE: ``_found``, worked out once per label entry.
+        self.state |= entry.found_bits
+        if kind == "column":
+            table.columns.setdefault(entry.key, []).append(hit)
+            unit = self.matcher.header_unit(folded)
+            if unit:
+                table.header_units[entry.key] = unit.group("unit")
+        elif kind == "group":
+            self.row = _Group(table, hit)
+        elif kind == "row":
+            spec = entry.spec
+            if spec is not None and entry.key not in table.rows:
+                row = Row(spec, hit, anchor=Span(start, end))
+                table.rows[entry.key] = row
+                self.row, self.row_table = row, table
+
+    def _close(self, trigger: Table | None) -> None:
+        """End the values of the row being read (``trigger``: next label's table)."""
+        run, self.run = self.run, []
+        row = self.row
+        if isinstance(row, Row) and self.row_table is not None:
+            self._assign(self.row_table, row, run)
+            self.row = None
+            return
+        if isinstance(row, _Group):
+            filled = [t for t in run if t[1]]
+            if filled:
+                start, end = filled[0][2], filled[-1][3]
+                row.table.group_values.append(
+                    GroupValues(row.hit, Span(start, end), self.text[start:end])
+                )
+            if run:
+                self.row = None
+            return
+        table = self.current
+        if table is None or not run or trigger is table:
+            # NOTE: values between a table's own header labels are merged
+            # header cells, not data.
+            return
+        spec = _unlabelled(table.schema.rows)
+        if spec is None or spec.key in table.rows:
+            return
+        unlabelled = Row(spec, None)
+        table.rows[spec.key] = unlabelled
+        self._found(table)
+        self._assign(table, unlabelled, run)
+
+    def _assign(self, table: Table, row: Row, run: list[Token]) -> None:
+        assign(row, run, table.schema, self.spec, table.columns)
+        if run:
+            table.extend(run[0][2], run[-1][3])
+
+
+def _same_column(candidates: list[Candidate], best: Candidate) -> list[Candidate]:
+    """When ``best`` is a column: the columns of its table with its label.
+
+    In the order ``_best`` ranks them: columns of one table differ in score
+    only by quality and position.
+    """
+    chosen = best.entry
+    if chosen.kind != "column":
+        return []
+    same = [
+        c
+        for c in candidates
+        if c.entry.table == chosen.table
+        and c.entry.kind == "column"
+        and c.entry.official == chosen.official
+    ]
+    same.sort(key=lambda c: (_QUALITY[c.quality], c.entry.index))
+    return same
+
+
+def _unlabelled(rows: tuple[RowSpec, ...]) -> RowSpec | None:
+    if len(rows) == 1 and rows[0].label is None:
+        return rows[0]
+    return None
