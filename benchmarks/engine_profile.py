@@ -55,7 +55,7 @@ from disclosure_lint.inputs.load import document_from_bytes, expand_paths  # noq
 from disclosure_lint.kinds import KINDS  # noqa: E402
 from disclosure_lint.kinds.report import LintOptions  # noqa: E402
 from disclosure_lint.packs.load import PackSet, load_packset  # noqa: E402
-from disclosure_lint.tables.table import read_tables  # noqa: E402
+from disclosure_lint.tables.reader import read_tables  # noqa: E402
 
 
 @dataclass(slots=True)

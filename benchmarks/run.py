@@ -294,7 +294,7 @@ def time_split(packset: Any, datas: list[bytes]) -> dict[str, float]:
     from disclosure_lint.kinds import KINDS
     from disclosure_lint.kinds.report import LintOptions, Report
     from disclosure_lint.outline.outline import build_outline
-    from disclosure_lint.tables.table import read_tables
+    from disclosure_lint.tables.reader import read_tables
 
     spent: Counter[str] = Counter()
     originals = {name: kind.check for name, kind in KINDS.items()}

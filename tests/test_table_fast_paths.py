@@ -23,7 +23,7 @@ from disclosure_lint.kinds.cross_check import required_text
 from disclosure_lint.kinds.edition_markers import _markers
 from disclosure_lint.kinds.report import LintOptions
 from disclosure_lint.packs.load import load_packset
-from disclosure_lint.tables.schema import compiled_tables
+from disclosure_lint.tables.compile import compiled_tables
 from disclosure_lint.tables.table import Table
 from disclosure_lint.tables.tokens import Tokenizer, fold_fast
 

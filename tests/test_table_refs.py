@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from disclosure_lint.packs.load import bundled_rules_dir, load_packset
-from disclosure_lint.tables.schema import validate_packset
+from disclosure_lint.tables.refs import validate_packset
 
 RULE = """\
 id: CS099

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from disclosure_lint.config.waivers import WAIVER_NAME, read_waivers
+from disclosure_lint.config.waiver_file import read_waivers
+from disclosure_lint.config.waiver_rules import WAIVER_NAME
 
 # TY003 on line 2 (column 5), TY001 on line 3; nothing else is selected.
 DRAFT = (
@@ -429,9 +430,9 @@ def test_concurrent_waive_runs_lose_no_entry(tmp_path) -> None:
 def test_waive_waits_for_the_lock_then_gives_up(cli, project, monkeypatch) -> None:
     import fcntl
 
-    from disclosure_lint.config import waivers
+    from disclosure_lint.config import waiver_write
 
-    monkeypatch.setattr(waivers, "LOCK_WAIT", 0.3)
+    monkeypatch.setattr(waiver_write, "LOCK_WAIT", 0.3)
     waiver_file = _waivers(project, "")
     lock = project / f"{WAIVER_NAME}.lock"
     with lock.open("w") as held:

@@ -5,7 +5,7 @@ Public API: ``lint_text``, ``lint_paths``, ``load_packs`` and ``Finding``.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = ["Finding", "__version__", "lint_paths", "lint_text", "load_packs"]
 

@@ -18,7 +18,7 @@ def main() -> int:
     """Run the command line and return its exit code."""
     args = sys.argv[1:]
     if args == ["--version"]:
-        from . import __version__
+        from .version import __version__
 
         sys.stdout.write(f"disclosure-lint {__version__}\n")
         return 0

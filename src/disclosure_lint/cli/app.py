@@ -15,9 +15,9 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from .. import __version__
 from ..config.settings import Settings, split_list
 from ..document.findings import Severity
+from ..version import __version__
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -267,7 +267,8 @@ def validate_packs(
         never_run,
         packs_under,
     )
-    from ..tables.schema import TableSchemaError, validate_packset
+    from ..tables.refs import validate_packset
+    from ..tables.schema import TableSchemaError
     from .docs import validation_summary
 
     roots = list(dirs or [bundled_rules_dir()])
@@ -427,8 +428,9 @@ def waive(
     ] = False,
 ) -> None:
     """Accept the current findings of FILE...: append one waiver per finding."""
-    from ..config.waivers import WaiverError, parse_expires, run_waive
+    from ..config.waiver_file import WaiverError, parse_expires
     from .run import RunRequest
+    from .waive import run_waive
 
     if not reason.strip():
         raise _fail("--reason must say why the findings are accepted")

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 def _all_rules(packset: PackSet) -> list[Rule]:
     """The packs' rules, then the waiver findings the tool reports itself."""
-    from ..config.waivers import WAIVER_RULES
+    from ..config.waiver_rules import WAIVER_RULES
 
     return [*packset.all_rules(), *WAIVER_RULES]
 

@@ -596,7 +596,7 @@ def check_tokens(config: ConfigFile, packset: PackSet) -> None:
     Raises:
         ConfigError: naming the selector's place and the closest rule.
     """
-    from .waivers import WAIVER_RULES
+    from .waiver_rules import WAIVER_RULES
 
     rules = [*packset.all_rules(), *WAIVER_RULES]
     words = sorted(
@@ -622,7 +622,7 @@ def check_tokens(config: ConfigFile, packset: PackSet) -> None:
 
 def _rule_words(packsets: Iterable[PackSet]) -> tuple[list[Rule], list[str]]:
     """Every rule of ``packsets`` (and the waiver findings) and their words."""
-    from .waivers import WAIVER_RULES
+    from .waiver_rules import WAIVER_RULES
 
     rules = [*WAIVER_RULES]
     seen: set[int] = set()

@@ -17,8 +17,8 @@ from ..kinds.report import LintOptions, Report
 from ..outline.outline import build_outline
 from ..packs.load import Pack, PackSet, Rule, load_packset
 from ..packs.messages import render
+from ..tables.reader import read_tables
 from ..tables.schema import TableSchemaError
-from ..tables.table import read_tables
 
 
 class EditionError(Exception):

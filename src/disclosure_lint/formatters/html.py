@@ -35,8 +35,8 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .. import __version__
 from ..document.findings import Category, Severity
+from ..version import __version__
 from .base import CONTEXT_CHARS, ELLIPSIS, Formatter, Spool, Summary, escape_path
 
 if TYPE_CHECKING:

@@ -27,7 +27,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from .. import __version__
+from ..version import __version__
 from .base import (
     ELLIPSIS,
     SPAN_CHARS,

@@ -24,15 +24,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..document.fold import fold_text
-from ..packs.load import Rule
 from ..tables.equations import format_number
 from ..tables.table import NUMBER, Cell, Table
 from .base import Hit, KindSpec, Param
 from .report import Report
 from .table_support import tables_of
+
+if TYPE_CHECKING:
+    from ..packs.load import Rule
 
 CHECKS = ("missing", "in-cell", "magnitude")
 PARAMS = {

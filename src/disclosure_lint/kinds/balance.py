@@ -29,15 +29,17 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial, reduce
 from operator import add, itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..packs.load import Rule
 from ..tables.equations import Equation, Sum, Term, close, format_number, parse_equation
 from ..tables.schema import TableSchema
 from ..tables.table import Table, Value, Vector
 from .base import Hit, KindSpec, Param
 from .report import Report
 from .table_support import check_names, table_or_error, visible
+
+if TYPE_CHECKING:
+    from ..packs.load import Rule
 
 PARAMS = {
     "table": Param("str", required=True, help="table key"),

@@ -23,14 +23,16 @@ which are most rows and have nothing to flag. Message arguments: ``table``,
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..packs.load import Rule
 from ..tables.schema import COLUMN_TYPES
 from ..tables.table import BLANK, NUMBER, TEXT, Cell, Row, Table
 from .base import Hit, KindSpec, Param
 from .report import Report
 from .table_support import table_anchor, tables_of
+
+if TYPE_CHECKING:
+    from ..packs.load import Rule
 
 CHECKS = ("blank", "text", "unit", "negative", "decimal")
 PARAMS = {

@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..document.fold import fold, fold_text
 from ..document.text import Document, Span
-from ..packs.load import Rule
 from ..regex.guard import pack_regex
 from ..tables.equations import Sum, close, format_number, parse_sum
 from ..tables.schema import TableSchemaError
@@ -38,6 +37,7 @@ from .base import Hit, KindSpec, Param
 from .report import Report
 
 if TYPE_CHECKING:
+    from ..packs.load import Rule
     from ..regex.linear import Regex, RegexMatch
 
 PARAMS = {

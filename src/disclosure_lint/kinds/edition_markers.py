@@ -21,13 +21,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..document.fold import fold_char_table, fold_text
 from ..document.text import Span
-from ..packs.load import Rule
 from .base import Hit, KindSpec, Param
 from .report import Report
+
+if TYPE_CHECKING:
+    from ..packs.load import Rule
 
 PARAMS = {
     "markers": Param("list", required=True, help="labels of the other edition"),

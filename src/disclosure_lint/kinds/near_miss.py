@@ -23,14 +23,15 @@ from typing import TYPE_CHECKING, Any
 
 from ..document.fold import fold_text
 from ..document.text import Span
-from ..packs.load import Rule
 from ..regex.guard import pack_regex
+from ..tables.compile import compiled_tables
 from ..tables.labels import minimal_fix, osa_distance
-from ..tables.schema import NearMiss, compiled_tables
+from ..tables.schema import NearMiss
 from .base import FixSpec, Hit, KindSpec, Param
 from .report import Report
 
 if TYPE_CHECKING:
+    from ..packs.load import Rule
     from ..regex.linear import Regex
 
 TARGETS = ("table-labels", "headings")

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ..document.text import Record, Span
-from ..packs.load import Rule
 from .base import FixSpec, Hit, KindSpec, Param
 from .report import Report
+
+if TYPE_CHECKING:
+    from ..packs.load import Rule
 
 PARAMS = {
     "pairs": Param("list", required=True, help="[open, close] pairs"),

@@ -22,13 +22,13 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from ..document.text import Record, Span
-from ..packs.load import Rule
 from ..regex.guard import pack_regex, starts_at_line_start
 from .base import FixSpec, Hit, KindSpec, Param
 from .report import Report
 from .scope import scope_spans
 
 if TYPE_CHECKING:
+    from ..packs.load import Rule
     from ..regex.linear import Regex, RegexMatch
 
 PARAMS = {

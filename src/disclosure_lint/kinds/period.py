@@ -25,12 +25,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..document.text import Span
-from ..packs.load import Rule
 from .base import Hit, KindSpec, Param
 from .report import Report
+
+if TYPE_CHECKING:
+    from ..packs.load import Rule
 
 CHECKS = ("missing", "year", "calendar", "opening", "deadline")
 PARAMS = {

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ..document.text import Document, Record
 from ..outline.outline import Outline
-from ..packs.load import Pack
+
+if TYPE_CHECKING:
+    from ..packs.load import Pack
 
 
 class LintOptions(Record):

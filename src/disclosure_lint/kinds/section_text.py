@@ -17,12 +17,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..packs.load import Rule
 from ..regex.guard import pack_regex
 from .base import Hit, KindSpec, Param
 from .report import Report
 
 if TYPE_CHECKING:
+    from ..packs.load import Rule
     from ..regex.linear import Regex
 
 MODES = ("nonempty", "any", "all")

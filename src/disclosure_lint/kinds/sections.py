@@ -20,12 +20,14 @@ Message arguments: ``numeral``, ``expected``, ``heading``, ``official``,
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..document.text import Span
-from ..packs.load import Rule
 from .base import Hit, KindSpec, Param
 from .report import Report
+
+if TYPE_CHECKING:
+    from ..packs.load import Rule
 
 CHECKS = ("missing", "order", "numbering", "extra", "duplicate", "variant")
 PARAMS = {"check": Param("str", required=True, help=", ".join(CHECKS))}

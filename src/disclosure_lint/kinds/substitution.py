@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..document.text import Span
-from ..packs.load import Rule
 from ..regex.guard import pack_regex
 from .base import FixSpec, Hit, KindSpec, Param
 from .report import Report
 from .scope import scope_spans
 
 if TYPE_CHECKING:
+    from ..packs.load import Rule
     from ..regex.linear import Regex
 
 PARAMS = {

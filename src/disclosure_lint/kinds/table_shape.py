@@ -26,13 +26,15 @@ value and ``empty`` the empty ones.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..packs.load import Rule
 from ..tables.table import Table
 from .base import Hit, KindSpec, Param
 from .report import Report
 from .table_support import section_anchor, table_anchor, tables_of
+
+if TYPE_CHECKING:
+    from ..packs.load import Rule
 
 CHECKS = (
     "table-missing",

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..document.text import Span
-from ..packs.load import Rule
 from ..tables.schema import TableSchema, TableSchemaError
 from ..tables.table import Table, table_by_key
 from .report import Report
+
+if TYPE_CHECKING:
+    from ..packs.load import Rule
 
 
 def tables_of(report: Report, keys: Iterable[str]) -> list[Table]:

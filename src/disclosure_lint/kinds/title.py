@@ -14,12 +14,12 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..document.text import Span
-from ..packs.load import Rule
 from ..regex.guard import pack_regex
 from .base import Hit, KindSpec, Param
 from .report import Report
 
 if TYPE_CHECKING:
+    from ..packs.load import Rule
     from ..regex.linear import Regex
 
 PARAMS = {

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..document.findings import Category, Severity
+from ..version import __version__
 
 try:
     # NOTE: hashlib loads OpenSSL (3-6 ms of every start); BLAKE2 is built in.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..regex.guard import pack_regex
 from .schema import (
@@ -22,6 +22,9 @@ from .schema import (
     TableSchema,
     TableSchemaError,
 )
+
+if TYPE_CHECKING:
+    from ..packs.load import Pack
 
 RESERVED = ("reader", "row_sets")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -216,3 +219,27 @@ def _unique(keys: list[str], where: str) -> None:
         if key in seen:
             raise TableSchemaError(f"{where}: key '{key}' used twice")
         seen.add(key)
+
+
+_CACHE: dict[int, tuple[object, CompiledTables]] = {}
+
+
+# A run uses one pack per edition; tests build a few more. Kept small, as
+# each entry holds a whole pack alive.
+_CACHE_SIZE = 8
+
+
+def compiled_tables(pack: Pack) -> CompiledTables:
+    """The pack's compiled schemas (compiled once per process and pack object).
+
+    Raises:
+        TableSchemaError: the pack's ``tables:`` data is malformed.
+    """
+    entry = _CACHE.get(id(pack))
+    if entry is not None and entry[0] is pack:
+        return entry[1]
+    compiled = compile_tables(pack.tables, pack.name)
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[id(pack)] = (pack, compiled)
+    return compiled

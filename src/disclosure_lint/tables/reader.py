@@ -14,14 +14,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..document.text import Document, Span
 from ..outline.outline import Outline
+from .compile import compiled_tables
 from .labels import Candidate, LabelMatcher, Reading, minimal_fix, state_bits
 from .schema import CompiledTables, RowSpec
 from .table import GroupValues, LabelHit, Row, Table, new_hit
 from .tokens import Token, Tokenizer
 from .values import assign
+
+if TYPE_CHECKING:
+    from ..outline.outline import Outline
+    from ..packs.load import Pack
+    from .tokens import Token
 
 # A label broken over at most this many cells is put back together.
 MAX_JOIN = 4
@@ -405,3 +412,17 @@ def _unlabelled(rows: tuple[RowSpec, ...]) -> RowSpec | None:
     if len(rows) == 1 and rows[0].label is None:
         return rows[0]
     return None
+
+
+def read_tables(doc: Document, outline: Outline, pack: Pack) -> list[Table]:
+    """Read every table the pack's schemas describe (empty without schemas).
+
+    Raises:
+        TableSchemaError: the pack's ``tables:`` data is malformed.
+    """
+    if not pack.tables:
+        return []
+    compiled = compiled_tables(pack)
+    if not compiled.schemas:
+        return []
+    return read(doc, outline, compiled)

@@ -7,11 +7,14 @@ an equation is a pack error with the rule's id, not a silently skipped check.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..packs.load import Rule
+from .compile import compile_tables
 from .equations import parse_equation, parse_sum
 from .schema import CompiledTables, TableSchema, TableSchemaError
+
+if TYPE_CHECKING:
+    from ..packs.load import PackSet, Rule
 
 
 def check_rule_refs(rule: Rule, compiled: CompiledTables) -> None:
@@ -60,3 +63,20 @@ def _names(schema: TableSchema, names: Iterable[str], kind: str, where: str) -> 
             raise TableSchemaError(
                 f"{where}: table '{schema.key}' has no {kind} '{name}'"
             )
+
+
+def validate_packset(packset: PackSet) -> None:
+    """Compile the tables of every edition pack and check its rules' references.
+
+    Packs without an edition (``common``) are only ever used through an
+    edition pack, which supplies the row sets their tables splice in.
+
+    Raises:
+        TableSchemaError: the first problem, naming the pack or rule.
+    """
+    for pack in packset.editions():
+        compiled = compile_tables(pack.tables, pack.name)
+        if not compiled.schemas:
+            continue
+        for rule in pack.rules:
+            check_rule_refs(rule, compiled)

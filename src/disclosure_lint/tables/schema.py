@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..packs.load import Pack, PackSet
     from ..regex.linear import Regex
 
 COLUMN_TYPES = ("count", "signed", "amount")
@@ -174,46 +173,3 @@ class CompiledTables:
 
 # --------------------------------------------------------------------------
 # Compilation
-
-_CACHE: dict[int, tuple[object, CompiledTables]] = {}
-# A run uses one pack per edition; tests build a few more. Kept small, as
-# each entry holds a whole pack alive.
-_CACHE_SIZE = 8
-
-
-def compiled_tables(pack: Pack) -> CompiledTables:
-    """The pack's compiled schemas (compiled once per process and pack object).
-
-    Raises:
-        TableSchemaError: the pack's ``tables:`` data is malformed.
-    """
-    entry = _CACHE.get(id(pack))
-    if entry is not None and entry[0] is pack:
-        return entry[1]
-    from .compile import compile_tables
-
-    compiled = compile_tables(pack.tables, pack.name)
-    if len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[id(pack)] = (pack, compiled)
-    return compiled
-
-
-def validate_packset(packset: PackSet) -> None:
-    """Compile the tables of every edition pack and check its rules' references.
-
-    Packs without an edition (``common``) are only ever used through an
-    edition pack, which supplies the row sets their tables splice in.
-
-    Raises:
-        TableSchemaError: the first problem, naming the pack or rule.
-    """
-    from .compile import compile_tables
-    from .refs import check_rule_refs
-
-    for pack in packset.editions():
-        compiled = compile_tables(pack.tables, pack.name)
-        if not compiled.schemas:
-            continue
-        for rule in pack.rules:
-            check_rule_refs(rule, compiled)

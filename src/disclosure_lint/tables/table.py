@@ -19,12 +19,10 @@ from functools import partial, reduce
 from operator import add, itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..document.text import Document, Span
+from ..document.text import Span
 from .schema import RowSpec, TableSchema
 
 if TYPE_CHECKING:
-    from ..outline.outline import Outline
-    from ..packs.load import Pack
     from .tokens import Token
 
 NUMBER = "number"
@@ -374,23 +372,6 @@ class Table:
             return stated
         spec = self.schema.column(column)
         return spec.unit if spec else ""
-
-
-def read_tables(doc: Document, outline: Outline, pack: Pack) -> list[Table]:
-    """Read every table the pack's schemas describe (empty without schemas).
-
-    Raises:
-        TableSchemaError: the pack's ``tables:`` data is malformed.
-    """
-    from .reader import read
-    from .schema import compiled_tables
-
-    if not pack.tables:
-        return []
-    compiled = compiled_tables(pack)
-    if not compiled.schemas:
-        return []
-    return read(doc, outline, compiled)
 
 
 def table_by_key(tables: list[Table], key: str) -> Table | None:
