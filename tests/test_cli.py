@@ -60,8 +60,18 @@ def test_english_messages(cli) -> None:
 def test_json_contract(cli) -> None:
     result = cli(DEFECTS, "--format", "json")
     data = json.loads(result.out)
-    assert data["version"] == 1
+    assert data["version"] == 2
     assert set(data) >= {"version", "findings", "files", "summary"}
+    assert set(data["summary"]) == {
+        "files",
+        "files_failed",
+        "findings",
+        "error",
+        "warning",
+        "info",
+        "fixable",
+        "fixed",
+    }
     finding = data["findings"][0]
     assert set(finding) >= {
         "path",
@@ -86,6 +96,15 @@ def test_json_contract(cli) -> None:
     }
     assert data["files"][0]["edition"] == "2021"
     assert data["summary"]["findings"] == len(data["findings"])
+
+
+def test_files_failed_counts_unreadable_files_not_error_findings(cli, tmp_path) -> None:
+    missing = tmp_path / "missing.txt"
+    data = json.loads(cli(DEFECTS, CLEAN, missing, "--format", "json").out)
+    assert data["summary"]["error"] > 0  # DEFECTS has error findings ...
+    assert data["summary"]["files"] == 3
+    assert data["summary"]["files_failed"] == 1  # ... but only one file failed
+    assert "files_with_errors" not in data["summary"]
 
 
 def test_bad_inputs_exit_2_and_batch_continues(cli, tmp_path) -> None:

@@ -7,7 +7,8 @@ from typing import Any, Final
 
 from .text import Position, Record, Span
 
-SCHEMA_VERSION = 1
+#: Version 2: ``summary.files_with_errors`` became ``files_failed``.
+SCHEMA_VERSION = 2
 
 
 class Severity(StrEnum):

@@ -36,7 +36,9 @@ class Summary:
     """Counts for the closing line and machine outputs."""
 
     files: int = 0
-    files_with_errors: int = 0
+    #: Files that could not be read, fixed or linted (not: files with
+    #: error findings).
+    files_failed: int = 0
     by_severity: Counter[str] = field(default_factory=Counter)
     by_rule: Counter[str] = field(default_factory=Counter)
     fixable: int = 0
@@ -48,7 +50,7 @@ class Summary:
         """Count one file's outcome."""
         self.files += 1
         if result.error is not None:
-            self.files_with_errors += 1
+            self.files_failed += 1
         for finding in result.findings:
             self.by_severity[finding.severity.value] += 1
             self.by_rule[finding.rule] += 1
@@ -64,7 +66,7 @@ class Summary:
         """JSON form."""
         return {
             "files": self.files,
-            "files_with_errors": self.files_with_errors,
+            "files_failed": self.files_failed,
             "findings": self.total,
             "error": self.by_severity.get("error", 0),
             "warning": self.by_severity.get("warning", 0),

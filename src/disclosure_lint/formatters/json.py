@@ -1,6 +1,6 @@
-"""JSON output, schema version 1 (documented in README, pinned by a test).
+"""JSON output, schema version 2 (documented in README, pinned by a test).
 
-``{"version": 1, "findings": [...], "files": [...], "partial": false,
+``{"version": 2, "findings": [...], "files": [...], "partial": false,
 "summary": {...}}``; findings are streamed file by file and the ``files``
 entries spooled (``base.Spool``), so a large batch is never held whole.
 """

@@ -92,8 +92,8 @@ class TextFormatter(Formatter):
         words = _CLOSING.get(self.ctx.lang, _CLOSING["zh"])
         counts = {
             "total": s.total,
-            "files": s.files - s.files_with_errors,
-            "failed": s.files_with_errors,
+            "files": s.files - s.files_failed,
+            "failed": s.files_failed,
             "done": s.files,  # read or not: what an interrupted run got through
             "fixable": s.fixable,
             "fixed": s.fixed,
@@ -110,7 +110,7 @@ class TextFormatter(Formatter):
             text = words["clean_fixed"].format(**counts)
         elif counts["files"]:
             text = words["clean"].format(**counts)
-        if s.files_with_errors:
+        if s.files_failed:
             text += words["failed"].format(**counts)
         if s.partial:
             text += words["partial"].format(**counts)
