@@ -54,7 +54,8 @@ from disclosure_lint.engine.lint import (  # noqa: E402
 from disclosure_lint.inputs.load import document_from_bytes, expand_paths  # noqa: E402
 from disclosure_lint.kinds import KINDS  # noqa: E402
 from disclosure_lint.kinds.report import LintOptions  # noqa: E402
-from disclosure_lint.packs.load import PackSet, load_packset  # noqa: E402
+from disclosure_lint.packs.load import load_packset  # noqa: E402
+from disclosure_lint.packs.model import PackSet  # noqa: E402
 from disclosure_lint.tables.reader import read_tables  # noqa: E402
 
 

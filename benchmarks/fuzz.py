@@ -50,7 +50,8 @@ from disclosure_lint.engine.lint import build_report, lint_document  # noqa: E40
 from disclosure_lint.inputs.load import LoadError, document_from_bytes  # noqa: E402
 from disclosure_lint.kinds.report import LintOptions  # noqa: E402
 from disclosure_lint.outline.outline import build_outline  # noqa: E402
-from disclosure_lint.packs.load import PackSet, load_packset  # noqa: E402
+from disclosure_lint.packs.load import load_packset  # noqa: E402
+from disclosure_lint.packs.model import PackSet  # noqa: E402
 
 TOKENS = [
     "一、总体情况",

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from disclosure_lint.cli.app import main
-from disclosure_lint.packs.load import PackSet, load_packset
+from disclosure_lint.packs.load import load_packset
+from disclosure_lint.packs.model import PackSet
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"

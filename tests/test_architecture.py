@@ -223,7 +223,6 @@ KNOWN_LONG = {
     "disclosure_lint/engine/parallel.py",
     "disclosure_lint/formatters/html.py",
     "disclosure_lint/outline/outline.py",
-    "disclosure_lint/packs/load.py",
     "disclosure_lint/packs/messages.py",
     "disclosure_lint/regex/guard.py",
     "disclosure_lint/regex/linear.py",

@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 from disclosure_lint.cli.docs import GENERATED, generate_docs
-from disclosure_lint.packs.load import PackSet, bundled_rules_dir
+from disclosure_lint.packs.load import bundled_rules_dir
+from disclosure_lint.packs.model import PackSet
 
 
 def test_bundled_rule_pages_are_up_to_date(cli) -> None:

@@ -27,7 +27,7 @@ from disclosure_lint.engine.fixes import (
 )
 from disclosure_lint.engine.lint import RuleFilter, lint_document
 from disclosure_lint.inputs.load import document_from_bytes
-from disclosure_lint.packs.load import PackSet
+from disclosure_lint.packs.model import PackSet
 
 # Rules with safe fixes: a web leftover line (FM002, deletes the line), a
 # bookmark (FM001), 截止→截至 (TY003), a known typo (TY001). Selecting them

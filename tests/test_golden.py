@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from disclosure_lint.engine.lint import lint_paths
-from disclosure_lint.packs.load import PackSet
+from disclosure_lint.packs.model import PackSet
 
 from .conftest import EXAMPLES, GOLDEN, seed_files
 

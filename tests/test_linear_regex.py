@@ -18,7 +18,8 @@ from disclosure_lint.engine.lint import lint_document
 from disclosure_lint.inputs.load import document_from_bytes
 from disclosure_lint.kinds import near_miss
 from disclosure_lint.outline import outline
-from disclosure_lint.packs.load import PackError, bundled_rules_dir, load_packset
+from disclosure_lint.packs.load import bundled_rules_dir, load_packset
+from disclosure_lint.packs.model import PackError
 from disclosure_lint.regex import guard as regex_guard
 from disclosure_lint.regex.guard import RegexRejected
 from disclosure_lint.regex.linear import LinearPattern, Untranslatable, translate

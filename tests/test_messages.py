@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2 import nodes
 
-from disclosure_lint.packs.load import PackError, bundled_rules_dir, load_packset
+from disclosure_lint.packs.load import bundled_rules_dir, load_packset
 from disclosure_lint.packs.messages import (
     MAX_ARG_CHARS,
     MAX_MESSAGE_CHARS,
@@ -29,6 +29,7 @@ from disclosure_lint.packs.messages import (
     render,
     validate,
 )
+from disclosure_lint.packs.model import PackError
 
 
 def jinja2_render(template: str, args: dict[str, Any]) -> str:

@@ -51,7 +51,7 @@ from disclosure_lint.formatters.base import (
 from disclosure_lint.formatters.html import LONG_LINE, MAX_DRAFT_CHARS
 from disclosure_lint.formatters.json import JsonFormatter
 from disclosure_lint.kinds.report import LintOptions
-from disclosure_lint.packs.load import PackSet
+from disclosure_lint.packs.model import PackSet
 
 from .conftest import EXAMPLES
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from disclosure_lint.engine.lint import lint_paths
-from disclosure_lint.packs.load import PackSet
+from disclosure_lint.packs.model import PackSet
 
 from .conftest import SEEDS
 

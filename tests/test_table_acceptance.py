@@ -8,7 +8,7 @@ from disclosure_lint.document.findings import Finding
 from disclosure_lint.engine.lint import RuleFilter, lint_document, lint_paths
 from disclosure_lint.inputs.load import document_from_bytes, load_document
 from disclosure_lint.kinds.report import LintOptions
-from disclosure_lint.packs.load import PackSet
+from disclosure_lint.packs.model import PackSet
 
 from .conftest import EXAMPLES, SEEDS
 

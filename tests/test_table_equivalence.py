@@ -23,7 +23,7 @@ from disclosure_lint.cli.extract import cell_records
 from disclosure_lint.engine.lint import lint_document
 from disclosure_lint.inputs.load import load_document
 from disclosure_lint.kinds.report import LintOptions, Report
-from disclosure_lint.packs.load import PackSet
+from disclosure_lint.packs.model import PackSet
 from disclosure_lint.tables.table import Table
 
 from .conftest import EXAMPLES, GOLDEN, seed_files

@@ -7,7 +7,7 @@ import pytest
 from disclosure_lint.engine.lint import build_report
 from disclosure_lint.inputs.load import document_from_bytes
 from disclosure_lint.kinds.report import LintOptions
-from disclosure_lint.packs.load import PackSet
+from disclosure_lint.packs.model import PackSet
 from disclosure_lint.tables.compile import compile_tables
 from disclosure_lint.tables.schema import TableSchemaError
 from disclosure_lint.tables.table import Table, table_by_key

@@ -260,13 +260,8 @@ def validate_packs(
     ] = None,
 ) -> None:
     """Load and validate packs without the cache; exit 2 on the first error."""
-    from ..packs.load import (
-        PackError,
-        bundled_rules_dir,
-        load_packset,
-        never_run,
-        packs_under,
-    )
+    from ..packs.load import bundled_rules_dir, load_packset, never_run, packs_under
+    from ..packs.model import PackError
     from ..tables.refs import validate_packset
     from ..tables.schema import TableSchemaError
     from .docs import validation_summary
@@ -300,7 +295,8 @@ def extract(
     """Export every table cell (value, raw text, line, column) as JSON or CSV."""
     from ..config.file import check_year_edition
     from ..config.settings import SettingsError
-    from ..packs.load import PackError, bundled_rules_dir, load_packset
+    from ..packs.load import bundled_rules_dir, load_packset
+    from ..packs.model import PackError
     from .extract import FORMATS, run_extract
 
     if output_format not in FORMATS:
@@ -341,7 +337,7 @@ def show_config(
     """Print the effective configuration for PATH and where each value comes from."""
     from ..config.file import ConfigError, ConfigResolver, describe
     from ..config.waivers import WaiverBook
-    from ..packs.load import PackError
+    from ..packs.model import PackError
 
     if output_format not in ("text", "json"):
         raise _fail("config --format takes text or json")
@@ -371,7 +367,7 @@ def docs_command(
 ) -> None:
     """Generate rules/<pack>/README.md for every pack from its YAML files."""
     from ..config.file import display
-    from ..packs.load import PackError
+    from ..packs.model import PackError
     from .docs import generate_docs, installed_pages, stale_docs, write_docs
 
     try:
@@ -454,7 +450,8 @@ def waive(
 
 
 def _packs_or_exit() -> Any:
-    from ..packs.load import PackError, load_packset
+    from ..packs.load import load_packset
+    from ..packs.model import PackError
 
     try:
         return load_packset()

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..packs.load import Pack, PackSet, Rule
+from ..packs.model import Pack, PackSet, Rule
 
 if TYPE_CHECKING:
     from ..document.findings import Finding

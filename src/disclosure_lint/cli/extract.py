@@ -28,7 +28,7 @@ from ..engine.lint import EditionError, build_report
 from ..formatters.base import escape_path
 from ..inputs.load import LoadError, expand_paths, load_document
 from ..kinds.report import LintOptions, Report
-from ..packs.load import PackSet
+from ..packs.model import PackSet
 from ..tables.schema import TableSchemaError
 from ..tables.table import AMBIGUOUS, MISSING, Cell, Row
 

@@ -39,7 +39,7 @@ from ..engine.parallel import LintContext, sigint_deferred
 from ..formatters import FormatContext, Summary, get_formatter
 from ..formatters.base import escape_path
 from ..inputs.load import join_name, walk
-from ..packs.load import PackError, PackSet
+from ..packs.model import PackError, PackSet
 
 if TYPE_CHECKING:
     from ..document.findings import Finding

@@ -16,10 +16,8 @@ from ..config.waiver_write import add_waivers
 from ..config.waivers import Anchor, WaiverBook, anchor, default_waiver_path
 from ..engine.lint import RuleFilter
 from ..formatters.base import escape_path
-from ..packs.load import (
-    PackError,
-    _suggest,
-)
+from ..packs.model import PackError
+from ..packs.reading import _suggest
 
 if TYPE_CHECKING:
     from .run import RunRequest

@@ -26,19 +26,9 @@ from typing import Any
 
 from ..document.findings import Severity
 from ..engine.lint import RuleFilter
-from ..packs.load import (
-    PACK_FILE,
-    Pack,
-    PackError,
-    PackSet,
-    Rule,
-    _plain,
-    _read_yaml,
-    _suggest,
-    bundled_rules_dir,
-    load_packset,
-    never_run,
-)
+from ..packs.load import PACK_FILE, bundled_rules_dir, load_packset, never_run
+from ..packs.model import Pack, PackError, PackSet, Rule
+from ..packs.reading import _plain, _read_yaml, _suggest
 from .settings import (
     LANGS,
     Settings,

@@ -7,13 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..packs.load import (
-    MAX_FILE_BYTES,
-    PackError,
-    _plain,
-    _read_yaml,
-    _suggest,
-)
+from ..packs.model import PackError
+from ..packs.reading import MAX_FILE_BYTES, _plain, _read_yaml, _suggest
 from .file import ConfigError, display
 
 if TYPE_CHECKING:
@@ -21,8 +16,6 @@ if TYPE_CHECKING:
 
 
 TOP_KEYS = {"waivers": "the list of waivers"}
-
-
 ENTRY_KEYS = {
     "rule": "rule id, name or old alias",
     "file": "draft path, relative to the waiver file",
@@ -32,11 +25,7 @@ ENTRY_KEYS = {
     "reason": "why the finding is accepted",
     "expires": "YYYY-MM-DD; the waiver holds through that day",
 }
-
-
 QUOTE_LIMIT = 60
-
-
 #: Characters of the line kept on each side of the flagged text: enough to
 #: tell a table cell from its neighbours (the row label and a few cells) or
 #: a phrase from its other occurrences, little enough that an edit further

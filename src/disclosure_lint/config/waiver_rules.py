@@ -8,9 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..document.findings import Category, Severity
-from ..packs.load import (
-    Rule,
-)
+from ..packs.model import Rule
 
 if TYPE_CHECKING:
     pass
@@ -62,8 +60,6 @@ EXPIRED = _tool_rule(
         "or removed.",
     ),
 )
-
-
 UNUSED = _tool_rule(
     "WV002",
     "waiver-unused",
@@ -75,12 +71,8 @@ UNUSED = _tool_rule(
         "A waiver that matches nothing is stale and could hide a future finding.",
     ),
 )
-
-
 GONE = {
     "zh": "豁免所指文件 {file} 不存在，应删除此条（{rule}「{text}」）",
     "en": 'unused waiver: {file} does not exist; delete it ({rule} "{text}")',
 }
-
-
 WAIVER_RULES: tuple[Rule, ...] = (EXPIRED, UNUSED)

@@ -29,8 +29,6 @@ if TYPE_CHECKING:
 
 #: How long ``waive`` waits for another run to release the waiver file.
 LOCK_WAIT = 30.0
-
-
 HEADER = """\
 # Findings a reviewer accepted (disclosure-lint waivers; see README, "Waivers").
 # Each entry: rule, file (relative to this file), text (the flagged text),

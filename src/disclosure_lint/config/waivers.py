@@ -44,10 +44,7 @@ from ..document.findings import Finding
 from ..document.text import Document, Record, Span
 from ..engine.lint import FileResult, RuleFilter
 from ..formatters.base import escape_path
-from ..packs.load import (
-    PackSet,
-    Rule,
-)
+from ..packs.model import PackSet, Rule
 from .file import display
 from .waiver_file import (
     CONTEXT,

@@ -15,8 +15,9 @@ from ..inputs.load import LoadError, document_from_bytes, load_document
 from ..kinds import KINDS, KindSpec
 from ..kinds.report import LintOptions, Report
 from ..outline.outline import build_outline
-from ..packs.load import Pack, PackSet, Rule, load_packset
+from ..packs.load import load_packset
 from ..packs.messages import render
+from ..packs.model import Pack, PackSet, Rule
 from ..tables.reader import read_tables
 from ..tables.schema import TableSchemaError
 

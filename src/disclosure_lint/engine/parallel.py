@@ -49,7 +49,7 @@ from ..document.findings import Category, Finding, Fix, Severity
 from ..document.text import Document, Position, Span
 from ..kinds.report import LintOptions, Report
 from ..outline.outline import Outline
-from ..packs.load import Pack, PackSet
+from ..packs.model import Pack, PackSet
 from .lint import FileResult, RuleFilter, lint_file
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from ..document.text import Document
     from ..engine.lint import FileResult
-    from ..packs.load import PackSet
+    from ..packs.model import PackSet
 
 #: Characters of the draft shown on either side of a finding's span.
 CONTEXT_CHARS = 60

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from ..document.findings import Finding, Fix
     from ..document.text import Document
     from ..engine.lint import FileResult
-    from ..packs.load import Rule
+    from ..packs.model import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"

@@ -34,7 +34,7 @@ from .report import Report
 from .table_support import tables_of
 
 if TYPE_CHECKING:
-    from ..packs.load import Rule
+    from ..packs.model import Rule
 
 CHECKS = ("missing", "in-cell", "magnitude")
 PARAMS = {

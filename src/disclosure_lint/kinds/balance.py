@@ -39,7 +39,7 @@ from .report import Report
 from .table_support import check_names, table_or_error, visible
 
 if TYPE_CHECKING:
-    from ..packs.load import Rule
+    from ..packs.model import Rule
 
 PARAMS = {
     "table": Param("str", required=True, help="table key"),

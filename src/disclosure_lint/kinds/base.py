@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Final
 from ..document.text import Record, Span
 
 if TYPE_CHECKING:
-    from ..packs.load import Rule
+    from ..packs.model import Rule
     from .report import Report
 
 

@@ -32,7 +32,7 @@ from .report import Report
 from .table_support import table_anchor, tables_of
 
 if TYPE_CHECKING:
-    from ..packs.load import Rule
+    from ..packs.model import Rule
 
 CHECKS = ("blank", "text", "unit", "negative", "decimal")
 PARAMS = {

@@ -29,7 +29,7 @@ from .base import Hit, KindSpec, Param
 from .report import Report
 
 if TYPE_CHECKING:
-    from ..packs.load import Rule
+    from ..packs.model import Rule
 
 PARAMS = {
     "markers": Param("list", required=True, help="labels of the other edition"),

@@ -31,7 +31,7 @@ from .base import FixSpec, Hit, KindSpec, Param
 from .report import Report
 
 if TYPE_CHECKING:
-    from ..packs.load import Rule
+    from ..packs.model import Rule
     from ..regex.linear import Regex
 
 TARGETS = ("table-labels", "headings")

@@ -24,7 +24,7 @@ from .base import FixSpec, Hit, KindSpec, Param
 from .report import Report
 
 if TYPE_CHECKING:
-    from ..packs.load import Rule
+    from ..packs.model import Rule
 
 PARAMS = {
     "pairs": Param("list", required=True, help="[open, close] pairs"),

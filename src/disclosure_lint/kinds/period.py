@@ -32,7 +32,7 @@ from .base import Hit, KindSpec, Param
 from .report import Report
 
 if TYPE_CHECKING:
-    from ..packs.load import Rule
+    from ..packs.model import Rule
 
 CHECKS = ("missing", "year", "calendar", "opening", "deadline")
 PARAMS = {

@@ -8,7 +8,7 @@ from ..document.text import Document, Record
 from ..outline.outline import Outline
 
 if TYPE_CHECKING:
-    from ..packs.load import Pack
+    from ..packs.model import Pack
 
 
 class LintOptions(Record):

@@ -27,7 +27,7 @@ from .base import Hit, KindSpec, Param
 from .report import Report
 
 if TYPE_CHECKING:
-    from ..packs.load import Rule
+    from ..packs.model import Rule
 
 CHECKS = ("missing", "order", "numbering", "extra", "duplicate", "variant")
 PARAMS = {"check": Param("str", required=True, help=", ".join(CHECKS))}

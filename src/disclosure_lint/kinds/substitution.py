@@ -27,7 +27,7 @@ from .report import Report
 from .scope import scope_spans
 
 if TYPE_CHECKING:
-    from ..packs.load import Rule
+    from ..packs.model import Rule
     from ..regex.linear import Regex
 
 PARAMS = {

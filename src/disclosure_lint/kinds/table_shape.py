@@ -34,7 +34,7 @@ from .report import Report
 from .table_support import section_anchor, table_anchor, tables_of
 
 if TYPE_CHECKING:
-    from ..packs.load import Rule
+    from ..packs.model import Rule
 
 CHECKS = (
     "table-missing",

@@ -11,7 +11,7 @@ from ..tables.table import Table, table_by_key
 from .report import Report
 
 if TYPE_CHECKING:
-    from ..packs.load import Rule
+    from ..packs.model import Rule
 
 
 def tables_of(report: Report, keys: Iterable[str]) -> list[Table]:

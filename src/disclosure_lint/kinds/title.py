@@ -19,7 +19,7 @@ from .base import Hit, KindSpec, Param
 from .report import Report
 
 if TYPE_CHECKING:
-    from ..packs.load import Rule
+    from ..packs.model import Rule
     from ..regex.linear import Regex
 
 PARAMS = {

@@ -12,19 +12,15 @@ file, so a pre-commit run imports neither ruamel.yaml nor jinja2.
 
 from __future__ import annotations
 
-import difflib
 import marshal
 import os
-import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..document.findings import Category, Severity
 from ..version import __version__
 
 try:
@@ -32,15 +28,24 @@ try:
     from _blake2 import blake2b as _hash
 except ImportError:  # pragma: no cover - other Python implementations
     from hashlib import blake2b as _hash
+from .compile import _compile_rule
+from .model import Pack, PackError, PackSet, Rule
+from .reading import (
+    MAX_FILE_BYTES,
+    _as_mapping,
+    _check_keys,
+    _plain,
+    _read_yaml,
+    _required_str,
+    _suggest,
+    _where,
+)
 
 PACK_FILE = "pack.yaml"
 # NOTE: bump when what compiling a pack produces changes, so that caches
 # written by an earlier build of the same version are not read back.
 CACHE_FORMAT = 2
-MAX_NODES = 200_000
-MAX_DEPTH = 64
 MAX_RULES = 2_000
-MAX_FILE_BYTES = 1024 * 1024
 # NOTE: ruamel.yaml (pure Python) reads about 250 KB/s; the bundled packs are
 # under 200 KB. These bounds keep a first (uncached) load of hostile packs
 # under about 15 s; the compiled result is cached afterwards.
@@ -69,200 +74,13 @@ PACK_KEYS = {
     "tables": "table schemas",
     "disable": "rule ids inherited from extended packs that this pack turns off",
 }
-RULE_KEYS = {
-    "id": "stable id: category prefix + number",
-    "name": "kebab-case name of the problem",
-    "kind": "the rule kind that evaluates it",
-    "category": "one of " + ", ".join(c.value for c in Category),
-    "severity": "error, warning or info",
-    "summary": "one line: what is wrong",
-    "message": "message template, {zh: ..., en: ...}",
-    "rationale": "why it matters (Chinese; explain, pack pages)",
-    "rationale_en": "why it matters, in English (explain --lang en)",
-    "source": "the legal or format source",
-    "params": "kind parameters",
-    "examples": "passing and failing texts with expected LINE:COL ID",
-    "aliases": "old ids of this rule",
-}
-REQUIRED_RULE_KEYS = (
-    "id",
-    "name",
-    "kind",
-    "category",
-    "severity",
-    "summary",
-    "message",
-)
-EXAMPLE_KEYS = {"name", "text", "expect", "year", "edition", "path"}
 # Keys of a pack's ``tables`` data that hold regexes (checked at load).
 TABLE_REGEXES = ("reader.numbering", "reader.unit_in_header")
-_ID = re.compile(r"^[A-Z]{2}\d{3}$")
-_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-
-
-class PackError(Exception):
-    """A pack that cannot be used; ``str()`` is ``file:line:col: message``."""
-
-
-@dataclass(slots=True)
-class Rule:
-    """A compiled rule."""
-
-    id: str
-    name: str
-    kind: str
-    category: Category
-    severity: Severity
-    summary: str
-    message: dict[str, str]
-    rationale: str
-    source: str
-    params: dict[str, Any]
-    examples: list[dict[str, Any]]
-    aliases: list[str]
-    pack: str
-    file: str
-    rationale_en: str = ""
-    prepared: Any = field(default=None, repr=False, compare=False)
-
-    def to_json(self) -> dict[str, Any]:
-        """Plain data for the cache (``prepared`` is rebuilt per process)."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "kind": self.kind,
-            "category": self.category.value,
-            "severity": self.severity.value,
-            "summary": self.summary,
-            "message": self.message,
-            "rationale": self.rationale,
-            "source": self.source,
-            "params": self.params,
-            "examples": self.examples,
-            "aliases": self.aliases,
-            "pack": self.pack,
-            "file": self.file,
-            "rationale_en": self.rationale_en,
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Rule:
-        """Inverse of ``to_json``."""
-        values = dict(data)
-        values["category"] = Category(values["category"])
-        values["severity"] = Severity(values["severity"])
-        return cls(**values)
-
-
-@dataclass(slots=True)
-class Pack:
-    """A resolved pack: inherited data merged, inherited rules included."""
-
-    name: str
-    path: str
-    description: str
-    extends: list[str]
-    edition: str | None
-    years: tuple[int | None, int | None] | None
-    source: str
-    document: dict[str, Any]
-    tables: dict[str, Any]
-    rules: list[Rule]
-    # Regexes of the bundled packs (this one and those it extends), which
-    # run on re; every other regex of the pack runs on RE2 (linear_regex).
-    trusted_regexes: list[str] = field(default_factory=list)
-
-    def applies_to_year(self, year: int) -> bool:
-        """True when ``years`` covers ``year``."""
-        if self.years is None:
-            return False
-        low, high = self.years
-        return (low is None or year >= low) and (high is None or year <= high)
-
-    def to_json(self) -> dict[str, Any]:
-        """Plain data for the cache."""
-        return {
-            "name": self.name,
-            "path": self.path,
-            "description": self.description,
-            "extends": self.extends,
-            "edition": self.edition,
-            "years": list(self.years) if self.years else None,
-            "source": self.source,
-            "document": self.document,
-            "tables": self.tables,
-            "rules": [r.to_json() for r in self.rules],
-            "trusted_regexes": self.trusted_regexes,
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Pack:
-        """Inverse of ``to_json``; trusts the pack's bundled regexes again."""
-        from ..regex.guard import trust
-
-        years = data["years"]
-        trust(data["trusted_regexes"])
-        return cls(
-            name=data["name"],
-            path=data["path"],
-            description=data["description"],
-            extends=list(data["extends"]),
-            edition=data["edition"],
-            years=(years[0], years[1]) if years else None,
-            source=data["source"],
-            document=data["document"],
-            tables=data["tables"],
-            rules=[Rule.from_json(r) for r in data["rules"]],
-            trusted_regexes=list(data["trusted_regexes"]),
-        )
 
 
 # A pack as read, before extends: pack.yaml, its data, its own rules and the
 # regexes trusted while compiling it (a bundled pack's).
 _Raw = tuple[Path, dict[str, Any], list[Rule], list[str]]
-
-
-@dataclass(slots=True)
-class PackSet:
-    """All loaded packs by name."""
-
-    packs: dict[str, Pack]
-
-    def editions(self) -> list[Pack]:
-        """Packs that implement an edition, newest first."""
-        found = [p for p in self.packs.values() if p.edition is not None]
-        return sorted(found, key=lambda p: str(p.edition), reverse=True)
-
-    def for_edition(self, edition: str) -> Pack | None:
-        """The pack implementing ``edition`` (e.g. ``"2021"``)."""
-        for pack in self.editions():
-            if pack.edition == edition:
-                return pack
-        return None
-
-    def for_year(self, year: int | None) -> Pack | None:
-        """The edition pack whose ``years`` cover ``year`` (newest if None).
-
-        A year no pack covers (a 2015 draft) gets the pack nearest to it.
-        """
-        editions = self.editions()
-        if year is not None:
-            for pack in editions:
-                if pack.applies_to_year(year):
-                    return pack
-            starts = [(p.years[0], p) for p in editions if p.years]
-            known = [(start, p) for start, p in starts if start is not None]
-            if known and year < min(start for start, _ in known):
-                return min(known, key=lambda item: item[0])[1]
-        return editions[0] if editions else None
-
-    def all_rules(self) -> list[Rule]:
-        """Every rule of every pack once, by id."""
-        seen: dict[str, Rule] = {}
-        for pack in self.packs.values():
-            for rule in pack.rules:
-                seen.setdefault(rule.id, rule)
-        return [seen[k] for k in sorted(seen)]
 
 
 # --------------------------------------------------------------------------
@@ -619,309 +437,5 @@ def packs_under(packset: PackSet, roots: Iterable[Path]) -> list[Pack]:
     return sorted(found, key=lambda p: p.name)
 
 
-def _compile_rule(path: Path, pack: str) -> Rule:
-    from ..kinds import KINDS
-    from ..regex.guard import RegexRejected
-
-    node = _as_mapping(_read_yaml(path), path, "rule")
-    _check_keys(node, RULE_KEYS, path, "rule")
-    for key in REQUIRED_RULE_KEYS:
-        if key not in node:
-            raise PackError(f"{path}:1:1: missing required key '{key}'")
-    rule_id = _required_str(node, "id", path)
-    if not _ID.match(rule_id):
-        raise PackError(
-            f"{_where(path, node, 'id')}: id '{rule_id}' is not like 'ST001'"
-        )
-    if path.stem != rule_id:
-        raise PackError(f"{path}: file name must be the rule id ('{rule_id}.yaml')")
-    name = _required_str(node, "name", path)
-    if not _NAME.match(name):
-        raise PackError(
-            f"{_where(path, node, 'name')}: name '{name}' is not kebab-case"
-        )
-    kind_name = _required_str(node, "kind", path)
-    if kind_name not in KINDS:
-        raise PackError(
-            f"{_where(path, node, 'kind', value=True)}: unknown kind '{kind_name}'"
-            f"{_suggest(kind_name, KINDS)}"
-        )
-    category = _enum(node, "category", Category, path)
-    severity = _enum(node, "severity", Severity, path)
-    message = _compile_message(node, path)
-    kind = KINDS[kind_name]
-    params_node = node.get("params") or {}
-    params_node = _as_mapping(params_node, path, "params")
-    _check_keys(
-        params_node, {k: p.help for k, p in kind.params.items()}, path, "params"
-    )
-    params: dict[str, Any] = {}
-    for key, spec in kind.params.items():
-        if key in params_node:
-            params[key] = _check_param(params_node, key, spec.type, path)
-        elif spec.required:
-            raise PackError(f"{_where(path, node, 'params')}: missing param '{key}'")
-        else:
-            params[key] = spec.default
-    try:
-        kind.prepare(params)
-    except RegexRejected as exc:
-        where = _where_value(path, params_node, exc.pattern)
-        raise PackError(f"{where or _where(path, node, 'params')}: {exc}") from None
-    except (ValueError, re.error) as exc:
-        raise PackError(f"{_where(path, node, 'params')}: {exc}") from None
-    examples = _compile_examples(node, path)
-    return Rule(
-        id=rule_id,
-        name=name,
-        kind=kind_name,
-        category=category,
-        severity=severity,
-        summary=str(node["summary"]),
-        message=message,
-        rationale=str(node.get("rationale", "")),
-        source=str(node.get("source", "")),
-        params=params,
-        examples=examples,
-        aliases=[str(a) for a in node.get("aliases") or []],
-        pack=pack,
-        file=path.name,
-        rationale_en=str(node.get("rationale_en", "")),
-    )
-
-
-def _compile_message(node: Mapping[str, Any], path: Path) -> dict[str, str]:
-    from .messages import TemplateError, validate
-
-    raw = node["message"]
-    message = {"zh": raw, "en": raw} if isinstance(raw, str) else _plain(raw)
-    if not isinstance(message, dict) or "zh" not in message:
-        raise PackError(f"{_where(path, node, 'message')}: message needs a 'zh' text")
-    for lang, template in message.items():
-        if lang not in ("zh", "en"):
-            raise PackError(
-                f"{_where(path, node, 'message')}: unknown language '{lang}'"
-            )
-        try:
-            validate(str(template))
-        except TemplateError as exc:
-            raise PackError(f"{_where(path, node, 'message')}: {exc}") from None
-    message.setdefault("en", message["zh"])
-    return {k: str(v) for k, v in message.items()}
-
-
-def _compile_examples(node: Mapping[str, Any], path: Path) -> list[dict[str, Any]]:
-    examples = node.get("examples") or []
-    if not isinstance(examples, list):
-        raise PackError(f"{_where(path, node, 'examples')}: examples must be a list")
-    out = []
-    for item in examples:
-        item_map = _as_mapping(item, path, "example")
-        _check_keys(item_map, {k: "" for k in EXAMPLE_KEYS}, path, "example")
-        if "text" not in item_map or "expect" not in item_map:
-            raise PackError(f"{path}: each example needs 'text' and 'expect'")
-        out.append(_plain(item_map))
-    return out
-
-
-def _check_param(node: Mapping[str, Any], key: str, type_name: str, path: Path) -> Any:
-    value = _plain(node[key])
-    expected: dict[str, type | tuple[type, ...]] = {
-        "str": str,
-        "regex": str,
-        "template": str,
-        "int": int,
-        "bool": bool,
-        "list": list,
-        "dict": dict,
-    }
-    py_type = expected.get(type_name, object)
-    if not isinstance(value, py_type) or (
-        type_name == "int" and isinstance(value, bool)
-    ):
-        raise PackError(
-            f"{_where(path, node, key)}: param '{key}' must be a {type_name}"
-        )
-    if type_name == "regex":
-        from ..regex.guard import RegexRejected, check_regex, trusting_now
-
-        try:
-            if trusting_now():
-                check_regex(str(value))
-            else:
-                # NOTE: the kind compiles it for RE2, with the flags it uses.
-                re.compile(str(value))
-        except RegexRejected as exc:
-            raise PackError(f"{_where(path, node, key)}: {exc}") from None
-        except (re.error, RecursionError, OverflowError) as exc:
-            raise PackError(
-                f"{_where(path, node, key)}: invalid regex: {exc}"
-            ) from None
-    return value
-
-
-def _enum(node: Mapping[str, Any], key: str, enum: Any, path: Path) -> Any:
-    value = str(node[key])
-    try:
-        return enum(value)
-    except ValueError:
-        choices = [e.value for e in enum]
-        raise PackError(
-            f"{_where(path, node, key, value=True)}: {key} '{value}' is not one of "
-            f"{', '.join(choices)}{_suggest(value, choices)}"
-        ) from None
-
-
 # --------------------------------------------------------------------------
 # YAML helpers
-
-
-def _read_yaml(path: Path) -> Any:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise PackError(f"{path}: pack file too large ({size} bytes)")
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise PackError(f"{path}: not UTF-8") from None
-    except OSError as exc:
-        raise PackError(f"{path}: cannot read: {exc.strerror}") from None
-    _check_flow_depth(text, path)
-    yaml = YAML(typ="rt", pure=True)
-    try:
-        data = yaml.load(text)
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise PackError(f"{where}: invalid YAML: {problem}") from None
-    except RecursionError:
-        raise PackError(f"{path}: YAML nested too deeply") from None
-    _check_size(data, path)
-    return data
-
-
-_FLOW_TOKEN = re.compile(r"""'(?:[^']|'')*'|"(?:[^"\\]|\\.)*"|[\[\]{}]""")
-
-
-def _check_flow_depth(text: str, path: Path) -> None:
-    """Reject ``[[[[...]]]]`` before parsing.
-
-    NOTE: ruamel.yaml takes seconds to fail on flow collections nested a few
-    thousand deep (block nesting fails fast); brackets inside quoted scalars
-    do not count.
-    """
-    if text.count("[") + text.count("{") <= MAX_DEPTH:
-        return
-    depth = 0
-    for token in _FLOW_TOKEN.finditer(text):
-        bracket = token.group()
-        if bracket in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                line = text.count("\n", 0, token.start()) + 1
-                raise PackError(
-                    f"{path}:{line}: YAML nested deeper than {MAX_DEPTH} levels"
-                )
-        elif bracket in "]}":
-            depth = max(0, depth - 1)
-
-
-def _check_size(data: Any, path: Path) -> None:
-    """Reject alias bombs and deep nesting before anything walks the data."""
-    count = 0
-    stack: list[tuple[Any, int]] = [(data, 0)]
-    while stack:
-        node, depth = stack.pop()
-        count += 1
-        if count > MAX_NODES:
-            raise PackError(
-                f"{path}: too many YAML nodes (> {MAX_NODES}; alias expansion?)"
-            )
-        if depth > MAX_DEPTH:
-            raise PackError(f"{path}: YAML nested deeper than {MAX_DEPTH} levels")
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
-
-
-def _plain(node: Any) -> Any:
-    """Ruamel round-trip nodes to plain dict / list / str / int / float / bool."""
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    if isinstance(node, bool) or node is None:
-        return node
-    if type(node).__name__ == "ScalarBoolean":
-        return bool(node)
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    return str(node)
-
-
-def _as_mapping(node: Any, path: Path, what: str) -> Mapping[str, Any]:
-    if not isinstance(node, dict):
-        raise PackError(f"{path}: {what} must be a mapping")
-    return node
-
-
-def _required_str(node: Mapping[str, Any], key: str, path: Path) -> str:
-    value = node.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise PackError(
-            f"{_where(path, node, key)}: '{key}' must be a non-empty string"
-        )
-    return value
-
-
-def _where_value(path: Path, node: Any, wanted: str | None) -> str | None:
-    """``file:line:col`` of the value ``wanted`` in ``node`` (at any depth)."""
-    if wanted is None:
-        return None
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        values = item.items() if isinstance(item, dict) else enumerate(item)
-        for key, value in values:
-            if isinstance(value, dict | list):
-                stack.append(value)
-            elif value == wanted:
-                # NOTE: a regex in a list (no key) is located by the list.
-                return _where(path, item, str(key), value=isinstance(item, dict))
-    return None
-
-
-def _where(path: Path, node: Any, key: str, value: bool = False) -> str:
-    """``file:line:col`` of ``key`` in ``node`` (of its value if ``value``)."""
-    lc = getattr(node, "lc", None)
-    if lc is not None:
-        try:
-            line, col = lc.value(key) if value else lc.key(key)
-            return f"{path}:{line + 1}:{col + 1}"
-        except (KeyError, TypeError):
-            line, col = lc.line, lc.col
-            return f"{path}:{line + 1}:{col + 1}"
-    return str(path)
-
-
-def _check_keys(
-    node: Mapping[str, Any], allowed: Mapping[str, str], path: Path, what: str
-) -> None:
-    for key in node:
-        if key not in allowed:
-            raise PackError(
-                f"{_where(path, node, str(key))}: unknown key '{key}' in {what}"
-                f"{_suggest(str(key), allowed)}"
-            )
-
-
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""

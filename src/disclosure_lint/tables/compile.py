@@ -24,7 +24,7 @@ from .schema import (
 )
 
 if TYPE_CHECKING:
-    from ..packs.load import Pack
+    from ..packs.model import Pack
 
 RESERVED = ("reader", "row_sets")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -222,8 +222,6 @@ def _unique(keys: list[str], where: str) -> None:
 
 
 _CACHE: dict[int, tuple[object, CompiledTables]] = {}
-
-
 # A run uses one pack per edition; tests build a few more. Kept small, as
 # each entry holds a whole pack alive.
 _CACHE_SIZE = 8

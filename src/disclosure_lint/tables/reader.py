@@ -27,7 +27,7 @@ from .values import assign
 
 if TYPE_CHECKING:
     from ..outline.outline import Outline
-    from ..packs.load import Pack
+    from ..packs.model import Pack
     from .tokens import Token
 
 # A label broken over at most this many cells is put back together.

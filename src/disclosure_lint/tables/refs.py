@@ -14,7 +14,7 @@ from .equations import parse_equation, parse_sum
 from .schema import CompiledTables, TableSchema, TableSchemaError
 
 if TYPE_CHECKING:
-    from ..packs.load import PackSet, Rule
+    from ..packs.model import PackSet, Rule
 
 
 def check_rule_refs(rule: Rule, compiled: CompiledTables) -> None:
