@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from disclosure_lint.config.file import ConfigError, ConfigResolver, read_config
+from disclosure_lint.config.file import ConfigError, read_config
+from disclosure_lint.config.resolve import ConfigResolver
 from disclosure_lint.config.settings import Settings
 
 # One TY003 (warning, safe fix) and one FM001 (warning) on known positions.

@@ -293,7 +293,7 @@ def extract(
     packs: PacksOption = None,
 ) -> None:
     """Export every table cell (value, raw text, line, column) as JSON or CSV."""
-    from ..config.file import check_year_edition
+    from ..config.checks import check_year_edition
     from ..config.settings import SettingsError
     from ..packs.load import bundled_rules_dir, load_packset
     from ..packs.model import PackError
@@ -335,9 +335,11 @@ def show_config(
     ] = "text",
 ) -> None:
     """Print the effective configuration for PATH and where each value comes from."""
-    from ..config.file import ConfigError, ConfigResolver, describe
+    from ..config.file import ConfigError
+    from ..config.resolve import ConfigResolver
     from ..config.waivers import WaiverBook
     from ..packs.model import PackError
+    from .config_cmd import describe
 
     if output_format not in ("text", "json"):
         raise _fail("config --format takes text or json")

@@ -25,13 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
-from ..config.file import (
-    ConfigError,
-    ConfigResolver,
-    check_cli_tokens,
-    ignores_for,
-    packset_for,
-)
+from ..config.checks import check_cli_tokens
+from ..config.file import ConfigError
+from ..config.resolve import ConfigResolver, ignores_for, packset_for
 from ..config.settings import Settings
 from ..config.waivers import WaiverBook
 from ..engine.lint import FileResult, RuleFilter, lint_document, lint_loaded
