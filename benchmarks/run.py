@@ -783,7 +783,7 @@ def write_report(results: dict[str, Any], path: Path, command: str) -> None:
         "which counts pages shared by the forked workers once per process, "
         "and sum of PSS, which splits them), and `/usr/bin/time -v`'s maximum "
         "RSS, which is that of the largest single process. The tree is the "
-        "command, its `-j` workers (forked from it, see `parallel.py`) and "
+        "command, its `-j` workers (forked from it, see `engine/pool.py`) and "
         "`/usr/bin/time` itself. CPU is user + system time of the whole tree "
         "per draft: on a shared machine it moves less than wall time. Batches "
         f"of up to {ROUNDS_UP_TO:,} drafts run {BATCH_ROUNDS} times: the row "

@@ -219,7 +219,6 @@ def test_only_the_cli_prints() -> None:
 KNOWN_LONG = {
     "disclosure_lint/cli/app.py",
     "disclosure_lint/cli/run.py",
-    "disclosure_lint/engine/parallel.py",
     "disclosure_lint/formatters/html.py",
     "disclosure_lint/outline/outline.py",
     "disclosure_lint/packs/messages.py",

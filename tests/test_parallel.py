@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from disclosure_lint.engine import parallel
+from disclosure_lint.engine import parallel, pool, worker
 from disclosure_lint.engine.lint import RuleFilter
 from disclosure_lint.formatters import FORMATS
 from disclosure_lint.inputs.load import expand_paths
@@ -79,7 +79,7 @@ def test_interpreter_workers_give_the_same_results(batch, packset, monkeypatch):
 def test_tasks_are_read_as_the_output_needs_them(batch, packset) -> None:
     # NOTE: a batch of 100,000 drafts is streamed: the pool reads the tasks
     # at most a window of chunks ahead of the results it yields.
-    context = parallel.LintContext(packset, LintOptions(), RuleFilter())
+    context = worker.LintContext(packset, LintOptions(), RuleFilter())
     paths = expand_paths([str(batch)]) * 20
     taken = 0
 
@@ -91,8 +91,8 @@ def test_tasks_are_read_as_the_output_needs_them(batch, packset) -> None:
 
     results = parallel.lint_in_order(tasks(), jobs=2, count=len(paths))
     next(results)
-    chunk = parallel._chunk_size(len(paths), 2)
-    assert taken <= 2 * parallel.WINDOW_PER_JOB * chunk < len(paths)
+    chunk = pool._chunk_size(len(paths), 2)
+    assert taken <= 2 * pool.WINDOW_PER_JOB * chunk < len(paths)
     assert sum(1 for _ in results) + 1 == len(paths) == taken
 
 
@@ -117,23 +117,23 @@ def test_json_files_entries_keep_year_and_edition(cli, batch) -> None:
 
 
 def test_chunks_stay_small() -> None:
-    assert parallel._chunk_size(1, 2) == 1
-    assert parallel._chunk_size(100, 2) == 6
-    assert parallel._chunk_size(100_000, 2) == parallel.MAX_CHUNK
+    assert pool._chunk_size(1, 2) == 1
+    assert pool._chunk_size(100, 2) == 6
+    assert pool._chunk_size(100_000, 2) == pool.MAX_CHUNK
 
 
 def test_a_bug_on_one_file_is_that_files_error(cli, batch, monkeypatch) -> None:
-    real = parallel.lint_file
+    real = worker.lint_file
 
     def flaky(path: str, *args, **kwargs):
         if path.endswith("1-clean-2021.txt"):
             raise RuntimeError("kind exploded\non two lines")
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(parallel, "lint_file", flaky)
+    monkeypatch.setattr(worker, "lint_file", flaky)
     for jobs in ("1", "2"):
         result = cli(batch, "-j", jobs)
-        monkeypatch.setattr(parallel, "lint_file", flaky)  # cli undoes patches
+        monkeypatch.setattr(worker, "lint_file", flaky)  # cli undoes patches
         assert result.code == 2
         bad = [line for line in result.err.splitlines() if "internal error" in line]
         assert len(bad) == 1 and bad[0].startswith(str(batch / "part1"))
@@ -143,14 +143,14 @@ def test_a_bug_on_one_file_is_that_files_error(cli, batch, monkeypatch) -> None:
 
 
 def test_a_dying_worker_loses_only_its_file(cli, batch, monkeypatch) -> None:
-    real = parallel.lint_file
+    real = worker.lint_file
 
     def fatal(path: str, *args, **kwargs):
         if path.endswith("0-defects-2021.txt"):
             os._exit(9)  # NOTE: like the OOM killer: no exception, no cleanup
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(parallel, "lint_file", fatal)
+    monkeypatch.setattr(worker, "lint_file", fatal)
     result = cli(batch, "-j", "2")
     assert result.code == 2
     died = [line for line in result.err.splitlines() if "died" in line]

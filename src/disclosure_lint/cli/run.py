@@ -31,7 +31,7 @@ from ..config.resolve import ConfigResolver, ignores_for, packset_for
 from ..config.settings import Settings
 from ..config.waivers import WaiverBook
 from ..engine.lint import FileResult, RuleFilter, lint_document, lint_loaded
-from ..engine.parallel import LintContext, sigint_deferred
+from ..engine.worker import LintContext, sigint_deferred
 from ..formatters import FormatContext, Summary, get_formatter
 from ..formatters.base import escape_path
 from ..inputs.load import join_name, walk
@@ -335,7 +335,7 @@ def _lint_stdin(
     plan: Plan, data: bytes
 ) -> Generator[tuple[Planned, FileResult], None, None]:
     """Lint the draft read from standard input, in this process."""
-    from ..engine.parallel import internal_error
+    from ..engine.worker import internal_error
     from ..inputs.load import LoadError, stdin_document
 
     for item in plan.files:
@@ -350,7 +350,7 @@ def _lint_stdin(
                 doc, context.packset, context.options, context.rule_filter, True
             )
         except Exception as exc:
-            # NOTE: as parallel.lint_one: a bug is a one-line error.
+            # NOTE: as worker.lint_one: a bug is a one-line error.
             if os.environ.get("DISCLOSURE_LINT_DEBUG"):
                 raise
             result = FileResult(item.path, error=internal_error(exc))
@@ -392,9 +392,9 @@ def _after_lint(
     try:
         outcome = fix_document(doc, result.findings, relint, result.report)
     except Exception as exc:
-        # NOTE: as in parallel.lint_one, a bug met while relinting a fixed
+        # NOTE: as in worker.lint_one, a bug met while relinting a fixed
         # text is that file's error, not a traceback for the whole batch.
-        from ..engine.parallel import internal_error
+        from ..engine.worker import internal_error
 
         if os.environ.get("DISCLOSURE_LINT_DEBUG"):
             raise
