@@ -220,7 +220,6 @@ KNOWN_LONG = {
     "disclosure_lint/cli/app.py",
     "disclosure_lint/cli/run.py",
     "disclosure_lint/formatters/html.py",
-    "disclosure_lint/outline/outline.py",
     "disclosure_lint/packs/messages.py",
     "disclosure_lint/regex/guard.py",
     "disclosure_lint/regex/linear.py",

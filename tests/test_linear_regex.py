@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from disclosure_lint.engine.lint import lint_document
 from disclosure_lint.inputs.load import document_from_bytes
 from disclosure_lint.kinds import near_miss
-from disclosure_lint.outline import outline
+from disclosure_lint.outline import lines as outline_lines
 from disclosure_lint.packs.load import bundled_rules_dir, load_packset
 from disclosure_lint.packs.model import PackError
 from disclosure_lint.regex import guard as regex_guard
@@ -400,7 +400,7 @@ def _on_re2_where_possible(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(regex_guard, "_trusted", lambda pattern: False)
     monkeypatch.setattr(regex_guard, "_linear", either)
-    outline._regex.cache_clear()
+    outline_lines._regex.cache_clear()
     near_miss._regex.cache_clear()
     return used
 
@@ -422,7 +422,7 @@ def test_the_linter_finds_the_same_with_bundled_regexes_on_re2(monkeypatch) -> N
         actual = findings(load_packset(use_cache=False))
     finally:
         monkeypatch.undo()
-        outline._regex.cache_clear()
+        outline_lines._regex.cache_clear()
         near_miss._regex.cache_clear()
     assert len(set(used)) >= 35, sorted(set(used))
     assert sum(map(len, expected)) > 100

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..document.text import Document
 from ..kinds.report import LintOptions, Report
-from ..outline.outline import Outline
+from ..outline.model import Outline
 from ..packs.model import PackSet
 from .lint import FileResult, RuleFilter
 from .worker import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from ..document.text import Document, Record
-from ..outline.outline import Outline
+from ..outline.model import Outline
 
 if TYPE_CHECKING:
     from ..packs.model import Pack

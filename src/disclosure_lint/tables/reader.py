@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..document.text import Document, Span
-from ..outline.outline import Outline
+from ..outline.model import Outline
 from .compile import compiled_tables
 from .labels import Candidate, LabelMatcher, Reading, minimal_fix, state_bits
 from .schema import CompiledTables, RowSpec
@@ -26,7 +26,7 @@ from .tokens import Token, Tokenizer
 from .values import assign
 
 if TYPE_CHECKING:
-    from ..outline.outline import Outline
+    from ..outline.model import Outline
     from ..packs.model import Pack
     from .tokens import Token
 

@@ -1,0 +1,285 @@
+"""Sections: headings found by the pack's section specs, with their bodies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from itertools import compress, count, repeat
+from operator import is_not
+from typing import TYPE_CHECKING, Any, Final
+
+from ..document.fold import fold_text
+from ..document.text import Span
+from .lines import _TRAILING, Lines, _regex
+from .model import Section, StrayHeading
+
+if TYPE_CHECKING:
+    from ..regex.linear import Regex
+
+
+def _find_sections(
+    lines: Lines, spec: Mapping[str, Any]
+) -> tuple[list[Section], list[StrayHeading]]:
+    """Try each numbering style in turn (``一、`` first, then ``（一）``).
+
+    NOTE: ``（一）`` usually numbers sub-items inside a section, so that style
+    only counts when the draft has fewer than two ``一、``-style sections.
+    """
+    if not spec.get("sections"):
+        return [], []
+    patterns = [str(p) for p in spec.get("heading_patterns") or []]
+    best: tuple[list[Section], list[StrayHeading]] = ([], [])
+    for pattern in patterns:
+        found = _sections_with(lines, spec, _regex(pattern))
+        if len(found[0]) >= 2:
+            return found
+        if len(found[0]) > len(best[0]):
+            best = found
+    return best
+
+
+def _sections_with(
+    lines: Lines, spec: Mapping[str, Any], heading_re: Regex
+) -> tuple[list[Section], list[StrayHeading]]:
+    prepared = _section_spec(spec)
+    markup = _regex(spec.get("markup", r"^\s*(?:#{1,6}\s*)?"))
+    numerals = prepared.numerals
+    rows: list[tuple[str, str, str, str, str, Span, int, bool]] = []
+    strays: list[StrayHeading] = []
+    heading_starts: list[int] = []  # of sections and strays, in text order
+    last_value = 0
+    for index, (skip, text, numeral, raw_label) in _candidates(
+        lines.parts,
+        prepared.lines.setdefault(heading_re.pattern, {}),
+        markup,
+        heading_re,
+    ):
+        verdict = prepared.classify(raw_label)
+        if verdict is None:
+            continue
+        start = lines.starts[index] + skip
+        span = Span(start, start + len(text))
+        if verdict is not _NOT_A_SECTION:
+            key, expected, heading, is_variant = verdict
+            rows.append(
+                (key, numeral, expected, text, heading, span, index + 1, is_variant)
+            )
+            heading_starts.append(start)
+            last_value = _numeral_value(numeral, numerals) or last_value
+            continue
+        value = _numeral_value(numeral, numerals)
+        if value is not None and value == last_value + 1 and last_value > 0:
+            strays.append(StrayHeading(numeral, text, span, index + 1))
+            heading_starts.append(start)
+            last_value = value
+    return _with_bodies(rows, heading_starts, lines.length), strays
+
+
+def _candidates(
+    parts: list[str],
+    memo: dict[str, _Candidate],
+    markup: Regex,
+    heading_re: Regex,
+) -> Iterator[tuple[int, tuple[int, str, str, str]]]:
+    """``(index, candidate)`` of each line that looks like a heading."""
+    # NOTE: one pass in C (map, compress) looks every line up in the memo;
+    # only heading candidates and lines not seen before reach Python.
+    looked = list(map(memo.get, parts, repeat(_UNSEEN)))
+    for index in compress(count(), map(is_not, looked, repeat(None))):
+        candidate = looked[index]
+        if candidate is _UNSEEN:
+            candidate = _remembered_candidate(parts[index], memo, markup, heading_re)
+        if candidate is not None:
+            yield index, candidate
+
+
+def _remembered_candidate(
+    raw: str,
+    memo: dict[str, _Candidate],
+    markup: Regex,
+    heading_re: Regex,
+) -> _Candidate:
+    """``_heading_candidate`` of a line, remembered when the line is short."""
+    candidate: _Candidate = memo.get(raw, _UNSEEN)  # NOTE: seen earlier in this text
+    if candidate is _UNSEEN:
+        candidate = _heading_candidate(raw, markup, heading_re)
+        # NOTE: short lines (cells, labels, blanks, headings, stock
+        # sentences) repeat from draft to draft; remembering them skips
+        # three regex calls a line. Bounded in length and count.
+        if len(raw) <= _MEMO_LINE and len(memo) < _MEMO_SIZE * 4:
+            memo[raw] = candidate
+    return candidate
+
+
+def _with_bodies(
+    rows: list[tuple[str, str, str, str, str, Span, int, bool]],
+    heading_starts: list[int],
+    length: int,
+) -> list[Section]:
+    """Sections, each with its body: up to the next heading, stray or not."""
+    following = iter([*heading_starts[1:], length])
+    sections = []
+    for row in rows:
+        start = row[5].start
+        end = next(following)
+        while end <= start:
+            end = next(following)
+        sections.append(Section(*row, Span(row[5].end, end)))
+    return sections
+
+
+_Candidate = tuple[int, str, str, str] | None
+_UNSEEN: Any = object()
+_MEMO_LINE = 160
+
+
+def _heading_candidate(raw: str, markup: Regex, heading_re: Regex) -> _Candidate:
+    """``(skip, text, numeral, label)`` when the line looks like a heading."""
+    stripped = raw.strip()
+    if not stripped or "\t" in stripped:
+        return None
+    prefix = markup.match(raw)
+    skip = prefix.end() if prefix else 0
+    text = raw[skip:].rstrip()
+    match = heading_re.match(text)
+    if match is None:
+        return None
+    return skip, text, match.group("numeral"), match.group("text")
+
+
+_Official = tuple[str, str, str, tuple[str, ...], str]
+_Verdict = tuple[str, str, str, bool]
+_NOT_A_SECTION: _Verdict = ("", "", "", False)
+_MEMO_SIZE = 4096
+
+
+class _SectionSpec:
+    """The pack's section data, prepared once per spec, with a label memo.
+
+    NOTE: heading labels repeat from draft to draft (the six official
+    headings, table-row labels numbered like headings), and fuzzy matching
+    is the costliest step of the outline, so each distinct label is judged
+    once per pack and remembered (bounded).
+    """
+
+    __match_args__ = (
+        "numerals",
+        "threshold",
+        "not_headings",
+        "official",
+        "memo",
+        "lines",
+    )
+    __slots__ = __match_args__
+
+    def __init__(
+        self,
+        numerals: list[str],
+        threshold: float,
+        not_headings: tuple[str, ...],
+        official: tuple[_Official, ...],
+    ) -> None:
+        """Prepared section data; the memos start empty."""
+        self.numerals: Final = numerals
+        self.threshold: Final = threshold
+        self.not_headings: Final = not_headings
+        self.official: Final = official
+        self.memo: Final[dict[str, _Verdict | None]] = {}
+        # NOTE: heading candidates of short lines, per heading pattern.
+        self.lines: Final[dict[str, dict[str, _Candidate]]] = {}
+
+    def classify(self, raw_label: str) -> _Verdict | None:
+        """None: not a heading; ``_NOT_A_SECTION``: a numbered stray line."""
+        try:
+            return self.memo[raw_label]
+        except KeyError:
+            pass
+        label = _clean(raw_label)
+        verdict: _Verdict | None
+        if not label or any(
+            _similar(label, nh, 0.8) >= 0.8 for nh in self.not_headings
+        ):
+            verdict = None
+        else:
+            verdict = _best_section(label, self.official, self.threshold)
+            verdict = _NOT_A_SECTION if verdict is None else verdict
+        if len(self.memo) >= _MEMO_SIZE:
+            self.memo.clear()
+        self.memo[raw_label] = verdict
+        return verdict
+
+
+_SPECS: dict[int, tuple[Mapping[str, Any], _SectionSpec]] = {}
+
+
+def _section_spec(spec: Mapping[str, Any]) -> _SectionSpec:
+    """The prepared section data of ``spec`` (cached by identity)."""
+    cached = _SPECS.get(id(spec))
+    if cached is not None and cached[0] is spec:
+        return cached[1]
+    prepared = _SectionSpec(
+        numerals=[str(n) for n in spec.get("numerals", [])],
+        threshold=float(spec.get("heading_similarity", 0.6)),
+        not_headings=tuple(_clean(str(t)) for t in spec.get("not_headings") or []),
+        official=tuple(
+            (
+                str(s["key"]),
+                str(s["numeral"]),
+                _clean(str(s["heading"])),
+                tuple(_clean(str(a)) for a in s.get("aliases") or []),
+                str(s["heading"]),
+            )
+            for s in spec.get("sections") or []
+        ),
+    )
+    if len(_SPECS) >= 32:
+        _SPECS.clear()
+    # NOTE: the entry keeps ``spec`` alive, so its id cannot be reused.
+    _SPECS[id(spec)] = (spec, prepared)
+    return prepared
+
+
+def _best_section(
+    label: str, official: tuple[_Official, ...], threshold: float
+) -> _Verdict | None:
+    best: tuple[float, _Verdict] | None = None
+    for key, numeral, heading, aliases, raw_heading in official:
+        if label == heading:
+            return key, numeral, raw_heading, False
+        if label in aliases:
+            score = 1.0
+        else:
+            score = max(
+                [
+                    _similar(label, heading, threshold),
+                    *(_similar(label, a, threshold) for a in aliases),
+                ]
+            )
+        if score >= threshold and (best is None or score > best[0]):
+            best = (score, (key, numeral, raw_heading, True))
+    return best[1] if best else None
+
+
+def _clean(text: str) -> str:
+    return _TRAILING.sub("", fold_text(text))
+
+
+def _similar(a: str, b: str, cutoff: float = 0.0) -> float:
+    """``SequenceMatcher`` ratio, or 0.0 when it cannot reach ``cutoff``."""
+    total = len(a) + len(b)
+    # NOTE: 2 * min(len) / total bounds the ratio from above (difflib's
+    # real_quick_ratio); most candidate pairs fail it, so skip the matcher.
+    if not total:
+        return 1.0
+    if 2.0 * min(len(a), len(b)) / total < cutoff:
+        return 0.0
+    # NOTE: imported here: most drafts never get this far (~1 ms of a start).
+    from difflib import SequenceMatcher
+
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _numeral_value(numeral: str, numerals: list[str]) -> int | None:
+    try:
+        return numerals.index(numeral) + 1
+    except ValueError:
+        return None
