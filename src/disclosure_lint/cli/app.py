@@ -427,7 +427,7 @@ def waive(
 ) -> None:
     """Accept the current findings of FILE...: append one waiver per finding."""
     from ..config.waiver_file import WaiverError, parse_expires
-    from .run import RunRequest
+    from .plan import RunRequest
     from .waive import run_waive
 
     if not reason.strip():

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from ..document.findings import Severity
-    from .run import RunRequest
+    from .plan import RunRequest
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -117,7 +117,7 @@ def check_request(
     from ..config.settings import Settings, SettingsError, split_list
     from ..document.findings import Severity
     from ..formatters import FORMATS
-    from .run import RunRequest
+    from .plan import RunRequest
 
     if output_format not in FORMATS:
         raise CheckUsageError(

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 from ..inputs.load import expand_paths
 
 if TYPE_CHECKING:
-    from .run import RunRequest
+    from .plan import RunRequest
 
 EXIT_ERROR = 2
 

@@ -20,7 +20,7 @@ from ..packs.model import PackError
 from ..packs.reading import _suggest
 
 if TYPE_CHECKING:
-    from .run import RunRequest
+    from .plan import RunRequest
 
 
 def run_waive(
@@ -39,7 +39,7 @@ def run_waive(
     directory). Returns the exit code: 2 if a file or a waiver file failed.
     """
     from ..engine.lint import lint_file
-    from .run import make_plan
+    from .plan import make_plan
 
     try:
         book = WaiverBook(request.waivers, request.isolated, must_exist=False)
