@@ -26,8 +26,9 @@ from disclosure_lint.engine.lint import (
 from disclosure_lint.inputs.load import LoadError, document_from_bytes
 from disclosure_lint.kinds.report import LintOptions
 from disclosure_lint.packs.load import MAX_RULES, bundled_rules_dir, load_packset
-from disclosure_lint.packs.messages import TemplateError, validate
+from disclosure_lint.packs.messages import TemplateError
 from disclosure_lint.packs.model import PackError
+from disclosure_lint.packs.templates import validate
 from disclosure_lint.regex.guard import RegexRejected, check_regex
 
 from .conftest import EXAMPLES

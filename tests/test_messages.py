@@ -23,13 +23,12 @@ from disclosure_lint.packs.messages import (
     TemplateError,
     _compiled,
     _conditional,
-    _Cost,
     _environment,
     is_simple,
     render,
-    validate,
 )
 from disclosure_lint.packs.model import PackError
+from disclosure_lint.packs.templates import _Cost, validate
 
 
 def jinja2_render(template: str, args: dict[str, Any]) -> str:

@@ -121,7 +121,8 @@ def _compile_rule(path: Path, pack: str) -> Rule:
 
 
 def _compile_message(node: Mapping[str, Any], path: Path) -> dict[str, str]:
-    from .messages import TemplateError, validate
+    from .messages import TemplateError
+    from .templates import validate
 
     raw = node["message"]
     message = {"zh": raw, "en": raw} if isinstance(raw, str) else _plain(raw)
