@@ -155,7 +155,7 @@ def load_packset(
             packset = PackSet({n: Pack.from_json(p) for n, p in data["packs"].items()})
             _mark_proven(data["proven_regexes"])
             if data["translated_regexes"]:
-                from ..regex.linear import remember
+                from ..regex.translate import remember
 
                 remember(data["translated_regexes"])
             return packset
@@ -182,14 +182,16 @@ def _write_cache(cache: Path, packset: PackSet) -> None:
     # cached load (every run after the first) only compiles them again.
     # The data is JSON's (string keys, lists), as read back by every cached
     # load; marshal, not JSON text, because it reads back 2-3 times faster.
-    linear = sys.modules.get(f"{__package__}.linear_regex")
+    # NOTE: only if some pack regex was translated (it is imported then).
+    root = __package__.rpartition(".")[0]
+    translate = sys.modules.get(f"{root}.regex.translate")
     plain = json.loads(
         json.dumps(
             {
                 "packs": {n: p.to_json() for n, p in packset.packs.items()},
                 "proven_regexes": proven_patterns(),
                 # NOTE: RE2 translations of the packs' regexes (see above).
-                "translated_regexes": linear.translations() if linear else [],
+                "translated_regexes": translate.translations() if translate else [],
             }
         )
     )
