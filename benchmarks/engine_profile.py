@@ -51,7 +51,8 @@ from disclosure_lint.engine.lint import (  # noqa: E402
     lint_document,
     run_rules,
 )
-from disclosure_lint.inputs.load import document_from_bytes, expand_paths  # noqa: E402
+from disclosure_lint.inputs.load import document_from_bytes  # noqa: E402
+from disclosure_lint.inputs.paths import expand_paths  # noqa: E402
 from disclosure_lint.kinds import KINDS  # noqa: E402
 from disclosure_lint.kinds.report import LintOptions  # noqa: E402
 from disclosure_lint.packs.load import load_packset  # noqa: E402

@@ -47,7 +47,8 @@ from hypothesis import strategies as st  # noqa: E402
 from disclosure_lint.document.text import Document  # noqa: E402
 from disclosure_lint.engine.fixes import apply_fixes, fix_document, safe_fixes  # noqa: E402
 from disclosure_lint.engine.lint import build_report, lint_document  # noqa: E402
-from disclosure_lint.inputs.load import LoadError, document_from_bytes  # noqa: E402
+from disclosure_lint.inputs.errors import LoadError  # noqa: E402
+from disclosure_lint.inputs.load import document_from_bytes  # noqa: E402
 from disclosure_lint.kinds.report import LintOptions  # noqa: E402
 from disclosure_lint.outline.outline import build_outline  # noqa: E402
 from disclosure_lint.packs.load import load_packset  # noqa: E402

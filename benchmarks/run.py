@@ -222,7 +222,8 @@ class Engine:
 def engine_throughput(root: Path, sample: int, seconds: float) -> Engine:
     """Lint ``sample`` drafts from memory repeatedly for ``seconds`` CPU s."""
     from disclosure_lint.engine.lint import lint_document
-    from disclosure_lint.inputs.load import document_from_bytes, expand_paths
+    from disclosure_lint.inputs.load import document_from_bytes
+    from disclosure_lint.inputs.paths import expand_paths
     from disclosure_lint.packs.load import load_packset
 
     packset = load_packset()

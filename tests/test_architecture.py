@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 PACKAGE = "disclosure_lint"
 DOC = ROOT / "docs" / "architecture.md"
-#: One job per module: a module over this many lines does several.
-MAX_LINES = 450
+#: One job per module: a module over this many lines does several (about 400;
+#: the table reader's loop, 428 lines, is one job).
+MAX_LINES = 430
 
 
 def _module_name(path: Path) -> tuple[str, bool]:
@@ -215,17 +216,10 @@ def test_only_the_cli_prints() -> None:
     assert not calls
 
 
-#: Modules still over MAX_LINES, to be split (the list may only shrink).
-KNOWN_LONG = {
-    "disclosure_lint/formatters/html.py",
-}
-
-
 def test_modules_do_one_job() -> None:
-    long = {
-        str(path.relative_to(SRC))
+    long = sorted(
+        f"{path.relative_to(SRC)}: {n} lines"
         for path in (SRC / PACKAGE).rglob("*.py")
-        if len(path.read_text(encoding="utf-8").splitlines()) > MAX_LINES
-    }
-    assert long - KNOWN_LONG == set(), "over MAX_LINES lines"
-    assert KNOWN_LONG - long == set(), "short now: drop from KNOWN_LONG"
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    )
+    assert not long, long

@@ -23,7 +23,8 @@ from disclosure_lint.engine.lint import (
     lint_document,
     run_rules,
 )
-from disclosure_lint.inputs.load import LoadError, document_from_bytes
+from disclosure_lint.inputs.errors import LoadError
+from disclosure_lint.inputs.load import document_from_bytes
 from disclosure_lint.kinds.report import LintOptions
 from disclosure_lint.packs.load import MAX_RULES, bundled_rules_dir, load_packset
 from disclosure_lint.packs.messages import TemplateError

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from disclosure_lint.formatters.html import Note, split_line
+from disclosure_lint.formatters.html_view import Note, split_line
 from disclosure_lint.inputs.load import load_document
 
 from .conftest import EXAMPLES, ROOT, seed_files

@@ -6,13 +6,9 @@ from pathlib import Path
 import pytest
 
 from disclosure_lint.document.text import LineIndex, Position
-from disclosure_lint.inputs.load import (
-    LoadError,
-    document_from_bytes,
-    expand_paths,
-    load_document,
-    walk,
-)
+from disclosure_lint.inputs.errors import LoadError
+from disclosure_lint.inputs.load import document_from_bytes, load_document
+from disclosure_lint.inputs.paths import expand_paths, walk
 
 TEXT = "某镇2021年政府信息公开工作年度报告\n一、总体情况\n截止 2021 年底。\n"
 

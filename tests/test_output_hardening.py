@@ -48,7 +48,7 @@ from disclosure_lint.formatters.base import (
     escape_path,
     excerpt,
 )
-from disclosure_lint.formatters.html import LONG_LINE, MAX_DRAFT_CHARS
+from disclosure_lint.formatters.html_view import LONG_LINE, MAX_DRAFT_CHARS
 from disclosure_lint.formatters.json import JsonFormatter
 from disclosure_lint.kinds.report import LintOptions
 from disclosure_lint.packs.model import PackSet

@@ -16,7 +16,7 @@ import pytest
 from disclosure_lint.engine import parallel, pool, worker
 from disclosure_lint.engine.lint import RuleFilter
 from disclosure_lint.formatters import FORMATS
-from disclosure_lint.inputs.load import expand_paths
+from disclosure_lint.inputs.paths import expand_paths
 from disclosure_lint.kinds.report import LintOptions
 
 from .conftest import EXAMPLES, seed_files

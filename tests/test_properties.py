@@ -6,7 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from disclosure_lint.engine.lint import lint_document
-from disclosure_lint.inputs.load import LoadError, document_from_bytes
+from disclosure_lint.inputs.errors import LoadError
+from disclosure_lint.inputs.load import document_from_bytes
 from disclosure_lint.packs.load import load_packset
 
 PACKSET = load_packset(use_cache=False)

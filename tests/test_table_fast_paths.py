@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from disclosure_lint.document.fold import fold_text
 from disclosure_lint.document.text import Span
 from disclosure_lint.engine.lint import build_report
-from disclosure_lint.inputs.load import LoadError, document_from_bytes
+from disclosure_lint.inputs.errors import LoadError
+from disclosure_lint.inputs.load import document_from_bytes
 from disclosure_lint.kinds import KINDS
 from disclosure_lint.kinds.cross_check import required_text
 from disclosure_lint.kinds.edition_markers import _markers

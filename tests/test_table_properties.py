@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from disclosure_lint.engine.lint import RuleFilter, lint_document
-from disclosure_lint.inputs.load import LoadError, document_from_bytes, load_document
+from disclosure_lint.inputs.errors import LoadError
+from disclosure_lint.inputs.load import document_from_bytes, load_document
 from disclosure_lint.packs.load import load_packset
 
 from .conftest import EXAMPLES

@@ -26,7 +26,9 @@ from typing import Any, TextIO
 from ..document.text import Document
 from ..engine.lint import EditionError, build_report
 from ..formatters.base import escape_path
-from ..inputs.load import LoadError, expand_paths, load_document
+from ..inputs.errors import LoadError
+from ..inputs.load import load_document
+from ..inputs.paths import expand_paths
 from ..kinds.report import LintOptions, Report
 from ..packs.model import PackSet
 from ..tables.schema import TableSchemaError

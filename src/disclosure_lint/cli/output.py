@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ..inputs.load import expand_paths
+from ..inputs.paths import expand_paths
 
 if TYPE_CHECKING:
     from .plan import RunRequest

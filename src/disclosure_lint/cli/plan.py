@@ -18,7 +18,7 @@ from ..config.settings import Settings
 from ..config.waivers import WaiverBook
 from ..engine.lint import RuleFilter
 from ..engine.worker import LintContext
-from ..inputs.load import join_name, walk
+from ..inputs.paths import join_name, walk
 from ..packs.model import PackSet
 
 if TYPE_CHECKING:

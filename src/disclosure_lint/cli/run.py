@@ -112,7 +112,8 @@ def _lint_stdin(
 ) -> Generator[tuple[Planned, FileResult], None, None]:
     """Lint the draft read from standard input, in this process."""
     from ..engine.worker import internal_error
-    from ..inputs.load import LoadError, stdin_document
+    from ..inputs.errors import LoadError
+    from ..inputs.load import stdin_document
 
     for item in plan.files:
         try:

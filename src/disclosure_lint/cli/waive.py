@@ -11,9 +11,10 @@ from ..config.file import ConfigError, display
 from ..config.waiver_file import (
     WaiverError,
 )
+from ..config.waiver_match import Anchor, anchor
 from ..config.waiver_rules import WAIVER_RULES
 from ..config.waiver_write import add_waivers
-from ..config.waivers import Anchor, WaiverBook, anchor, default_waiver_path
+from ..config.waivers import WaiverBook, default_waiver_path
 from ..engine.lint import RuleFilter
 from ..formatters.base import escape_path
 from ..packs.model import PackError

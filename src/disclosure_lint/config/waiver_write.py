@@ -21,7 +21,7 @@ from .waiver_file import (
     WaiverError,
     read_waivers,
 )
-from .waivers import Anchor, assign
+from .waiver_match import Anchor, assign
 
 if TYPE_CHECKING:
     pass

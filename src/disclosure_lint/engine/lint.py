@@ -11,7 +11,8 @@ from typing import Final
 
 from ..document.findings import Finding, Fix, Severity
 from ..document.text import Document, Record, Span
-from ..inputs.load import LoadError, document_from_bytes, load_document
+from ..inputs.errors import LoadError
+from ..inputs.load import document_from_bytes, load_document
 from ..kinds import KINDS, KindSpec
 from ..kinds.report import LintOptions, Report
 from ..outline.outline import build_outline

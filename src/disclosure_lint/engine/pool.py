@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from ..document.text import Document
 from ..kinds.report import LintOptions, Report
 from ..outline.model import Outline
-from ..packs.model import PackSet
 from .lint import FileResult, RuleFilter
 from .worker import (
     _HEADER,
@@ -27,7 +26,7 @@ from .worker import (
     _finding,
     _frame,
     _packs_data,
-    _prepare,
+    _Registry,
     _Row,
     _serve,
     _WorkerState,
@@ -104,43 +103,6 @@ class _Worker:
         self.chunks: deque[_Chunk] = deque()  # sent, in order, no result yet
         self.inbox = bytearray()
         self.outbox = bytearray()
-
-
-class _Registry:
-    """Lint contexts and pack sets by number, as parent and workers know them."""
-
-    def __init__(self) -> None:
-        self.contexts: dict[int, LintContext] = {}
-        self.packsets: dict[int, PackSet] = {}
-        self._numbers: dict[int, tuple[int, LintContext]] = {}
-        self._packset_numbers: dict[int, tuple[int, PackSet]] = {}
-
-    def number(self, context: LintContext) -> int:
-        """The context's number (registered on first sight)."""
-        known = self._numbers.get(id(context))
-        if known is not None and known[1] is context:
-            return known[0]
-        self.packset_number(context.packset)
-        number = len(self.contexts)
-        self.contexts[number] = context
-        self._numbers[id(context)] = (number, context)
-        return number
-
-    def packset_number(self, packset: PackSet) -> int:
-        """The pack set's number; its rules are prepared on first sight.
-
-        NOTE: prepared here, before any fork, so that the compiled patterns
-        are shared with every worker instead of compiled in each.
-        """
-        known = self._packset_numbers.get(id(packset))
-        if known is not None and known[1] is packset:
-            return known[0]
-        for pack in packset.packs.values():
-            _prepare(pack.rules)
-        number = len(self.packsets)
-        self.packsets[number] = packset
-        self._packset_numbers[id(packset)] = (number, packset)
-        return number
 
 
 class _Pool:

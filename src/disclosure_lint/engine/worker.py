@@ -12,13 +12,16 @@ import os
 import signal
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..document.findings import Category, Finding, Fix, Severity
 from ..document.text import Position, Span
 from ..kinds.report import LintOptions
 from ..packs.model import Pack, PackSet
 from .lint import FileResult, RuleFilter, lint_file
+
+if TYPE_CHECKING:
+    pass
 
 _MAX_ERROR = 300
 #: Bytes before each message: the length of the pickle that follows.
@@ -271,3 +274,40 @@ def sigint_deferred() -> Iterator[None]:
 
 if __name__ == "__main__":  # pragma: no cover - macOS workers
     _interpreter_worker()
+
+
+class _Registry:
+    """Lint contexts and pack sets by number, as parent and workers know them."""
+
+    def __init__(self) -> None:
+        self.contexts: dict[int, LintContext] = {}
+        self.packsets: dict[int, PackSet] = {}
+        self._numbers: dict[int, tuple[int, LintContext]] = {}
+        self._packset_numbers: dict[int, tuple[int, PackSet]] = {}
+
+    def number(self, context: LintContext) -> int:
+        """The context's number (registered on first sight)."""
+        known = self._numbers.get(id(context))
+        if known is not None and known[1] is context:
+            return known[0]
+        self.packset_number(context.packset)
+        number = len(self.contexts)
+        self.contexts[number] = context
+        self._numbers[id(context)] = (number, context)
+        return number
+
+    def packset_number(self, packset: PackSet) -> int:
+        """The pack set's number; its rules are prepared on first sight.
+
+        NOTE: prepared here, before any fork, so that the compiled patterns
+        are shared with every worker instead of compiled in each.
+        """
+        known = self._packset_numbers.get(id(packset))
+        if known is not None and known[1] is packset:
+            return known[0]
+        for pack in packset.packs.values():
+            _prepare(pack.rules)
+        number = len(self.packsets)
+        self.packsets[number] = packset
+        self._packset_numbers[id(packset)] = (number, packset)
+        return number
