@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from disclosure_lint.cli.docs import GENERATED, generate_docs
-from disclosure_lint.packs.load import bundled_rules_dir
+from disclosure_lint.packs.discover import bundled_rules_dir
 from disclosure_lint.packs.model import PackSet
 
 

@@ -26,7 +26,8 @@ from disclosure_lint.engine.lint import (
 from disclosure_lint.inputs.errors import LoadError
 from disclosure_lint.inputs.load import document_from_bytes
 from disclosure_lint.kinds.report import LintOptions
-from disclosure_lint.packs.load import MAX_RULES, bundled_rules_dir, load_packset
+from disclosure_lint.packs.discover import MAX_RULES, bundled_rules_dir
+from disclosure_lint.packs.load import load_packset
 from disclosure_lint.packs.messages import TemplateError
 from disclosure_lint.packs.model import PackError
 from disclosure_lint.packs.templates import validate

@@ -18,7 +18,8 @@ from disclosure_lint.engine.lint import lint_document
 from disclosure_lint.inputs.load import document_from_bytes
 from disclosure_lint.kinds import near_miss
 from disclosure_lint.outline import lines as outline_lines
-from disclosure_lint.packs.load import bundled_rules_dir, load_packset
+from disclosure_lint.packs.discover import bundled_rules_dir
+from disclosure_lint.packs.load import load_packset
 from disclosure_lint.packs.model import PackError
 from disclosure_lint.regex import guard as regex_guard
 from disclosure_lint.regex.guard import RegexRejected

@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2 import nodes
 
-from disclosure_lint.packs.load import bundled_rules_dir, load_packset
+from disclosure_lint.packs.discover import bundled_rules_dir
+from disclosure_lint.packs.load import load_packset
 from disclosure_lint.packs.messages import (
     MAX_ARG_CHARS,
     MAX_MESSAGE_CHARS,

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from disclosure_lint.packs.load import bundled_rules_dir, load_packset
+from disclosure_lint.packs.discover import bundled_rules_dir
+from disclosure_lint.packs.load import load_packset
 from disclosure_lint.packs.model import PackError
 
 from .conftest import CliResult, run_module

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from disclosure_lint.packs.load import bundled_rules_dir, load_packset
+from disclosure_lint.packs.discover import bundled_rules_dir
+from disclosure_lint.packs.load import load_packset
 from disclosure_lint.tables.refs import validate_packset
 
 RULE = """\

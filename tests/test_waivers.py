@@ -372,7 +372,7 @@ def test_waive_refuses_an_expiry_date_in_the_past(cli, project) -> None:
 
 
 def test_a_waiver_file_too_large_is_named_as_such(cli, project) -> None:
-    from disclosure_lint.packs.reading import MAX_FILE_BYTES
+    from disclosure_lint.packs.discover import MAX_FILE_BYTES
 
     entry = "  - {rule: TY003, file: drafts/r.txt, text: 截止, reason: x}\n"
     body = entry * (MAX_FILE_BYTES // len(entry.encode()) + 1)

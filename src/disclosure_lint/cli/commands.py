@@ -57,7 +57,8 @@ def validate_packs(
     ] = None,
 ) -> None:
     """Load and validate packs without the cache; exit 2 on the first error."""
-    from ..packs.load import bundled_rules_dir, load_packset, never_run, packs_under
+    from ..packs.discover import bundled_rules_dir
+    from ..packs.load import load_packset, never_run, packs_under
     from ..packs.model import PackError
     from ..tables.refs import validate_packset
     from ..tables.schema import TableSchemaError
@@ -91,7 +92,8 @@ def extract(
     """Export every table cell (value, raw text, line, column) as JSON or CSV."""
     from ..config.checks import check_year_edition
     from ..config.settings import SettingsError
-    from ..packs.load import bundled_rules_dir, load_packset
+    from ..packs.discover import bundled_rules_dir
+    from ..packs.load import load_packset
     from ..packs.model import PackError
     from .extract import FORMATS, run_extract
 

@@ -343,7 +343,8 @@ def generate_docs(roots: list[Path] | None = None) -> dict[Path, str]:
     Raises:
         PackError: a pack does not load.
     """
-    from ..packs.load import bundled_rules_dir, load_packset, packs_under
+    from ..packs.discover import bundled_rules_dir
+    from ..packs.load import load_packset, packs_under
 
     roots = roots or [bundled_rules_dir()]
     # NOTE: the bundled packs come along (no pages) for packs that extend them.

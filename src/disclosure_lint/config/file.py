@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..document.findings import Severity
-from ..packs.load import PACK_FILE, bundled_rules_dir
+from ..packs.discover import PACK_FILE, bundled_rules_dir
 from ..packs.model import PackError
 from ..packs.reading import _plain, _read_yaml, _suggest
 from .keys import KEYS

@@ -7,7 +7,8 @@ from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 
 from ..engine.lint import RuleFilter
-from ..packs.load import bundled_rules_dir, load_packset, never_run
+from ..packs.discover import bundled_rules_dir
+from ..packs.load import load_packset, never_run
 from ..packs.model import Pack, PackSet
 from .checks import check_tokens, check_year_edition
 from .file import (

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..packs.discover import MAX_FILE_BYTES
 from ..packs.model import PackError
-from ..packs.reading import MAX_FILE_BYTES, _plain, _read_yaml, _suggest
+from ..packs.reading import _plain, _read_yaml, _suggest
 from .file import ConfigError, display
 
 if TYPE_CHECKING:

@@ -8,11 +8,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from .discover import MAX_FILE_BYTES
 from .model import PackError
 
 MAX_NODES = 200_000
 MAX_DEPTH = 64
-MAX_FILE_BYTES = 1024 * 1024
 
 
 def _read_yaml(path: Path) -> Any:

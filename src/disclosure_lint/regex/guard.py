@@ -37,8 +37,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from .shape import _Shape
-
 if TYPE_CHECKING:
     from .linear import Regex
 
@@ -191,6 +189,9 @@ def check_regex(pattern: str, flags: int = 0) -> re.Pattern[str]:
         parsed = list(_sre_parse.parse(pattern))
     except (re.error, RecursionError, OverflowError) as exc:
         raise RegexRejected(f"invalid regex: {exc}", pattern) from None
+    # NOTE: imported here: a cached load proved its patterns already.
+    from .shape import _Shape
+
     try:
         problem = _Shape(parsed).problem()
     except RecursionError:
