@@ -1,7 +1,7 @@
 """One lint run: packs, files, formatter, exit code. The CLI only calls this.
 
 Each file gets the settings of its own configuration file (``config``); files
-are linted (``-j`` workers, see ``parallel``) and reported in path order,
+are linted (``-j`` workers, see ``engine.parallel``) and reported in path order,
 streamed: nothing per file is kept once it is reported. Waivers then drop
 accepted findings, and ``--fix`` / ``--diff`` apply the safe fixes.
 

@@ -48,7 +48,7 @@ _CHECK_KEYS = {"pattern", "value", "expect"}
 _SENTENCE_END = "。；;！？!?"
 _SENTENCE_MAX = 400
 _MAX_SCANS = 8  # keyword scans per rule at most (see _keyword_scans)
-# The regex parser (as regex_guard uses it): to find text a match must hold.
+# The regex parser (as regex.guard uses it): to find text a match must hold.
 _sre_constants: Any = importlib.import_module("re._constants")
 _sre_parse: Any = importlib.import_module("re._parser")
 

@@ -1,7 +1,7 @@
 r"""Kind ``pattern``: text that must not appear, with an optional fix.
 
 Flags every match of ``pattern`` (a Python regex, checked at pack load; on
-RE2 unless the pack is bundled, see ``linear_regex``) in ``scope``. Message
+RE2 unless the pack is bundled, see ``regex.linear``) in ``scope``. Message
 arguments: ``match`` and every named group.
 
 Params:

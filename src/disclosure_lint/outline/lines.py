@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ..regex.linear import Regex, RegexMatch
 
 
-# The regex parser (as regex_guard uses it): to find what a match must hold.
+# The regex parser (as regex.guard uses it): to find what a match must hold.
 _sre: Any = importlib.import_module("re._constants")
 _sre_parse: Any = importlib.import_module("re._parser")
 _TRAILING = re.compile(r"[:：。.,，;；]+$")

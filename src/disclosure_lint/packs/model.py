@@ -81,7 +81,7 @@ class Pack:
     tables: dict[str, Any]
     rules: list[Rule]
     # Regexes of the bundled packs (this one and those it extends), which
-    # run on re; every other regex of the pack runs on RE2 (linear_regex).
+    # run on re; every other regex of the pack runs on RE2 (regex.linear).
     trusted_regexes: list[str] = field(default_factory=list)
 
     def applies_to_year(self, year: int) -> bool:

@@ -4,7 +4,7 @@ Packs may come from untrusted hands. Python's ``re`` has no time limit, so a
 pattern such as ``(a+)+$`` or ``(a?){30}a{30}`` can hang the linter on one
 line, and no check of a pattern's shape catches every such case. So
 ``pack_regex`` compiles the regexes of packs other than the bundled ones for
-RE2 (linear time; see ``linear_regex``), refusing what RE2 cannot run with
+RE2 (linear time; see ``regex.linear``), refusing what RE2 cannot run with
 ``re``'s meaning. The bundled packs' regexes (some use look-around) run on
 ``re``; at pack load we refuse, with a one-line reason, the shapes whose
 cost grows faster than the line they scan:
@@ -58,7 +58,7 @@ class RegexRejected(ValueError):
 
 
 # NOTE: the patterns of the bundled packs, which run on ``re`` (they may use
-# look-around); every other pack regex runs on RE2 (see linear_regex). A
+# look-around); every other pack regex runs on RE2 (see regex.linear). A
 # pattern is trusted while a bundled pack is compiled (``trusting``) and
 # afterwards by its text, as listed with the packs (``Pack.trusted_regexes``).
 _TRUSTED: set[str] = set()
@@ -116,7 +116,7 @@ def pack_regex(
 
 
 # NOTE: every pattern compiled for RE2 in this process, kept (RE2 may use up
-# to linear_regex.MAX_MEMORY for each): at most MAX_LINEAR of them.
+# to linear.MAX_MEMORY for each): at most MAX_LINEAR of them.
 _LINEAR: dict[tuple[str, int], Any] = {}
 MAX_LINEAR = 1_000
 

@@ -34,7 +34,7 @@ from .translate import _P, _TOO_LARGE, Untranslatable, nullable, translate
 
 #: Memory RE2 may use for one pattern (program and DFA cache): enough for
 #: every bundled regex to run as a DFA (smaller budgets fall back to a
-#: slower NFA); ``regex_guard`` bounds how many such patterns a run has.
+#: slower NFA); ``regex.guard`` bounds how many such patterns a run has.
 MAX_MEMORY = 512 * 1024
 
 

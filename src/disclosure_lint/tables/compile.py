@@ -1,6 +1,6 @@
 """Compile a pack's ``tables:`` data into schemas, with errors that name the key.
 
-See ``table_schema`` for what the data describes. Every problem is a
+See ``schema`` for what the data describes. Every problem is a
 ``TableSchemaError`` naming the pack and the path of the key
 (``pack gov-annual-2021: tables.applications.rows[3]: ...``).
 """

@@ -79,7 +79,7 @@ class LabelMatcher:
         # What each folded cell is (``read``); the reader looks here first.
         self.readings: dict[str, Reading] = {}
         # The reader's choices among shared labels' candidates, by state
-        # (see ``table_reader._Reader._choose``).
+        # (see ``reader._Reader._choose``).
         self.choices: dict[
             tuple[int, str | None, str | None, int],
             tuple[list[Candidate], Candidate, list[Candidate]],

@@ -119,7 +119,7 @@ class _Reader:
         self.sections: dict[str, list[Table]] = {}
         for table in self.tables.values():
             self.sections.setdefault(table.schema.section, []).append(table)
-        # What ``_choose`` weighs of each table, as bits (``table_labels.state_bits``).
+        # What ``_choose`` weighs of each table, as bits (``labels.state_bits``).
         self.state = 0
         self.current: Table | None = None
         self.row: Row | _Group | None = None

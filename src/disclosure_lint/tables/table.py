@@ -31,7 +31,7 @@ TEXT = "text"
 MISSING = "missing"
 AMBIGUOUS = "ambiguous"
 _USABLE = (NUMBER, BLANK)
-# The folded text of a token (see ``table_tokens``).
+# The folded text of a token (see ``tokens``).
 _FOLDED = itemgetter(1)
 
 
