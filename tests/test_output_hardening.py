@@ -40,6 +40,7 @@ from disclosure_lint.formatters import (
     Summary,
     base,
     get_formatter,
+    html_view,
 )
 from disclosure_lint.formatters import html as html_format
 from disclosure_lint.formatters.base import (
@@ -323,8 +324,8 @@ def test_html_leaves_out_the_text_of_clean_drafts(tmp_path) -> None:
     assert 'id="file-2-L1"' in text
 
 
-def _note(line: int, number: int, severity: str = "warning") -> html_format.Note:
-    return html_format.Note(
+def _note(line: int, number: int, severity: str = "warning") -> html_view.Note:
+    return html_view.Note(
         number, f"n{number}", line, 1, "TY003", "name", "typo", severity, "msg", None
     )
 
@@ -333,7 +334,7 @@ def test_long_lines_show_windows_around_spans() -> None:
     text = "".join(chr(0x4E00 + n % 500) for n in range(5_000))
     near_start, middle = _note(1, 1), _note(1, 2, "error")
     spans = [(100, 102, near_start), (2_000, 2_500, middle)]
-    line = html_format.split_line(1, text, 0, spans)
+    line = html_view.split_line(1, text, 0, spans)
     shown = [(p.text, p.elided) for p in line.pieces]
     # every character is either shown, in order, or counted as left out
     assert sum(e or len(t) for t, e in shown) == len(text)
@@ -352,11 +353,11 @@ def test_long_lines_show_windows_around_spans() -> None:
 def test_tooltips_name_the_narrowest_findings() -> None:
     wide = [(0, 50, _note(1, n)) for n in range(1, 9)]
     narrow = (10, 12, _note(1, 9, "error"))
-    line = html_format.split_line(1, "x" * 50, 0, [*wide, narrow])
+    line = html_view.split_line(1, "x" * 50, 0, [*wide, narrow])
     piece = next(p for p in line.pieces if p.text == "xx" and p.severity == "error")
-    assert len(piece.notes) == html_format.MAX_TITLE_NOTES
+    assert len(piece.notes) == html_view.MAX_TITLE_NOTES
     assert piece.notes[-1].number == 9  # the narrow span is named
-    assert piece.more == 9 - html_format.MAX_TITLE_NOTES
+    assert piece.more == 9 - html_view.MAX_TITLE_NOTES
     assert piece.title.endswith(f"(+{piece.more})")
 
 
