@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,7 @@ from .packs import (
     load_packset,
     never_run,
 )
+from .records import dataclass, field
 from .settings import (
     LANGS,
     Settings,

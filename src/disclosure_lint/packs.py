@@ -20,12 +20,12 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .findings import Category, Severity
+from .records import dataclass, field
 
 try:
     # NOTE: hashlib loads OpenSSL (3-6 ms of every start); BLAKE2 is built in.

@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
@@ -38,6 +37,7 @@ from .formatters.base import escape_path
 from .load import join_name, walk
 from .packs import PackError, PackSet
 from .parallel import LintContext, sigint_deferred
+from .records import dataclass
 from .settings import Settings
 from .waivers import WaiverBook
 

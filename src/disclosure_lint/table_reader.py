@@ -13,10 +13,10 @@ it stands in, the table being read and whether that table's header is over.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from .document import Document, Span
 from .outline import Outline
+from .records import dataclass
 from .table_labels import Candidate, LabelMatcher, Reading, minimal_fix, state_bits
 from .table_schema import CompiledTables, RowSpec
 from .table_tokens import Token, Tokenizer

@@ -37,7 +37,6 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
@@ -55,6 +54,7 @@ from .packs import (
     _read_yaml,
     _suggest,
 )
+from .records import dataclass, field
 
 if TYPE_CHECKING:
     from .run import RunRequest

@@ -26,13 +26,13 @@ their values), ``equation``, ``whole`` (true when every column fails) and
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import partial, reduce
 from operator import add, itemgetter
 from typing import Any
 
 from ..equations import Equation, Sum, Term, close, format_number, parse_equation
 from ..packs import Rule
+from ..records import dataclass, field
 from ..report import Report
 from ..table_schema import TableSchema
 from ..tables import Table, Value, Vector

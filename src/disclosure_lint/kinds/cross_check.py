@@ -24,13 +24,13 @@ import importlib
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..document import Document, Span
 from ..equations import Sum, close, format_number, parse_sum
 from ..fold import fold, fold_text
 from ..packs import Rule
+from ..records import dataclass
 from ..regex_guard import pack_regex
 from ..report import Report
 from ..table_schema import TableSchemaError

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from ..document import Span
 from ..fold import fold_char_table, fold_text
 from ..packs import Rule
+from ..records import dataclass
 from ..report import Report
 from .base import Hit, KindSpec, Param
 

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..document import Span
 from ..packs import Rule
+from ..records import dataclass
 from ..regex_guard import pack_regex
 from ..report import Report
 from .base import FixSpec, Hit, KindSpec, Param
