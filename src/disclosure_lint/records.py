@@ -2,25 +2,27 @@
 
 NOTE: why not ``dataclasses``: importing it imports ``inspect`` (and with it
 ``ast``, ``dis`` and ``tokenize``), ~10 ms, and it builds each class with
-several ``exec`` calls and much introspection, ~0.5 ms a class; with ~40
+several ``exec`` calls (~0.3 ms a class: compiling their text); with ~40
 classes on the path of a plain ``disclosure-lint draft.txt`` that was a
-quarter of a cold start. This builds the same methods with one ``exec`` a
-class and imports nothing.
+quarter of a cold start. Here equality, hash and repr are shared functions
+over the fields, and only ``__init__`` is compiled (its signature and speed
+matter), when the class's first record is made.
 
 What it supports is what the package uses: ``frozen`` and ``slots`` (slots
 are always made), fields with a ``default``, a ``default_factory``,
 ``init=False``, ``repr=False`` or ``compare=False``, and ``__post_init__``.
-The generated ``__init__``, ``__repr__``, ``__eq__``, ``__hash__`` (frozen:
-the fields' tuple; else none, so ``None``) and ``__match_args__`` are those
-of ``dataclasses``; a frozen class refuses ``setattr`` with
-``FrozenInstanceError`` (an ``AttributeError``) and pickles. Classes may not
-inherit fields from one another (none does). Type checkers read the
-decorator as a dataclass (``dataclass_transform``).
+``__init__``, ``__repr__``, ``__eq__``, ``__hash__`` (frozen: the fields'
+tuple; else none, so ``None``) and ``__match_args__`` behave as those of
+``dataclasses`` (``tests/test_records.py`` compares them); a frozen class
+refuses ``setattr`` with ``FrozenInstanceError`` (an ``AttributeError``) and
+pickles. Classes may not inherit fields from one another (none does). Type
+checkers read the decorator as a dataclass (``dataclass_transform``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any, TypeVar, dataclass_transform, overload
 
 _T = TypeVar("_T")
@@ -157,34 +159,71 @@ def _build(cls: type[_T], frozen: bool) -> type[_T]:
     maker: Any = type(cls)
     new: Any = maker(cls.__name__, cls.__bases__, body)
     new.__qualname__ = cls.__qualname__
-    source, scope = _methods(new, fields, frozen, "__post_init__" in body)
-    exec(source, scope)  # our own text, as dataclasses does
-    for name in ("__init__", "__repr__", "__eq__"):
-        setattr(new, name, _own(scope[name], new))
+    key = _key([name for name, spec in fields if spec.compare])
+    shown = tuple(name for name, spec in fields if spec.repr)
+
+    # NOTE: only __init__ is compiled (its signature and speed matter), and
+    # only when the first record is made: many classes on the start-up path
+    # are not instantiated in a given run.
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        if new.__init__ is __init__:
+            new.__init__ = _init(new, fields, frozen, "__post_init__" in body)
+        new.__init__(self, *args, **kwargs)
+
+    def __repr__(self: Any) -> str:
+        text = ", ".join([f"{name}={getattr(self, name)!r}" for name in shown])
+        return f"{self.__class__.__qualname__}({text})"
+
+    def __eq__(self: Any, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return bool(key(self) == key(other))
+        return NotImplemented
+
+    methods: list[Any] = [__init__, __repr__, __eq__]
     if frozen:
-        for name in ("__hash__", "__setattr__", "__delattr__"):
-            setattr(new, name, _own(scope[name], new))
+
+        def __hash__(self: Any) -> int:
+            return hash(key(self))
+
+        methods += [__hash__, _setattr, _delattr]
         new.__getstate__ = _getstate
         new.__setstate__ = _setstate
     elif "__hash__" not in body:
         new.__hash__ = None
+    for method in methods:
+        method.__qualname__ = f"{new.__qualname__}.{method.__name__}"
+        setattr(new, method.__name__, method)
     result: type[_T] = new
     return result
 
 
-def _own(function: Any, cls: type) -> Any:
-    function.__qualname__ = f"{cls.__qualname__}.{function.__name__}"
-    return function
+def _key(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """The tuple of the fields compared, as dataclasses compares them."""
+    if len(names) >= 2:
+        return attrgetter(*names)
+    if names:
+        name = names[0]
+        return lambda record: (getattr(record, name),)
+    return lambda record: ()
 
 
-def _methods(
+def _setattr(self: Any, name: str, value: Any) -> None:
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _delattr(self: Any, name: str) -> None:
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+_setattr.__name__ = "__setattr__"
+_delattr.__name__ = "__delattr__"
+
+
+def _init(
     cls: type, fields: list[tuple[str, Field]], frozen: bool, post_init: bool
-) -> tuple[str, dict[str, Any]]:
-    """The source of the methods and the names it refers to."""
-    scope: dict[str, Any] = {
-        "MISSING": MISSING,
-        "FrozenInstanceError": FrozenInstanceError,
-    }
+) -> Any:
+    """The ``__init__`` that dataclasses would write for ``cls``."""
+    scope: dict[str, Any] = {"MISSING": MISSING}
     params = []
     lines = []
     for index, (name, spec) in enumerate(fields):
@@ -215,31 +254,11 @@ def _methods(
         lines.append(f"  {setter}{value})")
     if post_init:
         lines.append("  self.__post_init__()")
-    shown = [name for name, spec in fields if spec.repr]
-    compared = [name for name, spec in fields if spec.compare]
-    own = "(" + "".join(f"self.{n}," for n in compared) + ")"
-    other = "(" + "".join(f"other.{n}," for n in compared) + ")"
-    text = ", ".join(f"{n}={{self.{n}!r}}" for n in shown)
-    source = [
-        f"def __init__(self, {', '.join(params)}):",
-        *(lines or ["  pass"]),
-        "def __repr__(self):",
-        f"  return self.__class__.__qualname__ + f'({text})'",
-        "def __eq__(self, other):",
-        "  if other.__class__ is self.__class__:",
-        f"    return {own} == {other}",
-        "  return NotImplemented",
-    ]
-    if frozen:
-        source += [
-            "def __hash__(self):",
-            f"  return hash({own})",
-            "def __setattr__(self, name, value):",
-            "  raise FrozenInstanceError(f'cannot assign to field {name!r}')",
-            "def __delattr__(self, name):",
-            "  raise FrozenInstanceError(f'cannot delete field {name!r}')",
-        ]
-    return "\n".join(source) + "\n", scope
+    source = "\n".join([f"def __init__(self, {', '.join(params)}):", *lines, "  pass"])
+    exec(source + "\n", scope)  # our own text, as dataclasses does
+    init = scope["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    return init
 
 
 def _getstate(self: Any) -> list[Any]:
