@@ -12,7 +12,6 @@ file, so a pre-commit run imports neither ruamel.yaml nor jinja2.
 
 from __future__ import annotations
 
-import difflib
 import marshal
 import os
 import re
@@ -922,5 +921,7 @@ def _check_keys(
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
+    import difflib  # NOTE: only for a bad pack; not on every start
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
