@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +19,7 @@ from ..engine.lint import RuleFilter
 from ..engine.worker import LintContext
 from ..inputs.paths import join_name, walk
 from ..packs.model import PackSet
+from ..records import dataclass
 
 if TYPE_CHECKING:
     pass

@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from ..document.findings import Severity
 from ..packs.discover import PACK_FILE, bundled_rules_dir
 from ..packs.model import PackError
 from ..packs.reading import _plain, _read_yaml, _suggest
+from ..records import dataclass, field
 from .keys import KEYS
 from .settings import (
     LANGS,
@@ -49,10 +49,11 @@ TOOL = "disclosure-lint"
 # is passed over without importing and running tomllib (~3 ms). Matching
 # loosely (anywhere, after any space) keeps a broken file that has the
 # table an error, as tomllib reports it.
-_MAY_HOLD_TABLE = re.compile(
+# NOTE: the regex's text: compiled on first use (then in re's cache), as
+# only a pyproject naming the tool is searched with it.
+_MAY_HOLD_TABLE = (
     rf"""\[\[?\s*["']?tool["']?\s*(?:\]|\.\s*["']?{re.escape(TOOL)})"""
-    r"""|(?:^|[\s{,\ufeff])["']?tool["']?\s*[.=]""",
-    re.MULTILINE,
+    r"""|(?:^|[\s{,\ufeff])["']?tool["']?\s*[.=]"""
 )
 
 
@@ -177,7 +178,7 @@ def read_config(path: Path) -> ConfigFile | None:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{display(path)}: cannot read: {exc}") from None
-        if TOOL not in text or not _MAY_HOLD_TABLE.search(text):
+        if TOOL not in text or not re.search(_MAY_HOLD_TABLE, text, re.MULTILINE):
             return None
         import tomllib  # NOTE: only for a pyproject that may hold the table
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..document.findings import Severity
+from ..records import dataclass, field
 
 if TYPE_CHECKING:
     # NOTE: imported on use: the CLI imports this module for every command,

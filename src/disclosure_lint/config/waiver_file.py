@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..packs.discover import MAX_FILE_BYTES
 from ..packs.model import PackError
 from ..packs.reading import _plain, _read_yaml, _suggest
+from ..records import dataclass, field
 from .file import ConfigError, display
 
 if TYPE_CHECKING:

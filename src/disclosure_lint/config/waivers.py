@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,6 +44,7 @@ from ..document.text import Document, Span
 from ..engine.lint import FileResult, RuleFilter
 from ..formatters.base import escape_path
 from ..packs.model import PackSet, Rule
+from ..records import dataclass
 from .file import display
 from .waiver_file import (
     Waiver,

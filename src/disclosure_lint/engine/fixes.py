@@ -35,12 +35,12 @@ import stat
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..document.findings import Finding, Fix
 from ..document.text import Document, Span
+from ..records import dataclass
 
 MAX_PASSES = 10
 

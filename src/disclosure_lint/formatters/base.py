@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, TextIO
 
 from ..document.findings import Finding, Severity
+from ..records import dataclass, field
 
 if TYPE_CHECKING:
     from tempfile import SpooledTemporaryFile

@@ -26,11 +26,11 @@ their values), ``equation``, ``whole`` (true when every column fails) and
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import partial, reduce
 from operator import add, itemgetter
 from typing import TYPE_CHECKING, Any
 
+from ..records import dataclass, field
 from ..tables.equations import Equation, Sum, Term, close, format_number, parse_equation
 from ..tables.schema import TableSchema
 from ..tables.table import Table, Value, Vector

@@ -24,11 +24,11 @@ import importlib
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..document.fold import fold, fold_text
 from ..document.text import Document, Span
+from ..records import dataclass
 from ..regex.guard import pack_regex
 from ..tables.equations import Sum, close, format_number, parse_sum
 from ..tables.schema import TableSchemaError

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..document.fold import fold_char_table, fold_text
 from ..document.text import Span
+from ..records import dataclass
 from .base import Hit, KindSpec, Param
 from .report import Report
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..document.text import Span
+from ..records import dataclass
 from ..regex.guard import pack_regex
 from .base import FixSpec, Hit, KindSpec, Param
 from .report import Report

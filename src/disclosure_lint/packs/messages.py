@@ -15,14 +15,17 @@ import re
 from functools import lru_cache
 from typing import Any
 
-_SIMPLE_PART = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
-_JINJA_MARKUP = re.compile(r"\{[{%#]")
+# NOTE: regex texts, used through ``re``'s functions: they are compiled on
+# first use (then found in re's cache), not at import, since a run whose
+# drafts have no finding renders no message.
+_SIMPLE_PART = r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}"
+_JINJA_MARKUP = r"\{[{%#]"
 # The markup of a conditional template (see ``_conditional``).
-_TAG = re.compile(
+_TAG = (
     r"\{\{\s*(?P<var>[A-Za-z_][A-Za-z0-9_]*)\s*\}\}"
     r"|\{%\s*(?P<statement>if|elif|else|endif)\b\s*(?P<condition>[^%]*?)\s*%\}"
 )
-_CONDITION = re.compile(
+_CONDITION = (
     r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
     r"(?:\s*(?P<operator>==|!=)\s*(?P<quote>['\"])(?P<value>[^'\"\\]*)(?P=quote))?"
 )
@@ -41,8 +44,8 @@ class TemplateError(ValueError):
 
 def is_simple(template: str) -> bool:
     """True when the template only substitutes plain ``{{ name }}`` variables."""
-    stripped = _SIMPLE_PART.sub("", template)
-    return _JINJA_MARKUP.search(stripped) is None
+    stripped = re.sub(_SIMPLE_PART, "", template)
+    return re.search(_JINJA_MARKUP, stripped) is None
 
 
 @lru_cache(maxsize=1)
@@ -62,7 +65,7 @@ def _compiled(template: str) -> Any:
 def render(template: str, args: dict[str, Any]) -> str:
     """Render ``template`` with ``args``; missing variables render empty."""
     if is_simple_cached(template):
-        return _SIMPLE_PART.sub(lambda m: _text(args.get(m.group(1), "")), template)
+        return re.sub(_SIMPLE_PART, lambda m: _text(args.get(m.group(1), "")), template)
     # NOTE: a pack may loop over an argument; bound what a loop can multiply
     # (and what validate assumed when it bounded the template).
     bounded = {k: _bounded(v) for k, v in args.items()}
@@ -105,9 +108,9 @@ def _conditional(template: str) -> list[_Part] | None:
     stack: list[tuple[list[tuple[_Condition, list[Any]]], list[Any], list[Any]]] = []
     parts = root
     at = 0
-    for tag in _TAG.finditer(template):
+    for tag in re.finditer(_TAG, template):
         text = template[at : tag.start()]
-        if _JINJA_MARKUP.search(text):
+        if re.search(_JINJA_MARKUP, text):
             return None
         if text:
             parts.append(text)
@@ -119,7 +122,7 @@ def _conditional(template: str) -> list[_Part] | None:
             continue
         statement, condition = tag["statement"], tag["condition"]
         if statement in ("if", "elif"):
-            match = _CONDITION.fullmatch(condition)
+            match = re.fullmatch(_CONDITION, condition)
             if match is None or match["name"] in _NOT_NAMES:
                 return None
             test = (match["name"], match["operator"] or "", match["value"] or "")
@@ -142,7 +145,7 @@ def _conditional(template: str) -> list[_Part] | None:
             branches, otherwise, parts = stack.pop()
             parts.append((branches, otherwise))
     tail = template[at:]
-    if stack or _JINJA_MARKUP.search(tail):
+    if stack or re.search(_JINJA_MARKUP, tail):
         return None
     if tail:
         parts.append(tail)

@@ -6,10 +6,10 @@ Each has a plain JSON form, which the pack cache stores.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..document.findings import Category, Severity
+from ..records import dataclass, field
 
 
 class PackError(Exception):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -162,5 +161,7 @@ def _check_keys(
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
+    import difflib  # NOTE: only for a bad pack; not on every start
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

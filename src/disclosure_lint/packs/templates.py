@@ -8,6 +8,7 @@ than ``MAX_MESSAGE_CHARS`` (``_Cost`` bounds the output of loops and filters).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .messages import (
@@ -64,8 +65,8 @@ def validate(template: str) -> None:
         TemplateError: with a one-line reason.
     """
     if is_simple(template):
-        names = len(_SIMPLE_PART.findall(template))
-        size = len(_SIMPLE_PART.sub("", template)) + names * MAX_ARG_CHARS
+        names = len(re.findall(_SIMPLE_PART, template))
+        size = len(re.sub(_SIMPLE_PART, "", template)) + names * MAX_ARG_CHARS
         _check_size(size, size)
         return
     from jinja2 import TemplateSyntaxError, nodes

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..document.fold import fold, fold_text
+from ..records import dataclass
 from .schema import CompiledTables, RowSpec, TableSchema
 
 if TYPE_CHECKING:

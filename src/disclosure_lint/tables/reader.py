@@ -13,11 +13,11 @@ it stands in, the table being read and whether that table's header is over.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..document.text import Document, Span
 from ..outline.model import Outline
+from ..records import dataclass
 from .compile import compiled_tables
 from .labels import Candidate, LabelMatcher, Reading, minimal_fix, state_bits
 from .schema import CompiledTables, RowSpec

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from ..records import dataclass, field
 
 if TYPE_CHECKING:
     from ..regex.linear import Regex

@@ -14,12 +14,12 @@ could not be split into cells, e.g. digits run together).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial, reduce
 from operator import add, itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..document.text import Span
+from ..records import dataclass, field
 from .schema import RowSpec, TableSchema
 
 if TYPE_CHECKING:

@@ -1,0 +1,141 @@
+"""``records.dataclass`` behaves as ``dataclasses.dataclass(slots=True)``.
+
+The same class body is built both ways and every generated behaviour is
+compared: constructor (positional, keyword, defaults, factories,
+``init=False``, ``__post_init__``, bad arguments), repr, equality, hash,
+frozen assignment, ``__match_args__``, slots and pickling.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from disclosure_lint import records
+
+Maker = Callable[..., Any]
+
+
+def _point(dataclass: Maker, field: Maker, frozen: bool) -> Any:
+    @dataclass(frozen=frozen, slots=True)
+    class Point:
+        """A record with every kind of field."""
+
+        x: int
+        y: int = 2
+        tags: list[str] = field(default_factory=list)
+        note: str = field(default="n", repr=False, compare=False)
+        total: int = field(init=False)
+        hidden: dict[str, int] = field(default_factory=dict, init=False)
+
+        def __post_init__(self) -> None:
+            object.__setattr__(self, "total", self.x + self.y)
+
+    return Point
+
+
+def _both(frozen: bool) -> tuple[Any, Any]:
+    return (
+        _point(dataclasses.dataclass, dataclasses.field, frozen),
+        _point(records.dataclass, records.field, frozen),
+    )
+
+
+@pytest.mark.parametrize("frozen", [False, True])
+def test_construction_repr_and_equality_match_dataclasses(frozen: bool) -> None:
+    std, ours = _both(frozen)
+    for args, kwargs in [
+        ((1,), {}),
+        ((1, 5), {}),
+        ((1,), {"tags": ["a"], "note": "m"}),
+        ((), {"x": 3, "y": 4}),
+    ]:
+        a, b = std(*args, **kwargs), ours(*args, **kwargs)
+        assert repr(a) == repr(b)
+        assert (a.x, a.y, a.tags, a.note, a.total, a.hidden) == (
+            b.x,
+            b.y,
+            b.tags,
+            b.note,
+            b.total,
+            b.hidden,
+        )
+        assert b == ours(*args, **kwargs)
+        assert b == ours(*args, **{**kwargs, "note": "other"})  # compare=False
+        assert b != ours(9)
+        assert b != a  # another class
+    assert ours(1).tags is not ours(1).tags  # a fresh list each time
+    assert ours.__match_args__ == std.__match_args__ == ("x", "y", "tags", "note")
+    assert ours.__slots__ == ("x", "y", "tags", "note", "total", "hidden")
+    assert not hasattr(ours(1), "__dict__")
+    assert ours.__init__.__qualname__.endswith("Point.__init__")
+
+
+@pytest.mark.parametrize("frozen", [False, True])
+def test_bad_arguments_fail_as_with_dataclasses(frozen: bool) -> None:
+    std, ours = _both(frozen)
+    for args, kwargs in [((), {}), ((1, 2, [], "n", 5), {}), ((1,), {"total": 3})]:
+        with pytest.raises(TypeError):
+            std(*args, **kwargs)
+        with pytest.raises(TypeError):
+            ours(*args, **kwargs)
+
+
+def _pair(dataclass: Maker, field: Maker) -> Any:
+    @dataclass(frozen=True, slots=True)
+    class Pair:
+        """Hashable fields only."""
+
+        a: int
+        b: str = field(default="b", compare=False)
+        c: tuple[int, ...] = ()
+
+    return Pair
+
+
+def test_hash_and_frozenness_match_dataclasses() -> None:
+    std = _pair(dataclasses.dataclass, dataclasses.field)
+    pair = _pair(records.dataclass, records.field)
+    assert hash(pair(1, "x", (2,))) == hash(std(1, "x", (2,)))
+    assert hash(pair(1, "x")) == hash(pair(1, "y"))
+    assert len({pair(1), pair(1, "z"), pair(2)}) == 2
+    std, ours = _both(frozen=True)
+    record = ours(1)
+    with pytest.raises(AttributeError, match="cannot assign to field 'x'"):
+        record.x = 2
+    with pytest.raises(AttributeError, match="cannot delete field 'x'"):
+        del record.x
+    std_mutable, mutable = _both(frozen=False)
+    assert mutable.__hash__ is None and std_mutable.__hash__ is None
+    changed = mutable(1)
+    changed.x = 7
+    assert changed.x == 7
+
+
+@pytest.mark.parametrize("frozen", [False, True])
+def test_records_pickle(frozen: bool) -> None:
+    ours = _point(records.dataclass, records.field, frozen)
+    # NOTE: pickle finds a class by its qualified name; a local one is
+    # published under this module for the round trip.
+    ours.__qualname__ = ours.__name__ = f"Point{int(frozen)}"
+    globals()[ours.__name__] = ours
+    ours.__module__ = __name__
+    record = ours(1, tags=["a"])
+    assert pickle.loads(pickle.dumps(record)) == record
+
+
+def test_a_field_without_annotation_default_is_class_data() -> None:
+    @records.dataclass(frozen=True, slots=True)
+    class Empty:
+        """No fields at all."""
+
+        LIMIT = 3
+
+    assert Empty() == Empty()
+    assert repr(Empty()).endswith(".<locals>.Empty()")
+    assert Empty.LIMIT == 3
+    assert hash(Empty()) == hash(())
