@@ -33,6 +33,7 @@ from urllib.parse import unquote_to_bytes
 
 import pytest
 
+from disclosure_lint.document.paths import escape_path
 from disclosure_lint.engine.lint import FileResult, RuleFilter, lint_file
 from disclosure_lint.formatters import (
     FORMATS,
@@ -43,12 +44,7 @@ from disclosure_lint.formatters import (
     html_view,
 )
 from disclosure_lint.formatters import html as html_format
-from disclosure_lint.formatters.base import (
-    CONTEXT_CHARS,
-    SPAN_CHARS,
-    escape_path,
-    excerpt,
-)
+from disclosure_lint.formatters.base import CONTEXT_CHARS, SPAN_CHARS, excerpt
 from disclosure_lint.formatters.html_view import LONG_LINE, MAX_DRAFT_CHARS
 from disclosure_lint.formatters.json import JsonFormatter
 from disclosure_lint.kinds.report import LintOptions

@@ -12,7 +12,7 @@ than columns; ``TB008``: digits it cannot split) has every cell
 
 A file that cannot be read gets a one-line error on stderr and an ``error``
 in the JSON ``files`` list; the other files are still extracted. File names
-are written as every report writes them (``formatters.base.escape_path``).
+are written as every report writes them (``document.paths.escape_path``).
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from ..document.paths import escape_path
 from ..document.text import Document
 from ..engine.lint import EditionError, build_report
-from ..formatters.base import escape_path
 from ..inputs.errors import LoadError
 from ..inputs.load import load_document
 from ..inputs.paths import expand_paths

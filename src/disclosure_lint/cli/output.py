@@ -75,7 +75,7 @@ def write_atomically(target: Path, produce: Callable[[TextIO], int]) -> int:
 
 def run_to_file(request: RunRequest, target: Path, err: TextIO) -> int:
     """Run the check and write its report to ``target`` instead of stdout."""
-    from ..formatters.base import escape_path
+    from ..document.paths import escape_path
     from .run import run
 
     shown = escape_path(str(target))

@@ -24,10 +24,10 @@ from collections.abc import Generator
 from typing import TYPE_CHECKING, TextIO, cast
 
 from ..config.file import ConfigError
+from ..document.paths import escape_path
 from ..engine.lint import FileResult, lint_document, lint_loaded
 from ..engine.worker import sigint_deferred
 from ..formatters import FormatContext, Summary, get_formatter
-from ..formatters.base import escape_path
 from ..packs.model import PackError
 from .plan import Plan, Planned, RunRequest, make_plan
 
@@ -323,20 +323,26 @@ def _write_source(out: TextIO, outcome: FixOutcome | None, data: bytes) -> None:
     sink.flush()
 
 
+#: The stderr line after ``--diff``: no fix, some fixes, and what an
+#: interrupted run adds.
+_DIFF_CLOSING = {
+    "zh": (
+        "没有可自动修复的问题。",
+        "可自动修复 {fixed} 个问题；加 --fix 写入文件。",
+        "（检查被中断：只检查了 {files} 个文件。）",
+    ),
+    "en": (
+        "No safe fix to apply.",
+        "Would fix {fixed} problem(s); run with --fix to apply.",
+        " (Interrupted: {files} file(s) checked only.)",
+    ),
+}
+
+
 def _diff_closing(summary: Summary, lang: str) -> str:
     """The stderr line after ``--diff``."""
-    if lang == "en":
-        if not summary.fixed:
-            text = "No safe fix to apply."
-        else:
-            text = f"Would fix {summary.fixed} problem(s); run with --fix to apply."
-        if summary.partial:
-            text += f" (Interrupted: {summary.files} file(s) checked only.)"
-        return text + "\n"
-    if not summary.fixed:
-        text = "没有可自动修复的问题。"
-    else:
-        text = f"可自动修复 {summary.fixed} 个问题；加 --fix 写入文件。"
+    none, some, partial = _DIFF_CLOSING["en" if lang == "en" else "zh"]
+    text = (some if summary.fixed else none).format(fixed=summary.fixed)
     if summary.partial:
-        text += f"（检查被中断：只检查了 {summary.files} 个文件。）"
+        text += partial.format(files=summary.files)
     return text + "\n"

@@ -15,8 +15,8 @@ from ..config.waiver_match import Anchor, anchor
 from ..config.waiver_rules import WAIVER_RULES
 from ..config.waiver_write import add_waivers
 from ..config.waivers import WaiverBook, default_waiver_path
+from ..document.paths import escape_path
 from ..engine.lint import RuleFilter
-from ..formatters.base import escape_path
 from ..packs.model import PackError
 from ..packs.reading import _suggest
 

@@ -92,6 +92,31 @@ class ConfigFile:
         return self.path.parent
 
 
+def find_upward(
+    start: Path,
+    memo: dict[Path, Path | None],
+    found_in: Callable[[Path], Path | None],
+) -> Path | None:
+    """The file ``found_in`` finds in ``start`` or the nearest parent, if any.
+
+    NOTE: every directory walked through is remembered with the answer in
+    ``memo``, so a batch of drafts in one tree looks at each directory once.
+    """
+    visited: list[Path] = []
+    found: Path | None = None
+    for directory in (start, *start.parents):
+        if directory in memo:
+            found = memo[directory]
+            break
+        visited.append(directory)
+        found = found_in(directory)
+        if found is not None:
+            break
+    for directory in visited:
+        memo[directory] = found
+    return found
+
+
 def display(path: Path) -> str:
     """``path`` relative to the working directory, ``../`` included.
 

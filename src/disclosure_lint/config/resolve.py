@@ -18,6 +18,7 @@ from .file import (
     ConfigError,
     ConfigFile,
     display,
+    find_upward,
     merge,
     read_config,
     sources,
@@ -108,24 +109,16 @@ class ConfigResolver:
         return packset
 
     def _find(self, start: Path) -> Path | None:
-        visited: list[Path] = []
-        found: Path | None = None
-        for directory in (start, *start.parents):
-            if directory in self._by_dir:
-                found = self._by_dir[directory]
-                break
-            visited.append(directory)
-            candidate = directory / CONFIG_NAME
-            if candidate.is_file():
-                found = candidate
-                break
-            candidate = directory / PYPROJECT
-            if candidate.is_file() and self._read(candidate) is not None:
-                found = candidate
-                break
-        for directory in visited:
-            self._by_dir[directory] = found
-        return found
+        return find_upward(start, self._by_dir, self._config_in)
+
+    def _config_in(self, directory: Path) -> Path | None:
+        candidate = directory / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+        candidate = directory / PYPROJECT
+        if candidate.is_file() and self._read(candidate) is not None:
+            return candidate
+        return None
 
     def _read(self, path: Path, forced: bool = False) -> ConfigFile | None:
         if path not in self._files:

@@ -40,12 +40,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..document.findings import Finding
+from ..document.paths import escape_path
 from ..document.text import Document, Span
-from ..engine.lint import FileResult, RuleFilter
-from ..formatters.base import escape_path
+from ..engine.lint import FileResult, RuleFilter, finding_at
 from ..packs.model import PackSet, Rule
 from ..records import dataclass
-from .file import display
+from .file import display, find_upward
 from .waiver_file import (
     Waiver,
     WaiverError,
@@ -120,19 +120,7 @@ class WaiverBook:
             return None
         full = Path(path).resolve()
         start = full if full.is_dir() else full.parent
-        visited: list[Path] = []
-        found: Path | None = None
-        for directory in (start, *start.parents):
-            if directory in self._by_dir:
-                found = self._by_dir[directory]
-                break
-            visited.append(directory)
-            if (directory / WAIVER_NAME).is_file():
-                found = directory / WAIVER_NAME
-                break
-        for directory in visited:
-            self._by_dir[directory] = found
-        return found
+        return find_upward(start, self._by_dir, _waiver_file_in)
 
     def file_for(self, path: str | Path) -> WaiverFile | None:
         """The parsed waiver file for ``path`` (read once).
@@ -275,17 +263,13 @@ def _finding(
     start = min(line_span.start + where[1] - 1, line_span.end)
     span = Span(start, max(start, line_span.end))
     message = (template or rule.message).get(lang) or rule.message["zh"]
-    return Finding(
-        path=doc.path,
-        span=span,
-        start=doc.position(span.start),
-        end=doc.position(span.end),
-        rule=rule.id,
-        name=rule.name,
-        category=rule.category,
-        severity=rule_filter.severity_for(rule),
-        message=message.format(**args),
-    )
+    severity = rule_filter.severity_for(rule)
+    return finding_at(doc, span, rule, severity, message.format(**args))
+
+
+def _waiver_file_in(directory: Path) -> Path | None:
+    candidate = directory / WAIVER_NAME
+    return candidate if candidate.is_file() else None
 
 
 # --------------------------------------------------------------------------

@@ -150,22 +150,33 @@ def run_rules(report: Report, rule_filter: RuleFilter) -> list[Finding]:
                     doc.position(fix_span.end),
                     hit.fix.safe,
                 )
-            findings.append(
-                Finding(
-                    path=doc.path,
-                    span=span,
-                    start=doc.position(span.start),
-                    end=doc.position(span.end),
-                    rule=rule.id,
-                    name=rule.name,
-                    category=rule.category,
-                    severity=severity,
-                    message=render(template, dict(hit.args)),
-                    fix=fix,
-                )
-            )
+            message = render(template, dict(hit.args))
+            findings.append(finding_at(doc, span, rule, severity, message, fix))
     findings.sort(key=lambda f: f.sort_key)
     return findings
+
+
+def finding_at(
+    doc: Document,
+    span: Span,
+    rule: Rule,
+    severity: Severity,
+    message: str,
+    fix: Fix | None = None,
+) -> Finding:
+    """A finding of ``rule`` on ``span`` of ``doc``, with its positions."""
+    return Finding(
+        path=doc.path,
+        span=span,
+        start=doc.position(span.start),
+        end=doc.position(span.end),
+        rule=rule.id,
+        name=rule.name,
+        category=rule.category,
+        severity=severity,
+        message=message,
+        fix=fix,
+    )
 
 
 _Plan = list[tuple[Rule, KindSpec, Severity, str]]

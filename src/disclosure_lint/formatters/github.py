@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .base import Formatter, Summary, escape_path, relative_path
+from ..document.paths import escape_path
+from .base import Formatter, Summary, relative_path
 
 if TYPE_CHECKING:
     from ..document.findings import Finding

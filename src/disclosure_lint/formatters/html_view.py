@@ -14,7 +14,8 @@ from heapq import nsmallest
 from typing import TYPE_CHECKING
 
 from ..document.findings import Category, Severity
-from .base import CONTEXT_CHARS, ELLIPSIS, escape_path
+from ..document.paths import escape_path
+from .base import CONTEXT_CHARS, ELLIPSIS
 
 if TYPE_CHECKING:
     from ..document.findings import Finding

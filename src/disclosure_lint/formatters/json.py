@@ -11,7 +11,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ..document.findings import SCHEMA_VERSION
-from .base import Formatter, JsonArraySpool, Summary, escape_path
+from ..document.paths import escape_path
+from .base import Formatter, JsonArraySpool, Summary
 
 if TYPE_CHECKING:
     from ..engine.lint import FileResult

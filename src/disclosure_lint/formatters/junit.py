@@ -28,7 +28,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .base import Formatter, Spool, Summary, escape_path, excerpt
+from ..document.paths import escape_path
+from .base import Formatter, Spool, Summary, excerpt
 
 if TYPE_CHECKING:
     from ..document.findings import Finding

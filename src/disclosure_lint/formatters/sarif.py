@@ -27,6 +27,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from ..document.paths import escape_path, path_bytes
 from ..version import __version__
 from .base import (
     ELLIPSIS,
@@ -34,8 +35,6 @@ from .base import (
     Formatter,
     JsonArraySpool,
     Summary,
-    escape_path,
-    path_bytes,
     relative_path,
 )
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING
 
-from .base import Excerpt, FormatContext, Formatter, Summary, escape_path, excerpt
+from ..document.paths import escape_path
+from .base import Excerpt, FormatContext, Formatter, Summary, excerpt
 
 if TYPE_CHECKING:
     from ..document.findings import Finding
