@@ -60,7 +60,7 @@ def test_english_messages(cli) -> None:
 def test_json_contract(cli) -> None:
     result = cli(DEFECTS, "--format", "json")
     data = json.loads(result.out)
-    assert data["version"] == 2
+    assert data["version"] == 3
     assert set(data) >= {"version", "findings", "files", "summary"}
     assert set(data["summary"]) == {
         "files",
@@ -84,7 +84,14 @@ def test_json_contract(cli) -> None:
         "category",
         "severity",
         "message",
+        "location",
     }
+    # NOTE: a text draft's location is the finding's own line and column.
+    for finding in data["findings"]:
+        assert finding["location"] == {
+            "form": "text",
+            **{k: finding[k] for k in ("line", "column", "end_line", "end_column")},
+        }
     fixable = [f for f in data["findings"] if "fix" in f]
     assert fixable and set(fixable[0]["fix"]) == {
         "line",

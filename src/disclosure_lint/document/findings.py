@@ -5,10 +5,12 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Final
 
+from .source import Location, TextLocation
 from .text import Position, Record, Span
 
 #: Version 2: ``summary.files_with_errors`` became ``files_failed``.
-SCHEMA_VERSION = 2
+#: Version 3: every finding has a ``location`` in the source file.
+SCHEMA_VERSION = 3
 
 
 class Severity(StrEnum):
@@ -75,6 +77,7 @@ class Finding(Record):
         "severity",
         "message",
         "fix",
+        "location",
     )
     __slots__ = __match_args__
 
@@ -90,8 +93,15 @@ class Finding(Record):
         severity: Severity,
         message: str,
         fix: Fix | None = None,
+        location: Location | None = None,
     ) -> None:
-        """Rule ``rule`` found a problem at ``span`` of the file at ``path``."""
+        """Rule ``rule`` found a problem at ``span`` of the file at ``path``.
+
+        ``start`` and ``end`` are positions in the text the rules read (for
+        a ``.docx``, web page or PDF: as ``disclosure-lint render`` prints
+        it); ``location`` is the place in the source file when that is not
+        the same (``None`` for a text draft).
+        """
         self.path: Final = path
         self.span: Final = span
         self.start: Final = start
@@ -102,6 +112,15 @@ class Finding(Record):
         self.severity: Final = severity
         self.message: Final = message
         self.fix: Final = fix
+        self.location: Final = location
+
+    @property
+    def source_location(self) -> Location:
+        """Where the finding is in the user's file, in the file's terms."""
+        if self.location is not None:
+            return self.location
+        start, end = self.start, self.end
+        return TextLocation(start.line, start.column, end.line, end.column)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -121,6 +140,7 @@ class Finding(Record):
             "category": self.category.value,
             "severity": self.severity.value,
             "message": self.message,
+            "location": self.source_location.to_dict(),
         }
         if self.fix is not None:
             out["fix"] = {

@@ -19,7 +19,10 @@ from bisect import bisect_right
 from collections.abc import Callable
 from itertools import accumulate, count
 from operator import add, attrgetter
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from .source import SourceMap
 
 
 class Record:
@@ -191,7 +194,17 @@ class Document:
     that ``--fix`` writes every byte outside a fixed span back unchanged.
     """
 
-    __slots__ = ("_index", "_lines", "bom", "encoding", "newlines", "path", "text")
+    __slots__ = (
+        "_index",
+        "_lines",
+        "bom",
+        "encoding",
+        "form",
+        "newlines",
+        "path",
+        "source",
+        "text",
+    )
 
     def __init__(
         self,
@@ -200,13 +213,23 @@ class Document:
         encoding: str = "utf-8",
         bom: bytes = b"",
         newlines: list[str] | None = None,
+        form: str = "text",
+        source: SourceMap | None = None,
     ) -> None:
-        """A document; its line index is built when first needed."""
+        """A document; its line index is built when first needed.
+
+        A draft read from another format (``form``: ``docx``, ``html``,
+        ``pdf``) has the rendered text and a ``source`` map back into the
+        file; ``encoding``, ``bom`` and ``newlines`` then describe nothing
+        that can be written back.
+        """
         self.path = path
         self.text = text
         self.encoding = encoding
         self.bom = bom
         self.newlines = newlines
+        self.form = form
+        self.source = source
         self._index: LineIndex | None = None
         self._lines: tuple[list[str], list[int]] | None = None
 

@@ -165,6 +165,7 @@ def finding_at(
     fix: Fix | None = None,
 ) -> Finding:
     """A finding of ``rule`` on ``span`` of ``doc``, with its positions."""
+    source = doc.source
     return Finding(
         path=doc.path,
         span=span,
@@ -176,6 +177,7 @@ def finding_at(
         severity=severity,
         message=message,
         fix=fix,
+        location=None if source is None else source.locate(span.start, span.end),
     )
 
 

@@ -114,7 +114,9 @@ _CATEGORIES = {c.value: c for c in Category}
 
 
 def _finding(path: str, row: tuple[Any, ...]) -> Finding:
-    start, end, sl, sc, el, ec, rule, name, category, severity, message, fix = row
+    start, end, sl, sc, el, ec, rule, name, category, severity, message, fix, where = (
+        row
+    )
     return Finding(
         path=path,
         span=Span(start, end),
@@ -126,6 +128,7 @@ def _finding(path: str, row: tuple[Any, ...]) -> Finding:
         severity=_SEVERITIES[severity],
         message=message,
         fix=None if fix is None else _fix(fix),
+        location=where,
     )
 
 
@@ -234,6 +237,7 @@ def _finding_row(f: Finding) -> tuple[Any, ...]:
         f.severity.value,
         f.message,
         fix_row,
+        f.location,
     )
 
 

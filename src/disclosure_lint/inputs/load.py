@@ -6,9 +6,9 @@ Chinese government offices save plain text in). Anything else is an error.
 
 Only regular files are read (and standard input, named ``-``), never more
 than the size limit: a FIFO, a device or ``/dev/zero`` is refused without
-being opened for a blocking read. Word, WPS, PDF, RTF and HTML files are
-named, by their suffix or their first bytes, and refused until readers for
-them exist.
+being opened for a blocking read. Word (.docx), web pages and PDF files go
+to their readers (``READERS``), chosen by content, else by suffix; old
+binary Word and WPS files and RTF are named and refused.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import os
 import stat
+from importlib import import_module
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,74 +28,77 @@ MAX_BYTES = 20 * 1024 * 1024
 #: The path that means standard input (as for ruff, cat, ...).
 STDIN = "-"
 
-# Formats a draft is often saved in that are not read yet: (one, several).
-_WORD = ("a Word document (.docx)", "Word documents (.docx)")
+# Formats a draft is often saved in that are not read: (one, several).
 _OLD_WORD = ("a Word 97-2003 document (.doc)", "Word 97-2003 documents (.doc)")
 _OLE = (
     "a Word 97-2003 or WPS document (.doc, .wps)",
     "Word 97-2003 and WPS documents (.doc, .wps)",
 )
 _WPS = ("a WPS document (.wps)", "WPS documents (.wps)")
-_PDF = ("a PDF file (.pdf)", "PDF files (.pdf)")
 _RTF = ("an RTF document (.rtf)", "RTF documents (.rtf)")
-_HTML = ("a web page (.html)", "web pages (.html)")
-_NOT_READ_BY_SUFFIX = {
-    ".docx": _WORD,
-    ".doc": _OLD_WORD,
-    ".wps": _WPS,
-    ".pdf": _PDF,
-    ".rtf": _RTF,
-    ".html": _HTML,
-    ".htm": ("a web page (.htm)", "web pages (.htm)"),
-}
+_NOT_READ_BY_SUFFIX = {".doc": _OLD_WORD, ".wps": _WPS, ".rtf": _RTF}
+_ADVICE = "open it in Word or WPS and save it as .docx"
+
+#: Formats read by a module of this package (``read(path, data) -> Document``,
+#: imported only when such a file is given), by suffix.
+READERS = {".docx": "docx", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
-_ADVICE = "save the draft as .txt"
 
 
 def not_read_yet(name: str) -> None:
-    """Refuse a file whose suffix names a format that is not read yet.
+    """Refuse a file whose suffix names a format that is not read.
 
     Raises:
-        LoadError: e.g. ``Word documents (.docx) are not read yet; ...``.
+        LoadError: e.g. ``Word 97-2003 documents (.doc) are not read; ...``.
     """
     kind = _NOT_READ_BY_SUFFIX.get(Path(name).suffix.lower())
     if kind is not None:
-        raise LoadError(f"{kind[1]} are not read yet; {_ADVICE}")
+        raise LoadError(f"{kind[1]} are not read; {_ADVICE}")
 
 
-def _sniff(data: bytes) -> tuple[str, str] | None:
-    """The not-yet-read format ``data`` is in, by its first bytes, if any.
+def _sniff(data: bytes) -> str | tuple[str, str] | None:
+    """The format ``data`` is in by its first bytes: a reader, a refusal or None.
 
     NOTE: a .docx is a ZIP archive whose member names (stored in plain
     text) start with ``word/``; WPS saves .docx the same way and its own
     .wps, like Word 97-2003, as an OLE2 compound file.
     """
     if data.startswith(b"%PDF-"):
-        return _PDF
+        return "pdf"
     if data.startswith(_ZIP_MAGIC) and b"word/" in data:
-        return _WORD
+        return "docx"
     if data.startswith(_OLE_MAGIC):
         return _OLE
     head = data[:64].removeprefix(codecs.BOM_UTF8).lstrip().lower()
     if head.startswith(b"{\\rtf"):
         return _RTF
     if head.startswith((b"<!doctype html", b"<html")):
-        return _HTML
+        return "html"
     return None
 
 
 def document_from_bytes(path: str, data: bytes) -> Document:
     """Build a ``Document`` from raw bytes (no size check).
 
+    The content decides the format where it names one (a PDF, a Word
+    document, a web page), else the file name's suffix; anything else is
+    read as plain text.
+
     Raises:
-        LoadError: empty, in a format not read yet, binary or undecodable.
+        LoadError: empty, in a format not read, binary, undecodable or not
+            readable as the format it claims to be.
     """
     if not data:
         raise LoadError("empty file")
     kind = _sniff(data)
-    if kind is not None:
-        raise LoadError(f"the content is {kind[0]}, which is not read yet; {_ADVICE}")
+    if isinstance(kind, tuple):
+        raise LoadError(f"the content is {kind[0]}, which is not read; {_ADVICE}")
+    reader = kind or READERS.get(Path(path).suffix.lower())
+    if reader is not None:
+        module = import_module(f"{__package__}.{reader}")
+        document: Document = module.read(path, data)
+        return document
     raw, encoding, bom = decode(data)
     if not raw.strip():
         raise LoadError("file has no text (only whitespace)")
