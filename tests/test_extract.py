@@ -93,7 +93,7 @@ def test_files_are_listed_with_their_edition(extracted) -> None:
     assert files[seed("001")]["edition"] == "2021"
     assert files[seed("004")]["edition"] == "2019"
     assert files[seed("001")]["cells"] == 200
-    assert extracted["version"] == 1
+    assert extracted["version"] == 2
 
 
 def test_csv_and_a_bad_file(cli, tmp_path) -> None:

@@ -93,19 +93,31 @@ def test_size_limit_and_missing(tmp_path) -> None:
         load_document(tmp_path)
 
 
-def test_expand_paths_walks_txt_and_md(tmp_path) -> None:
+def test_expand_paths_walks_drafts_of_every_form_read(tmp_path) -> None:
     (tmp_path / "a.txt").write_text("x")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "b.md").write_text("x")
     (tmp_path / "c.docx").write_text("x")
+    (tmp_path / "d.HTM").write_text("x")
+    (tmp_path / "e.doc").write_text("x")  # NOTE: refused by name: not walked
+    (tmp_path / "~$c.docx").write_text("x")  # NOTE: Word's lock file
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "d.txt").write_text("x")
     got = expand_paths([str(tmp_path), "missing.txt"])
     assert got == [
         str(tmp_path / "a.txt"),
+        str(tmp_path / "c.docx"),
+        str(tmp_path / "d.HTM"),
         str(tmp_path / "sub" / "b.md"),
         "missing.txt",
     ]
+
+
+def test_walked_suffixes_are_text_and_every_reader() -> None:
+    from disclosure_lint.inputs.load import READERS
+    from disclosure_lint.inputs.paths import SUFFIXES
+
+    assert set(SUFFIXES) == {".txt", ".md", *READERS}
 
 
 def _rglob_listing(paths: list[str]) -> list[str]:

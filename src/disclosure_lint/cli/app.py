@@ -72,7 +72,8 @@ def check(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Drafts (.txt, .md) or directories; `-` for standard input."
+            help="Drafts (.txt, .md, .docx, .html, .pdf) or directories; `-` for "
+            "standard input."
         ),
     ] = None,
     output_format: Annotated[
@@ -213,6 +214,7 @@ app.command("rules")(commands.list_rules)
 app.command()(commands.explain)
 app.command("validate-packs")(commands.validate_packs)
 app.command()(commands.extract)
+app.command()(commands.render)
 app.command("config")(commands.show_config)
 app.command("docs")(commands.docs_command)
 app.command()(commands.waive)

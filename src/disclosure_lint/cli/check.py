@@ -38,6 +38,7 @@ COMMANDS = frozenset(
         "explain",
         "validate-packs",
         "extract",
+        "render",
         "config",
         "docs",
         "waive",

@@ -1,7 +1,8 @@
 """The commands besides ``check``, which ``app`` registers.
 
-``rules``, ``explain``, ``validate-packs``, ``extract``, ``config``, ``docs``
-and ``waive``: plain functions with typer annotations; ``app`` registers them.
+``rules``, ``explain``, ``validate-packs``, ``extract``, ``render``,
+``config``, ``docs`` and ``waive``: plain functions with typer annotations;
+``app`` registers them.
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ def validate_packs(
 
 def extract(
     paths: Annotated[
-        list[str], typer.Argument(help="Drafts (.txt, .md) or directories.")
+        list[str],
+        typer.Argument(help="Drafts (.txt, .md, .docx, .html, .pdf) or directories."),
     ],
     output_format: Annotated[
         str, typer.Option("--format", "-f", help="json or csv.")
@@ -112,6 +114,28 @@ def extract(
     raise typer.Exit(
         run_extract(paths, packset, options, output_format, sys.stdout, sys.stderr)
     )
+
+
+def render(
+    path: Annotated[
+        str, typer.Argument(help="A draft: .docx, .html, .pdf, .txt or .md.")
+    ],
+    plain: Annotated[
+        bool, typer.Option("--plain", help="Print the text without line numbers.")
+    ] = False,
+) -> None:
+    """Print the text the rules read (a .docx, web page or PDF rendered), numbered."""
+    from .check import EXIT_BROKEN_PIPE, _silence
+    from .render import run_render
+
+    try:
+        code = run_render(path, plain, sys.stdout, sys.stderr)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # NOTE: `render big.docx | head`: the reader went away, as for check.
+        _silence(sys.stdout)
+        code = EXIT_BROKEN_PIPE
+    raise typer.Exit(code)
 
 
 def show_config(

@@ -2,9 +2,15 @@
 
 For evaluators who aggregate statistics over many reports. One record per
 cell of every row found: file, edition, table, row and column keys, value,
-raw text, status, unit and the 1-based line and column (in characters) where
-the cell's text starts and ends. JSON is one object (``version``, ``files``,
-``cells``); CSV is one header line and one line per cell.
+raw text, status, unit, the 1-based line and column (in characters) where
+the cell's text starts and ends in the text the rules read (for a Word
+document, web page or PDF: as ``disclosure-lint render`` numbers it), and
+its ``location`` in the source file (the ``location`` object of the check
+JSON: a Word table cell, a PDF page and line, a place in the HTML source).
+JSON is one object (``version``, ``files``, ``cells``); CSV is one header
+line and one line per cell, the ``location`` as compact JSON.
+
+Version 2: every cell has a ``location``.
 
 A row the linter reports as unreadable (``TB007``: more or fewer values
 than columns; ``TB008``: digits it cannot split) has every cell
@@ -24,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from ..document.paths import escape_path
+from ..document.source import TextLocation
 from ..document.text import Document
 from ..engine.lint import EditionError, build_report
 from ..inputs.errors import LoadError
@@ -33,8 +40,9 @@ from ..kinds.report import LintOptions, Report
 from ..packs.model import PackSet
 from ..tables.schema import TableSchemaError
 from ..tables.table import AMBIGUOUS, MISSING, Cell, Row
+from .run import NO_DRAFTS
 
-EXTRACT_VERSION = 1
+EXTRACT_VERSION = 2
 FIELDS = (
     "file",
     "edition",
@@ -49,6 +57,7 @@ FIELDS = (
     "col",
     "end_line",
     "end_col",
+    "location",
 )
 FORMATS = ("json", "csv")
 
@@ -67,6 +76,7 @@ class FileCells:
 def cell_records(report: Report) -> Iterator[dict[str, Any]]:
     """One record per cell of every row read, in table, row, column order."""
     doc: Document = report.document
+    source = doc.source
     for table in report.tables:
         for spec in table.schema.data_rows:
             row = table.rows.get(spec.key)
@@ -82,6 +92,9 @@ def cell_records(report: Report) -> Iterator[dict[str, Any]]:
             for cell in cells:
                 start = doc.position(cell.start)
                 end = doc.position(cell.end)
+                where = source.locate(cell.start, cell.end) if source else None
+                if where is None:
+                    where = TextLocation(start.line, start.column, end.line, end.column)
                 yield {
                     "file": escape_path(doc.path),
                     "edition": report.pack.edition,
@@ -96,6 +109,7 @@ def cell_records(report: Report) -> Iterator[dict[str, Any]]:
                     "col": start.column,
                     "end_line": end.line,
                     "end_col": end.column,
+                    "location": where.to_dict(),
                 }
 
 
@@ -156,7 +170,7 @@ def run_extract(
             err.write(f"{escape_path(result.path)}: error: {result.error}\n")
             code = 2
     if not files:
-        err.write("disclosure-lint: error: no .txt or .md files found\n")
+        err.write(f"disclosure-lint: error: {NO_DRAFTS}\n")
         return 2
     if output_format == "csv":
         _write_csv(files, out)
@@ -189,4 +203,8 @@ def _write_csv(files: list[FileCells], out: TextIO) -> None:
     writer.writeheader()
     for f in files:
         for cell in f.cells:
-            writer.writerow({k: "" if cell[k] is None else cell[k] for k in FIELDS})
+            row = {k: "" if cell[k] is None else cell[k] for k in FIELDS}
+            row["location"] = json.dumps(
+                cell["location"], ensure_ascii=False, separators=(",", ":")
+            )
+            writer.writerow(row)

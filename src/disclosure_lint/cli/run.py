@@ -41,6 +41,8 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
+#: The error when the paths given hold no draft.
+NO_DRAFTS = "no drafts found (.txt, .md, .docx, .html, .htm or .pdf)"
 
 
 #: Most worker processes per core. Linting is CPU-bound: beyond the cores,
@@ -157,7 +159,13 @@ def _after_lint(
     result.findings = waive(result.findings, doc)
     if not (request.fix or request.diff):
         return result, None
-    from ..engine.fixes import FixError, fix_document, write_atomic
+    from ..engine.fixes import FixError, fix_document, fix_refusal, write_atomic
+
+    refusal = fix_refusal(doc.form)
+    if refusal is not None:
+        # NOTE: that file's error (exit 2), its findings still reported; the
+        # rest of the batch is fixed.
+        return FileResult(result.path, result.findings, refusal), None
 
     def relint(document: Document) -> tuple[Report, list[Finding]]:
         options = item.settings.options()
@@ -282,7 +290,7 @@ def run(request: RunRequest, out: TextIO, err: TextIO | None = None) -> int:
         results.close()
     if summary.files == 0:
         formatter.finish(summary)
-        err.write("disclosure-lint: error: no .txt or .md files found\n")
+        err.write(f"disclosure-lint: error: {NO_DRAFTS}\n")
         return EXIT_ERROR
     for extra in plan.waivers.leftovers(settings.rule_filter(), settings.lang):
         # NOTE: WV001/WV002 point into the waiver file, after every draft.

@@ -49,6 +49,24 @@ MAX_PASSES = 10
 Relint = Callable[[Document], tuple[Any, list[Finding]]]
 
 
+#: Forms whose files ``--fix`` and ``--diff`` do not change, and why. The
+#: safe fixes are edits of the rendered text; writing them back needs a
+#: writer for the form (a form that gets one leaves this table).
+NOT_FIXED = {
+    "html": "a web page is published output; fix the draft it was made from",
+    "pdf": "a PDF is published output; fix the draft it was made from",
+    "docx": "safe fixes are not written into Word documents yet; make them in Word",
+}
+
+
+def fix_refusal(form: str) -> str | None:
+    """Why the safe fixes of a draft in ``form`` are not applied, or None."""
+    reason = NOT_FIXED.get(form)
+    if reason is None:
+        return None
+    return f"not fixed: {reason}"
+
+
 class FixError(Exception):
     """Fixes that cannot be written; the message is one line."""
 

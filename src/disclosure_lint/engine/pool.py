@@ -385,9 +385,10 @@ class _Pool:
     def _report(self, task: Any, meta: tuple[Any, ...] | None) -> Report | None:
         if meta is None:
             return None
-        encoding, year, year_source, edition, edition_source, doc_data = meta
+        encoding, year, year_source, edition, edition_source, doc_data, form = meta
         text, bom, newlines = doc_data if doc_data is not None else ("", b"", None)
-        document = Document(task.path, text, encoding, bom, newlines)
+        # NOTE: the source map stays in the worker: findings carry locations.
+        document = Document(task.path, text, encoding, bom, newlines, form)
         outline = Outline(
             year=year,
             year_source=year_source,

@@ -204,6 +204,7 @@ def _encode(result: FileResult, needs: str) -> _Row:
             outline.edition,
             outline.edition_source,
             doc_data,
+            doc.form,
         )
     return (None, rows, meta)
 

@@ -119,6 +119,37 @@ class Formatter:
         """Write whatever comes after the last file."""
 
 
+def place(finding: Finding, lang: str = "zh") -> str:
+    """What text output prints between ``path:`` and the severity.
+
+    ``line:column`` of a text draft; for a draft rendered from another form
+    the place in that file: ``line:column`` of the HTML source, ``段落12``
+    or ``表2第3行第4列`` of a Word document, ``第3页第12行`` of a PDF
+    (English with ``lang="en"``).
+    """
+    location = finding.location
+    if location is None:
+        return f"{finding.start.line}:{finding.start.column}"
+    return location.label(lang)
+
+
+#: How a rendered line is named where an excerpt of it is shown (``render``
+#: prints these numbers).
+_RENDERED_LINE = {"zh": "渲染第{line}行", "en": "rendered line {line}"}
+
+
+def gutter(line: int, rendered: bool, lang: str = "zh") -> str:
+    """The gutter before an excerpt of ``line``: ``   12 | ``.
+
+    A draft read from a .docx, web page or PDF shows the line of the text
+    the rules read (as ``disclosure-lint render`` numbers it), and says so.
+    """
+    if not rendered:
+        return f"{line:>5} | "
+    name = _RENDERED_LINE["en" if lang == "en" else "zh"]
+    return name.format(line=line) + " | "
+
+
 def sorted_findings(findings: list[Finding]) -> list[Finding]:
     """Findings in the deterministic order."""
     return sorted(findings, key=lambda f: f.sort_key)

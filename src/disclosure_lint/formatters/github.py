@@ -1,10 +1,13 @@
 """GitHub Actions workflow commands: one annotation per finding.
 
 ``::error file=F,line=L,col=C,endLine=L2,endColumn=C2,title=ID name::message``
-(``warning`` → ``::warning``, ``info`` → ``::notice``). GitHub shows at most
-10 annotations of each kind per step, first come first served, so errors are
-written first, then warnings, then notices; everything is still written (the
-log keeps it all) and a closing line says how many were beyond the cap.
+(``warning`` → ``::warning``, ``info`` → ``::notice``). A web page's lines
+are those of its HTML source; a Word document or PDF gets an annotation on
+the file with the place in the title (``title=ST001 name (段落12)``).
+GitHub shows at most 10 annotations of each kind per step, first come first
+served, so errors are written first, then warnings, then notices; everything
+is still written (the log keeps it all) and a closing line says how many were
+beyond the cap.
 """
 
 from __future__ import annotations
@@ -44,21 +47,39 @@ def command(kind: str, message: str, **props: object) -> str:
     return f"{head}::{escape_data(message)}"
 
 
-def finding_command(finding: Finding) -> str:
+def finding_command(finding: Finding, lang: str = "zh") -> str:
     """The annotation for one finding.
 
     GitHub accepts columns only when the annotation starts and ends on the
-    same line, so a multi-line span gives lines only.
+    same line, so a multi-line span gives lines only. A web page's finding
+    points at its HTML source; a Word document or PDF has no lines, so its
+    annotation is on the file, the place (``段落12``, ``第3页第12行``) in its
+    title.
     """
-    same_line = finding.start.line == finding.end.line
-    props: dict[str, Any] = {
-        "file": escape_path(relative_path(finding.path)),
-        "line": finding.start.line,
-        "col": finding.start.column if same_line else None,
-        "endLine": finding.end.line,
-        "endColumn": finding.end.column if same_line else None,
-        "title": f"{finding.rule} {finding.name}",
-    }
+    where = finding.location
+    title = f"{finding.rule} {finding.name}"
+    if where is None:
+        span: tuple[int, int, int, int] | None = (
+            finding.start.line,
+            finding.start.column,
+            finding.end.line,
+            finding.end.column,
+        )
+    else:
+        span = where.file_line
+        if span is None:
+            title += f" ({where.label(lang)})"
+    props: dict[str, Any] = {"file": escape_path(relative_path(finding.path))}
+    if span is not None:
+        line, column, end_line, end_column = span
+        same_line = line == end_line
+        props.update(
+            line=line,
+            col=column if same_line else None,
+            endLine=end_line,
+            endColumn=end_column if same_line else None,
+        )
+    props["title"] = title
     return command(_COMMANDS[finding.severity.value], finding.message, **props)
 
 
@@ -85,7 +106,7 @@ class GithubFormatter(Formatter):
             )
         for finding in result.findings:
             kind = _COMMANDS[finding.severity.value]
-            self._lines[kind].append(finding_command(finding))
+            self._lines[kind].append(finding_command(finding, self.ctx.lang))
 
     def finish(self, summary: Summary) -> None:
         """Write the annotations, statistics and the closing line."""

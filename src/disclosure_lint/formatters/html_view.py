@@ -48,6 +48,9 @@ class Note:
     severity: str
     message: str
     fix: str | None
+    #: The place in a file rendered from another form (``段落12``,
+    #: ``第3页第12行``, the HTML source's ``line:column``); None for text.
+    place: str | None = None
 
 
 @dataclass(slots=True)
@@ -99,6 +102,8 @@ class FileView:
     year: int | None = None
     edition: str | None = None
     encoding: str | None = None
+    #: ``text``, or the form the draft was rendered from (``docx``...).
+    form: str = "text"
     notes: list[Note] = field(default_factory=list)
     #: The lines shown, made as they are read (``shown`` says if any).
     lines: Iterator[Line] = field(default_factory=lambda: iter(()))
@@ -274,6 +279,7 @@ def build_view(index: int, result: FileResult, lang: str) -> FileView:
             severity=finding.severity.value,
             message=finding.message,
             fix=fix_label(finding, lang),
+            place=None if finding.location is None else finding.location.label(lang),
         )
         view.notes.append(note)
         view.by_severity[note.severity] += 1
@@ -283,6 +289,7 @@ def build_view(index: int, result: FileResult, lang: str) -> FileView:
     doc = report.document
     view.year, view.edition = report.outline.year, report.outline.edition
     view.encoding = doc.encoding
+    view.form = doc.form
     if result.findings:
         # NOTE: a draft without findings is not shown: a batch of clean
         # drafts would make a page as large as all of them.

@@ -1,6 +1,6 @@
-"""JSON output, schema version 2 (documented in README, pinned by a test).
+"""JSON output, schema version 3 (documented in README, pinned by a test).
 
-``{"version": 2, "findings": [...], "files": [...], "partial": false,
+``{"version": 3, "findings": [...], "files": [...], "partial": false,
 "summary": {...}}``; findings are streamed file by file and the ``files``
 entries spooled (``base.Spool``), so a large batch is never held whole.
 """
@@ -28,7 +28,12 @@ def file_entry(result: FileResult) -> dict[str, Any]:
         entry["error"] = result.error
     report = result.report
     if report is not None:
-        entry["encoding"] = report.document.encoding
+        form = report.document.form
+        entry["form"] = form
+        if form == "text":
+            # NOTE: a rendered draft (.docx, web page, PDF) has no text encoding
+            # to report; its form says what was read.
+            entry["encoding"] = report.document.encoding
         entry["year"] = report.outline.year
         entry["edition"] = report.outline.edition
     return entry
@@ -37,7 +42,7 @@ def file_entry(result: FileResult) -> dict[str, Any]:
 class JsonFormatter(Formatter):
     """Writes one JSON object; findings are written as they come."""
 
-    needs_document = False  # NOTE: only encoding, year and edition are read
+    needs_document = False  # NOTE: only form, encoding, year and edition are read
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Start the object."""

@@ -1,12 +1,13 @@
 """JUnit XML for CI systems that show test reports (GitLab, Jenkins, Azure).
 
 Layout: one ``<testsuite>`` per draft and one ``<testcase>`` per finding,
-named ``LINE:COL ID name``; a draft without findings gets a single passing
-``no findings`` case, and a draft that cannot be read gets one case with an
-``<error>``. NOTE: a case per finding (rather than one case per draft with
-many failures) because GitLab's test report and Jenkins' JUnit plugin read
-only one ``<failure>`` per case: with one case per finding every problem is
-listed by name, with its message, in the merge-request widget and the build
+named ``LINE:COL ID name`` (for a Word document or PDF the place in it, ``段落12
+ID name``, and no ``line`` attribute); a draft without findings gets a single
+passing ``no findings`` case, and a draft that cannot be read gets one case
+with an ``<error>``. NOTE: a case per finding (rather than one case per draft
+with many failures) because GitLab's test report and Jenkins' JUnit plugin
+read only one ``<failure>`` per case: with one case per finding every problem
+is listed by name, with its message, in the merge-request widget and the build
 page. A case per rule checked would bury the few failures among hundreds of
 passing cases.
 
@@ -29,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..document.paths import escape_path
-from .base import Formatter, Spool, Summary, excerpt
+from .base import Formatter, Spool, Summary, excerpt, gutter, place
 
 if TYPE_CHECKING:
     from ..document.findings import Finding
@@ -108,22 +109,23 @@ class JunitFormatter(Formatter):
     def _case(
         self, path: str, finding: Finding, doc: Document | None, failed: bool
     ) -> ET.Element:
+        where = place(finding, self.ctx.lang)
         case = ET.Element(
             "testcase",
             classname=path,
-            name=(
-                f"{finding.start.line}:{finding.start.column} "
-                f"{finding.rule} {finding.name}"
-            ),
+            name=f"{where} {finding.rule} {finding.name}",
             file=path,
-            line=str(finding.start.line),
         )
+        line = _source_line(finding)
+        if line is not None:
+            case.set("line", str(line))
         detail = (
-            f"{escape_path(finding.path)}:{finding.start.line}:{finding.start.column}: "
+            f"{escape_path(finding.path)}:{where}: "
             f"{finding.severity.value} {finding.rule} {finding.message}"
         )
         if doc is not None:
-            detail += f"\n{finding.start.line:>5} | {excerpt(doc, finding).text}"
+            head = gutter(finding.start.line, doc.form != "text", self.ctx.lang)
+            detail += f"\n{head}{excerpt(doc, finding).text}"
         if failed:
             failure = ET.SubElement(
                 case,
@@ -162,6 +164,15 @@ class JunitFormatter(Formatter):
         ET.SubElement(case, "error", type="interrupted", message=message).text = message
         counts = {"tests": 1, "failures": 0, "errors": 1}
         self._write_suite("disclosure-lint", counts, [case])
+
+
+def _source_line(finding: Finding) -> int | None:
+    """The line of the source file (a text draft's, a web page's), if it has lines."""
+    where = finding.location
+    if where is None:
+        return finding.start.line
+    span = where.file_line
+    return None if span is None else span[0]
 
 
 def _open_tag(element: ET.Element) -> str:

@@ -7,6 +7,13 @@ format) and safe fixes become ``fixes``. Files that could not be read are
 ``toolExecutionNotifications`` and make ``executionSuccessful`` false, as does
 an interrupted run (with ``exitCode`` 130 and a notification saying so).
 
+A draft read from another form points into that file: a web page's results
+have the region in its HTML source; a Word document or PDF is a binary
+artifact, so its results name the artifact without a region and give the
+place (``段落12``, ``表2第3行第4列``, ``第3页第12行``) as a logical location
+and the location's message (``SarifFormatter._location``). Only a text draft's
+results carry ``fixes`` (edits of the text the rules read).
+
 ``partialFingerprints`` let a service recognise the same finding after edits
 elsewhere in the file: they hash the rule id, the path, the normalised text of
 the flagged line and the flagged text, plus an occurrence index among findings
@@ -40,6 +47,7 @@ from .base import (
 
 if TYPE_CHECKING:
     from ..document.findings import Finding, Fix
+    from ..document.source import Location
     from ..document.text import Document
     from ..engine.lint import FileResult
     from ..packs.model import Rule
@@ -124,6 +132,32 @@ def _region(
         "startColumn": start_col,
         "endLine": end_line,
         "endColumn": end_col,
+    }
+
+
+def logical_kind(where: Location) -> str:
+    """The ``logicalLocation.kind`` of a place in a Word document or PDF.
+
+    NOTE: SARIF lists kinds for program constructs and XML/JSON documents
+    and lets a producer use its own where none fits.
+    """
+    if where.form == "pdf":
+        return "pdfLine"
+    if getattr(where, "table", None) is not None:
+        return "tableCell"
+    return "paragraph"
+
+
+def _placed(finding: Finding) -> dict[str, Any]:
+    """The location's property bag: its JSON form and the rendered span."""
+    return {
+        "location": finding.source_location.to_dict(),
+        "rendered": _region(
+            finding.start.line,
+            finding.start.column,
+            finding.end.line,
+            finding.end.column,
+        ),
     }
 
 
@@ -217,34 +251,60 @@ class SarifFormatter(Formatter):
         fingerprint: str,
         doc: Document | None,
     ) -> dict[str, Any]:
-        region: dict[str, Any] = _region(
-            finding.start.line,
-            finding.start.column,
-            finding.end.line,
-            finding.end.column,
-        )
-        if flagged and len(flagged) <= SNIPPET_CHARS:
-            region["snippet"] = {"text": flagged}
         out: dict[str, Any] = {
             "ruleId": finding.rule,
             "ruleIndex": self._index_of(finding),
             "level": _LEVELS[finding.severity.value],
             "kind": "fail",
             "message": {"text": finding.message},
-            "locations": [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": dict(location),
-                        "region": region,
-                    }
-                }
-            ],
+            "locations": [self._location(finding, location, flagged)],
             "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
             "properties": {"category": finding.category.value},
         }
-        if finding.fix is not None and finding.fix.safe:
+        if finding.fix is not None and finding.fix.safe and finding.location is None:
+            # NOTE: a fix is an edit of the text the rules read; only a text
+            # draft is that text (a web page's markup, a Word or PDF file
+            # are not), so only a text draft's results carry ``fixes``.
             out["fixes"] = [self._fix(finding.fix, location, doc)]
         return out
+
+    def _location(
+        self, finding: Finding, artifact: dict[str, str], flagged: str
+    ) -> dict[str, Any]:
+        """The result's ``location``: a text region, or a named place.
+
+        A text draft: the finding's region (with the flagged text as its
+        snippet). A web page: the region in the HTML source. A Word
+        document or a PDF is not a text artifact, so a line/column region
+        would be false: the artifact alone, the place named by a logical
+        location (``paragraph``, ``tableCell`` or ``pdfLine``) and the
+        location's ``message``; ``properties.location`` is the JSON
+        ``location`` object and ``properties.rendered`` the span in the
+        rendered text (as ``disclosure-lint render`` numbers it).
+        """
+        where = finding.location
+        span = where.file_line if where is not None else None
+        if where is None or span is not None:
+            line, column, end_line, end_column = span or (
+                finding.start.line,
+                finding.start.column,
+                finding.end.line,
+                finding.end.column,
+            )
+            region: dict[str, Any] = _region(line, column, end_line, end_column)
+            if where is None and flagged and len(flagged) <= SNIPPET_CHARS:
+                region["snippet"] = {"text": flagged}
+            physical = {"artifactLocation": dict(artifact), "region": region}
+            if where is None:
+                return {"physicalLocation": physical}
+            return {"physicalLocation": physical, "properties": _placed(finding)}
+        label = where.label(self.ctx.lang)
+        return {
+            "physicalLocation": {"artifactLocation": dict(artifact)},
+            "logicalLocations": [{"name": label, "kind": logical_kind(where)}],
+            "message": {"text": label},
+            "properties": _placed(finding),
+        }
 
     def _fix(
         self, fix: Fix, location: dict[str, str], doc: Document | None

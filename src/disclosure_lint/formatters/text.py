@@ -1,8 +1,13 @@
 """Text output: ``path:line:col: severity ID message``.
 
+For a draft read from a Word document, web page or PDF, ``line:col`` is the
+place in that file (``base.place``: ``段落12``, ``表2第3行第4列``,
+``第3页第12行``, or the line and column of the HTML source).
+
 On a terminal each finding is followed by its source line and a marker under
 the span; the marker counts East Asian wide characters as two columns. A long
-line is shown as an excerpt around the span (``base.excerpt``).
+line is shown as an excerpt around the span (``base.excerpt``); for a
+rendered draft it is the rendered line, and the gutter says so.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from ..document.paths import escape_path
-from .base import Excerpt, FormatContext, Formatter, Summary, excerpt
+from .base import Excerpt, FormatContext, Formatter, Summary, excerpt, gutter, place
 
 if TYPE_CHECKING:
     from ..document.findings import Finding
@@ -48,13 +53,14 @@ class TextFormatter(Formatter):
         """Print one line per finding (plus source context on a terminal)."""
         out = self.ctx.out
         doc = result.report.document if result.report is not None else None
+        rendered = doc is not None and doc.form != "text"
         for finding in result.findings:
             out.write(self._line(escape_path(finding.path), finding) + "\n")
             if self.ctx.show_source and doc is not None:
-                out.write(self._source(excerpt(doc, finding), finding))
+                out.write(self._source(excerpt(doc, finding), finding, rendered))
 
     def _line(self, path: str, f: Finding) -> str:
-        where = f"{path}:{f.start.line}:{f.start.column}:"
+        where = f"{path}:{place(f, self.ctx.lang)}:"
         severity = f.severity.value
         fixable = " [*]" if f.fix is not None and f.fix.safe else ""
         if self.ctx.color:
@@ -63,14 +69,14 @@ class TextFormatter(Formatter):
             return f"{where} {severity} {_BOLD}{f.rule}{_RESET}{fixable} {f.message}"
         return f"{where} {severity} {f.rule}{fixable} {f.message}"
 
-    def _source(self, shown: Excerpt, f: Finding) -> str:
+    def _source(self, shown: Excerpt, f: Finding, rendered: bool) -> str:
         pad = display_width(_expand_tabs(shown.before))
         width = max(1, display_width(_expand_tabs(shown.flagged)))
-        gutter = f"{f.start.line:>5} | "
-        marker = " " * (len(gutter) - 2) + "| " + " " * pad + "^" * width
+        head = gutter(f.start.line, rendered, self.ctx.lang)
+        marker = " " * (display_width(head) - 2) + "| " + " " * pad + "^" * width
         if self.ctx.color:
             marker = f"{_COLORS[f.severity.value]}{marker}{_RESET}"
-        return f"{gutter}{_expand_tabs(shown.text)}\n{marker}\n"
+        return f"{head}{_expand_tabs(shown.text)}\n{marker}\n"
 
     def finish(self, summary: Summary) -> None:
         """Print statistics (if asked) and a closing count (unless quiet)."""

@@ -6,11 +6,15 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-SUFFIXES = (".txt", ".md")
+#: The files a directory is walked for: text drafts and the forms a reader
+#: reads (``load.READERS``; tests/test_input.py checks they agree).
+SUFFIXES = (".txt", ".md", ".docx", ".html", ".htm", ".pdf")
+#: Word's lock file for an open ``报告.docx`` is ``~$报告.docx``, beside it.
+_LOCK_PREFIX = "~$"
 
 
 def expand_paths(paths: list[str]) -> list[str]:
-    """Expand directories into their ``.txt``/``.md`` files, sorted; keep files.
+    """Expand directories into their drafts (``SUFFIXES``), sorted; keep files.
 
     A missing path is kept as given so that loading reports it.
     """
@@ -21,10 +25,11 @@ def walk(paths: list[str]) -> Iterator[tuple[str, bool | None]]:
     """The files ``expand_paths`` lists, in its order, one at a time.
 
     Yields ``(path, is_link)``; ``is_link`` is None for a path given as it
-    is (not found in a directory). A directory's ``.txt`` / ``.md`` files
-    below it (not in or below a hidden directory, not hidden themselves,
-    links to directories not followed) come sorted by path, a given file or
-    missing path as given. NOTE: this holds one directory's entries at a
+    is (not found in a directory). A directory's drafts below it (files
+    named ``*.txt``, ``.md``, ``.docx``, ``.html``, ``.htm`` or ``.pdf``, not
+    in or below a hidden directory, not hidden themselves nor Word's lock
+    files ``~$*``, links to directories not followed) come sorted by path,
+    a given file or missing path as given. NOTE: this holds one directory's entries at a
     time, not the whole tree (100,000 drafts: ~50 MB and 2 s less).
     """
     for given in paths:
@@ -44,7 +49,7 @@ def _walk_dir(directory: str, prefix: str) -> Iterator[tuple[str, bool]]:
     """
     try:
         with os.scandir(directory) as scan:
-            entries = [e for e in scan if not e.name.startswith(".")]
+            entries = [e for e in scan if not e.name.startswith((".", _LOCK_PREFIX))]
     except PermissionError:
         return
     keyed: list[tuple[str, os.DirEntry[str], bool]] = []
