@@ -1,0 +1,234 @@
+"""Ruled tables of a PDF as grids, joined over page breaks.
+
+pdfplumber finds a table's cells from its ruling lines (the ``lines``
+strategy); this module fills each cell with the page's glyphs that lie in
+it, joins a table continued over a page break into one, and moves the rest
+of a merged cell's text that the page break cut (``（四）无`` at the bottom
+of one page, ``法提供`` at the top of the next) back into the cell.
+
+Cells hold placed glyphs (``pdf_layout.Placed``) with their page, so every
+character of a cell keeps its place on the page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from .pdf_layout import Glyph, Placed, TextLine, join_break, needs_space, numbered
+
+# A filled rectangle thinner than this (points) is a ruling line drawn as a
+# rectangle; a thicker one is shading (a paragraph or header background),
+# not a border.
+_RULE_WIDTH = 2.0
+# Two parts of a table on consecutive pages are one table when they have
+# the same number of columns and widths within this share.
+_SAME_WIDTH = 0.1
+_NUMBER = re.compile(r"[\d.,，%\s\-—–]+")
+_TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+
+
+class Item(NamedTuple):
+    """A glyph in a cell, with the 0-based page it is on."""
+
+    page: int
+    placed: Placed
+
+
+class Cell:
+    """The glyphs of one table cell (several pages after a join)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[Item] | None = None) -> None:
+        """A cell holding ``items`` in reading order."""
+        self.items: list[Item] = items or []
+
+    def lines(self) -> list[list[Item]]:
+        """The cell's glyphs by line (page, line on the page)."""
+        out: list[list[Item]] = []
+        key: tuple[int, int] | None = None
+        for item in self.items:
+            here = (item.page, item.placed.line)
+            if here != key:
+                out.append([])
+                key = here
+            out[-1].append(item)
+        return out
+
+    @property
+    def text(self) -> str:
+        """The cell's text as rendered (lines joined, gaps as spaces)."""
+        parts: list[str] = []
+        for line in self.lines():
+            text = line_text([i.placed.glyph for i in line])
+            if parts:
+                parts.append(join_break(parts[-1], text))
+            parts.append(text)
+        return "".join(parts)
+
+
+def line_text(glyphs: Sequence[Glyph]) -> str:
+    """Glyphs of one line as text, a space where a gap is one."""
+    out: list[str] = []
+    for index, glyph in enumerate(glyphs):
+        if index and needs_space(glyphs[index - 1], glyph):
+            out.append(" ")
+        out.append(glyph.text)
+    return "".join(out)
+
+
+class Grid:
+    """A table read from ruling lines: rows of cells, ``None`` where merged."""
+
+    __slots__ = ("page", "rows", "top", "width")
+
+    def __init__(
+        self, page: int, top: float, width: float, rows: list[list[Cell | None]]
+    ) -> None:
+        """A grid on 0-based ``page`` whose top edge is at ``top``."""
+        self.page = page
+        self.top = top
+        self.width = width
+        self.rows = rows
+
+    @property
+    def columns(self) -> int:
+        """Number of grid columns."""
+        return max((len(row) for row in self.rows), default=0)
+
+    def last_page(self) -> int:
+        """The last page the table is on (after joins)."""
+        pages = [i.page for row in self.rows for c in row if c for i in c.items]
+        return max(pages, default=self.page)
+
+
+def is_background(obj: dict[str, Any]) -> bool:
+    """Whether a page object is shading, not a ruling line.
+
+    Word and WPS draw paragraph and cell shading as filled rectangles, and
+    white ones as page background: taken as ruling lines, every shaded
+    paragraph would be a table.
+    """
+    if obj.get("object_type") != "rect":
+        return False
+    thin = min(obj["width"], obj["height"]) <= _RULE_WIDTH
+    if obj.get("stroke") and not _white(obj.get("stroking_color")):
+        return False
+    return not (thin and obj.get("fill") and not _white(obj.get("non_stroking_color")))
+
+
+def _white(color: Any) -> bool:
+    if color is None:
+        return False
+    values = color if isinstance(color, list | tuple) else (color,)
+    numbers = [v for v in values if isinstance(v, int | float)]
+    if len(numbers) == 4:  # CMYK: white has no ink
+        return all(v <= 0.05 for v in numbers)
+    return bool(numbers) and all(v >= 0.95 for v in numbers)
+
+
+def find_grids(page: Any, index: int) -> list[tuple[Grid, list[tuple[float, ...] | None]]]:
+    """The ruled tables of a pdfplumber page with their cell boxes.
+
+    A "table" of one column is a framed or shaded paragraph, not a table.
+    """
+    ruled = page.filter(lambda obj: not is_background(obj))
+    found = []
+    for table in ruled.find_tables(table_settings=_TABLE_SETTINGS):
+        boxes = [list(row.cells) for row in table.rows]
+        columns = max((len(row) for row in boxes), default=0)
+        if columns < 2 or len(boxes) < 1:
+            continue
+        x0, top, x1, _bottom = table.bbox
+        grid = Grid(index, top, x1 - x0, [[] for _ in boxes])
+        found.append((grid, boxes))
+    return found  # type: ignore[return-value]
+
+
+def fill(
+    grid: Grid, boxes: list[list[Any]], lines: Sequence[TextLine]
+) -> set[tuple[int, int]]:
+    """Put each glyph in the cell it lies in; the (line, column) of those taken."""
+    cells: list[tuple[tuple[float, ...], Cell]] = []
+    for row, row_boxes in zip(grid.rows, boxes, strict=True):
+        for box in row_boxes:
+            if box is None:
+                row.append(None)
+                continue
+            cell = Cell()
+            row.append(cell)
+            cells.append((tuple(box), cell))
+    taken: set[tuple[int, int]] = set()
+    for line in lines:
+        for placed in line.glyphs:
+            glyph = placed.glyph
+            x = (glyph.x0 + glyph.x1) / 2
+            y = (glyph.top + glyph.bottom) / 2
+            for (x0, top, x1, bottom), cell in cells:
+                if x0 <= x <= x1 and top <= y <= bottom:
+                    cell.items.append(Item(grid.page, placed))
+                    taken.add((placed.line, placed.column))
+                    break
+    return taken
+
+
+def joins(first: Grid, second: Grid) -> bool:
+    """Whether ``second`` goes on with ``first`` over a page break."""
+    if second.page != first.last_page() + 1 or first.columns != second.columns:
+        return False
+    wider = max(first.width, second.width, 1.0)
+    return abs(first.width - second.width) <= _SAME_WIDTH * wider
+
+
+def join(first: Grid, second: Grid) -> None:
+    """Append ``second``'s rows to ``first``, mending cells the break cut.
+
+    A cell of the first row of ``second`` whose text does not start a new
+    label (no ``1.``, ``（五）``) and is not a number goes on with the cell
+    above it (the one that covers the last row of ``first``), when that
+    cell holds text: a merged group label or a long label the page
+    break cut. When every text of that row goes on so, the two rows are one.
+    """
+    if not second.rows:
+        return
+    head = second.rows[0]
+    moved = 0
+    texts = 0
+    for column, cell in enumerate(head):
+        if cell is None or not cell.items:
+            continue
+        texts += 1
+        above = _covering(first, column)
+        text = cell.text
+        if above is None or not above.items or numbered(text):
+            continue
+        if _NUMBER.fullmatch(text) or _NUMBER.fullmatch(above.text):
+            continue
+        above.items.extend(cell.items)
+        cell.items = []
+        moved += 1
+    rows = second.rows
+    if moved and moved == texts:
+        rows = rows[1:]
+    first.rows.extend(rows)
+
+
+def _covering(grid: Grid, column: int) -> Cell | None:
+    """The cell of ``column`` that covers the last row (merged from above)."""
+    for row in reversed(grid.rows):
+        if column < len(row) and row[column] is not None:
+            return row[column]
+    return None
+
+
+def join_pages(grids: list[Grid]) -> list[Grid]:
+    """Grids with each table continued over a page break joined into one."""
+    out: list[Grid] = []
+    for grid in grids:
+        if out and joins(out[-1], grid):
+            join(out[-1], grid)
+        else:
+            out.append(grid)
+    return out
