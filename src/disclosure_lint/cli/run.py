@@ -163,6 +163,8 @@ def _after_lint(
 
     refusal = fix_refusal(doc.form)
     if refusal is not None:
+        if not any(f.fix is not None and f.fix.safe for f in result.findings):
+            return result, None  # NOTE: nothing to fix, nothing refused
         # NOTE: that file's error (exit 2), its findings still reported; the
         # rest of the batch is fixed.
         return FileResult(result.path, result.findings, refusal), None
