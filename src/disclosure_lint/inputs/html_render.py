@@ -1,0 +1,380 @@
+"""A web page's article as draft text: one paragraph a line, one table row a line.
+
+The walk goes over the whole tree in document order, so that every text
+node is found in the source (``html_source.Aligner``) in turn; only the
+chosen elements (the article and its title) are rendered:
+
+- block elements and ``<br>`` end a line; inline elements (``<span>``,
+  ``<font>``, ``<a>`` ...) do not, so a word split across runs is one word;
+- white space collapses as a browser collapses it (a run of spaces, tabs and
+  newlines is one space, none at the start or end of a line; a line break in
+  the source between two Chinese characters is no space at all); ``&nbsp;``
+  is a space that does not collapse, dropped at the ends of a line;
+- a table row is one line, its cells separated by tabs; ``rowspan`` and
+  ``colspan`` are expanded into the grid, the cells a span covers left empty
+  (as a draft typed with tabs leaves them); the paragraphs of one cell are
+  joined into one cell (with no space between Chinese text, as Word wraps
+  it).
+
+Each rendered line keeps pieces ``(offset, flat index)``: the characters
+from ``offset`` on are the flat text's from ``flat index`` on (``-1``: added
+here, such as tabs and the space that joins two paragraphs of a cell).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .html_source import Aligner
+
+# A rendered line: its text and its pieces (offset in the line, flat index).
+Line = tuple[str, list[tuple[int, int]]]
+Segment = tuple[str, int]
+
+BLOCK = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "legend",
+        "li",
+        "listing",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "plaintext",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+        "xmp",
+    ]
+)
+_SECTIONS = frozenset(("thead", "tbody", "tfoot"))
+_CELLS = frozenset(("td", "th"))
+_WS = re.compile(r"[ \t\n\r\f]+")
+# Spans beyond these are clamped: a hostile colspan must not make a
+# million-cell row (a browser clamps colspan at 1000).
+MAX_COLSPAN = 100
+MAX_GRID = 200_000
+MAX_DEPTH = 400
+
+
+def wide(char: str) -> bool:
+    """Whether ``char`` is Chinese (or other CJK) text or punctuation.
+
+    NOTE: CSS drops a line break in the source between two such characters
+    instead of rendering a space, and Word wraps such text without one.
+    """
+    code = ord(char)
+    return (
+        0x2E80 <= code <= 0x9FFF
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFE30 <= code <= 0xFE4F
+        or 0xFF00 <= code <= 0xFFEF
+        or 0x20000 <= code <= 0x3FFFF
+    )
+
+
+def finish(segments: list[Segment]) -> Line:
+    """Collapse the white space of one line's segments as a browser does."""
+    parts: list[str] = []
+    pieces: list[tuple[int, int]] = []
+    state: dict[str, Any] = {"length": 0, "pending": None, "last": ""}
+
+    def emit(word: str, index: int) -> None:
+        pending = state["pending"]
+        if pending is not None and parts:
+            space_index, newline = pending
+            if not (newline and wide(state["last"]) and wide(word[0])):
+                pieces.append((state["length"], space_index))
+                parts.append(" ")
+                state["length"] += 1
+        state["pending"] = None
+        pieces.append((state["length"], index))
+        parts.append(word.replace("\xa0", " "))
+        state["length"] += len(word)
+        state["last"] = word[-1]
+
+    for text, index in segments:
+        pos = 0
+        for match in _WS.finditer(text):
+            if match.start() > pos:
+                emit(text[pos : match.start()], _at(index, pos))
+            newline = "\n" in match.group() or "\r" in match.group()
+            pending = state["pending"]
+            if pending is None:
+                state["pending"] = (_at(index, match.start()), newline)
+            elif newline:
+                state["pending"] = (pending[0], True)
+            pos = match.end()
+        if pos < len(text):
+            emit(text[pos:], _at(index, pos))
+    return _strip("".join(parts), pieces)
+
+
+def _at(index: int, offset: int) -> int:
+    return -1 if index < 0 else index + offset
+
+
+def _strip(text: str, pieces: list[tuple[int, int]]) -> Line:
+    """Drop the spaces (``&nbsp;`` included) at both ends of a line."""
+    left = len(text) - len(text.lstrip(" "))
+    right = len(text.rstrip(" "))
+    if left == 0 and right == len(text):
+        return text, pieces
+    return text[left:right], _slice(pieces, left, right)
+
+
+def _slice(
+    pieces: list[tuple[int, int]], start: int, end: int
+) -> list[tuple[int, int]]:
+    """The pieces of ``[start, end)`` of a line, counted from ``start``."""
+    out: list[tuple[int, int]] = []
+    for i, (offset, index) in enumerate(pieces):
+        stop = pieces[i + 1][0] if i + 1 < len(pieces) else end
+        if stop <= start or offset >= end:
+            continue
+        cut = max(0, start - offset)
+        out.append((offset + cut - start, _at(index, cut)))
+    return out
+
+
+def join(lines: list[Line], separator: Callable[[str, str], str]) -> Line:
+    """Join lines into one with ``separator(left, right)`` (added text) between."""
+    parts: list[str] = []
+    pieces: list[tuple[int, int]] = []
+    length = 0
+    for text, line_pieces in lines:
+        if parts:
+            sep = separator(parts[-1], text)
+            if sep:
+                pieces.append((length, -1))
+                parts.append(sep)
+                length += len(sep)
+        pieces.extend((length + offset, index) for offset, index in line_pieces)
+        parts.append(text)
+        length += len(text)
+    return "".join(parts), pieces
+
+
+def _cell_separator(left: str, right: str) -> str:
+    if not left or not right or wide(left[-1]) or wide(right[0]):
+        return ""
+    return " "
+
+
+def _tab_separator(left: str, right: str) -> str:
+    return "\t"
+
+
+class Renderer:
+    """Walks a parsed page in document order and renders the chosen parts."""
+
+    def __init__(
+        self,
+        aligner: Aligner,
+        roots: list[Any],
+        skip: Callable[[Any], bool],
+    ) -> None:
+        """Render the subtrees ``roots`` (in document order), minus ``skip``ped ones."""
+        self.aligner = aligner
+        self.roots = roots
+        self.skip = skip
+        self.lines: list[Line] = []
+        self.segments: list[Segment] = []
+
+    def run(self, root: Any) -> list[Line]:
+        """Walk the tree at ``root``; return the rendered lines."""
+        self._visit(root, False, 0)
+        self.break_line()
+        return self.lines
+
+    def break_line(self) -> None:
+        """End the current line (an empty line is dropped)."""
+        if self.segments:
+            line = finish(self.segments)
+            self.segments = []
+            if line[0]:
+                self.lines.append(line)
+
+    def _text(self, text: str | None, render: bool) -> None:
+        if not text:
+            return
+        index = self.aligner.find(text)
+        if render:
+            self.segments.append((text, index))
+
+    def _visit(self, el: Any, render: bool, depth: int) -> None:
+        tag = el.tag
+        if not isinstance(tag, str):
+            # A comment or processing instruction: only its tail is text.
+            return
+        if depth > MAX_DEPTH:
+            return
+        if not render and any(el is root for root in self.roots):
+            self.break_line()
+            self._visit_content(el, True, depth)
+            self.break_line()
+            return
+        if render and self.skip(el):
+            render = False
+        self._visit_content(el, render, depth)
+
+    def _visit_content(self, el: Any, render: bool, depth: int) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if render and tag == "table":
+            self._table(el, depth)
+            return
+        block = render and tag in BLOCK
+        if block:
+            self.break_line()
+        if render and tag == "br":
+            self.break_line()
+        self._text(el.text, render)
+        for child in el:
+            self._visit(child, render, depth + 1)
+            self._text(child.tail, render)
+        if block:
+            self.break_line()
+
+    def _table(self, table: Any, depth: int) -> None:
+        """Render a table: one line a row, spans expanded into the grid."""
+        self.break_line()
+        rows: list[list[tuple[Line, int, int]]] = []
+        self._text(table.text, True)
+        for child in table:
+            tag = child.tag.lower() if isinstance(child.tag, str) else ""
+            if tag in _SECTIONS and not self.skip(child):
+                self._text(child.text, True)
+                for row in child:
+                    self._table_child(row, rows, depth + 2)
+                    self._text(row.tail, True)
+            else:
+                self._table_child(child, rows, depth + 1)
+            self._text(child.tail, True)
+        self.break_line()
+        self.lines.extend(grid_lines(rows))
+
+    def _table_child(
+        self, child: Any, rows: list[list[tuple[Line, int, int]]], depth: int
+    ) -> None:
+        tag = child.tag.lower() if isinstance(child.tag, str) else ""
+        if tag != "tr" or self.skip(child):
+            # A caption, or stray content of a broken table: its own lines.
+            self._visit(child, True, depth)
+            return
+        cells: list[tuple[Line, int, int]] = []
+        self._text(child.text, True)
+        for cell in child:
+            ctag = cell.tag.lower() if isinstance(cell.tag, str) else ""
+            if ctag in _CELLS and not self.skip(cell):
+                cells.append(
+                    (
+                        self._cell(cell, depth + 1),
+                        _span(cell, "colspan"),
+                        _span(cell, "rowspan"),
+                    )
+                )
+            else:
+                self._visit(cell, True, depth + 1)
+            self._text(cell.tail, True)
+        rows.append(cells)
+
+    def _cell(self, cell: Any, depth: int) -> Line:
+        """The text of one cell: its paragraphs (and nested tables) joined."""
+        self.break_line()
+        outer_lines, outer_segments = self.lines, self.segments
+        self.lines, self.segments = [], []
+        self._visit_content(cell, True, depth)
+        self.break_line()
+        lines = [(text.replace("\t", " "), pieces) for text, pieces in self.lines]
+        self.lines, self.segments = outer_lines, outer_segments
+        return join(lines, _cell_separator)
+
+
+def _span(cell: Any, name: str) -> int:
+    """``colspan``/``rowspan`` as a browser reads it (0 only for rowspan)."""
+    raw = (cell.get(name) or "").strip()
+    digits = ""
+    for char in raw:
+        if not char.isdigit() or not char.isascii():
+            break
+        digits += char
+    if not digits:
+        return 1
+    value = int(digits[:6])
+    if name == "colspan":
+        return min(max(value, 1), MAX_COLSPAN)
+    return value
+
+
+def grid_lines(rows: list[list[tuple[Line, int, int]]]) -> list[Line]:
+    """The rows of a table on the grid, spanned places empty; empty rows dropped."""
+    taken: set[tuple[int, int]] = set()
+    ends: dict[int, int] = {}  # row -> one past its last column taken
+    placed: list[list[tuple[int, Line]]] = []
+    count = len(rows)
+    for r, cells in enumerate(rows):
+        row: list[tuple[int, Line]] = []
+        c = 0
+        for line, colspan, rowspan in cells:
+            while (r, c) in taken:
+                c += 1
+            down = count - r if rowspan == 0 else min(rowspan, count - r)
+            if len(taken) + colspan * down > MAX_GRID:
+                colspan, down = 1, 1
+            for rr in range(r, r + down):
+                for cc in range(c, c + colspan):
+                    taken.add((rr, cc))
+                ends[rr] = max(ends.get(rr, 0), c + colspan)
+            row.append((c, line))
+            c += colspan
+        placed.append(row)
+    width = max(ends.values(), default=0)
+    out: list[Line] = []
+    for row in placed:
+        if not any(line[0] for _c, line in row):
+            continue
+        cells_at = dict(row)
+        out.append(
+            join([cells_at.get(c, ("", [])) for c in range(width)], _tab_separator)
+        )
+    return out
