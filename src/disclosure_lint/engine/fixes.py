@@ -51,11 +51,11 @@ Relint = Callable[[Document], tuple[Any, list[Finding]]]
 
 #: Forms whose files ``--fix`` and ``--diff`` do not change, and why. The
 #: safe fixes are edits of the rendered text; writing them back needs a
-#: writer for the form (a form that gets one leaves this table).
+#: writer for the form (a Word document has one: tracked changes, see
+#: ``cli.word.fix_word``).
 NOT_FIXED = {
     "html": "a web page is published output; fix the draft it was made from",
     "pdf": "a PDF is published output; fix the draft it was made from",
-    "docx": "safe fixes are not written into Word documents yet; make them in Word",
 }
 
 
