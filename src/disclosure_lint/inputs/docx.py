@@ -81,17 +81,22 @@ class DocxSourceMap(SourceMap):
         return DocxLocation(paragraph, table, row, column, self._quote(start, end))
 
     def _quote(self, start: int, end: int) -> str:
-        """Up to 20 characters of the span (else of its line from the span on)."""
+        """Up to 20 characters of the text at the span, for Ctrl+F.
+
+        The span's text within its paragraph or cell; for an empty span,
+        the paragraph's or cell's text from the span on; for an empty cell,
+        its row (cells joined by spaces).
+        """
         text = self.text
-        stop = text.find("\n", start)
-        stop = len(text) if stop < 0 else stop
+        stop = _next_break(text, start)
         quote = text[start : min(end, stop)].strip()
         if not quote:
             quote = text[start:stop].strip()
         if not quote:
             line_start = text.rfind("\n", 0, start) + 1
-            quote = text[line_start:stop].strip()
-        return " ".join(quote[:_QUOTE].split())
+            line_end = text.find("\n", start)
+            quote = text[line_start : len(text) if line_end < 0 else line_end]
+        return " ".join(quote.split())[:_QUOTE]
 
     def run_slices(self, start: int, end: int) -> list[RunSlice]:
         """The runs the rendered span ``[start, end)`` covers (see ``RunSlice``)."""
@@ -131,6 +136,14 @@ class DocxSourceMap(SourceMap):
                     best = (distance, RunSlice(anchor[1], 0, 0))
                 break
         return None if best is None else best[1]
+
+
+def _next_break(text: str, start: int) -> int:
+    """Where the cell or line holding ``start`` ends."""
+    tab = text.find("\t", start)
+    newline = text.find("\n", start)
+    ends = [i for i in (tab, newline) if i >= 0]
+    return min(ends) if ends else len(text)
 
 
 def read(path: str, data: bytes) -> Document:
