@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -155,6 +156,30 @@ def test_fix_hook_rewrites_the_draft(
     )
     code, output = _run(project, pre_commit_home, "disclosure-lint", "draft.txt")
     assert code == 0, output
+
+
+def test_hook_checks_word_drafts_and_web_pages(
+    tmp_path: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    from .test_forms_cli import docx_from_text
+
+    project = _project(tmp_path, hook_repo)
+    docx_from_text(f"{TITLE}\n截止2021年底，共收到申请0件。\n", project / "报告.docx")
+    (project / "page.HTM").write_text(
+        f"<!doctype html><html><body><h1>{TITLE}</h1>"
+        "<p>截止2021年底，共收到申请0件。</p></body></html>",
+        encoding="utf-8",
+    )
+    (project / "notes.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    code, output = _run(project, pre_commit_home, "disclosure-lint", "报告.docx")
+    assert code == 1, output
+    assert "报告.docx:段落2: warning TY003" in output
+    code, output = _run(project, pre_commit_home, "disclosure-lint", "page.HTM")
+    assert code == 1, output
+    assert re.search(r"page\.HTM:\d+:\d+: warning TY003", output), output
+    code, output = _run(project, pre_commit_home, "disclosure-lint", "notes.doc")
+    assert code == 0, output
+    assert "(no files to check)Skipped" in output
 
 
 def test_hook_manifest_and_own_config_are_valid() -> None:
