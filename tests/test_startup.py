@@ -56,3 +56,49 @@ def test_a_draft_with_defects_runs_without_the_avoided_modules() -> None:
     assert code == 1 and out, out
     imported = {m for m in AVOIDED if m in modules}
     assert not imported, {m: AVOIDED[m] for m in imported}
+
+
+# The readers' libraries: imported only when a file of their form is read.
+READER_LIBRARIES = ("docx", "lxml", "pdfplumber", "pypdfium2", "pdfminer")
+
+
+def _imported_with_importtime(*args: object) -> tuple[int, set[str]]:
+    """Top-level packages ``python -X importtime -m disclosure_lint ARGS`` imports."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "disclosure_lint", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    names = set()
+    for line in done.stderr.splitlines():
+        if line.startswith("import time:") and line.count("|") == 2:
+            name = line.rsplit("|", 1)[1].strip()
+            names.add(name.split(".")[0])
+    assert "disclosure_lint" in names, done.stderr[-2000:]
+    return done.returncode, names
+
+
+def test_a_text_draft_imports_no_reader_library() -> None:
+    for draft in ("clean-2021.txt", "clean-2020.md", "defects-2021.txt"):
+        _, names = _imported_with_importtime(EXAMPLES / draft)
+        assert not names & set(READER_LIBRARIES), draft
+
+
+def test_each_reader_imports_its_own_library_only(tmp_path) -> None:
+    # NOTE: the control: the same parsing of -X importtime sees a reader's
+    # library when one is needed, and only that reader's.
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("某镇2021年政府信息公开工作年度报告")
+    document.save(str(tmp_path / "a.docx"))
+    (tmp_path / "a.html").write_text(
+        "<!doctype html><html><body><p>某镇2021年政府信息公开工作年度报告</p>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    _, names = _imported_with_importtime(tmp_path / "a.docx")
+    assert {"docx", "lxml"} <= names and not names & {"pdfplumber", "pdfminer"}
+    _, names = _imported_with_importtime(tmp_path / "a.html")
+    assert "lxml" in names and not names & {"docx", "pdfplumber", "pdfminer"}
