@@ -116,6 +116,32 @@ def docx_from_text(text: str, path: Path) -> Path:
     return path
 
 
+def html_from_text(text: str, path: Path) -> Path:
+    """A web page with ``text``'s lines: a ``<p>`` each, tab rows as a table."""
+    from html import escape
+
+    body: list[str] = []
+    rows: list[str] = []
+    for line in text.rstrip("\n").split("\n"):
+        if "\t" in line:
+            cells = "".join(f"<td>{escape(c)}</td>" for c in line.split("\t"))
+            rows.append(f"<tr>{cells}</tr>")
+            continue
+        if rows:
+            body.append("<table>\n" + "\n".join(rows) + "\n</table>")
+            rows = []
+        body.append(f"<p>{escape(line)}</p>")
+    if rows:
+        body.append("<table>\n" + "\n".join(rows) + "\n</table>")
+    path.write_text(
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>报告</title>'
+        "</head>\n<body>\n<article>\n" + "\n".join(body) + "\n</article>\n"
+        "</body></html>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
 def pdf_from_lines(lines: list[str], path: Path) -> Path:
     """A PDF with a text layer, printed by the headless Chromium from HTML."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -152,10 +178,11 @@ TYPO = "截止2021年底，共收到申请0件。"
 
 @pytest.fixture(scope="module")
 def drafts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A directory: the defects example as .txt and .docx, a PDF with a typo."""
+    """A directory: the defects example as .txt, .docx, .html; a PDF with a typo."""
     root = tmp_path_factory.mktemp("forms")
     shutil.copy(DEFECTS, root / "defects.txt")
     docx_from_text(DEFECTS.read_text(encoding="utf-8"), root / "defects.docx")
+    html_from_text(DEFECTS.read_text(encoding="utf-8"), root / "defects.html")
     pdf_from_lines([TITLE, TYPO], root / "typo.pdf")
     return root
 
@@ -182,6 +209,28 @@ def test_word_draft_gives_the_text_drafts_findings_at_word_places(drafts) -> Non
         # NOTE: line and column are those of the rendered text, as render prints it.
         line = rendered.split("\n")[finding["line"] - 1]
         assert len(line) >= finding["column"] - 1
+
+
+def test_web_page_findings_point_into_the_html_source(drafts) -> None:
+    text = _json(drafts / "defects.txt")["findings"]
+    page = _json(drafts / "defects.html")["findings"]
+    assert [f["rule"] for f in page] == [f["rule"] for f in text]
+    source = (drafts / "defects.html").read_text(encoding="utf-8").split("\n")
+    for finding in page:
+        where = finding["location"]
+        assert where["form"] == "html"
+        line = source[where["line"] - 1]
+        if finding["rule"] == "TY003":
+            # NOTE: the source columns hold the flagged text itself.
+            assert line[where["column"] - 1 : where["end_column"] - 1] == "截止"
+    out, _ = _text(_run(drafts / "defects.html", "--isolated", "--select", "TY003"))
+    (ty003,) = [f for f in page if f["rule"] == "TY003"]
+    assert (
+        f"defects.html:{ty003['location']['line']}:{ty003['location']['column']}:"
+        in out
+    )
+    github = _run(drafts / "defects.html", "--isolated", "--format", "github")
+    assert f"line={ty003['location']['line']},col=" in github.stdout.decode()
 
 
 def test_pdf_finding_names_page_and_line(drafts) -> None:
@@ -215,6 +264,7 @@ def test_sarif_is_valid_for_word_and_pdf_drafts(drafts) -> None:
         uri = where["physicalLocation"]["artifactLocation"]["uri"]
         by_uri.setdefault(uri.rsplit("/", 1)[-1], []).append(where)
     assert all("region" in w["physicalLocation"] for w in by_uri["defects.txt"])
+    assert all("region" in w["physicalLocation"] for w in by_uri["defects.html"])
     for name in ("defects.docx", "typo.pdf"):
         assert by_uri[name]
         for where in by_uri[name]:
@@ -281,7 +331,11 @@ def test_fix_refuses_published_forms_and_fixes_the_rest(drafts, tmp_path) -> Non
 
 
 def test_word_and_pdf_drafts_on_stdin_are_read_by_content(drafts) -> None:
-    for name, label in (("defects.docx", "段落"), ("typo.pdf", "第1页")):
+    for name, label in (
+        ("defects.docx", "段落"),
+        ("typo.pdf", "第1页"),
+        ("defects.html", ""),
+    ):
         data = (drafts / name).read_bytes()
         proc = _run("--stdin-filename", f"上传/{name}", "--isolated", stdin=data)
         out, err = _text(proc)
