@@ -188,7 +188,13 @@ def check_archive(data: bytes) -> None:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        OSError,
+        NotImplementedError,
+    ) as exc:
         reason = _line(exc)
         raise LoadError(f"not a valid .docx (damaged ZIP archive: {reason})") from None
     if len(infos) > MAX_MEMBERS:
