@@ -501,6 +501,14 @@ def test_damaged_and_non_word_archives_are_one_line_errors() -> None:
     assert "no text" in _one_line_error(package_from_body("<w:p/>"))
 
 
+def test_unsupported_zip_features_are_one_line_errors() -> None:
+    data = bytearray(package_from_body(_p("正文")))
+    # "version needed to extract" 6.4 in the first central directory entry
+    at = data.index(b"PK\x01\x02")
+    data[at + 6 : at + 8] = (64).to_bytes(2, "little")
+    assert "not a valid .docx" in _one_line_error(bytes(data))
+
+
 def _zip_replace(data: bytes, name: str, content: bytes) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(data))
     members = {info.filename: source.read(info) for info in source.infolist()}

@@ -154,13 +154,12 @@ def read(path: str, data: bytes) -> Document:
             no text at all.
     """
     check_archive(data)
-    document = _open(data)
+    parts = _open(data)
     from .docx_numbering import Numbering
     from .docx_render import Renderer
 
-    part = document.part
-    body = document.element.find(_w("body"))
-    numbering = Numbering(_related(part, "numbering"), _related(part, "styles"))
+    body = parts["document"].find(_w("body"))
+    numbering = Numbering(parts.get("numbering"), parts.get("styles"))
     rendered = Renderer(body, numbering).render()
     if not rendered.text.strip():
         raise LoadError("the Word document has no text")
@@ -168,9 +167,11 @@ def read(path: str, data: bytes) -> Document:
     for offset, anchor in rendered.pieces:
         source.add(offset, anchor)
     source.facts.update(rendered.facts)
-    comments = _comment_count(part)
+    comments = parts.get("comments")
     count, first = source.facts["comments"]
-    source.facts["comments"] = (max(count, comments), first)
+    if comments is not None:
+        count = max(count, len(comments.findall(_w("comment"))))
+    source.facts["comments"] = (count, first)
     return Document(path, rendered.text, form="docx", source=source)
 
 
@@ -187,7 +188,13 @@ def check_archive(data: bytes) -> None:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        OSError,
+        NotImplementedError,
+    ) as exc:
         reason = _line(exc)
         raise LoadError(f"not a valid .docx (damaged ZIP archive: {reason})") from None
     if len(infos) > MAX_MEMBERS:
@@ -211,18 +218,65 @@ def check_archive(data: bytes) -> None:
             )
 
 
-def _open(data: bytes) -> Any:
-    """The python-docx ``Document`` of ``data``.
+def _open(data: bytes) -> dict[str, Any]:
+    """The XML roots of ``document`` and of ``numbering``, ``styles``, ``comments``.
+
+    NOTE: python-docx's package reader finds the parts (content types,
+    relationships); only these four are parsed, with python-docx's parser
+    settings (no entity expansion, no DTD, no network). Building the whole
+    python-docx object model parses every part (theme, settings, fonts…)
+    into its element classes and took more than half the time of a file.
 
     Raises:
-        LoadError: python-docx cannot read it (missing parts, bad XML...).
+        LoadError: not a Word document, or a part python-docx or lxml
+            cannot read.
     """
-    import docx
+    from docx.opc.pkgreader import PackageReader
+    from lxml import etree  # type: ignore[import-untyped]
 
     try:
-        return docx.Document(BytesIO(data))
-    except Exception as exc:  # NOTE: any failure of the library
+        package = PackageReader.from_file(BytesIO(data))  # type: ignore[no-untyped-call]
+        main = _main_part(package)
+        parser = etree.XMLParser(
+            remove_blank_text=True,
+            resolve_entities=False,
+            load_dtd=False,
+            no_network=True,
+        )
+        parts = {"document": etree.fromstring(main.blob, parser)}
+        by_name = {str(spart.partname): spart for spart in package._sparts}
+        for srel in main.srels:
+            name = srel.reltype.rpartition("/")[2]
+            if name in _RELATED and not srel.is_external and name not in parts:
+                related = by_name.get(str(srel.target_partname))
+                if related is not None:
+                    parts[name] = etree.fromstring(related.blob, parser)
+    except LoadError:
+        raise
+    except Exception as exc:  # NOTE: any failure of the libraries
         raise LoadError(f"not a valid .docx ({_line(exc)})") from None
+    return parts
+
+
+_RELATED = ("numbering", "styles", "comments")
+_MAIN_TYPES = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+)
+
+
+def _main_part(package: Any) -> Any:
+    """The main document part (``word/document.xml`` as a rule)."""
+    for spart in package._sparts:
+        if spart.reltype == _RELS + "officeDocument":
+            if spart.content_type not in _MAIN_TYPES:
+                raise LoadError(
+                    f"not a Word document (its main part is {spart.content_type})"
+                )
+            return spart
+    raise LoadError("not a valid .docx (no main document part)")
 
 
 def _line(exc: BaseException) -> str:
@@ -237,20 +291,6 @@ def _w(tag: str) -> str:
 
 
 _RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-
-
-def _related(part: Any, name: str) -> Any | None:
-    """The XML root of the part related to ``part`` as ``name``, if any."""
-    try:
-        related = part.part_related_by(_RELS + name)
-    except KeyError:
-        return None
-    return getattr(related, "element", None)
-
-
-def _comment_count(part: Any) -> int:
-    root = _related(part, "comments")
-    return 0 if root is None else len(root.findall(_w("comment")))
 
 
 def package_from_body(body_xml: str) -> bytes:
