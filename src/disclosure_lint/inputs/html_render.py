@@ -94,6 +94,8 @@ _WS = re.compile(r"[ \t\n\r\f]+")
 # million-cell row (a browser clamps colspan at 1000).
 MAX_COLSPAN = 100
 MAX_GRID = 200_000
+# Rows are padded to the table's width only up to this many columns.
+MAX_PADDED = 64
 MAX_DEPTH = 400
 
 
@@ -387,6 +389,8 @@ def grid_lines(rows: list[list[tuple[Line, int, int]]]) -> list[Line]:
             c += colspan
         placed.append(row)
     width = max(ends.values(), default=0)
+    if width > MAX_PADDED:
+        width = 0  # NOTE: no real table is this wide; rows are not padded
     out: list[Line] = []
     for row in placed:
         if not row:
@@ -395,7 +399,8 @@ def grid_lines(rows: list[list[tuple[Line, int, int]]]) -> list[Line]:
             # cells is: its cells are empty values.
             continue
         cells_at = dict(row)
+        last = max(width, row[-1][0] + 1)
         out.append(
-            join([cells_at.get(c, ("", [])) for c in range(width)], _tab_separator)
+            join([cells_at.get(c, ("", [])) for c in range(last)], _tab_separator)
         )
     return out
