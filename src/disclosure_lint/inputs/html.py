@@ -24,7 +24,7 @@ from ..document.text import Document
 from .errors import LoadError
 from .html_article import DROP, Stats, choose, find_title, hidden
 from .html_render import Line, Renderer
-from .html_source import Aligner, Flat, scan
+from .html_source import MAX_TOKENS, Aligner, Flat, TooMuchMarkup, scan
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -55,6 +55,11 @@ _ALIASES = {
 # Characters libxml2 refuses or stops at; each becomes U+FFFD (as HTML
 # parsing makes NUL), keeping every offset.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Bounds on what is read (time and memory stay linear and small): a
+# report's page has a few thousand elements and tens of thousands of
+# characters of article text.
+MAX_ELEMENTS = 100_000
+MAX_ARTICLE = 2_000_000
 
 
 class HtmlSourceMap(SourceMap):
@@ -164,7 +169,34 @@ def _parse(source: str) -> Any:
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
         raise LoadError(f"cannot parse the web page: {message}") from None
+    _check_limits(parser.error_log)
+    count = sum(1 for _ in root.iter())
+    if count > MAX_ELEMENTS:
+        raise LoadError(
+            f"the web page has too many elements ({count:,} > {MAX_ELEMENTS:,}); "
+            "a report's page has a few thousand"
+        )
     return root
+
+
+def _check_limits(errors: Any) -> None:
+    """Refuse a page libxml2 stopped reading at one of its limits.
+
+    NOTE: without ``huge_tree`` libxml2 stops at 256 levels of nesting and
+    at a text node of 10 MB: the rest of the page is lost, and a report
+    read in part would be reported as missing what was not read.
+    """
+    for error in errors:
+        if error.type_name != "ERR_RESOURCE_LIMIT":
+            continue
+        if "depth" in error.message.lower():
+            raise LoadError(
+                "the web page nests its elements too deeply (over 255 levels); not read"
+            )
+        raise LoadError(
+            "the web page is beyond the HTML parser's limits "
+            f"({error.message.split(',')[0].strip()}); not read"
+        )
 
 
 def _skip(stats: Stats) -> Any:
@@ -191,9 +223,18 @@ def read(path: str, data: bytes) -> Document:
         raise LoadError(
             "no article text found in the web page (only markup, menus or links)"
         )
+    if stats.text(article) > MAX_ARTICLE:
+        raise LoadError(
+            f"the web page's article is too long (over {MAX_ARTICLE:,} characters)"
+        )
     title = find_title(root, article, stats)
     roots = [article] if title is None else [title, article]
-    flat = scan(source)
+    try:
+        flat = scan(source)
+    except TooMuchMarkup:
+        raise LoadError(
+            f"the web page has too many tags and references (over {MAX_TOKENS:,})"
+        ) from None
     lines = Renderer(Aligner(flat), roots, _skip(stats)).run(root)
     if not lines:
         raise LoadError("no article text found in the web page")

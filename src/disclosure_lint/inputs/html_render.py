@@ -94,6 +94,8 @@ _WS = re.compile(r"[ \t\n\r\f]+")
 # million-cell row (a browser clamps colspan at 1000).
 MAX_COLSPAN = 100
 MAX_GRID = 200_000
+# Rows are padded to the table's width only up to this many columns.
+MAX_PADDED = 64
 MAX_DEPTH = 400
 
 
@@ -225,7 +227,7 @@ class Renderer:
         """Walk the tree at ``root``; return the rendered lines."""
         self._visit(root, False, 0)
         self.break_line()
-        return self.lines
+        return _tidy(self.lines)
 
     def break_line(self) -> None:
         """End the current line (an empty line is dropped)."""
@@ -291,7 +293,12 @@ class Renderer:
                 self._table_child(child, rows, depth + 1)
             self._text(child.tail, True)
         self.break_line()
-        self.lines.extend(grid_lines(rows))
+        table_lines = grid_lines(rows)
+        if table_lines:
+            # NOTE: a blank line ends the table, as in a typed draft: two
+            # tables in a row are two tables, not one.
+            self.lines.extend(table_lines)
+            self.lines.append(("", []))
 
     def _table_child(
         self, child: Any, rows: list[list[tuple[Line, int, int]]], depth: int
@@ -325,9 +332,22 @@ class Renderer:
         self.lines, self.segments = [], []
         self._visit_content(cell, True, depth)
         self.break_line()
-        lines = [(text.replace("\t", " "), pieces) for text, pieces in self.lines]
+        lines = [
+            (text.replace("\t", " "), pieces) for text, pieces in self.lines if text
+        ]
         self.lines, self.segments = outer_lines, outer_segments
         return join(lines, _cell_separator)
+
+
+def _tidy(lines: list[Line]) -> list[Line]:
+    """No blank line at the start or end, nor two in a row."""
+    out: list[Line] = []
+    for line in lines:
+        if line[0] or (out and out[-1][0]):
+            out.append(line)
+    while out and not out[-1][0]:
+        out.pop()
+    return out
 
 
 def _span(cell: Any, name: str) -> int:
@@ -347,7 +367,7 @@ def _span(cell: Any, name: str) -> int:
 
 
 def grid_lines(rows: list[list[tuple[Line, int, int]]]) -> list[Line]:
-    """The rows of a table on the grid, spanned places empty; empty rows dropped."""
+    """The rows of a table on the grid, the places a span covers empty."""
     taken: set[tuple[int, int]] = set()
     ends: dict[int, int] = {}  # row -> one past its last column taken
     placed: list[list[tuple[int, Line]]] = []
@@ -369,12 +389,18 @@ def grid_lines(rows: list[list[tuple[Line, int, int]]]) -> list[Line]:
             c += colspan
         placed.append(row)
     width = max(ends.values(), default=0)
+    if width > MAX_PADDED:
+        width = 0  # NOTE: no real table is this wide; rows are not padded
     out: list[Line] = []
     for row in placed:
-        if not any(line[0] for _c, line in row):
+        if not row:
+            # NOTE: a ``<tr>`` with no cell of its own (all spanned from
+            # above, or none at all) is no row a reader sees; a row of empty
+            # cells is: its cells are empty values.
             continue
         cells_at = dict(row)
+        last = max(width, row[-1][0] + 1)
         out.append(
-            join([cells_at.get(c, ("", [])) for c in range(width)], _tab_separator)
+            join([cells_at.get(c, ("", [])) for c in range(last)], _tab_separator)
         )
     return out

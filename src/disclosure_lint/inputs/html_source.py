@@ -24,13 +24,19 @@ from html import unescape
 from typing import Final
 
 # Elements whose content is raw text: no tags and no references inside.
-_RAW_TEXT = ("script", "style")
+_RAW_TEXT = ("script", "style", "xmp", "iframe", "noembed", "noframes")
+# Elements whose content is text with references but no tags.
+_RCDATA = ("title", "textarea")
 _NAME = re.compile(r"[A-Za-z][^\s/>\x00]*")
 _REFERENCE = re.compile(
     r"&(?:#[xX][0-9A-Fa-f]{1,8};?|#[0-9]{1,8};?|[A-Za-z][A-Za-z0-9]{0,31};?)"
 )
 # A tag ends at the first ``>`` outside a quoted attribute value.
-_TAG_STOP = re.compile(r"""[>"']""")
+_TAG_STOP = re.compile(r""">|=[ \t\n\f]*["']""")
+# Where markup or a reference may start (anything else is text, skipped in C).
+_TOKEN = re.compile(r"<[A-Za-z!?/]|&[#A-Za-z]")
+# A report's page has some thousands of tags and references.
+MAX_TOKENS = 1_000_000
 # How far past the expected place a text node is looked for in the flat text.
 _WINDOW = 512
 
@@ -85,89 +91,133 @@ class Flat:
         return out
 
 
+class TooMuchMarkup(Exception):
+    """The page has more tags and references than ``MAX_TOKENS``."""
+
+
+class _Scan:
+    """The flat text being built: parts, pieces and their running length."""
+
+    __slots__ = ("length", "parts", "pieces", "src")
+
+    def __init__(self, src: str) -> None:
+        self.src = src
+        self.parts: list[str] = []
+        self.pieces: list[tuple[int, int, int]] = []
+        self.length = 0
+
+    def data(self, start: int, stop: int) -> None:
+        """Source ``[start, stop)`` is text as it stands."""
+        if stop <= start:
+            return
+        pieces = self.pieces
+        if pieces:
+            flat_start, source, width = pieces[-1]
+            # NOTE: text right after text (a ``<`` that opens no markup,
+            # an ``&`` that is no reference) extends the piece before.
+            if not width and source + self.length - flat_start == start:
+                self.parts.append(self.src[start:stop])
+                self.length += stop - start
+                return
+        pieces.append((self.length, start, 0))
+        self.parts.append(self.src[start:stop])
+        self.length += stop - start
+
+    def reference(self, start: int, raw: str, text: str) -> None:
+        """The reference ``raw`` at ``start`` renders ``text``."""
+        self.pieces.append((self.length, start, len(raw)))
+        self.parts.append(text)
+        self.length += len(text)
+
+
 def scan(src: str) -> Flat:
-    """The text data of the HTML source ``src`` with its source offsets."""
-    parts: list[str] = []
-    pieces: list[tuple[int, int, int]] = []
-    length = 0
+    """The text data of the HTML source ``src`` with its source offsets.
+
+    Raises:
+        TooMuchMarkup: over ``MAX_TOKENS`` tags and references.
+    """
+    out = _Scan(src)
     pos, size = 0, len(src)
-    find = src.find
-    # NOTE: the next ``<`` and ``&`` are found again only once passed:
-    # looking for an ``&`` a page lacks at every step would be quadratic.
-    lt = amp = -1
+    tokens = 0
     while pos < size:
-        if lt < pos:
-            lt = find("<", pos)
-            lt = size if lt == -1 else lt
-        if amp < pos:
-            amp = find("&", pos)
-            amp = size if amp == -1 else amp
-        stop = min(lt, amp)
-        if stop > pos:
-            pieces.append((length, pos, 0))
-            parts.append(src[pos:stop])
-            length += stop - pos
-            pos = stop
-            continue
+        found = _TOKEN.search(src, pos)
+        stop = size if found is None else found.start()
+        out.data(pos, stop)
+        pos = stop
+        if found is None:
+            break
+        tokens += 1
+        if tokens > MAX_TOKENS:
+            raise TooMuchMarkup
         if src[pos] == "&":
-            pos, length = _reference(src, pos, parts, pieces, length)
+            pos = _reference(src, pos, out)
             continue
         after = _markup_end(src, pos)
         if after is None:
             # NOTE: a ``<`` that opens no markup is text, as in a browser.
-            pieces.append((length, pos, 0))
-            parts.append("<")
-            length += 1
+            out.data(pos, pos + 1)
             pos += 1
             continue
-        pos, raw_end = after
-        if raw_end is not None:
-            # Raw text of a script or style: text data, never markup.
-            if raw_end > pos:
-                pieces.append((length, pos, 0))
-                parts.append(src[pos:raw_end])
-                length += raw_end - pos
-            pos = raw_end
-    return Flat(parts, pieces)
+        pos, raw = after
+        if raw is not None:
+            # The content of a script, style, title ...: text, never markup.
+            pos = _raw_text(src, pos, raw, out)
+    return Flat(out.parts, out.pieces)
 
 
-def _reference(
-    src: str,
-    pos: int,
-    parts: list[str],
-    pieces: list[tuple[int, int, int]],
-    length: int,
-) -> tuple[int, int]:
-    """Decode the character reference at ``pos`` (or a lone ``&``)."""
+def _raw_text(src: str, pos: int, raw: tuple[int, bool], out: _Scan) -> int:
+    """Scan raw text up to ``raw[0]``, decoding references if ``raw[1]``."""
+    end, references = raw
+    while references and pos < end:
+        amp = src.find("&", pos, end)
+        if amp == -1:
+            break
+        out.data(pos, amp)
+        pos = min(_reference(src, amp, out), end)
+    out.data(pos, end)
+    return end
+
+
+def _reference(src: str, pos: int, out: _Scan) -> int:
+    """Decode the character reference at ``pos``; the offset after it."""
     match = _REFERENCE.match(src, pos)
-    raw = match.group() if match else "&"
-    text = unescape(raw) if match else "&"
+    if match is None:
+        out.data(pos, pos + 1)
+        return pos + 1
+    raw = match.group()
+    text = unescape(raw)
     if text == raw:
         # NOTE: not a reference (``&foo;``): plain text, one to one.
-        pieces.append((length, pos, 0))
+        out.data(pos, pos + len(raw))
     else:
-        pieces.append((length, pos, len(raw)))
-    parts.append(text)
-    return pos + len(raw), length + len(text)
+        out.reference(pos, raw, text)
+    return pos + len(raw)
 
 
-def _markup_end(src: str, pos: int) -> tuple[int, int | None] | None:
-    """The end of the markup at ``src[pos] == "<"`` and of raw text after it.
+def _markup_end(src: str, pos: int) -> tuple[int, tuple[int, bool] | None] | None:
+    """The end of the markup at ``src[pos] == "<"`` (HTML5 tokenization).
 
-    Returns None when the ``<`` opens no markup; else ``(end, raw_end)``
-    where ``raw_end`` is where the raw text of a script or style ends.
+    Returns None when the ``<`` opens no markup; else ``(end, raw)`` where
+    ``raw`` is, after the start tag of an element whose content is not
+    markup (``<script>``, ``<style>``, ``<title>`` ...), where that content
+    ends and whether references in it are decoded.
     """
     size = len(src)
     nxt = src[pos + 1 : pos + 2]
+    if nxt == "/" and pos + 2 == size:
+        return None  # NOTE: ``</`` at the very end is text
     if src.startswith("<!--", pos):
+        for empty in ("<!-->", "<!--->"):
+            if src.startswith(empty, pos):
+                return pos + len(empty), None
         close = src.find("-->", pos + 4)
         return (size if close == -1 else close + 3), None
-    if nxt in ("!", "?"):
+    if nxt in ("!", "?") or (nxt == "/" and not _NAME.match(src, pos + 2)):
+        # A declaration, a processing instruction, ``</>`` or ``</ x>``: a
+        # (bogus) comment up to the next ``>``.
         close = src.find(">", pos + 2)
         return (size if close == -1 else close + 1), None
     if nxt == "/":
-        if not _NAME.match(src, pos + 2):
-            return None
         close = src.find(">", pos + 2)
         return (size if close == -1 else close + 1), None
     name = _NAME.match(src, pos + 1)
@@ -175,23 +225,30 @@ def _markup_end(src: str, pos: int) -> tuple[int, int | None] | None:
         return None
     end = _tag_end(src, name.end())
     tag = name.group().lower()
-    if tag in _RAW_TEXT and end < size:
-        close = _raw_close(src, end, tag)
-        return end, close
+    if end >= size:
+        return end, None
+    if tag == "plaintext":
+        return end, (size, False)
+    if tag in _RAW_TEXT or tag in _RCDATA:
+        return end, (_raw_close(src, end, tag), tag in _RCDATA)
     return end, None
 
 
 def _tag_end(src: str, pos: int) -> int:
-    """The offset just past the ``>`` that ends a start tag, skipping quotes."""
+    """The offset just past the ``>`` that ends a start tag.
+
+    NOTE: a quote opens a quoted value only right after ``=``; elsewhere it
+    is part of a name or an unquoted value, as HTML5 tokenizes it.
+    """
     size = len(src)
     while pos < size:
         stop = _TAG_STOP.search(src, pos)
         if stop is None:
             return size
-        char = stop.group()
-        if char == ">":
+        if stop.group() == ">":
             return stop.end()
-        close = src.find(char, stop.end())
+        quote = stop.group()[-1]
+        close = src.find(quote, stop.end())
         if close == -1:
             return size
         pos = close + 1
@@ -199,14 +256,23 @@ def _tag_end(src: str, pos: int) -> int:
 
 
 def _raw_close(src: str, pos: int, tag: str) -> int:
-    """Where the raw text from ``pos`` ends: at ``</tag`` (any case) or the end."""
-    lowered_tag = "</" + tag
+    """Where raw text from ``pos`` ends: at ``</tag`` then a space, ``/`` or ``>``."""
+    end_tag = "</" + tag
     at = pos
     while True:
         found = src.find("</", at)
         if found == -1:
             return len(src)
-        if src[found : found + len(lowered_tag)].lower() == lowered_tag:
+        after = found + len(end_tag)
+        if src[found:after].lower() == end_tag and src[after : after + 1] in (
+            "",
+            " ",
+            "\t",
+            "\n",
+            "\f",
+            "/",
+            ">",
+        ):
             return found
         at = found + 2
 
