@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections import Counter
 from typing import Any, NamedTuple
 
 from ..document.source import Location, PdfLocation, SourceMap
@@ -51,6 +52,11 @@ _OCR = (
     "the PDF has no text layer (a scan?): it needs OCR first "
     "(e.g. ocrmypdf), then check the PDF it writes"
 )
+_NO_TEXT = (
+    "the PDF shows no text: its pages are empty or their content "
+    "cannot be decoded (a damaged file?)"
+)
+_ENCRYPTED = "the PDF is encrypted (it needs a password); save an unprotected copy"
 
 
 class PdfSourceMap(SourceMap):
@@ -135,44 +141,52 @@ def read(path: str, data: bytes) -> Document:
     """
     _quiet()
     import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except PDFPasswordIncorrect:
-        raise LoadError(
-            "the PDF is encrypted (it needs a password); save an unprotected copy"
-        ) from None
-    except Exception as exc:  # noqa: BLE001 - any parser failure is a bad file
-        raise LoadError(f"not a readable PDF ({_reason(exc)})") from None
-    try:
         with pdf:
-            items, seen = _read_pages(pdf)
+            items, seen, width = _read_pages(pdf)
     except LoadError:
         raise
-    except Exception as exc:  # noqa: BLE001 - a broken stream deep inside
-        raise LoadError(f"not a readable PDF ({_reason(exc)})") from None
-    if not seen:
-        raise LoadError(_OCR)
-    writer = _render(items)
+    except Exception as exc:  # noqa: BLE001 - any parser failure is a bad file
+        raise _load_error(exc) from None
+    if seen != "text":
+        raise LoadError(_OCR if seen == "images" else _NO_TEXT)
+    writer = _render(items, width)
     return Document(path, writer.text(), form="pdf", source=writer.source)
 
 
-def _reason(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())[:120]
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+def _load_error(exc: BaseException) -> LoadError:
+    """The one-line error for a PDF the parser gave up on."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    # NOTE: pdfplumber wraps pdfminer's exceptions in PdfminerException.
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+    if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError):
+        return LoadError(_ENCRYPTED)
+    text = " ".join(str(inner).split())[:120]
+    reason = f"{type(inner).__name__}: {text}" if text else type(inner).__name__
+    return LoadError(f"not a readable PDF ({reason})")
 
 
-def _read_pages(pdf: Any) -> tuple[list[_Prose | _Table], bool]:
-    """Every page's prose lines and tables in reading order; any text seen."""
+def _read_pages(pdf: Any) -> tuple[list[_Prose | _Table], str, float]:
+    """Every page's prose lines and tables in reading order; what was seen.
+
+    What was seen: ``text`` (on some page), else ``images`` (a scan), else
+    ``nothing``. Then the width of most pages.
+    """
     pages = _pages(pdf)
     prose_pages: list[list[TextLine]] = []
     grids: list[list[Grid]] = []
     heights: list[float] = []
-    seen = False
+    widths: list[float] = []
+    seen = "nothing"
     for index, page in enumerate(pages):
         lines = place_glyphs(_glyphs(page, index))
-        seen = seen or bool(lines)
+        if lines:
+            seen = "text"
+        elif seen == "nothing" and page.images:
+            seen = "images"
         taken: set[tuple[int, int]] = set()
         page_grids = []
         for grid, boxes in find_grids(page, index) if lines else []:
@@ -186,6 +200,7 @@ def _read_pages(pdf: Any) -> tuple[list[_Prose | _Table], bool]:
         prose_pages.append(prose)
         grids.append(page_grids)
         heights.append(float(page.height))
+        widths.append(float(page.width))
         page.flush_cache()
     dropped = running_lines(prose_pages, heights)
     items: list[_Prose | _Table] = []
@@ -198,7 +213,8 @@ def _read_pages(pdf: Any) -> tuple[list[_Prose | _Table], bool]:
         page_items += [_Table(index, grid.top, grid) for grid in grids[index]]
         page_items.sort(key=lambda item: item.top)
         items += page_items
-    return items, seen
+    width = Counter(round(w) for w in widths).most_common(1)[0][0] if widths else 0
+    return items, seen, float(width)
 
 
 def _pages(pdf: Any) -> list[Any]:
@@ -233,10 +249,11 @@ def _glyphs(page: Any, index: int) -> list[Glyph]:
     ]
 
 
-def _render(items: list[_Prose | _Table]) -> _Writer:
+def _render(items: list[_Prose | _Table], width: float) -> _Writer:
     """Write paragraphs and table rows, one a line."""
     writer = _Writer()
-    block = margins(item.line for item in items if isinstance(item, _Prose))
+    prose = (item.line for item in items if isinstance(item, _Prose))
+    block = margins(prose, width)
     previous: _Prose | _Table | None = None
     for item in _joined(items):
         if isinstance(item, _Table):

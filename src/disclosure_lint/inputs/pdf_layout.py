@@ -31,6 +31,8 @@ _SAME_LINE = 0.45
 # A prose line that ends within this many ems of the right margin is full:
 # the text goes on in the next line.
 _FULL_LINE = 1.6
+# Lines that end within this many points of each other end at one margin.
+_SAME_END = 1.5
 # A line that starts more than this many ems right of the left margin is
 # indented: it starts a paragraph.
 _INDENT = 0.8
@@ -209,21 +211,28 @@ class Margins(NamedTuple):
     right: float
 
 
-def margins(lines: Iterable[TextLine]) -> Margins:
-    """The text block: the most common left end and the rightmost full line.
+def margins(lines: Iterable[TextLine], width: float) -> Margins:
+    """The text block: the most common left end, the right end of full lines.
 
-    NOTE: the right margin is where most long lines end (justified text
-    ends there), not the rightmost glyph, which may be in a wide caption.
+    The right margin is the rightmost place where at least two lines end
+    (within a point and a half: justified Chinese text ends there), not the
+    rightmost glyph, which may be in a wide caption; with no such place
+    the margins are taken as equal (``width`` is the page width).
     """
-    lefts: Counter[float] = Counter()
-    rights: Counter[float] = Counter()
+    lefts: Counter[int] = Counter()
+    ends: list[float] = []
     for line in lines:
         lefts[round(line.x0)] += 1
-        rights[round(line.x1)] += 1
+        ends.append(line.x1)
     if not lefts:
-        return Margins(0.0, 0.0)
+        return Margins(0.0, width)
     left = float(lefts.most_common(1)[0][0])
-    right = float(max(rights, key=lambda x: (rights[x] > 1, x)))
+    ends.sort()
+    right = width - left
+    for index in range(len(ends) - 1, 0, -1):
+        if ends[index] - ends[index - 1] <= _SAME_END:
+            right = ends[index]
+            break
     return Margins(left, right)
 
 

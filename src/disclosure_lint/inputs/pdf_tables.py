@@ -25,6 +25,8 @@ _RULE_WIDTH = 2.0
 # Two parts of a table on consecutive pages are one table when they have
 # the same number of columns and widths within this share.
 _SAME_WIDTH = 0.1
+# Edges shorter than this (points) are the ends of a rule, not rules.
+_SHORT = 4.0
 _NUMBER = re.compile(r"[\d.,，%\s\-—–]+")
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
@@ -135,8 +137,9 @@ def find_grids(page: Any, index: int) -> list[tuple[Grid, list[tuple[float, ...]
     A "table" of one column is a framed or shaded paragraph, not a table.
     """
     ruled = page.filter(lambda obj: not is_background(obj))
+    settings = {**_TABLE_SETTINGS, "explicit_horizontal_lines": _open_ends(ruled)}
     found = []
-    for table in ruled.find_tables(table_settings=_TABLE_SETTINGS):
+    for table in ruled.find_tables(table_settings=settings):
         boxes = [list(row.cells) for row in table.rows]
         columns = max((len(row) for row in boxes), default=0)
         if columns < 2 or len(boxes) < 1:
@@ -145,6 +148,27 @@ def find_grids(page: Any, index: int) -> list[tuple[Grid, list[tuple[float, ...]
         grid = Grid(index, top, x1 - x0, [[] for _ in boxes])
         found.append((grid, boxes))
     return found  # type: ignore[return-value]
+
+
+def _open_ends(page: Any) -> list[float]:
+    """Where a table cut by a page break lacks its closing rule.
+
+    A browser (and some word processors) leaves the last row of a table
+    that goes on on the next page open at the bottom (or the first row
+    open at the top): the vertical rules end with no horizontal rule
+    there, and the cells would not close. A rule is added at such an end.
+    """
+    # NOTE: a rule drawn as a thin rectangle has two tiny edges across it.
+    edges = [e for e in page.edges if max(e["width"], e["height"]) > _SHORT]
+    verticals = [e for e in edges if e["orientation"] == "v"]
+    across = [e["top"] for e in edges if e["orientation"] == "h"]
+    if not verticals:
+        return []
+    ends = (
+        max(e["bottom"] for e in verticals),
+        min(e["top"] for e in verticals),
+    )
+    return [y for y in ends if not any(abs(y - h) <= 1.0 for h in across)]
 
 
 def fill(
