@@ -221,7 +221,7 @@ def test_minimal_pdf_reads_lines_and_pages() -> None:
         (minimal_pdf([[]]), "shows no text"),
         (minimal_pdf([["Hello world"]])[:300], "not a readable PDF"),
         (b"%PDF-1.7\n", "not a readable PDF"),
-        (minimal_pdf([["p"]] * (MAX_PAGES + 1)), f"more than {MAX_PAGES} pages"),
+        (minimal_pdf([["p"]] * (MAX_PAGES + 1)), f"pages (more than {MAX_PAGES})"),
     ],
     ids=["encrypted", "scan", "broken-stream", "empty", "truncated", "header-only", "pages"],
 )

@@ -22,7 +22,6 @@ longer than ``MAX_PAGES`` is a one-line ``LoadError``.
 from __future__ import annotations
 
 import io
-import logging
 from collections import Counter
 from typing import Any, NamedTuple
 
@@ -126,12 +125,6 @@ class _Table(NamedTuple):
     grid: Grid
 
 
-def _quiet() -> None:
-    """Keep pdfminer's warnings about odd PDFs off the user's stderr."""
-    for name in ("pdfminer", "pdfplumber"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-
-
 def read(path: str, data: bytes) -> Document:
     """Render the PDF ``data`` (read from ``path``) as a ``Document``.
 
@@ -139,34 +132,31 @@ def read(path: str, data: bytes) -> Document:
         LoadError: not a readable PDF, encrypted, without a text layer or
             longer than ``MAX_PAGES``.
     """
-    _quiet()
-    import pdfplumber
+    from . import pdf_objects
 
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-        with pdf:
-            items, seen, width = _read_pages(pdf)
+        pdf = pdf_objects.open_pdf(data)
+    except Exception as exc:  # noqa: BLE001 - PdfiumError, or a bad argument
+        if pdf_objects.error_code(exc) in pdf_objects.PASSWORD_ERRORS:
+            raise LoadError(_ENCRYPTED) from None
+        raise LoadError(f"not a readable PDF ({_reason(exc)})") from None
+    try:
+        items, seen, width = _read_pages(pdf)
     except LoadError:
         raise
-    except Exception as exc:  # noqa: BLE001 - any parser failure is a bad file
-        raise _load_error(exc) from None
+    except Exception as exc:  # noqa: BLE001 - a page PDFium cannot load
+        raise LoadError(f"not a readable PDF ({_reason(exc)})") from None
+    finally:
+        pdf.close()
     if seen != "text":
         raise LoadError(_OCR if seen == "images" else _NO_TEXT)
     writer = _render(items, width)
     return Document(path, writer.text(), form="pdf", source=writer.source)
 
 
-def _load_error(exc: BaseException) -> LoadError:
-    """The one-line error for a PDF the parser gave up on."""
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
-    # NOTE: pdfplumber wraps pdfminer's exceptions in PdfminerException.
-    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
-    if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError):
-        return LoadError(_ENCRYPTED)
-    text = " ".join(str(inner).split())[:120]
-    reason = f"{type(inner).__name__}: {text}" if text else type(inner).__name__
-    return LoadError(f"not a readable PDF ({reason})")
+def _reason(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())[:120]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _read_pages(pdf: Any) -> tuple[list[_Prose | _Table], str, float]:
@@ -175,21 +165,38 @@ def _read_pages(pdf: Any) -> tuple[list[_Prose | _Table], str, float]:
     What was seen: ``text`` (on some page), else ``images`` (a scan), else
     ``nothing``. Then the width of most pages.
     """
-    pages = _pages(pdf)
+    from .pdf_objects import PageObjects
+
+    count = len(pdf)
+    if count > MAX_PAGES:
+        raise LoadError(
+            f"the PDF has {count} pages (more than {MAX_PAGES}); "
+            "an annual report is shorter: check the file or split it"
+        )
     prose_pages: list[list[TextLine]] = []
     grids: list[list[Grid]] = []
     heights: list[float] = []
     widths: list[float] = []
     seen = "nothing"
-    for index, page in enumerate(pages):
-        lines = place_glyphs(_glyphs(page, index))
+    for index in range(count):
+        page = pdf[index]
+        try:
+            objects = PageObjects(page, MAX_GLYPHS_PER_PAGE)
+        except OverflowError as exc:
+            raise LoadError(
+                f"page {index + 1} has {exc.args[0]} characters "
+                f"(more than {MAX_GLYPHS_PER_PAGE}); not a page of a report"
+            ) from None
+        finally:
+            page.close()
+        lines = place_glyphs(objects.glyphs)
         if lines:
             seen = "text"
-        elif seen == "nothing" and page.images:
+        elif seen == "nothing" and objects.images:
             seen = "images"
         taken: set[tuple[int, int]] = set()
         page_grids = []
-        for grid, boxes in find_grids(page, index) if lines else []:
+        for grid, boxes in find_grids(objects.edges, objects.bbox, index) if lines else []:
             taken |= fill(grid, boxes, lines)
             page_grids.append(grid)
         prose = []
@@ -199,9 +206,8 @@ def _read_pages(pdf: Any) -> tuple[list[_Prose | _Table], str, float]:
                 prose.append(TextLine(line.number, rest))
         prose_pages.append(prose)
         grids.append(page_grids)
-        heights.append(float(page.height))
-        widths.append(float(page.width))
-        page.flush_cache()
+        heights.append(objects.height)
+        widths.append(objects.width)
     dropped = running_lines(prose_pages, heights)
     items: list[_Prose | _Table] = []
     for index, prose in enumerate(prose_pages):
@@ -215,38 +221,6 @@ def _read_pages(pdf: Any) -> tuple[list[_Prose | _Table], str, float]:
         items += page_items
     width = Counter(round(w) for w in widths).most_common(1)[0][0] if widths else 0
     return items, seen, float(width)
-
-
-def _pages(pdf: Any) -> list[Any]:
-    """The pages, at most ``MAX_PAGES`` (a longer PDF is refused)."""
-    from pdfminer.pdfpage import PDFPage
-
-    count = 0
-    for _ in PDFPage.create_pages(pdf.doc):
-        count += 1
-        if count > MAX_PAGES:
-            raise LoadError(
-                f"the PDF has more than {MAX_PAGES} pages; "
-                "an annual report is shorter: check the file or split it"
-            )
-    pages: list[Any] = pdf.pages
-    return pages
-
-
-def _glyphs(page: Any, index: int) -> list[Glyph]:
-    """The page's characters inside its visible area."""
-    chars = page.chars
-    if len(chars) > MAX_GLYPHS_PER_PAGE:
-        raise LoadError(
-            f"page {index + 1} has {len(chars)} characters "
-            f"(more than {MAX_GLYPHS_PER_PAGE}); not a page of a report"
-        )
-    x0, top, x1, bottom = page.bbox
-    return [
-        Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"])
-        for c in chars
-        if c["text"] and x0 <= c["x0"] <= x1 and top <= c["top"] <= bottom
-    ]
 
 
 def _render(items: list[_Prose | _Table], width: float) -> _Writer:
