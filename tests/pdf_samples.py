@@ -19,9 +19,7 @@ import zlib
 from pathlib import Path
 
 # The padding string of the standard security handler (PDF 1.7, 7.6.3.3).
-_PAD = bytes.fromhex(
-    "28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0ca9fe6453697a"
-)
+_PAD = bytes.fromhex("28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0ca9fe6453697a")
 
 
 def _rc4(key: bytes, data: bytes) -> bytes:
@@ -56,11 +54,24 @@ def _encrypt_dict(user: bytes, owner: bytes, file_id: bytes) -> bytes:
     )
 
 
-def _text_stream(lines: list[str]) -> bytes:
-    ops = ["BT /F1 12 Tf 72 770 Td 16 TL"]
+Line = str | tuple[float, float, str]
+
+
+def _text_stream(lines: list[Line]) -> bytes:
+    """Lines flowing down from the top left, or placed at ``(x, y, text)``.
+
+    ``y`` is measured from the top of the page to the baseline.
+    """
+    ops = ["BT /F1 12 Tf 16 TL"]
+    flow_y = 72.0
     for line in lines:
-        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        ops.append(f"({escaped}) Tj T*")
+        if isinstance(line, str):
+            x, y, text = 72.0, flow_y, line
+            flow_y += 16
+        else:
+            x, y, text = line
+        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        ops.append(f"1 0 0 1 {x} {842 - y} Tm ({escaped}) Tj")
     ops.append("ET")
     return "\n".join(ops).encode("latin-1")
 
@@ -70,24 +81,26 @@ def _stream(body: bytes, extra: bytes = b"") -> bytes:
 
 
 def minimal_pdf(
-    pages: list[list[str]],
+    pages: list[list[Line]],
     *,
     password: str | None = None,
     image: bool = False,
     broken_stream: bool = False,
+    font: str = "Helvetica",
 ) -> bytes:
-    """A PDF whose pages show ``pages`` (lines of ASCII text each).
+    """A PDF whose pages show ``pages`` (lines of ASCII text each, see ``_text_stream``).
 
     ``image``: each page shows a grey image and no text (a scan).
     ``password``: encrypted with that user password.
     ``broken_stream``: page contents claim Flate compression but are not.
+    ``font``: a standard font (``Courier``: every character 0.6 em wide).
     """
     objects: dict[int, bytes] = {}
     count = len(pages)
     kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(count))
     objects[1] = b"<< /Type /Catalog /Pages 2 0 R >>"
     objects[2] = f"<< /Type /Pages /Kids [{kids}] /Count {count} >>".encode()
-    objects[3] = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    objects[3] = b"<< /Type /Font /Subtype /Type1 /BaseFont /%s >>" % font.encode()
     image_ref = 4 + 2 * count
     for i, lines in enumerate(pages):
         page, content = 4 + 2 * i, 5 + 2 * i
@@ -100,10 +113,7 @@ def minimal_pdf(
             + resources
             + b" /Contents %d 0 R >>" % content
         )
-        if image:
-            body = b"q 400 0 0 500 90 200 cm /Im1 Do Q"
-        else:
-            body = _text_stream(lines)
+        body = b"q 400 0 0 500 90 200 cm /Im1 Do Q" if image else _text_stream(lines)
         if broken_stream:
             objects[content] = _stream(
                 b"x\x9c" + bytes(range(7, 200)), b" /Filter /FlateDecode"
@@ -111,14 +121,19 @@ def minimal_pdf(
         else:
             objects[content] = _stream(body)
     if image:
-        pixels = zlib.compress(bytes((x * 7 + y) % 256 for y in range(64) for x in range(64)))
+        pixels = zlib.compress(
+            bytes((x * 7 + y) % 256 for y in range(64) for x in range(64))
+        )
         objects[image_ref] = _stream(
             pixels,
             b" /Type /XObject /Subtype /Image /Width 64 /Height 64"
             b" /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
         )
     file_id = hashlib.md5(b"disclosure-lint test").digest()
-    trailer_extra = b" /ID [<%s> <%s>]" % (file_id.hex().encode(), file_id.hex().encode())
+    trailer_extra = b" /ID [<%s> <%s>]" % (
+        file_id.hex().encode(),
+        file_id.hex().encode(),
+    )
     if password is not None:
         encrypt = max(objects) + 1
         objects[encrypt] = _encrypt_dict(password.encode(), b"owner", file_id)
@@ -167,7 +182,9 @@ def draft_html(text: str) -> str:
             width = max(len(r) for r in rows)
             body = "".join(
                 "<tr>"
-                + "".join(f"<td>{html.escape(c)}</td>" for c in r + [""] * (width - len(r)))
+                + "".join(
+                    f"<td>{html.escape(c)}</td>" for c in r + [""] * (width - len(r))
+                )
                 + "</tr>"
                 for r in rows
             )

@@ -102,9 +102,7 @@ def test_huaian_rendering() -> None:
     # running footers "- 1 -" ... "- 6 -" are gone
     assert not [line for line in lines if line.strip(" -").isdigit()]
     # a paragraph wrapped over a page break is one line again
-    assert any(
-        "“建设‘四最’一流营商环境高质量推进产业发展”" in line for line in lines
-    )
+    assert any("“建设‘四最’一流营商环境高质量推进产业发展”" in line for line in lines)
     # group labels of merged cells, wrapped in the cell or cut by the page
     # break between pages 4 and 5, read whole, on the first row of the group
     assert "\t（四）无法提供\t1.本机关不掌握相关政府信息\t746\t" in text
@@ -203,13 +201,59 @@ def test_table_cut_open_by_a_page_break_is_joined(
 
 
 def test_minimal_pdf_reads_lines_and_pages() -> None:
-    doc = document_from_bytes("x.pdf", minimal_pdf([["Hello world", "Two"], ["Page 2x"]]))
+    doc = document_from_bytes(
+        "x.pdf", minimal_pdf([["Hello world", "Two"], ["Page 2x"]])
+    )
     assert doc.text == "Hello world\nTwo\nPage 2x\n"
     assert doc.form == "pdf"
     assert doc.source is not None
     assert doc.source.locate(6, 11) == PdfLocation(1, 1, 6)
     assert doc.source.locate(12, 13) == PdfLocation(1, 2, 1)
     assert doc.source.locate(16, 17) == PdfLocation(2, 1, 1)
+
+
+def test_running_headers_and_page_numbers_are_dropped() -> None:
+    pages = [
+        [
+            (72, 40, "Qingshan Town Annual Report 2021"),
+            (72, 120, f"Body text of page {n}"),
+            (290, 815, f"- {n} -"),
+        ]
+        for n in (1, 2, 3)
+    ]
+    doc = document_from_bytes("x.pdf", minimal_pdf(pages))
+    assert doc.text == "Body text of page 1\nBody text of page 2\nBody text of page 3\n"
+    # the dropped header still counts as line 1 of its page, as it is seen
+    assert doc.source is not None
+    assert doc.source.locate(0, 4) == PdfLocation(1, 2, 1)
+
+
+def test_wrapped_prose_is_joined_into_paragraphs() -> None:
+    # Courier: 0.6 em a character, so 60 characters from x=72 and 56 from
+    # x=96 (an indent) end together at the right margin.
+    full = "the text of a paragraph goes on to the right margin here ok"
+    assert len(full) == 59
+    lines: list = [
+        (96, 100, "Indented first line of paragraph one that fills it up aa"),
+        (72, 116, full + "x"),
+        (72, 132, "and ends here."),
+        (96, 148, "Paragraph two is one full line, a short one then follows"),
+        (72, 164, "1. a numbered item starts a paragraph though not indented ok"),
+        (72, 180, full + "y"),
+        (72, 196, "end of the item."),
+    ]
+    doc = document_from_bytes("x.pdf", minimal_pdf([lines], font="Courier"))
+    assert doc.text.split("\n") == [
+        f"Indented first line of paragraph one that fills it up aa {full}x "
+        "and ends here.",
+        "Paragraph two is one full line, a short one then follows",
+        f"1. a numbered item starts a paragraph though not indented ok {full}y "
+        "end of the item.",
+        "",
+    ]
+    assert doc.source is not None
+    start = doc.text.index("and ends")
+    assert doc.source.locate(start, start + 3) == PdfLocation(1, 3, 1)
 
 
 @pytest.mark.parametrize(
@@ -223,7 +267,15 @@ def test_minimal_pdf_reads_lines_and_pages() -> None:
         (b"%PDF-1.7\n", "not a readable PDF"),
         (minimal_pdf([["p"]] * (MAX_PAGES + 1)), f"pages (more than {MAX_PAGES})"),
     ],
-    ids=["encrypted", "scan", "broken-stream", "empty", "truncated", "header-only", "pages"],
+    ids=[
+        "encrypted",
+        "scan",
+        "broken-stream",
+        "empty",
+        "truncated",
+        "header-only",
+        "pages",
+    ],
 )
 def test_bad_pdf_is_one_line_error(data: bytes, message: str) -> None:
     with pytest.raises(LoadError) as caught:
@@ -248,9 +300,9 @@ def test_bad_pdfs_in_a_batch_exit_2_and_the_rest_is_checked(tmp_path: Path) -> N
 
 
 def test_pdf_library_is_imported_only_for_a_pdf() -> None:
+    draft = str(EXAMPLES / "clean-2021.txt")
     proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "disclosure_lint"]
-        + [str(EXAMPLES / "clean-2021.txt")],
+        [sys.executable, "-X", "importtime", "-m", "disclosure_lint", draft],
         capture_output=True,
         text=True,
         check=False,

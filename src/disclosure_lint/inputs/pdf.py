@@ -1,8 +1,9 @@
 """Read a PDF report as the rest of the checker reads a draft.
 
-With pdfplumber (pdfminer.six underneath), imported only when a PDF is
-given. The rendering: text in reading order, page by page, top to bottom;
-prose hard-wrapped at the page width joined back into one line a paragraph
+With PDFium (``pypdfium2``: glyphs, rules, images; ``pdf_objects``) and
+pdfplumber's table finder, imported only when a PDF is given. The
+rendering: text in reading order, page by page, top to bottom; prose
+hard-wrapped at the page width joined back into one line a paragraph
 (``pdf_layout``); running headers and footers (``- 3 -``) dropped; ruled
 tables read as grids, one row a line with its cells separated by tabs, a
 table continued over a page break joined into one (``pdf_tables``).
@@ -21,7 +22,6 @@ longer than ``MAX_PAGES`` is a one-line ``LoadError``.
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from typing import Any, NamedTuple
 
@@ -29,7 +29,6 @@ from ..document.source import Location, PdfLocation, SourceMap
 from ..document.text import Document
 from .errors import LoadError
 from .pdf_layout import (
-    Glyph,
     Placed,
     TextLine,
     continues,
@@ -136,7 +135,7 @@ def read(path: str, data: bytes) -> Document:
 
     try:
         pdf = pdf_objects.open_pdf(data)
-    except Exception as exc:  # noqa: BLE001 - PdfiumError, or a bad argument
+    except Exception as exc:
         if pdf_objects.error_code(exc) in pdf_objects.PASSWORD_ERRORS:
             raise LoadError(_ENCRYPTED) from None
         raise LoadError(f"not a readable PDF ({_reason(exc)})") from None
@@ -144,7 +143,7 @@ def read(path: str, data: bytes) -> Document:
         items, seen, width = _read_pages(pdf)
     except LoadError:
         raise
-    except Exception as exc:  # noqa: BLE001 - a page PDFium cannot load
+    except Exception as exc:
         raise LoadError(f"not a readable PDF ({_reason(exc)})") from None
     finally:
         pdf.close()
@@ -196,7 +195,9 @@ def _read_pages(pdf: Any) -> tuple[list[_Prose | _Table], str, float]:
             seen = "images"
         taken: set[tuple[int, int]] = set()
         page_grids = []
-        for grid, boxes in find_grids(objects.edges, objects.bbox, index) if lines else []:
+        for grid, boxes in (
+            find_grids(objects.edges, objects.bbox, index) if lines else []
+        ):
             taken |= fill(grid, boxes, lines)
             page_grids.append(grid)
         prose = []

@@ -33,6 +33,8 @@ _SAME_LINE = 0.45
 _FULL_LINE = 1.6
 # Lines that end within this many points of each other end at one margin.
 _SAME_END = 1.5
+# The text block is at least this share of the width between the margins.
+_BLOCK_SHARE = 0.6
 # A line that starts more than this many ems right of the left margin is
 # indented: it starts a paragraph.
 _INDENT = 0.8
@@ -174,7 +176,9 @@ def numbered(text: str) -> bool:
     return _NUMBERED.match(text) is not None
 
 
-def running_lines(pages: Sequence[Sequence[TextLine]], heights: Sequence[float]) -> set[tuple[int, int]]:
+def running_lines(
+    pages: Sequence[Sequence[TextLine]], heights: Sequence[float]
+) -> set[tuple[int, int]]:
     """(page index, line number) of every running header and footer line.
 
     A candidate is a line in the top or bottom margin zone of its page
@@ -186,12 +190,11 @@ def running_lines(pages: Sequence[Sequence[TextLine]], heights: Sequence[float])
     for index, lines in enumerate(pages):
         if not lines:
             continue
-        height = heights[index]
-        for edge, line in (("top", lines[0]), ("bottom", lines[-1])):
-            if edge == "top" and line.bottom <= height * _MARGIN_ZONE:
-                candidates.append((index, line, edge))
-            elif edge == "bottom" and line.top >= height * (1 - _MARGIN_ZONE):
-                candidates.append((index, line, edge))
+        zone = heights[index] * _MARGIN_ZONE
+        if lines[0].bottom <= zone:
+            candidates.append((index, lines[0], "top"))
+        if lines[-1].top >= heights[index] - zone:
+            candidates.append((index, lines[-1], "bottom"))
     shapes = Counter(
         (edge, re.sub(r"\d+", "#", line.text)) for _, line, edge in candidates
     )
@@ -216,8 +219,9 @@ def margins(lines: Iterable[TextLine], width: float) -> Margins:
 
     The right margin is the rightmost place where at least two lines end
     (within a point and a half: justified Chinese text ends there), not the
-    rightmost glyph, which may be in a wide caption; with no such place
-    the margins are taken as equal (``width`` is the page width).
+    rightmost glyph, which may be in a wide caption; with no such place, or
+    one that leaves most of the page empty, the margins are taken as equal
+    (``width`` is the page width).
     """
     lefts: Counter[int] = Counter()
     ends: list[float] = []
@@ -231,7 +235,10 @@ def margins(lines: Iterable[TextLine], width: float) -> Margins:
     right = width - left
     for index in range(len(ends) - 1, 0, -1):
         if ends[index] - ends[index - 1] <= _SAME_END:
-            right = ends[index]
+            # NOTE: short lines that happen to end together (a list of
+            # names) are no margin: the text block spans most of the page.
+            if ends[index] - left >= _BLOCK_SHARE * (width - 2 * left):
+                right = ends[index]
             break
     return Margins(left, right)
 

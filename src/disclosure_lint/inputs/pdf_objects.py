@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Any
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped,unused-ignore]
@@ -200,7 +201,7 @@ def _path_edges(
             return []  # shading: a filled area, not a rule
     edges = []
     for run in points:
-        for (xa, ya), (xb, yb) in zip(run, run[1:], strict=False):
+        for (xa, ya), (xb, yb) in pairwise(run):
             edge = _edge(xa - left, top - ya, xb - left, top - yb)
             if edge is not None:
                 edges.append(edge)

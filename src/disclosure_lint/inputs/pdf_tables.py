@@ -1,10 +1,11 @@
 """Ruled tables of a PDF as grids, joined over page breaks.
 
 pdfplumber's table finder builds a table's cells from its ruling lines
-(the ``lines`` strategy; the rules come from ``pdf_objects``); this module fills each cell with the page's glyphs that lie in
-it, joins a table continued over a page break into one, and moves the rest
-of a merged cell's text that the page break cut (``（四）无`` at the bottom
-of one page, ``法提供`` at the top of the next) back into the cell.
+(the ``lines`` strategy; the rules come from ``pdf_objects``). This module
+fills each cell with the page's glyphs that lie in it, joins a table
+continued over a page break into one, and moves the rest of a merged
+cell's text that the page break cut (``（四）无`` at the bottom of one
+page, ``法提供`` at the top of the next) back into the cell.
 
 Cells hold placed glyphs (``pdf_layout.Placed``) with their page, so every
 character of a cell keeps its place on the page.
