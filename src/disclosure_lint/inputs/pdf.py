@@ -1,8 +1,9 @@
 """Read a PDF report as the rest of the checker reads a draft.
 
-With pdfplumber (pdfminer.six underneath), imported only when a PDF is
-given. The rendering: text in reading order, page by page, top to bottom;
-prose hard-wrapped at the page width joined back into one line a paragraph
+With PDFium (``pypdfium2``: glyphs, rules, images; ``pdf_objects``) and
+pdfplumber's table finder, imported only when a PDF is given. The
+rendering: text in reading order, page by page, top to bottom; prose
+hard-wrapped at the page width joined back into one line a paragraph
 (``pdf_layout``); running headers and footers (``- 3 -``) dropped; ruled
 tables read as grids, one row a line with its cells separated by tabs, a
 table continued over a page break joined into one (``pdf_tables``).
@@ -21,15 +22,13 @@ longer than ``MAX_PAGES`` is a one-line ``LoadError``.
 
 from __future__ import annotations
 
-import io
-import logging
+from collections import Counter
 from typing import Any, NamedTuple
 
 from ..document.source import Location, PdfLocation, SourceMap
 from ..document.text import Document
 from .errors import LoadError
 from .pdf_layout import (
-    Glyph,
     Placed,
     TextLine,
     continues,
@@ -51,6 +50,11 @@ _OCR = (
     "the PDF has no text layer (a scan?): it needs OCR first "
     "(e.g. ocrmypdf), then check the PDF it writes"
 )
+_NO_TEXT = (
+    "the PDF shows no text: its pages are empty or their content "
+    "cannot be decoded (a damaged file?)"
+)
+_ENCRYPTED = "the PDF is encrypted (it needs a password); save an unprotected copy"
 
 
 class PdfSourceMap(SourceMap):
@@ -120,12 +124,6 @@ class _Table(NamedTuple):
     grid: Grid
 
 
-def _quiet() -> None:
-    """Keep pdfminer's warnings about odd PDFs off the user's stderr."""
-    for name in ("pdfminer", "pdfplumber"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-
-
 def read(path: str, data: bytes) -> Document:
     """Render the PDF ``data`` (read from ``path``) as a ``Document``.
 
@@ -133,28 +131,25 @@ def read(path: str, data: bytes) -> Document:
         LoadError: not a readable PDF, encrypted, without a text layer or
             longer than ``MAX_PAGES``.
     """
-    _quiet()
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from . import pdf_objects
 
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except PDFPasswordIncorrect:
-        raise LoadError(
-            "the PDF is encrypted (it needs a password); save an unprotected copy"
-        ) from None
-    except Exception as exc:  # noqa: BLE001 - any parser failure is a bad file
+        pdf = pdf_objects.open_pdf(data)
+    except Exception as exc:
+        if pdf_objects.error_code(exc) in pdf_objects.PASSWORD_ERRORS:
+            raise LoadError(_ENCRYPTED) from None
         raise LoadError(f"not a readable PDF ({_reason(exc)})") from None
     try:
-        with pdf:
-            items, seen = _read_pages(pdf)
+        items, seen, width = _read_pages(pdf)
     except LoadError:
         raise
-    except Exception as exc:  # noqa: BLE001 - a broken stream deep inside
+    except Exception as exc:
         raise LoadError(f"not a readable PDF ({_reason(exc)})") from None
-    if not seen:
-        raise LoadError(_OCR)
-    writer = _render(items)
+    finally:
+        pdf.close()
+    if seen != "text":
+        raise LoadError(_OCR if seen == "images" else _NO_TEXT)
+    writer = _render(items, width)
     return Document(path, writer.text(), form="pdf", source=writer.source)
 
 
@@ -163,19 +158,46 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def _read_pages(pdf: Any) -> tuple[list[_Prose | _Table], bool]:
-    """Every page's prose lines and tables in reading order; any text seen."""
-    pages = _pages(pdf)
+def _read_pages(pdf: Any) -> tuple[list[_Prose | _Table], str, float]:
+    """Every page's prose lines and tables in reading order; what was seen.
+
+    What was seen: ``text`` (on some page), else ``images`` (a scan), else
+    ``nothing``. Then the width of most pages.
+    """
+    from .pdf_objects import PageObjects
+
+    count = len(pdf)
+    if count > MAX_PAGES:
+        raise LoadError(
+            f"the PDF has {count} pages (more than {MAX_PAGES}); "
+            "an annual report is shorter: check the file or split it"
+        )
     prose_pages: list[list[TextLine]] = []
     grids: list[list[Grid]] = []
     heights: list[float] = []
-    seen = False
-    for index, page in enumerate(pages):
-        lines = place_glyphs(_glyphs(page, index))
-        seen = seen or bool(lines)
+    widths: list[float] = []
+    seen = "nothing"
+    for index in range(count):
+        page = pdf[index]
+        try:
+            objects = PageObjects(page, MAX_GLYPHS_PER_PAGE)
+        except OverflowError as exc:
+            raise LoadError(
+                f"page {index + 1} has {exc.args[0]} characters "
+                f"(more than {MAX_GLYPHS_PER_PAGE}); not a page of a report"
+            ) from None
+        finally:
+            page.close()
+        lines = place_glyphs(objects.glyphs)
+        if lines:
+            seen = "text"
+        elif seen == "nothing" and objects.images:
+            seen = "images"
         taken: set[tuple[int, int]] = set()
         page_grids = []
-        for grid, boxes in find_grids(page, index) if lines else []:
+        for grid, boxes in (
+            find_grids(objects.edges, objects.bbox, index) if lines else []
+        ):
             taken |= fill(grid, boxes, lines)
             page_grids.append(grid)
         prose = []
@@ -185,8 +207,8 @@ def _read_pages(pdf: Any) -> tuple[list[_Prose | _Table], bool]:
                 prose.append(TextLine(line.number, rest))
         prose_pages.append(prose)
         grids.append(page_grids)
-        heights.append(float(page.height))
-        page.flush_cache()
+        heights.append(objects.height)
+        widths.append(objects.width)
     dropped = running_lines(prose_pages, heights)
     items: list[_Prose | _Table] = []
     for index, prose in enumerate(prose_pages):
@@ -198,45 +220,15 @@ def _read_pages(pdf: Any) -> tuple[list[_Prose | _Table], bool]:
         page_items += [_Table(index, grid.top, grid) for grid in grids[index]]
         page_items.sort(key=lambda item: item.top)
         items += page_items
-    return items, seen
+    width = Counter(round(w) for w in widths).most_common(1)[0][0] if widths else 0
+    return items, seen, float(width)
 
 
-def _pages(pdf: Any) -> list[Any]:
-    """The pages, at most ``MAX_PAGES`` (a longer PDF is refused)."""
-    from pdfminer.pdfpage import PDFPage
-
-    count = 0
-    for _ in PDFPage.create_pages(pdf.doc):
-        count += 1
-        if count > MAX_PAGES:
-            raise LoadError(
-                f"the PDF has more than {MAX_PAGES} pages; "
-                "an annual report is shorter: check the file or split it"
-            )
-    pages: list[Any] = pdf.pages
-    return pages
-
-
-def _glyphs(page: Any, index: int) -> list[Glyph]:
-    """The page's characters inside its visible area."""
-    chars = page.chars
-    if len(chars) > MAX_GLYPHS_PER_PAGE:
-        raise LoadError(
-            f"page {index + 1} has {len(chars)} characters "
-            f"(more than {MAX_GLYPHS_PER_PAGE}); not a page of a report"
-        )
-    x0, top, x1, bottom = page.bbox
-    return [
-        Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"])
-        for c in chars
-        if c["text"] and x0 <= c["x0"] <= x1 and top <= c["top"] <= bottom
-    ]
-
-
-def _render(items: list[_Prose | _Table]) -> _Writer:
+def _render(items: list[_Prose | _Table], width: float) -> _Writer:
     """Write paragraphs and table rows, one a line."""
     writer = _Writer()
-    block = margins(item.line for item in items if isinstance(item, _Prose))
+    prose = (item.line for item in items if isinstance(item, _Prose))
+    block = margins(prose, width)
     previous: _Prose | _Table | None = None
     for item in _joined(items):
         if isinstance(item, _Table):

@@ -31,6 +31,10 @@ _SAME_LINE = 0.45
 # A prose line that ends within this many ems of the right margin is full:
 # the text goes on in the next line.
 _FULL_LINE = 1.6
+# Lines that end within this many points of each other end at one margin.
+_SAME_END = 1.5
+# The text block is at least this share of the width between the margins.
+_BLOCK_SHARE = 0.6
 # A line that starts more than this many ems right of the left margin is
 # indented: it starts a paragraph.
 _INDENT = 0.8
@@ -172,7 +176,9 @@ def numbered(text: str) -> bool:
     return _NUMBERED.match(text) is not None
 
 
-def running_lines(pages: Sequence[Sequence[TextLine]], heights: Sequence[float]) -> set[tuple[int, int]]:
+def running_lines(
+    pages: Sequence[Sequence[TextLine]], heights: Sequence[float]
+) -> set[tuple[int, int]]:
     """(page index, line number) of every running header and footer line.
 
     A candidate is a line in the top or bottom margin zone of its page
@@ -184,12 +190,11 @@ def running_lines(pages: Sequence[Sequence[TextLine]], heights: Sequence[float])
     for index, lines in enumerate(pages):
         if not lines:
             continue
-        height = heights[index]
-        for edge, line in (("top", lines[0]), ("bottom", lines[-1])):
-            if edge == "top" and line.bottom <= height * _MARGIN_ZONE:
-                candidates.append((index, line, edge))
-            elif edge == "bottom" and line.top >= height * (1 - _MARGIN_ZONE):
-                candidates.append((index, line, edge))
+        zone = heights[index] * _MARGIN_ZONE
+        if lines[0].bottom <= zone:
+            candidates.append((index, lines[0], "top"))
+        if lines[-1].top >= heights[index] - zone:
+            candidates.append((index, lines[-1], "bottom"))
     shapes = Counter(
         (edge, re.sub(r"\d+", "#", line.text)) for _, line, edge in candidates
     )
@@ -209,21 +214,32 @@ class Margins(NamedTuple):
     right: float
 
 
-def margins(lines: Iterable[TextLine]) -> Margins:
-    """The text block: the most common left end and the rightmost full line.
+def margins(lines: Iterable[TextLine], width: float) -> Margins:
+    """The text block: the most common left end, the right end of full lines.
 
-    NOTE: the right margin is where most long lines end (justified text
-    ends there), not the rightmost glyph, which may be in a wide caption.
+    The right margin is the rightmost place where at least two lines end
+    (within a point and a half: justified Chinese text ends there), not the
+    rightmost glyph, which may be in a wide caption; with no such place, or
+    one that leaves most of the page empty, the margins are taken as equal
+    (``width`` is the page width).
     """
-    lefts: Counter[float] = Counter()
-    rights: Counter[float] = Counter()
+    lefts: Counter[int] = Counter()
+    ends: list[float] = []
     for line in lines:
         lefts[round(line.x0)] += 1
-        rights[round(line.x1)] += 1
+        ends.append(line.x1)
     if not lefts:
-        return Margins(0.0, 0.0)
+        return Margins(0.0, width)
     left = float(lefts.most_common(1)[0][0])
-    right = float(max(rights, key=lambda x: (rights[x] > 1, x)))
+    ends.sort()
+    right = width - left
+    for index in range(len(ends) - 1, 0, -1):
+        if ends[index] - ends[index - 1] <= _SAME_END:
+            # NOTE: short lines that happen to end together (a list of
+            # names) are no margin: the text block spans most of the page.
+            if ends[index] - left >= _BLOCK_SHARE * (width - 2 * left):
+                right = ends[index]
+            break
     return Margins(left, right)
 
 

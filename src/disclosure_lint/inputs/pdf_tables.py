@@ -1,10 +1,11 @@
 """Ruled tables of a PDF as grids, joined over page breaks.
 
-pdfplumber finds a table's cells from its ruling lines (the ``lines``
-strategy); this module fills each cell with the page's glyphs that lie in
-it, joins a table continued over a page break into one, and moves the rest
-of a merged cell's text that the page break cut (``（四）无`` at the bottom
-of one page, ``法提供`` at the top of the next) back into the cell.
+pdfplumber's table finder builds a table's cells from its ruling lines
+(the ``lines`` strategy; the rules come from ``pdf_objects``). This module
+fills each cell with the page's glyphs that lie in it, joins a table
+continued over a page break into one, and moves the rest of a merged
+cell's text that the page break cut (``（四）无`` at the bottom of one
+page, ``法提供`` at the top of the next) back into the cell.
 
 Cells hold placed glyphs (``pdf_layout.Placed``) with their page, so every
 character of a cell keeps its place on the page.
@@ -18,13 +19,11 @@ from typing import Any, NamedTuple
 
 from .pdf_layout import Glyph, Placed, TextLine, join_break, needs_space, numbered
 
-# A filled rectangle thinner than this (points) is a ruling line drawn as a
-# rectangle; a thicker one is shading (a paragraph or header background),
-# not a border.
-_RULE_WIDTH = 2.0
 # Two parts of a table on consecutive pages are one table when they have
 # the same number of columns and widths within this share.
 _SAME_WIDTH = 0.1
+# Edges shorter than this (points) are the ends of a rule, not rules.
+_SHORT = 4.0
 _NUMBER = re.compile(r"[\d.,，%\s\-—–]+")
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
@@ -104,47 +103,60 @@ class Grid:
         return max(pages, default=self.page)
 
 
-def is_background(obj: dict[str, Any]) -> bool:
-    """Whether a page object is shading, not a ruling line.
+class _Edges:
+    """What pdfplumber's table finder reads of a page: its edges and box."""
 
-    Word and WPS draw paragraph and cell shading as filled rectangles, and
-    white ones as page background: taken as ruling lines, every shaded
-    paragraph would be a table.
+    __slots__ = ("bbox", "edges")
+
+    def __init__(self, edges: list[dict[str, Any]], bbox: tuple[float, ...]) -> None:
+        self.edges = edges
+        self.bbox = bbox
+
+
+def find_grids(
+    edges: list[dict[str, Any]], bbox: tuple[float, ...], index: int
+) -> list[tuple[Grid, list[list[Any]]]]:
+    """The ruled tables of a page (its rule ``edges``) with their cell boxes.
+
+    pdfplumber's table finder (``lines`` strategy) builds the cells from
+    the edges. A "table" of one column is a framed paragraph, not a table.
     """
-    if obj.get("object_type") != "rect":
-        return False
-    thin = min(obj["width"], obj["height"]) <= _RULE_WIDTH
-    if obj.get("stroke") and not _white(obj.get("stroking_color")):
-        return False
-    return not (thin and obj.get("fill") and not _white(obj.get("non_stroking_color")))
+    from pdfplumber.table import TableFinder
 
-
-def _white(color: Any) -> bool:
-    if color is None:
-        return False
-    values = color if isinstance(color, list | tuple) else (color,)
-    numbers = [v for v in values if isinstance(v, int | float)]
-    if len(numbers) == 4:  # CMYK: white has no ink
-        return all(v <= 0.05 for v in numbers)
-    return bool(numbers) and all(v >= 0.95 for v in numbers)
-
-
-def find_grids(page: Any, index: int) -> list[tuple[Grid, list[tuple[float, ...] | None]]]:
-    """The ruled tables of a pdfplumber page with their cell boxes.
-
-    A "table" of one column is a framed or shaded paragraph, not a table.
-    """
-    ruled = page.filter(lambda obj: not is_background(obj))
+    if not edges:
+        return []
+    settings = {**_TABLE_SETTINGS, "explicit_horizontal_lines": _open_ends(edges)}
     found = []
-    for table in ruled.find_tables(table_settings=_TABLE_SETTINGS):
+    for table in TableFinder(_Edges(edges, bbox), settings).tables:  # type: ignore[arg-type]
         boxes = [list(row.cells) for row in table.rows]
         columns = max((len(row) for row in boxes), default=0)
-        if columns < 2 or len(boxes) < 1:
+        if columns < 2:
             continue
         x0, top, x1, _bottom = table.bbox
         grid = Grid(index, top, x1 - x0, [[] for _ in boxes])
         found.append((grid, boxes))
-    return found  # type: ignore[return-value]
+    return found
+
+
+def _open_ends(all_edges: list[dict[str, Any]]) -> list[float]:
+    """Where a table cut by a page break lacks its closing rule.
+
+    A browser (and some word processors) leaves the last row of a table
+    that goes on on the next page open at the bottom (or the first row
+    open at the top): the vertical rules end with no horizontal rule
+    there, and the cells would not close. A rule is added at such an end.
+    """
+    # NOTE: a rule drawn as a thin rectangle has two tiny edges across it.
+    edges = [e for e in all_edges if max(e["width"], e["height"]) > _SHORT]
+    verticals = [e for e in edges if e["orientation"] == "v"]
+    across = [e["top"] for e in edges if e["orientation"] == "h"]
+    if not verticals:
+        return []
+    ends = (
+        max(e["bottom"] for e in verticals),
+        min(e["top"] for e in verticals),
+    )
+    return [y for y in ends if not any(abs(y - h) <= 1.0 for h in across)]
 
 
 def fill(
