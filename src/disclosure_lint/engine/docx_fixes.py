@@ -241,12 +241,17 @@ def _revise(
             if before:
                 anchor = model = before[-1].element
             else:
-                model = after[0].element
+                # NOTE: as typing in Word: the formatting of the character
+                # before, when the run before is a sibling.
                 anchor = None
+                model = after[0].element
+                previous = model.getprevious()
+                if previous is not None and previous.tag == w("r"):
+                    anchor = model = previous
         if fix.replacement:
             inserted = _inserted(model, fix.replacement, revisions)
             if anchor is None:
-                model.addprevious(inserted)
+                after[0].element.addprevious(inserted)
             else:
                 anchor.addnext(inserted)
         if mark:
