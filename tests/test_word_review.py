@@ -573,7 +573,8 @@ def test_fix_in_a_hyperlink_keeps_the_link(tmp_path: Path) -> None:
     draft = tmp_path / "draft.docx"
     draft.write_bytes(
         _body(
-            '<w:p><w:r><w:t xml:space="preserve">见 </w:t></w:r><w:hyperlink w:anchor="a">'
+            '<w:p><w:r><w:t xml:space="preserve">见 </w:t></w:r>'
+            '<w:hyperlink w:anchor="a">'
             '<w:r><w:rPr><w:u w:val="single"/></w:rPr><w:t>攻府网站</w:t></w:r>'
             "</w:hyperlink></w:p>"
         )
@@ -623,3 +624,30 @@ def test_an_insertion_is_written_before_the_character_after_it(tmp_path: Path) -
     assert [c.tag for c in paragraph] == [w("r"), w("ins"), w("r")]
     inserted = paragraph.find(w("ins")).find(w("r"))
     assert inserted.find(w("rPr")).find(w("b")) is not None
+
+
+def test_fix_a_batch_of_word_and_text_drafts_in_workers(tmp_path: Path) -> None:
+    word, text = tmp_path / "a.docx", tmp_path / "b.txt"
+    write_docx(DEFECTS_TEXT, word)
+    text.write_text(DEFECTS_TEXT, encoding="utf-8")
+    result = run_module("--fix", "-j", "2", word, text)
+    assert result.code == 1, result.err
+    assert "已修复 12 个" in result.out
+    assert rendered(word) == text.read_text(encoding="utf-8")
+
+
+def test_annotate_errors_are_one_line_and_write_nothing(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 word/ not really a zip")
+    out = tmp_path / "out.docx"
+    result = run_module(broken, "--annotate", out)
+    assert result.code == 2 and "Traceback" not in result.err
+    assert result.err.startswith(f"{broken}: error: ")
+    assert not out.exists()
+    draft = tmp_path / "draft.docx"
+    write_docx(DEFECTS_TEXT, draft)
+    result = run_module(draft, "--annotate", tmp_path / "missing" / "out.docx")
+    assert result.code == 2
+    assert "not annotated: cannot write" in result.err
+    assert "Traceback" not in result.err and result.err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.docx", "draft.docx"]
