@@ -651,3 +651,74 @@ def test_annotate_errors_are_one_line_and_write_nothing(tmp_path: Path) -> None:
     assert "not annotated: cannot write" in result.err
     assert "Traceback" not in result.err and result.err.count("\n") == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.docx", "draft.docx"]
+
+
+def test_a_fix_that_would_not_read_back_right_is_left_out(
+    packset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guard: only fixes whose revisions read back as the fix are written.
+
+    The reader is made to misread one revision (as a reader that disagreed
+    with the writer would): that fix is left out, the other goes in.
+    """
+    from disclosure_lint.engine import lint
+    from disclosure_lint.engine.docx_fixes import fix_docx
+    from disclosure_lint.inputs import docx as reader
+
+    data = _body(
+        "<w:p><w:r><w:t>各级攻府信息</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>前面做好栏目维护</w:t></w:r></w:p>"
+    )
+    real_read = reader.read
+
+    def misread(path: str, blob: bytes):
+        doc = real_read(path, blob)
+        if "全面做好" in doc.text:
+            doc.text = doc.text.replace("全面做好", "全面作好")
+        return doc
+
+    def relint(document):
+        return lint.lint_document(document, packset, rule_filter=only_typos)
+
+    only_typos = lint.RuleFilter(select=("TY001",))
+    doc = real_read("draft.docx", data)
+    report, findings = relint(doc)
+    assert len(findings) == 2
+    monkeypatch.setattr(reader, "read", misread)
+    outcome, fixed = fix_docx(doc, data, findings, relint, report)
+    assert outcome.fixed == 1
+    assert real_read("draft.docx", fixed).text == "各级政府信息\n前面做好栏目维护\n"
+    assert [f.rule for f in outcome.findings] == ["TY001"]
+    # NOTE: when nothing reads back right, nothing is written at all.
+    outcome, fixed = fix_docx(doc, data, findings[1:], relint, report)
+    assert (outcome.fixed, outcome.changed, fixed) == (0, False, data)
+
+
+def test_a_finding_on_an_empty_cell_is_anchored_next_to_it(tmp_path: Path) -> None:
+    from disclosure_lint.cli.word import annotate
+    from disclosure_lint.document.findings import Category, Finding, Severity
+    from disclosure_lint.document.text import Span
+
+    draft = tmp_path / "draft.docx"
+    cell = "<w:tc><w:p>{}</w:p></w:tc>"
+    run = "<w:r><w:t>{}</w:t></w:r>"
+    draft.write_bytes(
+        _body(
+            "<w:p><w:r><w:t>标题</w:t></w:r></w:p><w:tbl><w:tr>"
+            + cell.format(run.format("申请人"))
+            + cell.format("")
+            + cell.format(run.format("总计"))
+            + "</w:tr></w:tbl>"
+        )
+    )
+    doc = read_docx(str(draft), draft.read_bytes())
+    assert doc.text == "标题\n申请人\t\t总计\n"
+    at = doc.text.index("\t") + 1
+    where = doc.position(at)
+    finding = Finding(
+        str(draft), Span(at, at), where, where, "XX002", "blank",
+        Category.TABLE, Severity.ERROR, "空单元格", None,
+    )  # fmt: skip
+    out = tmp_path / "out.docx"
+    assert annotate(str(draft), out, [finding], doc, "zh") == 1
+    assert comment_ranges(main_xml(out)) == {0: "总"}
