@@ -9,6 +9,7 @@ subprocess; the written files are reopened with python-docx and lxml.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import stat
@@ -27,6 +28,10 @@ from .conftest import EXAMPLES, run_module, seed_files
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DEFECTS = EXAMPLES / "defects-2021.txt"
+#: The defects draft with a table label typo too (a safe fix in a cell).
+DEFECTS_TEXT = DEFECTS.read_text(encoding="utf-8").replace(
+    "3. 补正后申请内容仍不明确", "3. 补征后早请内容仍不明确"
+)
 
 
 def w(tag: str) -> str:
@@ -37,26 +42,46 @@ def w(tag: str) -> str:
 # Building and reading .docx files
 
 
-def write_docx(text: str, path: Path, chunk: int = 5) -> None:
-    """One paragraph a line, cut into runs of ``chunk`` characters.
+def write_docx(text: str, path: Path, chunk: int = 5, tables: bool = False) -> None:
+    """One paragraph a line (with ``tables``, tab lines as table rows).
 
-    Runs alternate bold / italic red / plain, so each run's w:rPr differs
-    from its neighbours'.
+    Text is cut into runs of ``chunk`` characters that alternate bold /
+    italic red / plain, so each run's w:rPr differs from its neighbours'.
+    A table row has as many cells as its line has tab-separated fields, so
+    the draft reads back as ``text``.
     """
     document = docx.Document()
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    table = None
     for line in lines:
-        paragraph = document.add_paragraph()
-        for number, start in enumerate(range(0, len(line), chunk)):
-            run = paragraph.add_run(line[start : start + chunk])
-            if number % 3 == 0:
-                run.bold = True
-            elif number % 3 == 1:
-                run.italic = True
-                run.font.color.rgb = RGBColor(0xC0, 0, 0)
+        if not (tables and "\t" in line):
+            table = None
+            _fill(document.add_paragraph(), line, chunk)
+            continue
+        fields = line.split("\t")
+        if table is None:
+            table = document.add_table(rows=0, cols=1)
+        row = table.add_row()
+        tr = row._tr
+        for tc in tr.tc_lst[1:]:
+            tr.remove(tc)
+        for _ in fields[1:]:
+            tr.append(deepcopy(tr.tc_lst[0]))
+        for cell, field in zip(row.cells, fields, strict=True):
+            _fill(cell.paragraphs[0], field, chunk)
     document.save(str(path))
+
+
+def _fill(paragraph, line: str, chunk: int) -> None:
+    for number, start in enumerate(range(0, len(line), chunk)):
+        run = paragraph.add_run(line[start : start + chunk])
+        if number % 3 == 0:
+            run.bold = True
+        elif number % 3 == 1:
+            run.italic = True
+            run.font.color.rgb = RGBColor(0xC0, 0, 0)
 
 
 def members(path: Path) -> list[tuple[str, bytes]]:
@@ -122,29 +147,42 @@ def char_formats(root: etree._Element) -> list[tuple[str, bytes]]:
 
 
 def comment_ranges(root: etree._Element) -> dict[int, str]:
-    """The text between each comment's range start and end, in body order."""
+    """The text between each comment's range start and end, as rendered.
+
+    Cells of a row are separated by a tab, rows and paragraphs outside
+    tables end with a newline (one paragraph a cell in these drafts).
+    """
     ranges: dict[int, list[str]] = {}
     open_ids: set[int] = set()
-    for element in root.iter():
-        if element.tag == w("commentRangeStart"):
-            number = int(element.get(w("id")))
-            open_ids.add(number)
-            ranges[number] = []
-        elif element.tag == w("commentRangeEnd"):
-            open_ids.discard(int(element.get(w("id"))))
-        elif element.tag == w("t"):
-            for number in open_ids:
-                ranges[number].append(element.text or "")
-        elif element.tag == w("tab") and element.getparent().tag == w("r"):
-            for number in open_ids:
-                ranges[number].append("\t")
+
+    def add(text: str) -> None:
+        for number in open_ids:
+            ranges[number].append(text)
+
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        tag = element.tag
+        if event == "start":
+            if tag == w("commentRangeStart"):
+                number = int(element.get(w("id")))
+                open_ids.add(number)
+                ranges[number] = []
+            elif tag == w("commentRangeEnd"):
+                open_ids.discard(int(element.get(w("id"))))
+            elif tag == w("t"):
+                add(element.text or "")
+            elif tag == w("tab") and element.getparent().tag == w("r"):
+                add("\t")
+        elif tag == w("tc") and element.getnext() is not None:
+            add("\t")
+        elif tag == w("tr") or (tag == w("p") and element.getparent().tag == w("body")):
+            add("\n")
     return {k: "".join(v) for k, v in ranges.items()}
 
 
-@pytest.fixture
-def defects_docx(tmp_path: Path) -> Path:
+@pytest.fixture(params=[False, True], ids=["paragraphs", "tables"])
+def defects_docx(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
     path = tmp_path / "draft.docx"
-    write_docx(DEFECTS.read_text(encoding="utf-8"), path)
+    write_docx(DEFECTS_TEXT, path, tables=request.param)
     return path
 
 
@@ -187,7 +225,7 @@ def test_annotate_anchors_each_comment_on_the_flagged_characters(
 ) -> None:
     found = _check_annotated(defects_docx, tmp_path / "reviewed.docx")
     rules = {f["rule"] for f in found}
-    assert {"TY001", "TY003", "FM001", "FM002", "CS001", "TY004"} <= rules
+    assert {"TY001", "TY003", "TY101", "FM001", "FM002", "CS001", "TY004"} <= rules
     comments = list(docx.Document(str(tmp_path / "reviewed.docx")).comments)
     typo = next(c for c in comments if "TY001" in c.text)
     assert "建议改为“全面做好”" in typo.text
@@ -230,7 +268,7 @@ def test_annotate_usage_errors(
     defects_docx: Path, tmp_path: Path, args: tuple[str, ...], message: str
 ) -> None:
     text = tmp_path / "draft.txt"
-    text.write_text(DEFECTS.read_text(encoding="utf-8"), encoding="utf-8")
+    text.write_text(DEFECTS_TEXT, encoding="utf-8")
     before = defects_docx.read_bytes()
     values = {"d": defects_docx, "t": text, "o": tmp_path / "out.docx", "tmp": tmp_path}
     result = run_module(*(a.format(**values) for a in args))
@@ -321,7 +359,7 @@ def _normalised(root: etree._Element) -> bytes:
 def _fixed_text_copy(tmp_path: Path) -> tuple[str, list[dict]]:
     """The defects draft fixed by the text path, and its findings after."""
     text = tmp_path / "same.txt"
-    text.write_bytes(DEFECTS.read_bytes())
+    text.write_text(DEFECTS_TEXT, encoding="utf-8")
     result = run_module("--fix", text)
     assert result.code in (0, 1), result.err
     _, left, _ = findings_json(text)
@@ -335,7 +373,8 @@ def test_fix_writes_tracked_changes_and_nothing_else(
     original_root = main_xml(defects_docx)
     _, before, _ = findings_json(defects_docx)
     fixable = [f for f in before if f.get("fix") and f["fix"]["safe"]]
-    assert len(fixable) == 5
+    assert len(fixable) == 6
+    assert "TY101" in {f["rule"] for f in fixable}
     defects_docx.chmod(0o640)
     result = run_module("--fix", defects_docx)
     assert result.code == 1, result.err
@@ -362,7 +401,7 @@ def test_fix_writes_tracked_changes_and_nothing_else(
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", revision.get(w("date")))
 
     # What is deleted and inserted is exactly what the fixes say.
-    old_text = DEFECTS.read_text(encoding="utf-8")
+    old_text = DEFECTS_TEXT
     deleted = "".join(t.text or "" for t in root.iter(w("delText")))
     inserted = "".join(
         t.text or "" for i in root.iter(w("ins")) for t in i.iter(w("t"))
@@ -490,3 +529,196 @@ def test_fix_keeps_the_xml_declaration_of_the_main_part(defects_docx: Path) -> N
     with zipfile.ZipFile(defects_docx) as archive:
         data = archive.read("word/document.xml")
     assert data.startswith(head[: head.index(b"?>") + 2])
+
+
+# --------------------------------------------------------------------------
+# Runs the fixes cannot or can take
+
+
+def _body(paragraphs: str) -> bytes:
+    from disclosure_lint.inputs.docx import package_from_body
+
+    return package_from_body(paragraphs)
+
+
+def test_fix_leaves_a_typo_inside_someone_elses_revision(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.docx"
+    draft.write_bytes(
+        _body(
+            '<w:p><w:r><w:t>全面</w:t></w:r><w:ins w:id="7" w:author="张三" '
+            'w:date="2024-01-02T00:00:00Z"><w:r><w:t>攻府信息</w:t></w:r></w:ins></w:p>'
+            "<w:p><w:r><w:t>各级攻府信息</w:t></w:r></w:p>"
+        )
+    )
+    before = draft.read_bytes()
+    _, found, _ = findings_json("--select", "TY001", draft)
+    assert len([f for f in found if f["rule"] == "TY001"]) == 2
+    code, left, err = findings_json("--fix", "--select", "TY001", draft)
+    assert code == 0, err
+    # NOTE: the second paragraph's typo is fixed, the one in 张三's insertion stays.
+    assert [f["location"]["paragraph"] for f in left if f["rule"] == "TY001"] == [1]
+    assert draft.read_bytes() != before
+    root = main_xml(draft)
+    ours = [
+        e
+        for e in root.iter(w("ins"), w("del"))
+        if e.get(w("author")) == "disclosure-lint"
+    ]
+    assert len(ours) == 2
+    assert all(e.getparent().tag == w("p") for e in ours)
+    assert rendered(draft) == "全面攻府信息\n各级政府信息\n"
+
+
+def test_fix_in_a_hyperlink_keeps_the_link(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.docx"
+    draft.write_bytes(
+        _body(
+            '<w:p><w:r><w:t xml:space="preserve">见 </w:t></w:r>'
+            '<w:hyperlink w:anchor="a">'
+            '<w:r><w:rPr><w:u w:val="single"/></w:rPr><w:t>攻府网站</w:t></w:r>'
+            "</w:hyperlink></w:p>"
+        )
+    )
+    result = run_module("--fix", "--select", "TY001", draft)
+    assert result.code == 0, result.err
+    root = main_xml(draft)
+    link = next(root.iter(w("hyperlink")))
+    assert [c.tag for c in link] == [w("del"), w("ins"), w("r")]
+    assert link.find(w("ins")).find(w("r")).find(w("rPr")).find(w("u")) is not None
+    assert rendered(draft) == "见 政府网站\n"
+
+
+def test_an_insertion_is_written_before_the_character_after_it(tmp_path: Path) -> None:
+    from disclosure_lint.document.findings import Category, Finding, Fix, Severity
+    from disclosure_lint.document.text import Span
+    from disclosure_lint.engine.docx_fixes import fix_docx
+
+    data = _body(
+        "<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>公开</w:t></w:r>"
+        "<w:r><w:rPr><w:i/></w:rPr><w:t>工作</w:t></w:r></w:p>"
+    )
+    doc = read_docx("draft.docx", data)
+    at = doc.text.index("工")
+    start = doc.position(at)
+    fix = Fix(Span(at, at), "信息", start, start)
+    finding = Finding(
+        "draft.docx",
+        Span(at, at),
+        start,
+        start,
+        "XX001",
+        "test",
+        Category.TYPO,
+        Severity.WARNING,
+        "insert",
+        fix,
+    )
+    outcome, fixed = fix_docx(doc, data, [finding], lambda d: (None, []))
+    assert outcome.fixed == 1
+    assert outcome.document.text == "公开信息工作\n"
+    paragraph = next(
+        etree.fromstring(
+            zipfile.ZipFile(io.BytesIO(fixed)).read("word/document.xml")
+        ).iter(w("p"))
+    )
+    assert [c.tag for c in paragraph] == [w("r"), w("ins"), w("r")]
+    inserted = paragraph.find(w("ins")).find(w("r"))
+    assert inserted.find(w("rPr")).find(w("b")) is not None
+
+
+def test_fix_a_batch_of_word_and_text_drafts_in_workers(tmp_path: Path) -> None:
+    word, text = tmp_path / "a.docx", tmp_path / "b.txt"
+    write_docx(DEFECTS_TEXT, word)
+    text.write_text(DEFECTS_TEXT, encoding="utf-8")
+    result = run_module("--fix", "-j", "2", word, text)
+    assert result.code == 1, result.err
+    assert "已修复 12 个" in result.out
+    assert rendered(word) == text.read_text(encoding="utf-8")
+
+
+def test_annotate_errors_are_one_line_and_write_nothing(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 word/ not really a zip")
+    out = tmp_path / "out.docx"
+    result = run_module(broken, "--annotate", out)
+    assert result.code == 2 and "Traceback" not in result.err
+    assert result.err.startswith(f"{broken}: error: ")
+    assert not out.exists()
+    draft = tmp_path / "draft.docx"
+    write_docx(DEFECTS_TEXT, draft)
+    result = run_module(draft, "--annotate", tmp_path / "missing" / "out.docx")
+    assert result.code == 2
+    assert "not annotated: cannot write" in result.err
+    assert "Traceback" not in result.err and result.err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.docx", "draft.docx"]
+
+
+def test_a_fix_that_would_not_read_back_right_is_left_out(
+    packset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guard: only fixes whose revisions read back as the fix are written.
+
+    The reader is made to misread one revision (as a reader that disagreed
+    with the writer would): that fix is left out, the other goes in.
+    """
+    from disclosure_lint.engine import lint
+    from disclosure_lint.engine.docx_fixes import fix_docx
+    from disclosure_lint.inputs import docx as reader
+
+    data = _body(
+        "<w:p><w:r><w:t>各级攻府信息</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>前面做好栏目维护</w:t></w:r></w:p>"
+    )
+    real_read = reader.read
+
+    def misread(path: str, blob: bytes):
+        doc = real_read(path, blob)
+        if "全面做好" in doc.text:
+            doc.text = doc.text.replace("全面做好", "全面作好")
+        return doc
+
+    def relint(document):
+        return lint.lint_document(document, packset, rule_filter=only_typos)
+
+    only_typos = lint.RuleFilter(select=("TY001",))
+    doc = real_read("draft.docx", data)
+    report, findings = relint(doc)
+    assert len(findings) == 2
+    monkeypatch.setattr(reader, "read", misread)
+    outcome, fixed = fix_docx(doc, data, findings, relint, report)
+    assert outcome.fixed == 1
+    assert real_read("draft.docx", fixed).text == "各级政府信息\n前面做好栏目维护\n"
+    assert [f.rule for f in outcome.findings] == ["TY001"]
+    # NOTE: when nothing reads back right, nothing is written at all.
+    outcome, fixed = fix_docx(doc, data, findings[1:], relint, report)
+    assert (outcome.fixed, outcome.changed, fixed) == (0, False, data)
+
+
+def test_a_finding_on_an_empty_cell_is_anchored_next_to_it(tmp_path: Path) -> None:
+    from disclosure_lint.cli.word import annotate
+    from disclosure_lint.document.findings import Category, Finding, Severity
+    from disclosure_lint.document.text import Span
+
+    draft = tmp_path / "draft.docx"
+    cell = "<w:tc><w:p>{}</w:p></w:tc>"
+    run = "<w:r><w:t>{}</w:t></w:r>"
+    draft.write_bytes(
+        _body(
+            "<w:p><w:r><w:t>标题</w:t></w:r></w:p><w:tbl><w:tr>"
+            + cell.format(run.format("申请人"))
+            + cell.format("")
+            + cell.format(run.format("总计"))
+            + "</w:tr></w:tbl>"
+        )
+    )
+    doc = read_docx(str(draft), draft.read_bytes())
+    assert doc.text == "标题\n申请人\t\t总计\n"
+    at = doc.text.index("\t") + 1
+    where = doc.position(at)
+    finding = Finding(
+        str(draft), Span(at, at), where, where, "XX002", "blank",
+        Category.TABLE, Severity.ERROR, "空单元格", None,
+    )  # fmt: skip
+    out = tmp_path / "out.docx"
+    assert annotate(str(draft), out, [finding], doc, "zh") == 1
+    assert comment_ranges(main_xml(out)) == {0: "总"}

@@ -150,28 +150,30 @@ def _anchor(
 ) -> list[tuple[int, int, int]]:
     """Run slices for a finding's span; never empty while the body has text.
 
-    An empty span (a place, not characters) gets the character after it, or
-    before it at the end of a run; a span with no run (text the reader
-    adds, or an empty paragraph) gets the nearest run's text.
+    An empty span (a place, not characters, such as a list number the
+    reader generates) gets the character after it, or before it at the end
+    of a run; a place with no run at all in its paragraph or cell (an empty
+    cell) gets the first character after it, else the last one before it.
     """
     from ..engine.docx_runs import run_text
 
     source: Any = doc.source
     slices = [(s.run_index, s.start, s.end) for s in source.run_slices(start, end)]
     slices = [s for s in slices if s[2] > s[1]] or slices[:1]
+    if not slices:
+        after = [s for s in source.run_slices(start, len(doc.text)) if s.end > s.start]
+        before = [s for s in source.run_slices(0, start) if s.end > s.start]
+        if after:
+            slices = [(after[0].run_index, after[0].start, after[0].start)]
+        elif before:
+            slices = [(before[-1].run_index, before[-1].end, before[-1].end)]
     if len(slices) == 1 and slices[0][1] == slices[0][2]:
         index, at, _ = slices[0]
         length = len(run_text(runs[index]))
         if at < length:
             return [(index, at, at + 1)]
-        return [(index, max(0, at - 1), length)] if length else [(index, 0, 0)]
-    if slices:
-        return slices
-    for index, run in enumerate(runs):
-        length = len(run_text(run))
-        if length:
-            return [(index, 0, length)]
-    return []
+        return [(index, max(0, at - 1), length)]
+    return slices
 
 
 def annotate(
@@ -204,9 +206,7 @@ def annotate(
     for finding, slices in zip(findings, anchors, strict=True):
         covered = [e for i, a, b in slices for e in covering(pieces[i], a, b)]
         if not covered:
-            covered = [pieces[slices[0][0]][0].element] if slices else []
-        if not covered:
-            continue  # NOTE: a body without a single run: nothing to anchor on
+            continue  # NOTE: a body without a character: nothing to anchor on
         first, last = Run(covered[0], word.part), Run(covered[-1], word.part)
         text = comment_text(finding, fresh, lang)
         word.add_comment([first, last], text=text, author=AUTHOR, initials=INITIALS)

@@ -11,25 +11,22 @@ element of the package uses. A fix that deletes a whole paragraph with its
 line break also marks the paragraph mark deleted, so that accepting it
 leaves no empty paragraph.
 
-Only ``word/document.xml`` (the main part) changes: every other member of
-the ZIP package is written back with the same bytes, in the same order, and
-the XML declaration of the main part is kept as it was.
+Only ``word/document.xml`` (the main part) changes (``docx_package``).
 
 A fix is left reported, not applied, when its characters are not all in
 runs of the body (list numbers and tabs between cells are the reader's, not
 the document's), when it would insert a line break, or when its runs are
 already inside someone's revision. After each pass the new package is read
 again by the reader, which reads revisions as accepted: the text must be
-exactly the text the fixes give, or nothing is written (``FixError``); the
+exactly the text the fixes give. If it is not, the fixes are tried one by
+one and only those that read back right are written (the others stay
+reported); if even those do not, nothing is written (``FixError``). The
 text read is linted again, so the findings left have their places in the
 new document.
 """
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -37,7 +34,9 @@ from typing import Any
 
 from ..document.findings import Finding, Fix
 from ..document.text import Document
-from .docx_runs import W_NS, XML_SPACE, covering, cut_runs, run_text, w
+from ..records import dataclass
+from .docx_package import Package
+from .docx_runs import XML_SPACE, covering, cut_runs, run_text, w
 from .fixes import (
     MAX_PASSES,
     FixError,
@@ -49,96 +48,10 @@ from .fixes import (
 )
 
 AUTHOR = "disclosure-lint"
-_RELS = "_rels/.rels"
-_OFFICE_DOCUMENT = (
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
-)
 #: Parents a run may have for its text to be wrapped in a revision here.
 _PLAIN_PARENTS = frozenset(
     (w("p"), w("hyperlink"), w("smartTag"), w("sdtContent"), w("customXml"))
 )
-_ID = re.compile(rb'\bw:id="(-?\d+)"')
-
-
-def _parser() -> Any:
-    from lxml import etree
-
-    # NOTE: no entities, no network, and blank text kept: the part is
-    # written back, and whitespace outside the changed runs must not move.
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, remove_blank_text=False
-    )
-
-
-class Package:
-    """The members of a ``.docx`` ZIP archive, to write back all but one."""
-
-    def __init__(self, data: bytes) -> None:
-        """Read every member (the reader has already bounded their sizes).
-
-        Raises:
-            FixError: not a readable package.
-        """
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                self.infos = archive.infolist()
-                self.members = {i.filename: archive.read(i) for i in self.infos}
-                self.comment = archive.comment
-        except (zipfile.BadZipFile, OSError, KeyError) as exc:
-            raise FixError(f"cannot read the package: {exc}") from None
-        self.main = self._main_part()
-
-    def _main_part(self) -> str:
-        """The name of the main document part (``word/document.xml``)."""
-        from lxml import etree
-
-        rels = self.members.get(_RELS)
-        if rels is not None:
-            root = etree.fromstring(rels, _parser())
-            for rel in root:
-                if rel.get("Type") == _OFFICE_DOCUMENT and rel.get("Target"):
-                    name = str(rel.get("Target")).lstrip("/")
-                    if name in self.members:
-                        return name
-        if "word/document.xml" in self.members:
-            return "word/document.xml"
-        raise FixError("the package has no main document part")
-
-    def document(self) -> Any:
-        """The main part's root element, freshly parsed."""
-        from lxml import etree
-
-        return etree.fromstring(self.members[self.main], _parser())
-
-    def with_document(self, root: Any) -> bytes:
-        """The package bytes with the main part replaced by ``root``."""
-        from lxml import etree
-
-        old = self.members[self.main]
-        head = b""
-        if old.startswith(b"<?xml"):
-            end = old.index(b"?>") + 2
-            head = old[:end] + old[end : len(old) - len(old[end:].lstrip())]
-        body = etree.tostring(root, encoding="UTF-8", xml_declaration=False)
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w") as archive:
-            for info in self.infos:
-                data = (
-                    head + body
-                    if info.filename == self.main
-                    else self.members[info.filename]
-                )
-                archive.writestr(info, data)
-            archive.comment = self.comment
-        return out.getvalue()
-
-    def next_id(self) -> int:
-        """An id above every ``w:id`` of the package's XML parts."""
-        top = 0
-        for name, data in self.members.items():
-            if name.endswith(".xml"):
-                top = max([top, *(int(m) for m in _ID.findall(data))])
-        return top + 1
 
 
 class _Revisions:
@@ -193,23 +106,21 @@ def _plan(
 
 
 def _whole_paragraph(runs: Sequence[Any], slices: list[tuple[int, int, int]]) -> bool:
-    """Whether the slices are all the text of one paragraph (so it can go)."""
+    """Whether the slices are all the text of one body paragraph (so it can go).
+
+    NOTE: not a paragraph of a table cell (a cell keeps at least one, and
+    its row keeps its line) nor one whose mark ends a section.
+    """
     if not slices:
         return False
     paragraph = runs[slices[0][0]].getparent()
-    if paragraph.tag != w("p"):
+    if paragraph.tag != w("p") or paragraph.getparent().tag != w("body"):
         return False
-    mine = {i for i, _, _ in slices}
-    total = sum(b - a for _, a, b in slices)
-    text = sum(len(run_text(r)) for r in paragraph.iter(w("r")) if _counts(r))
     ppr = paragraph.find(w("pPr"))
     if ppr is not None and ppr.find(w("sectPr")) is not None:
-        return False  # NOTE: the paragraph mark ends a section; keep it
-    return total == text and all(
-        i in mine
-        for i, r in enumerate(runs)
-        if r.getparent() is paragraph and run_text(r)
-    )
+        return False
+    total = sum(b - a for _, a, b in slices)
+    return total == sum(len(run_text(r)) for r in paragraph.iter(w("r")) if _counts(r))
 
 
 def _counts(run: Any) -> bool:
@@ -241,12 +152,17 @@ def _revise(
             if before:
                 anchor = model = before[-1].element
             else:
-                model = after[0].element
+                # NOTE: as typing in Word: the formatting of the character
+                # before, when the run before is a sibling.
                 anchor = None
+                model = after[0].element
+                previous = model.getprevious()
+                if previous is not None and previous.tag == w("r"):
+                    anchor = model = previous
         if fix.replacement:
             inserted = _inserted(model, fix.replacement, revisions)
             if anchor is None:
-                model.addprevious(inserted)
+                after[0].element.addprevious(inserted)
             else:
                 anchor.addnext(inserted)
         if mark:
@@ -349,36 +265,70 @@ def fix_docx(
         FixError: the package cannot be rewritten, or the revisions would
             not read back as the fixes.
     """
-    from ..inputs.docx import read
-
     package = Package(data)
     revisions = _Revisions(package.next_id(), _now())
     current, out, total = doc, data, 0
     for number in range(MAX_PASSES):
         chosen = choose_fixes(current, safe_fixes(findings), report)
-        root = package.document()
-        body = root.find(w("body"))
-        runs = list(body.iter(w("r"))) if body is not None else []
-        planned = []
-        for fix in chosen:
-            plan = _plan(current, runs, fix)
-            if plan is not None:
-                planned.append((fix, *plan))
-        if not planned:
+        attempt = _attempt(package, current, chosen, report, revisions)
+        if attempt is not None and not attempt.right:
+            # NOTE: find the fixes that read back right on their own, and
+            # apply those only; the others stay reported.
+            good = []
+            for fix in attempt.applied:
+                alone = _attempt(package, current, [fix], report, revisions)
+                if alone is not None and alone.right:
+                    good.append(fix)
+            attempt = _attempt(package, current, good, report, revisions)
+            if attempt is not None and not attempt.right:
+                if number:
+                    break  # NOTE: keep the passes that read back right
+                raise FixError("the tracked changes would not read back as the fixes")
+        if attempt is None:
             break
-        _revise(runs, planned, revisions)
-        new_data = package.with_document(root)
-        expected, _ = apply_fixes(current, [fix for fix, _, _ in planned], report)
-        fixed = read(current.path, new_data)
-        if fixed.text != expected.text:
-            if number:
-                break  # NOTE: keep the passes that read back right
-            raise FixError("the tracked changes would not read back as the fixes")
-        total += len(planned)
-        current, out = fixed, new_data
-        package = Package(new_data)
+        total += len(attempt.applied)
+        current, out = attempt.document, attempt.data
+        package = Package(out)
         report, findings = relint(current)
     return FixOutcome(doc, current, total, findings, report), out
 
 
-__all__ = ["AUTHOR", "W_NS", "Package", "fix_docx"]
+@dataclass(slots=True)
+class _Attempt:
+    """A package with some fixes written, and whether it reads back right."""
+
+    data: bytes
+    document: Document
+    applied: list[Fix]
+    right: bool
+
+
+def _attempt(
+    package: Package,
+    current: Document,
+    chosen: list[Fix],
+    report: Any,
+    revisions: _Revisions,
+) -> _Attempt | None:
+    """Write ``chosen`` (those that can be) into a fresh copy of the main part.
+
+    ``None`` when none can be written.
+    """
+    from ..inputs.docx import read
+
+    root = package.document()
+    body = root.find(w("body"))
+    runs = list(body.iter(w("r"))) if body is not None else []
+    planned = []
+    for fix in chosen:
+        plan = _plan(current, runs, fix)
+        if plan is not None:
+            planned.append((fix, *plan))
+    if not planned:
+        return None
+    _revise(runs, planned, revisions)
+    data = package.with_document(root)
+    applied = [fix for fix, _, _ in planned]
+    expected, _ = apply_fixes(current, applied, report)
+    fixed = read(current.path, data)
+    return _Attempt(data, fixed, applied, fixed.text == expected.text)

@@ -11,8 +11,8 @@ of the document changes: the text read back is the same, and so is the
 formatting of every character.
 
 What a run's children render to is the reader's business
-(``inputs.docx.run_text``); only ``w:t`` (and ``w:delText``) hold more than
-one character, so only they are ever divided.
+(``inputs.docx_xml.run_text``); only ``w:t`` holds more than one character,
+so only a ``w:t`` is ever divided.
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ def w(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
 
 
-#: Children of a run that hold text which can be divided between two runs.
-_TEXT_TAGS = frozenset((w("t"), w("delText")))
+_T = w("t")
 _RPR = w("rPr")
+_TC = w("tc")
 
 
 @dataclass(slots=True)
@@ -48,16 +48,21 @@ class Piece:
     element: Any  # the w:r element now holding them
 
 
-def child_text(child: Any) -> str:
-    """What a child of ``w:r`` adds to the run's rendered text."""
-    from ..inputs.docx import run_child_text
+def run_parts(run: Any) -> list[tuple[Any, str]]:
+    """The rendered text of a ``w:r``, child by child, as the reader reads it.
 
-    return run_child_text(child)
+    NOTE: in a table cell a tab or a line break reads as a space
+    (``inputs.docx_xml.run_text``); the length is the same.
+    """
+    from ..inputs.docx_xml import run_text as reader_parts
+
+    in_cell = any(a.tag == _TC for a in run.iterancestors(_TC))
+    return reader_parts(run, in_cell)
 
 
 def run_text(run: Any) -> str:
     """The rendered text of a ``w:r`` element (as the reader renders it)."""
-    return "".join(child_text(c) for c in run if c.tag != _RPR)
+    return "".join(text for _, text in run_parts(run))
 
 
 def cut_runs(
@@ -92,10 +97,11 @@ def _cut(run: Any, offsets: Iterable[int]) -> list[Piece]:
     if not points:
         return [Piece(0, length, run)]
     buckets: list[list[Any]] = [[] for _ in range(len(points) + 1)]
+    texts = dict(run_parts(run))
     position = 0
     for child in [c for c in run if c.tag != _RPR]:
-        text = child_text(child)
-        if child.tag in _TEXT_TAGS and len(text) > 1:
+        text = texts.get(child, "")
+        if child.tag == _T and len(text) > 1:
             for part, at in _divide(child, position, points):
                 buckets[bisect_right(points, at)].append(part)
         else:
