@@ -92,7 +92,7 @@ def _wall(command: list[str]) -> float:
 def cold_starts(files: dict[str, Path], rounds: int) -> dict[str, list[float]]:
     """Wall times of ``disclosure-lint FILE``, the files in turn, ``rounds`` each."""
     times: dict[str, list[float]] = {label: [] for label in files}
-    for label, path in files.items():
+    for path in files.values():
         _wall(_command(path))  # NOTE: warm the disk cache and the pack cache
     for _ in range(rounds):
         for label, path in files.items():
