@@ -80,6 +80,14 @@ def test_render_of_bad_input_is_one_line_and_exit_2(tmp_path) -> None:
         assert "Traceback" not in err
 
 
+def test_render_reads_standard_input_by_content(drafts) -> None:
+    data = (drafts / "defects.docx").read_bytes()
+    piped = _run("render", "-", stdin=data)
+    assert piped.returncode == 0, piped.stderr.decode()
+    assert piped.stdout == _run("render", drafts / "defects.docx").stdout
+    assert b"\t" in piped.stdout and b"PK" not in piped.stdout
+
+
 def test_a_draft_named_render_is_still_checked_with_check(tmp_path) -> None:
     shutil.copy(DEFECTS, tmp_path / "render")
     proc = _run("check", "render", "--format", "json", cwd=tmp_path)

@@ -118,7 +118,10 @@ def extract(
 
 def render(
     path: Annotated[
-        str, typer.Argument(help="A draft: .docx, .html, .pdf, .txt or .md.")
+        str,
+        typer.Argument(
+            help="A draft: .docx, .html, .pdf, .txt or .md; `-` for standard input."
+        ),
     ],
     plain: Annotated[
         bool, typer.Option("--plain", help="Print the text without line numbers.")

@@ -6,12 +6,14 @@ this prints that text as ``cat -n`` would, with the line numbers every
 finding's ``line`` and ``column`` (JSON) count in, so a user sees what was
 read. A ``.txt`` or ``.md`` draft is printed as it is (each line ending as
 a newline). ``--plain`` leaves the numbers out (to save the rendering as a
-draft). A file that cannot be read is a one-line error, exit 2.
+draft); ``-`` reads the draft from standard input (its form by content).
+A file that cannot be read is a one-line error, exit 2.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from typing import TextIO
 
 EXIT_OK = 0
@@ -36,12 +38,18 @@ def run_render(path: str, plain: bool, out: TextIO, err: TextIO) -> int:
     from ..document.paths import escape_path
     from ..engine.worker import internal_error
     from ..inputs.errors import LoadError
-    from ..inputs.load import load_document
+    from ..inputs.load import STDIN, load_document, read_stdin, stdin_document
 
     try:
-        doc = load_document(path)
+        if path == STDIN:
+            doc = stdin_document(path, read_stdin(sys.stdin.buffer))
+        else:
+            doc = load_document(path)
     except LoadError as exc:
         err.write(f"{escape_path(path)}: error: {exc}\n")
+        return EXIT_ERROR
+    except OSError as exc:
+        err.write(f"disclosure-lint: error: cannot read stdin: {exc.strerror}\n")
         return EXIT_ERROR
     except Exception as exc:
         # NOTE: as when checking: a reader's bug is a one-line error.
