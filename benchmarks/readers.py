@@ -14,8 +14,9 @@ Measured, each as a real ``disclosure-lint`` command in a fresh process:
   pypdfium2) and the whole six-page PDF; median and range of ``--rounds``
   runs (default 11), the commands run in turn so that load moves them alike;
 - a batch of ``--batch`` ``.docx`` drafts (default 200: the seeds and
-  examples built as Word documents, cycled) with ``-j 1`` and ``-j 2``:
-  wall time, files per second, CPU time per file (the whole process tree);
+  examples built as Word documents, cycled) with ``-j 1`` and ``-j 2``, and
+  the same reports as ``.txt`` with ``-j 1``: wall time, files per second,
+  CPU time per file (the whole process tree);
 - which reader libraries a text draft's run imports (``python -X
   importtime``): none should (tests/test_startup.py pins it).
 
@@ -170,9 +171,14 @@ def main() -> None:
         ]
         drafts = work / "batch"
         drafts.mkdir()
+        plain = work / "batch-txt"
+        plain.mkdir()
         for n in range(args.batch):
             shutil.copy(sources[n % len(sources)], drafts / f"{n:04d}.docx")
-        batches = {jobs: batch(drafts, jobs) for jobs in (1, 2)}
+            shutil.copy(texts[n % len(texts)], plain / f"{n:04d}.txt")
+        batches = {(".docx", jobs): batch(drafts, jobs) for jobs in (1, 2)} | {
+            (".txt", 1): batch(plain, 1)
+        }
         imports = {
             name: reader_imports(EXAMPLES / name)
             for name in ("clean-2021.txt", "defects-2021.txt")
@@ -185,7 +191,7 @@ def _print(
     files: dict[str, Path],
     sizes: dict[str, int],
     times: dict[str, list[float]],
-    batches: dict[int, tuple[float, float]],
+    batches: dict[tuple[str, int], tuple[float, float]],
     imports: dict[str, list[str]],
     kinds: int,
 ) -> None:
@@ -209,14 +215,15 @@ def _print(
     print(
         f"\nA batch of {args.batch} `.docx` drafts ({kinds} different reports "
         "built as Word documents, cycled): `disclosure-lint DIR -j N --quiet`, "
-        "wall time and CPU time (user + system) of the process tree.\n"
+        "wall time and CPU time (user + system) of the process tree; the same "
+        "reports as `.txt` for comparison.\n"
     )
-    print("| jobs | wall | files/s | CPU per file |")
-    print("| --- | --- | --- | --- |")
-    for jobs, (wall, cpu) in batches.items():
+    print("| drafts | jobs | wall | files/s | CPU per file |")
+    print("| --- | --- | --- | --- | --- |")
+    for (form, jobs), (wall, cpu) in batches.items():
         print(
-            f"| {jobs} | {wall:.2f} s | {args.batch / wall:.0f} | "
-            f"{cpu / args.batch * 1000:.1f} ms |"
+            f"| {args.batch} `{form}` | {jobs} | {wall:.2f} s | "
+            f"{args.batch / wall:.0f} | {cpu / args.batch * 1000:.1f} ms |"
         )
     print(
         "\nReader libraries imported by a text draft's run "
