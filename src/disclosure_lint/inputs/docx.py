@@ -243,19 +243,32 @@ def _open(data: bytes) -> dict[str, Any]:
             load_dtd=False,
             no_network=True,
         )
-        parts = {"document": etree.fromstring(main.blob, parser)}
+        parts = {"document": _parse(etree, main.blob, parser)}
         by_name = {str(spart.partname): spart for spart in package._sparts}
         for srel in main.srels:
             name = srel.reltype.rpartition("/")[2]
             if name in _RELATED and not srel.is_external and name not in parts:
                 related = by_name.get(str(srel.target_partname))
                 if related is not None:
-                    parts[name] = etree.fromstring(related.blob, parser)
+                    parts[name] = _parse(etree, related.blob, parser)
     except LoadError:
         raise
     except Exception as exc:  # NOTE: any failure of the libraries
         raise LoadError(f"not a valid .docx ({_line(exc)})") from None
     return parts
+
+
+def _parse(etree: Any, blob: bytes, parser: Any) -> Any:
+    """One XML part; one with a DTD is refused.
+
+    NOTE: the parser neither expands entities nor fetches anything, but an
+    entity left unexpanded would silently cut the text it is in; Word never
+    writes a DOCTYPE, so a part that has one is refused instead.
+    """
+    root = etree.fromstring(blob, parser)
+    if root.getroottree().docinfo.doctype:
+        raise LoadError("refused: an XML part of the .docx declares a DTD (entities)")
+    return root
 
 
 _RELATED = ("numbering", "styles", "comments")
