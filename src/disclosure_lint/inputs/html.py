@@ -1,10 +1,11 @@
 """Published web pages (.html, .htm): the report's article as draft text.
 
-The page is decoded (a BOM, else the ``<meta charset>`` or ``http-equiv``
-declaration, else UTF-8, else GB18030), parsed with lxml's HTML parser (no
-network, no entity resolution, no huge-tree mode: libxml2 then also caps the
-nesting depth), the article is found by text density (``html_article``) and
-rendered one paragraph a line, one table row a line (``html_render``).
+The page is decoded (a BOM; else UTF-8 if the bytes are valid UTF-8; else
+the ``<meta charset>`` or ``http-equiv`` declaration; else GB18030), parsed
+with lxml's HTML parser (no network, no entity resolution, no huge-tree
+mode: libxml2 then also caps the nesting depth), the article is found by
+text density (``html_article``) and rendered one paragraph a line, one
+table row a line (``html_render``).
 
 Every rendered character maps back to the line and column of the HTML source
 that renders it (``HtmlSourceMap``; an entity maps to the whole entity), so a
@@ -123,7 +124,7 @@ def declared_encoding(data: bytes) -> str | None:
 
 
 def decode(data: bytes) -> str:
-    """The page's text: BOM, else declared encoding, else UTF-8, else GB18030.
+    """The page's text: BOM, else UTF-8, else declared encoding, else GB18030.
 
     Raises:
         LoadError: no encoding decodes it.
@@ -133,7 +134,12 @@ def decode(data: bytes) -> str:
             return data[len(bom) :].decode(encoding, "replace")
     declared = declared_encoding(data)
     tried = [declared] if declared else []
-    for encoding in (*tried, "utf-8", "gb18030"):
+    # NOTE: bytes that are valid UTF-8 are UTF-8 whatever the page declares:
+    # a GBK page is almost never valid UTF-8, while GB18030 decodes nearly
+    # any bytes, and site templates often keep a ``gb2312`` declaration on
+    # pages saved as UTF-8 (a browser would show mojibake, and every rule
+    # would then report it).
+    for encoding in ("utf-8", *tried, "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
