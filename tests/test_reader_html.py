@@ -509,3 +509,27 @@ def test_fuzz_reader_never_fails(parts: list[str]) -> None:
         assert 1 <= loc.line <= loc.end_line <= len(lines)
         assert (loc.line, loc.column) <= (loc.end_line, loc.end_column)
         assert 1 <= loc.column <= len(lines[loc.line - 1]) + 1
+
+
+def test_layout_table_cells_are_read_as_blocks() -> None:
+    # An old site: the page is a table, a sidebar with much plain text in
+    # one cell (so the walk stops above the table) and the article in the
+    # other; the article's paragraphs and its own tables must still read.
+    text = _text_doc(EXAMPLES / "clean-2021.txt").text
+    built = page(text, 0)
+    start = built.index('<div class="TRS_Editor">')
+    end = built.index('<div class="related">')
+    article = built[start:end]
+    sidebar = "".join(
+        f"<p>通知公告第{i}条：本站将于周末维护，期间暂停服务。</p>" for i in range(60)
+    )
+    layout = (
+        "<!DOCTYPE html><html><body><table><tr>"
+        f'<td class="side">{sidebar}</td><td class="main">{article}</td>'
+        "</tr></table></body></html>"
+    )
+    doc = document_from_bytes("old.html", layout.encode())
+    got = [_normal(line) for line in doc.text.split("\n") if _normal(line)]
+    expected = [_normal(line) for line in text.split("\n")[1:] if _normal(line)]
+    at = got.index(expected[0])
+    assert got[at : at + len(expected)] == expected

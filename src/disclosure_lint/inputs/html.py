@@ -23,7 +23,7 @@ from typing import Any
 from ..document.source import Location, SourceMap, TextLocation
 from ..document.text import Document
 from .errors import LoadError
-from .html_article import DROP, Stats, choose, find_title, hidden
+from .html_article import DROP, Stats, choose, find_title, hidden, layout_table
 from .html_render import Line, Renderer
 from .html_source import MAX_TOKENS, Aligner, Flat, TooMuchMarkup, scan
 
@@ -241,7 +241,9 @@ def read(path: str, data: bytes) -> Document:
         raise LoadError(
             f"the web page has too many tags and references (over {MAX_TOKENS:,})"
         ) from None
-    lines = Renderer(Aligner(flat), roots, _skip(stats)).run(root)
+    lines = Renderer(
+        Aligner(flat), roots, _skip(stats), lambda table: layout_table(table, stats)
+    ).run(root)
     if not lines:
         raise LoadError("no article text found in the web page")
     text, source_map = _assemble(lines, flat, source)
