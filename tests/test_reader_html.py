@@ -310,15 +310,27 @@ _WRONG_META = '<html><head><meta charset="gb2312"></head><body><p>报告</p></bo
         (_GBK_META.encode("gbk"), "报告\n"),
         # a wrong declaration: the bytes are UTF-8
         (_WRONG_META.encode(), "报告\n"),
+        # UTF-16 without a BOM (markup makes every other byte NUL)
+        ("<html><body><p>报告正文</p></body></html>".encode("utf-16-le"), "报告正文\n"),
+        ("<html><body><p>报告正文</p></body></html>".encode("utf-16-be"), "报告正文\n"),
     ],
 )
 def test_encoding_is_found(data: bytes, text: str) -> None:
     assert document_from_bytes("p.html", data).text == text
 
 
-def test_undecodable_page_is_a_one_line_error() -> None:
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"<p>\x81\xff\xfe\x80\x81\x30</p>", "cannot decode"),
+        # NUL bytes are valid UTF-8, but no web page has them
+        (b"<html><body><p>\x00\x01\x02 report \x00\x00</p>", "binary file"),
+    ],
+)
+def test_undecodable_page_is_a_one_line_error(data: bytes, message: str) -> None:
     with pytest.raises(LoadError) as info:
-        document_from_bytes("p.html", b"<p>\x81\x00\xff\xfe\x80</p>")
+        document_from_bytes("p.html", data)
+    assert message in str(info.value)
     assert "\n" not in str(info.value)
 
 

@@ -132,6 +132,9 @@ def decode(data: bytes) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, "replace")
+    nul = data.find(b"\x00")
+    if nul != -1:
+        return _with_nul(data, nul)
     declared = declared_encoding(data)
     tried = [declared] if declared else []
     # NOTE: bytes that are valid UTF-8 are UTF-8 whatever the page declares:
@@ -149,6 +152,20 @@ def decode(data: bytes) -> str:
         # encoding is read with the odd bad byte replaced.
         return data.decode(declared, "replace")
     raise LoadError("cannot decode the web page: not UTF-8 and not GB18030/GBK")
+
+
+def _with_nul(data: bytes, nul: int) -> str:
+    """A page with NUL bytes: UTF-16 without a BOM, else not a web page.
+
+    Raises:
+        LoadError: binary content.
+    """
+    head = data[:4096]
+    for zeros, encoding in ((head[1::2], "utf-16-le"), (head[0::2], "utf-16-be")):
+        # NOTE: markup is ASCII, so UTF-16 has a NUL in every other byte.
+        if zeros.count(0) * 10 >= len(zeros) * 8:
+            return data.decode(encoding, "replace")
+    raise LoadError(f"binary file (NUL byte at offset {nul}); expected a web page")
 
 
 def _normalise(text: str) -> str:
