@@ -1,10 +1,11 @@
 """Published web pages (.html, .htm): the report's article as draft text.
 
-The page is decoded (a BOM, else the ``<meta charset>`` or ``http-equiv``
-declaration, else UTF-8, else GB18030), parsed with lxml's HTML parser (no
-network, no entity resolution, no huge-tree mode: libxml2 then also caps the
-nesting depth), the article is found by text density (``html_article``) and
-rendered one paragraph a line, one table row a line (``html_render``).
+The page is decoded (a BOM; else UTF-8 if the bytes are valid UTF-8; else
+the ``<meta charset>`` or ``http-equiv`` declaration; else GB18030), parsed
+with lxml's HTML parser (no network, no entity resolution, no huge-tree
+mode: libxml2 then also caps the nesting depth), the article is found by
+text density (``html_article``) and rendered one paragraph a line, one
+table row a line (``html_render``).
 
 Every rendered character maps back to the line and column of the HTML source
 that renders it (``HtmlSourceMap``; an entity maps to the whole entity), so a
@@ -22,7 +23,7 @@ from typing import Any
 from ..document.source import Location, SourceMap, TextLocation
 from ..document.text import Document
 from .errors import LoadError
-from .html_article import DROP, Stats, choose, find_title, hidden
+from .html_article import DROP, Stats, choose, find_title, hidden, layout_table
 from .html_render import Line, Renderer
 from .html_source import MAX_TOKENS, Aligner, Flat, TooMuchMarkup, scan
 
@@ -123,7 +124,7 @@ def declared_encoding(data: bytes) -> str | None:
 
 
 def decode(data: bytes) -> str:
-    """The page's text: BOM, else declared encoding, else UTF-8, else GB18030.
+    """The page's text: BOM, else UTF-8, else declared encoding, else GB18030.
 
     Raises:
         LoadError: no encoding decodes it.
@@ -131,9 +132,17 @@ def decode(data: bytes) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, "replace")
+    nul = data.find(b"\x00")
+    if nul != -1:
+        return _with_nul(data, nul)
     declared = declared_encoding(data)
     tried = [declared] if declared else []
-    for encoding in (*tried, "utf-8", "gb18030"):
+    # NOTE: bytes that are valid UTF-8 are UTF-8 whatever the page declares:
+    # a GBK page is almost never valid UTF-8, while GB18030 decodes nearly
+    # any bytes, and site templates often keep a ``gb2312`` declaration on
+    # pages saved as UTF-8 (a browser would show mojibake, and every rule
+    # would then report it).
+    for encoding in ("utf-8", *tried, "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
@@ -143,6 +152,20 @@ def decode(data: bytes) -> str:
         # encoding is read with the odd bad byte replaced.
         return data.decode(declared, "replace")
     raise LoadError("cannot decode the web page: not UTF-8 and not GB18030/GBK")
+
+
+def _with_nul(data: bytes, nul: int) -> str:
+    """A page with NUL bytes: UTF-16 without a BOM, else not a web page.
+
+    Raises:
+        LoadError: binary content.
+    """
+    head = data[:4096]
+    for zeros, encoding in ((head[1::2], "utf-16-le"), (head[0::2], "utf-16-be")):
+        # NOTE: markup is ASCII, so UTF-16 has a NUL in every other byte.
+        if zeros.count(0) * 10 >= len(zeros) * 8:
+            return data.decode(encoding, "replace")
+    raise LoadError(f"binary file (NUL byte at offset {nul}); expected a web page")
 
 
 def _normalise(text: str) -> str:
@@ -235,7 +258,9 @@ def read(path: str, data: bytes) -> Document:
         raise LoadError(
             f"the web page has too many tags and references (over {MAX_TOKENS:,})"
         ) from None
-    lines = Renderer(Aligner(flat), roots, _skip(stats)).run(root)
+    lines = Renderer(
+        Aligner(flat), roots, _skip(stats), lambda table: layout_table(table, stats)
+    ).run(root)
     if not lines:
         raise LoadError("no article text found in the web page")
     text, source_map = _assemble(lines, flat, source)

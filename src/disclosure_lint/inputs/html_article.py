@@ -57,6 +57,8 @@ _TABLE_PARTS = frozenset(("table", "thead", "tbody", "tfoot", "tr"))
 _CHROME_BLOCKS = frozenset(("div", "ul", "ol", "dl", "p", "section", "span", "li"))
 # A child holding this share of its parent's text (outside links) is gone into.
 RATIO = 0.8
+# A table cell with more text than this is page layout, not data.
+LAYOUT_CELL_TEXT = 300
 # How far up from the article, and how many elements back, a title is looked for.
 _TITLE_LEVELS = 8
 _TITLE_LOOKBACK = 300
@@ -132,6 +134,19 @@ class Stats:
             return False
         text, link, links = found
         return links >= 2 and link * 2 >= text
+
+
+def layout_table(table: Any, stats: Stats) -> bool:
+    """Whether ``table`` lays out the page: a cell holds a table or long text.
+
+    NOTE: a cell of a report's data table holds a number or a label of a
+    few dozen characters; old sites put menus and the whole article in the
+    cells of a table.
+    """
+    for cell in table.iter("td", "th"):
+        if stats.text(cell) > LAYOUT_CELL_TEXT or any(True for _ in cell.iter("table")):
+            return True
+    return False
 
 
 def choose(root: Any, stats: Stats) -> Any:

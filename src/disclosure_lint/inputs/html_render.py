@@ -215,11 +215,17 @@ class Renderer:
         aligner: Aligner,
         roots: list[Any],
         skip: Callable[[Any], bool],
+        layout: Callable[[Any], bool],
     ) -> None:
-        """Render the subtrees ``roots`` (in document order), minus ``skip``ped ones."""
+        """Render the subtrees ``roots`` (in document order), minus ``skip``ped ones.
+
+        A table for which ``layout`` is true lays out the page rather than
+        holding data: its cells are read as blocks, not as a row.
+        """
         self.aligner = aligner
         self.roots = roots
         self.skip = skip
+        self.layout = layout
         self.lines: list[Line] = []
         self.segments: list[Segment] = []
 
@@ -262,7 +268,7 @@ class Renderer:
 
     def _visit_content(self, el: Any, render: bool, depth: int) -> None:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        if render and tag == "table":
+        if render and tag == "table" and not self.layout(el):
             self._table(el, depth)
             return
         block = render and tag in BLOCK
