@@ -26,6 +26,8 @@ from .pdf_layout import Glyph
 
 # A filled shape thinner than this (points) is a rule drawn as a rectangle.
 RULE_WIDTH = 2.0
+# Path segments on one page past which its drawings are not read for tables.
+MAX_SEGMENTS = 100_000
 # Objects nested deeper in form XObjects than this are not looked at.
 _MAX_DEPTH = 8
 # A segment within this many points of level (or plumb) is horizontal (vertical).
@@ -52,11 +54,17 @@ class PageObjects:
         self.glyphs = _glyphs(page, left, top, max_glyphs, self.width, self.height)
         self.edges: list[dict[str, Any]] = []
         self.images = 0
+        segments = 0
         for kind, handle, matrix in _objects(page):
             if kind == raw.FPDF_PAGEOBJ_IMAGE:
                 self.images += 1
-            elif kind == raw.FPDF_PAGEOBJ_PATH:
+            elif kind == raw.FPDF_PAGEOBJ_PATH and segments <= MAX_SEGMENTS:
+                segments += max(raw.FPDFPath_CountSegments(handle), 0)
                 self.edges += _path_edges(handle, matrix, left, top)
+        if segments > MAX_SEGMENTS:
+            # NOTE: a detailed drawing (a map, a chart), not a ruled table;
+            # reading all of it would take seconds a page.
+            self.edges = []
 
 
 def open_pdf(data: bytes) -> Any:
