@@ -88,7 +88,7 @@ def minimal_pdf(
     broken_stream: bool = False,
     font: str = "Helvetica",
 ) -> bytes:
-    """A PDF whose pages show ``pages`` (lines of ASCII text each, see ``_text_stream``).
+    """A PDF whose pages show ``pages`` (ASCII lines, see ``_text_stream``).
 
     ``image``: each page shows a grey image and no text (a scan).
     ``password``: encrypted with that user password.
@@ -156,7 +156,7 @@ def minimal_pdf(
     return bytes(out)
 
 
-_STYLE = """
+STYLE = """
 @page { size: A4; margin: 22mm 25mm;
   @bottom-center { content: "- " counter(page) " -"; font-size: 10pt; } }
 body { font-family: "WenQuanYi Micro Hei", sans-serif; font-size: 12pt; }
@@ -200,7 +200,7 @@ def draft_html(text: str) -> str:
     flush()
     return (
         '<!doctype html><html><head><meta charset="utf-8">'
-        f"<style>{_STYLE}</style></head><body>{''.join(parts)}</body></html>"
+        f"<style>{STYLE}</style></head><body>{''.join(parts)}</body></html>"
     )
 
 

@@ -24,7 +24,7 @@ from disclosure_lint.inputs.load import document_from_bytes, load_document
 from disclosure_lint.inputs.pdf import MAX_PAGES
 
 from .conftest import EXAMPLES, ROOT, run_module
-from .pdf_samples import draft_html, minimal_pdf, print_to_pdf
+from .pdf_samples import STYLE, draft_html, minimal_pdf, print_to_pdf
 
 REAL = ROOT.parent / "shared" / "real"
 HUAIAN = REAL / "huaian-2024.pdf"
@@ -194,6 +194,27 @@ def test_table_cut_open_by_a_page_break_is_joined(
         "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
         "\t\t申请人情况" in text
     )
+
+
+@pytest.mark.slow
+def test_header_rows_repeated_on_each_page_are_read_once(tmp_path: Path) -> None:
+    # A <thead> prints on every page the table is on, as Word's repeated
+    # header rows do: the table is one table with one header.
+    rows = "".join(
+        f"<tr><td>第{i}项</td><td>{i}</td><td>{i * 2}</td></tr>" for i in range(1, 80)
+    )
+    page = (
+        '<!doctype html><html><head><meta charset="utf-8"><style>'
+        f"{STYLE}</style></head><body><p>前言。</p><table><thead><tr><td>项目"
+        f"</td><td>数量</td><td>金额</td></tr></thead><tbody>{rows}</tbody>"
+        "</table><p>结束。</p></body></html>"
+    )
+    path = print_to_pdf(page, tmp_path, "thead")
+    lines = load_document(path).text.split("\n")
+    assert lines[:3] == ["前言。", "项目\t数量\t金额", "第1项\t1\t2"]
+    assert lines.count("项目\t数量\t金额") == 1
+    assert lines[-3:] == ["第79项\t79\t158", "结束。", ""]
+    assert len(lines) == 1 + 1 + 79 + 1 + 1
 
 
 # --------------------------------------------------------------------------

@@ -203,6 +203,7 @@ def join(first: Grid, second: Grid) -> None:
     cell holds text: a merged group label or a long label the page
     break cut. When every text of that row goes on so, the two rows are one.
     """
+    _drop_repeated_header(first, second)
     if not second.rows:
         return
     head = second.rows[0]
@@ -225,6 +226,27 @@ def join(first: Grid, second: Grid) -> None:
     if moved and moved == texts:
         rows = rows[1:]
     first.rows.extend(rows)
+
+
+def _row_texts(row: list[Cell | None]) -> list[str]:
+    return [cell.text if cell is not None else "" for cell in row]
+
+
+def _drop_repeated_header(first: Grid, second: Grid) -> None:
+    """Leave out the header rows a table repeats at the top of a new page.
+
+    NOTE: Word's "repeat as header row" and a web page's ``<thead>`` print
+    the table's first rows again on every page; read twice, they would be
+    a second header in the middle of the table.
+    """
+    count = 0
+    limit = min(len(first.rows), len(second.rows) - 1)
+    while count < limit and _row_texts(first.rows[count]) == _row_texts(
+        second.rows[count]
+    ):
+        count += 1
+    if count and any(_row_texts(first.rows[0])):
+        del second.rows[:count]
 
 
 def _covering(grid: Grid, column: int) -> Cell | None:
