@@ -57,10 +57,12 @@ def _encrypt_dict(user: bytes, owner: bytes, file_id: bytes) -> bytes:
 Line = str | tuple[float, float, str]
 
 
-def _text_stream(lines: list[Line]) -> bytes:
+def _text_stream(lines: list[Line], turned: bool = False) -> bytes:
     """Lines flowing down from the top left, or placed at ``(x, y, text)``.
 
-    ``y`` is measured from the top of the page to the baseline.
+    ``y`` is measured from the top of the page to the baseline. ``turned``:
+    the page is shown turned 90° clockwise, so the text is drawn turned
+    90° the other way (a shown ``(x, y)`` is the file's ``(y, x)``).
     """
     ops = ["BT /F1 12 Tf 16 TL"]
     flow_y = 72.0
@@ -71,7 +73,10 @@ def _text_stream(lines: list[Line]) -> bytes:
         else:
             x, y, text = line
         escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        ops.append(f"1 0 0 1 {x} {842 - y} Tm ({escaped}) Tj")
+        if turned:
+            ops.append(f"0 1 -1 0 {y} {x} Tm ({escaped}) Tj")
+        else:
+            ops.append(f"1 0 0 1 {x} {842 - y} Tm ({escaped}) Tj")
     ops.append("ET")
     return "\n".join(ops).encode("latin-1")
 
@@ -87,6 +92,7 @@ def minimal_pdf(
     image: bool = False,
     broken_stream: bool = False,
     font: str = "Helvetica",
+    turned: bool = False,
 ) -> bytes:
     """A PDF whose pages show ``pages`` (ASCII lines, see ``_text_stream``).
 
@@ -94,6 +100,8 @@ def minimal_pdf(
     ``password``: encrypted with that user password.
     ``broken_stream``: page contents claim Flate compression but are not.
     ``font``: a standard font (``Courier``: every character 0.6 em wide).
+    ``turned``: pages laid landscape in the file and shown turned 90°
+    (``/Rotate 90``), the text drawn turned back so it reads across.
     """
     objects: dict[int, bytes] = {}
     count = len(pages)
@@ -108,12 +116,19 @@ def minimal_pdf(
         if image:
             resources += b" /XObject << /Im1 %d 0 R >>" % image_ref
         resources += b" >>"
+        box = b"[0 0 842 595] /Rotate 90" if turned else b"[0 0 595 842]"
         objects[page] = (
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources "
+            b"<< /Type /Page /Parent 2 0 R /MediaBox "
+            + box
+            + b" /Resources "
             + resources
             + b" /Contents %d 0 R >>" % content
         )
-        body = b"q 400 0 0 500 90 200 cm /Im1 Do Q" if image else _text_stream(lines)
+        body = (
+            b"q 400 0 0 500 90 200 cm /Im1 Do Q"
+            if image
+            else _text_stream(lines, turned)
+        )
         if broken_stream:
             objects[content] = _stream(
                 b"x\x9c" + bytes(range(7, 200)), b" /Filter /FlateDecode"

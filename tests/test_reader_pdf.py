@@ -233,6 +233,16 @@ def test_minimal_pdf_reads_lines_and_pages() -> None:
     assert doc.source.locate(16, 17) == PdfLocation(2, 1, 1)
 
 
+def test_page_shown_turned_reads_across() -> None:
+    # A landscape page stored portrait-wise with /Rotate 90 (scanners,
+    # some printers): lines are read as shown, not along the stored page.
+    data = minimal_pdf([["First line here", "Second line", "Third"]], turned=True)
+    doc = document_from_bytes("x.pdf", data)
+    assert doc.text == "First line here\nSecond line\nThird\n"
+    assert doc.source is not None
+    assert doc.source.locate(16, 22) == PdfLocation(1, 2, 1)
+
+
 def test_running_headers_and_page_numbers_are_dropped() -> None:
     pages = [
         [
