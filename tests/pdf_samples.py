@@ -93,6 +93,7 @@ def minimal_pdf(
     broken_stream: bool = False,
     font: str = "Helvetica",
     turned: bool = False,
+    rules: list[list[tuple[float, float, float, float]]] | None = None,
 ) -> bytes:
     """A PDF whose pages show ``pages`` (ASCII lines, see ``_text_stream``).
 
@@ -100,6 +101,8 @@ def minimal_pdf(
     ``password``: encrypted with that user password.
     ``broken_stream``: page contents claim Flate compression but are not.
     ``font``: a standard font (``Courier``: every character 0.6 em wide).
+    ``rules``: per page, lines ``(x0, y0, x1, y1)`` (from the top left) drawn
+    as table rules.
     ``turned``: pages laid landscape in the file and shown turned 90°
     (``/Rotate 90``), the text drawn turned back so it reads across.
     """
@@ -129,6 +132,11 @@ def minimal_pdf(
             if image
             else _text_stream(lines, turned)
         )
+        if rules is not None:
+            body += b"\n0.5 w " + b" ".join(
+                b"%.2f %.2f m %.2f %.2f l S" % (x0, 842 - y0, x1, 842 - y1)
+                for x0, y0, x1, y1 in rules[i]
+            )
         if broken_stream:
             objects[content] = _stream(
                 b"x\x9c" + bytes(range(7, 200)), b" /Filter /FlateDecode"
@@ -217,6 +225,25 @@ def draft_html(text: str) -> str:
         '<!doctype html><html><head><meta charset="utf-8">'
         f"<style>{STYLE}</style></head><body>{''.join(parts)}</body></html>"
     )
+
+
+def ruled_table(
+    left: float, top: float, widths: list[float], rows: list[list[str]]
+) -> tuple[list[Line], list[tuple[float, float, float, float]]]:
+    """Text placed in a grid of cells 20 points high, and the grid's rules."""
+    edges = [sum(widths[:i]) + left for i in range(len(widths) + 1)]
+    bottom = top + 20 * len(rows)
+    rules = [(x, top, x, bottom) for x in edges]
+    rules += [
+        (edges[0], top + 20 * i, edges[-1], top + 20 * i) for i in range(len(rows) + 1)
+    ]
+    placed: list[Line] = [
+        (edges[c] + 3, top + 20 * r + 15, text)
+        for r, row in enumerate(rows)
+        for c, text in enumerate(row)
+        if text
+    ]
+    return placed, rules
 
 
 def chromium() -> str | None:

@@ -24,7 +24,7 @@ from disclosure_lint.inputs.load import document_from_bytes, load_document
 from disclosure_lint.inputs.pdf import MAX_PAGES
 
 from .conftest import EXAMPLES, ROOT, run_module
-from .pdf_samples import STYLE, draft_html, minimal_pdf, print_to_pdf
+from .pdf_samples import STYLE, draft_html, minimal_pdf, print_to_pdf, ruled_table
 
 REAL = ROOT.parent / "shared" / "real"
 HUAIAN = REAL / "huaian-2024.pdf"
@@ -285,6 +285,32 @@ def test_wrapped_prose_is_joined_into_paragraphs() -> None:
     assert doc.source is not None
     start = doc.text.index("and ends")
     assert doc.source.locate(start, start + 3) == PdfLocation(1, 3, 1)
+
+
+def _two_page_table(last: list[str], first: list[str]) -> str:
+    """A 3-column table: two rows at the bottom of page 1, two on page 2."""
+    widths = [150.0, 150.0, 60.0]
+    one, rules_one = ruled_table(72, 760, widths, [["Row", "Before", "1"], last])
+    two, rules_two = ruled_table(72, 72, widths, [first, ["Row", "After", "9"]])
+    data = minimal_pdf([one, two], rules=[rules_one, rules_two])
+    return document_from_bytes("x.pdf", data).text
+
+
+def test_table_over_a_page_break_is_one_table() -> None:
+    text = _two_page_table(["Caption", "", ""], ["Header", "Values", ""])
+    assert text == "Row\tBefore\t1\nCaption\t\t\nHeader\tValues\t\nRow\tAfter\t9\n"
+
+
+def test_cell_cut_by_a_page_break_is_mended() -> None:
+    # a merged group label cut by the break goes on in the cell above
+    text = _two_page_table(["Group", "1. first", "5"], ["label", "2. second", "6"])
+    assert text == (
+        "Row\tBefore\t1\nGroup label\t1. first\t5\n\t2. second\t6\nRow\tAfter\t9\n"
+    )
+    # a row Word lets break across pages (its cells' first lines on the
+    # first page) is one row again
+    text = _two_page_table(["A long label", "Values", "7"], ["cut here", "", ""])
+    assert text == ("Row\tBefore\t1\nA long label cut here\tValues\t7\nRow\tAfter\t9\n")
 
 
 @pytest.mark.parametrize(
