@@ -57,10 +57,12 @@ def _encrypt_dict(user: bytes, owner: bytes, file_id: bytes) -> bytes:
 Line = str | tuple[float, float, str]
 
 
-def _text_stream(lines: list[Line]) -> bytes:
+def _text_stream(lines: list[Line], turned: bool = False) -> bytes:
     """Lines flowing down from the top left, or placed at ``(x, y, text)``.
 
-    ``y`` is measured from the top of the page to the baseline.
+    ``y`` is measured from the top of the page to the baseline. ``turned``:
+    the page is shown turned 90° clockwise, so the text is drawn turned
+    90° the other way (a shown ``(x, y)`` is the file's ``(y, x)``).
     """
     ops = ["BT /F1 12 Tf 16 TL"]
     flow_y = 72.0
@@ -71,7 +73,10 @@ def _text_stream(lines: list[Line]) -> bytes:
         else:
             x, y, text = line
         escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        ops.append(f"1 0 0 1 {x} {842 - y} Tm ({escaped}) Tj")
+        if turned:
+            ops.append(f"0 1 -1 0 {y} {x} Tm ({escaped}) Tj")
+        else:
+            ops.append(f"1 0 0 1 {x} {842 - y} Tm ({escaped}) Tj")
     ops.append("ET")
     return "\n".join(ops).encode("latin-1")
 
@@ -87,13 +92,19 @@ def minimal_pdf(
     image: bool = False,
     broken_stream: bool = False,
     font: str = "Helvetica",
+    turned: bool = False,
+    rules: list[list[tuple[float, float, float, float]]] | None = None,
 ) -> bytes:
-    """A PDF whose pages show ``pages`` (lines of ASCII text each, see ``_text_stream``).
+    """A PDF whose pages show ``pages`` (ASCII lines, see ``_text_stream``).
 
     ``image``: each page shows a grey image and no text (a scan).
     ``password``: encrypted with that user password.
     ``broken_stream``: page contents claim Flate compression but are not.
     ``font``: a standard font (``Courier``: every character 0.6 em wide).
+    ``rules``: per page, lines ``(x0, y0, x1, y1)`` (from the top left) drawn
+    as table rules.
+    ``turned``: pages laid landscape in the file and shown turned 90°
+    (``/Rotate 90``), the text drawn turned back so it reads across.
     """
     objects: dict[int, bytes] = {}
     count = len(pages)
@@ -108,12 +119,24 @@ def minimal_pdf(
         if image:
             resources += b" /XObject << /Im1 %d 0 R >>" % image_ref
         resources += b" >>"
+        box = b"[0 0 842 595] /Rotate 90" if turned else b"[0 0 595 842]"
         objects[page] = (
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources "
+            b"<< /Type /Page /Parent 2 0 R /MediaBox "
+            + box
+            + b" /Resources "
             + resources
             + b" /Contents %d 0 R >>" % content
         )
-        body = b"q 400 0 0 500 90 200 cm /Im1 Do Q" if image else _text_stream(lines)
+        body = (
+            b"q 400 0 0 500 90 200 cm /Im1 Do Q"
+            if image
+            else _text_stream(lines, turned)
+        )
+        if rules is not None:
+            body += b"\n0.5 w " + b" ".join(
+                b"%.2f %.2f m %.2f %.2f l S" % (x0, 842 - y0, x1, 842 - y1)
+                for x0, y0, x1, y1 in rules[i]
+            )
         if broken_stream:
             objects[content] = _stream(
                 b"x\x9c" + bytes(range(7, 200)), b" /Filter /FlateDecode"
@@ -156,7 +179,7 @@ def minimal_pdf(
     return bytes(out)
 
 
-_STYLE = """
+STYLE = """
 @page { size: A4; margin: 22mm 25mm;
   @bottom-center { content: "- " counter(page) " -"; font-size: 10pt; } }
 body { font-family: "WenQuanYi Micro Hei", sans-serif; font-size: 12pt; }
@@ -200,8 +223,27 @@ def draft_html(text: str) -> str:
     flush()
     return (
         '<!doctype html><html><head><meta charset="utf-8">'
-        f"<style>{_STYLE}</style></head><body>{''.join(parts)}</body></html>"
+        f"<style>{STYLE}</style></head><body>{''.join(parts)}</body></html>"
     )
+
+
+def ruled_table(
+    left: float, top: float, widths: list[float], rows: list[list[str]]
+) -> tuple[list[Line], list[tuple[float, float, float, float]]]:
+    """Text placed in a grid of cells 20 points high, and the grid's rules."""
+    edges = [sum(widths[:i]) + left for i in range(len(widths) + 1)]
+    bottom = top + 20 * len(rows)
+    rules = [(x, top, x, bottom) for x in edges]
+    rules += [
+        (edges[0], top + 20 * i, edges[-1], top + 20 * i) for i in range(len(rows) + 1)
+    ]
+    placed: list[Line] = [
+        (edges[c] + 3, top + 20 * r + 15, text)
+        for r, row in enumerate(rows)
+        for c, text in enumerate(row)
+        if text
+    ]
+    return placed, rules
 
 
 def chromium() -> str | None:

@@ -24,7 +24,7 @@ from disclosure_lint.inputs.load import document_from_bytes, load_document
 from disclosure_lint.inputs.pdf import MAX_PAGES
 
 from .conftest import EXAMPLES, ROOT, run_module
-from .pdf_samples import draft_html, minimal_pdf, print_to_pdf
+from .pdf_samples import STYLE, draft_html, minimal_pdf, print_to_pdf, ruled_table
 
 REAL = ROOT.parent / "shared" / "real"
 HUAIAN = REAL / "huaian-2024.pdf"
@@ -196,6 +196,27 @@ def test_table_cut_open_by_a_page_break_is_joined(
     )
 
 
+@pytest.mark.slow
+def test_header_rows_repeated_on_each_page_are_read_once(tmp_path: Path) -> None:
+    # A <thead> prints on every page the table is on, as Word's repeated
+    # header rows do: the table is one table with one header.
+    rows = "".join(
+        f"<tr><td>第{i}项</td><td>{i}</td><td>{i * 2}</td></tr>" for i in range(1, 80)
+    )
+    page = (
+        '<!doctype html><html><head><meta charset="utf-8"><style>'
+        f"{STYLE}</style></head><body><p>前言。</p><table><thead><tr><td>项目"
+        f"</td><td>数量</td><td>金额</td></tr></thead><tbody>{rows}</tbody>"
+        "</table><p>结束。</p></body></html>"
+    )
+    path = print_to_pdf(page, tmp_path, "thead")
+    lines = load_document(path).text.split("\n")
+    assert lines[:3] == ["前言。", "项目\t数量\t金额", "第1项\t1\t2"]
+    assert lines.count("项目\t数量\t金额") == 1
+    assert lines[-3:] == ["第79项\t79\t158", "结束。", ""]
+    assert len(lines) == 1 + 1 + 79 + 1 + 1
+
+
 # --------------------------------------------------------------------------
 # Hand-written PDFs: text, and every error
 
@@ -210,6 +231,16 @@ def test_minimal_pdf_reads_lines_and_pages() -> None:
     assert doc.source.locate(6, 11) == PdfLocation(1, 1, 6)
     assert doc.source.locate(12, 13) == PdfLocation(1, 2, 1)
     assert doc.source.locate(16, 17) == PdfLocation(2, 1, 1)
+
+
+def test_page_shown_turned_reads_across() -> None:
+    # A landscape page stored portrait-wise with /Rotate 90 (scanners,
+    # some printers): lines are read as shown, not along the stored page.
+    data = minimal_pdf([["First line here", "Second line", "Third"]], turned=True)
+    doc = document_from_bytes("x.pdf", data)
+    assert doc.text == "First line here\nSecond line\nThird\n"
+    assert doc.source is not None
+    assert doc.source.locate(16, 22) == PdfLocation(1, 2, 1)
 
 
 def test_running_headers_and_page_numbers_are_dropped() -> None:
@@ -254,6 +285,32 @@ def test_wrapped_prose_is_joined_into_paragraphs() -> None:
     assert doc.source is not None
     start = doc.text.index("and ends")
     assert doc.source.locate(start, start + 3) == PdfLocation(1, 3, 1)
+
+
+def _two_page_table(last: list[str], first: list[str]) -> str:
+    """A 3-column table: two rows at the bottom of page 1, two on page 2."""
+    widths = [150.0, 150.0, 60.0]
+    one, rules_one = ruled_table(72, 760, widths, [["Row", "Before", "1"], last])
+    two, rules_two = ruled_table(72, 72, widths, [first, ["Row", "After", "9"]])
+    data = minimal_pdf([one, two], rules=[rules_one, rules_two])
+    return document_from_bytes("x.pdf", data).text
+
+
+def test_table_over_a_page_break_is_one_table() -> None:
+    text = _two_page_table(["Caption", "", ""], ["Header", "Values", ""])
+    assert text == "Row\tBefore\t1\nCaption\t\t\nHeader\tValues\t\nRow\tAfter\t9\n"
+
+
+def test_cell_cut_by_a_page_break_is_mended() -> None:
+    # a merged group label cut by the break goes on in the cell above
+    text = _two_page_table(["Group", "1. first", "5"], ["label", "2. second", "6"])
+    assert text == (
+        "Row\tBefore\t1\nGroup label\t1. first\t5\n\t2. second\t6\nRow\tAfter\t9\n"
+    )
+    # a row Word lets break across pages (its cells' first lines on the
+    # first page) is one row again
+    text = _two_page_table(["A long label", "Values", "7"], ["cut here", "", ""])
+    assert text == ("Row\tBefore\t1\nA long label cut here\tValues\t7\nRow\tAfter\t9\n")
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,8 @@ several times faster than pdfminer.six in Python; this module asks it for
 the characters with their boxes and font sizes, the straight segments of
 the page's paths (table rules: lines, thin rectangles, rectangle outlines)
 and whether the page shows images (a scan). Coordinates are PDF points
-with the origin at the top left of the page's crop box, as pdfplumber's.
+with the origin at the top left of the page's crop box as it is shown
+(turned by the page's ``/Rotate``), as pdfplumber's.
 
 Shading is not a rule: a filled rectangle thicker than ``RULE_WIDTH`` (a
 paragraph or header background) and white paint give no edges, or every
@@ -26,6 +27,8 @@ from .pdf_layout import Glyph
 
 # A filled shape thinner than this (points) is a rule drawn as a rectangle.
 RULE_WIDTH = 2.0
+# Path segments on one page past which its drawings are not read for tables.
+MAX_SEGMENTS = 100_000
 # Objects nested deeper in form XObjects than this are not looked at.
 _MAX_DEPTH = 8
 # A segment within this many points of level (or plumb) is horizontal (vertical).
@@ -45,18 +48,56 @@ class PageObjects:
         Raises:
             OverflowError: the page has more than ``max_glyphs`` characters.
         """
-        left, bottom, right, top = page.get_cropbox()
-        self.width = float(right - left)
-        self.height = float(top - bottom)
+        view = View(page.get_cropbox(), page.get_rotation())
+        self.width, self.height = view.width, view.height
         self.bbox = (0.0, 0.0, self.width, self.height)
-        self.glyphs = _glyphs(page, left, top, max_glyphs, self.width, self.height)
+        self.glyphs = _glyphs(page, view, max_glyphs)
         self.edges: list[dict[str, Any]] = []
         self.images = 0
+        segments = 0
         for kind, handle, matrix in _objects(page):
             if kind == raw.FPDF_PAGEOBJ_IMAGE:
                 self.images += 1
-            elif kind == raw.FPDF_PAGEOBJ_PATH:
-                self.edges += _path_edges(handle, matrix, left, top)
+            elif kind == raw.FPDF_PAGEOBJ_PATH and segments <= MAX_SEGMENTS:
+                segments += max(raw.FPDFPath_CountSegments(handle), 0)
+                self.edges += _path_edges(handle, matrix, view)
+        if segments > MAX_SEGMENTS:
+            # NOTE: a detailed drawing (a map, a chart), not a ruled table;
+            # reading all of it would take seconds a page.
+            self.edges = []
+
+
+class View:
+    """PDF user space to the page as shown: origin top left, turned by /Rotate."""
+
+    __slots__ = ("bottom", "height", "left", "right", "top", "turn", "width")
+
+    def __init__(self, box: tuple[float, float, float, float], turn: int) -> None:
+        """The view of crop ``box`` (left, bottom, right, top) turned ``turn``°."""
+        self.left, self.bottom, self.right, self.top = (float(v) for v in box)
+        self.turn = turn % 360
+        across, down = self.right - self.left, self.top - self.bottom
+        if self.turn in (90, 270):
+            across, down = down, across
+        self.width, self.height = across, down
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """Where user-space ``(x, y)`` is shown (a page turned clockwise)."""
+        if self.turn == 90:
+            return y - self.bottom, x - self.left
+        if self.turn == 180:
+            return self.right - x, y - self.bottom
+        if self.turn == 270:
+            return self.top - y, self.right - x
+        return x - self.left, self.top - y
+
+    def box(
+        self, left: float, bottom: float, right: float, top: float
+    ) -> tuple[float, float, float, float]:
+        """A user-space box as shown: x0, top, x1, bottom."""
+        xa, ya = self.point(left, bottom)
+        xb, yb = self.point(right, top)
+        return min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb)
 
 
 def open_pdf(data: bytes) -> Any:
@@ -72,9 +113,7 @@ def error_code(exc: BaseException) -> int | None:
 PASSWORD_ERRORS = (raw.FPDF_ERR_PASSWORD, raw.FPDF_ERR_SECURITY)
 
 
-def _glyphs(
-    page: Any, left: float, top: float, cap: int, width: float, height: float
-) -> list[Glyph]:
+def _glyphs(page: Any, view: View, cap: int) -> list[Glyph]:
     """Every character PDFium finds in the page's text, inside the crop box."""
     text = page.get_textpage()
     try:
@@ -91,9 +130,8 @@ def _glyphs(
                 continue
             if not raw.FPDFText_GetLooseCharBox(text, index, box):
                 continue
-            x0, x1 = box.left - left, box.right - left
-            y0, y1 = top - box.top, top - box.bottom
-            if not (-1 <= x0 <= width and -1 <= y0 <= height):
+            x0, y0, x1, y1 = view.box(box.left, box.bottom, box.right, box.top)
+            if not (-1 <= x0 <= view.width and -1 <= y0 <= view.height):
                 continue  # outside the visible page
             out.append(Glyph(_char(code), x0, x1, y0, y1, _size(text, index, matrix)))
         return out
@@ -185,9 +223,7 @@ def _visible(get_color: Any, handle: Any) -> bool:
     return min(red.value, green.value, blue.value) < 242
 
 
-def _path_edges(
-    handle: Any, outer: _Matrix, left: float, top: float
-) -> list[dict[str, Any]]:
+def _path_edges(handle: Any, outer: _Matrix, view: View) -> list[dict[str, Any]]:
     """The horizontal and vertical segments of a path that is a rule."""
     fill, stroke = _paint(handle)
     if not (fill or stroke):
@@ -202,7 +238,7 @@ def _path_edges(
     edges = []
     for run in points:
         for (xa, ya), (xb, yb) in pairwise(run):
-            edge = _edge(xa - left, top - ya, xb - left, top - yb)
+            edge = _edge(*view.point(xa, ya), *view.point(xb, yb))
             if edge is not None:
                 edges.append(edge)
     return edges

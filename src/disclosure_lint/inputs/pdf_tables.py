@@ -200,31 +200,58 @@ def join(first: Grid, second: Grid) -> None:
     A cell of the first row of ``second`` whose text does not start a new
     label (no ``1.``, ``（五）``) and is not a number goes on with the cell
     above it (the one that covers the last row of ``first``), when that
-    cell holds text: a merged group label or a long label the page
-    break cut. When every text of that row goes on so, the two rows are one.
+    cell holds text: a merged group label or a long label the page break
+    cut. When every text of that row goes on so, the two rows are one.
+    But when that row has such text under an empty cell, it is a row of
+    its own (a header row after a caption row): nothing goes on.
     """
+    _drop_repeated_header(first, second)
     if not second.rows:
         return
     head = second.rows[0]
-    moved = 0
+    going_on: list[tuple[Cell, Cell]] = []
     texts = 0
     for column, cell in enumerate(head):
         if cell is None or not cell.items:
             continue
         texts += 1
-        above = _covering(first, column)
         text = cell.text
-        if above is None or not above.items or numbered(text):
+        if numbered(text) or _NUMBER.fullmatch(text):
             continue
-        if _NUMBER.fullmatch(text) or _NUMBER.fullmatch(above.text):
-            continue
+        above = _covering(first, column)
+        if above is None or not above.items:
+            going_on = []
+            break  # new text under an empty cell: a row of its own
+        if not _NUMBER.fullmatch(above.text):
+            going_on.append((above, cell))
+    for above, cell in going_on:
         above.items.extend(cell.items)
         cell.items = []
-        moved += 1
     rows = second.rows
-    if moved and moved == texts:
+    if going_on and len(going_on) == texts:
         rows = rows[1:]
     first.rows.extend(rows)
+
+
+def _row_texts(row: list[Cell | None]) -> list[str]:
+    return [cell.text if cell is not None else "" for cell in row]
+
+
+def _drop_repeated_header(first: Grid, second: Grid) -> None:
+    """Leave out the header rows a table repeats at the top of a new page.
+
+    NOTE: Word's "repeat as header row" and a web page's ``<thead>`` print
+    the table's first rows again on every page; read twice, they would be
+    a second header in the middle of the table.
+    """
+    count = 0
+    limit = min(len(first.rows), len(second.rows) - 1)
+    while count < limit and _row_texts(first.rows[count]) == _row_texts(
+        second.rows[count]
+    ):
+        count += 1
+    if count and any(_row_texts(first.rows[0])):
+        del second.rows[:count]
 
 
 def _covering(grid: Grid, column: int) -> Cell | None:
