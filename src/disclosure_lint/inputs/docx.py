@@ -81,17 +81,22 @@ class DocxSourceMap(SourceMap):
         return DocxLocation(paragraph, table, row, column, self._quote(start, end))
 
     def _quote(self, start: int, end: int) -> str:
-        """Up to 20 characters of the span (else of its line from the span on)."""
+        """Up to 20 characters of the text at the span, for Ctrl+F.
+
+        The span's text within its paragraph or cell; for an empty span,
+        the paragraph's or cell's text from the span on; for an empty cell,
+        its row (cells joined by spaces).
+        """
         text = self.text
-        stop = text.find("\n", start)
-        stop = len(text) if stop < 0 else stop
+        stop = _next_break(text, start)
         quote = text[start : min(end, stop)].strip()
         if not quote:
             quote = text[start:stop].strip()
         if not quote:
             line_start = text.rfind("\n", 0, start) + 1
-            quote = text[line_start:stop].strip()
-        return " ".join(quote[:_QUOTE].split())
+            line_end = text.find("\n", start)
+            quote = text[line_start : len(text) if line_end < 0 else line_end]
+        return " ".join(quote.split())[:_QUOTE]
 
     def run_slices(self, start: int, end: int) -> list[RunSlice]:
         """The runs the rendered span ``[start, end)`` covers (see ``RunSlice``)."""
@@ -133,6 +138,14 @@ class DocxSourceMap(SourceMap):
         return None if best is None else best[1]
 
 
+def _next_break(text: str, start: int) -> int:
+    """Where the cell or line holding ``start`` ends."""
+    tab = text.find("\t", start)
+    newline = text.find("\n", start)
+    ends = [i for i in (tab, newline) if i >= 0]
+    return min(ends) if ends else len(text)
+
+
 def read(path: str, data: bytes) -> Document:
     """The draft in the Word document ``data`` (read from ``path``).
 
@@ -141,13 +154,12 @@ def read(path: str, data: bytes) -> Document:
             no text at all.
     """
     check_archive(data)
-    document = _open(data)
+    parts = _open(data)
     from .docx_numbering import Numbering
     from .docx_render import Renderer
 
-    part = document.part
-    body = document.element.find(_w("body"))
-    numbering = Numbering(_related(part, "numbering"), _related(part, "styles"))
+    body = parts["document"].find(_w("body"))
+    numbering = Numbering(parts.get("numbering"), parts.get("styles"))
     rendered = Renderer(body, numbering).render()
     if not rendered.text.strip():
         raise LoadError("the Word document has no text")
@@ -155,9 +167,11 @@ def read(path: str, data: bytes) -> Document:
     for offset, anchor in rendered.pieces:
         source.add(offset, anchor)
     source.facts.update(rendered.facts)
-    comments = _comment_count(part)
+    comments = parts.get("comments")
     count, first = source.facts["comments"]
-    source.facts["comments"] = (max(count, comments), first)
+    if comments is not None:
+        count = max(count, len(comments.findall(_w("comment"))))
+    source.facts["comments"] = (count, first)
     return Document(path, rendered.text, form="docx", source=source)
 
 
@@ -174,7 +188,13 @@ def check_archive(data: bytes) -> None:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        OSError,
+        NotImplementedError,
+    ) as exc:
         reason = _line(exc)
         raise LoadError(f"not a valid .docx (damaged ZIP archive: {reason})") from None
     if len(infos) > MAX_MEMBERS:
@@ -198,18 +218,78 @@ def check_archive(data: bytes) -> None:
             )
 
 
-def _open(data: bytes) -> Any:
-    """The python-docx ``Document`` of ``data``.
+def _open(data: bytes) -> dict[str, Any]:
+    """The XML roots of ``document`` and of ``numbering``, ``styles``, ``comments``.
+
+    NOTE: python-docx's package reader finds the parts (content types,
+    relationships); only these four are parsed, with python-docx's parser
+    settings (no entity expansion, no DTD, no network). Building the whole
+    python-docx object model parses every part (theme, settings, fonts…)
+    into its element classes and took more than half the time of a file.
 
     Raises:
-        LoadError: python-docx cannot read it (missing parts, bad XML...).
+        LoadError: not a Word document, or a part python-docx or lxml
+            cannot read.
     """
-    import docx
+    from docx.opc.pkgreader import PackageReader
+    from lxml import etree  # type: ignore[import-untyped]
 
     try:
-        return docx.Document(BytesIO(data))
-    except Exception as exc:  # NOTE: any failure of the library
+        package = PackageReader.from_file(BytesIO(data))  # type: ignore[no-untyped-call]
+        main = _main_part(package)
+        parser = etree.XMLParser(
+            remove_blank_text=True,
+            resolve_entities=False,
+            load_dtd=False,
+            no_network=True,
+        )
+        parts = {"document": _parse(etree, main.blob, parser)}
+        by_name = {str(spart.partname): spart for spart in package._sparts}
+        for srel in main.srels:
+            name = srel.reltype.rpartition("/")[2]
+            if name in _RELATED and not srel.is_external and name not in parts:
+                related = by_name.get(str(srel.target_partname))
+                if related is not None:
+                    parts[name] = _parse(etree, related.blob, parser)
+    except LoadError:
+        raise
+    except Exception as exc:  # NOTE: any failure of the libraries
         raise LoadError(f"not a valid .docx ({_line(exc)})") from None
+    return parts
+
+
+def _parse(etree: Any, blob: bytes, parser: Any) -> Any:
+    """One XML part; one with a DTD is refused.
+
+    NOTE: the parser neither expands entities nor fetches anything, but an
+    entity left unexpanded would silently cut the text it is in; Word never
+    writes a DOCTYPE, so a part that has one is refused instead.
+    """
+    root = etree.fromstring(blob, parser)
+    if root.getroottree().docinfo.doctype:
+        raise LoadError("refused: an XML part of the .docx declares a DTD (entities)")
+    return root
+
+
+_RELATED = ("numbering", "styles", "comments")
+_MAIN_TYPES = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+)
+
+
+def _main_part(package: Any) -> Any:
+    """The main document part (``word/document.xml`` as a rule)."""
+    for spart in package._sparts:
+        if spart.reltype == _RELS + "officeDocument":
+            if spart.content_type not in _MAIN_TYPES:
+                raise LoadError(
+                    f"not a Word document (its main part is {spart.content_type})"
+                )
+            return spart
+    raise LoadError("not a valid .docx (no main document part)")
 
 
 def _line(exc: BaseException) -> str:
@@ -224,20 +304,6 @@ def _w(tag: str) -> str:
 
 
 _RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-
-
-def _related(part: Any, name: str) -> Any | None:
-    """The XML root of the part related to ``part`` as ``name``, if any."""
-    try:
-        related = part.part_related_by(_RELS + name)
-    except KeyError:
-        return None
-    return getattr(related, "element", None)
-
-
-def _comment_count(part: Any) -> int:
-    root = _related(part, "comments")
-    return 0 if root is None else len(root.findall(_w("comment")))
 
 
 def package_from_body(body_xml: str) -> bytes:

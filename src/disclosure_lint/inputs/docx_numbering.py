@@ -41,6 +41,12 @@ def w(tag: str) -> str:
 
 
 _VAL = w("val")
+# NOTE: Clark names built once: a paragraph is looked at several times.
+_NAMES = {
+    tag: w(tag)
+    for tag in ("pPr", "numPr", "numId", "ilvl", "pStyle", "basedOn", "start")
+}
+_PPR, _NUMPR = _NAMES["pPr"], _NAMES["numPr"]
 _DIGITS = "〇一二三四五六七八九"
 _LEGAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _LEGAL_TRADITIONAL = "零壹貳參肆伍陸柒捌玖"
@@ -59,7 +65,7 @@ def _val(element: Any, tag: str) -> str | None:
     """The ``w:val`` of the child ``tag`` of ``element``, if there is one."""
     if element is None:
         return None
-    child = element.find(w(tag))
+    child = element.find(_NAMES.get(tag) or w(tag))
     if child is None:
         return None
     value: str | None = child.get(_VAL)
@@ -233,17 +239,24 @@ class Numbering:
     with its suffix, or ``""``, and advances the counts.
     """
 
-    __slots__ = ("_counts", "_nums", "_seen", "_styles")
+    __slots__ = ("_counts", "_nums", "_seen", "_styles", "_styles_root")
 
     def __init__(self, numbering: Any | None, styles: Any | None) -> None:
         """Index ``numbering.xml``'s root and ``styles.xml``'s root (either None)."""
-        self._styles = _style_numbering(styles)
+        self._styles_root = styles
+        self._styles: dict[str, tuple[str | None, str | None]] | None = None
         self._nums: dict[str, _Num] = {}
         if numbering is not None:
-            self._nums = _read_nums(numbering, self._styles)
+            self._nums = _read_nums(numbering, self._style_map)
         # abstract key -> counts of levels 0..8 (None: level not used yet)
         self._counts: dict[str, list[int | None]] = {}
         self._seen: set[str] = set()
+
+    def _style_map(self) -> dict[str, tuple[str | None, str | None]]:
+        """Style id → its list (read when first needed: styles are many)."""
+        if self._styles is None:
+            self._styles = _style_numbering(self._styles_root)
+        return self._styles
 
     def label(self, paragraph: Any) -> str:
         """The number Word draws before ``paragraph`` (a ``w:p``), or ``""``."""
@@ -278,13 +291,15 @@ class Numbering:
                 counts[deeper] = None
 
     def _num_of(self, paragraph: Any) -> tuple[str, int] | None:
-        ppr = paragraph.find(w("pPr"))
-        num_pr = None if ppr is None else ppr.find(w("numPr"))
-        style = None if ppr is None else _val(ppr, "pStyle")
+        ppr = paragraph.find(_PPR)
+        if ppr is None:
+            return None
+        num_pr = ppr.find(_NUMPR)
+        style = _val(ppr, "pStyle")
         num_id = _val(num_pr, "numId")
         ilvl = _val(num_pr, "ilvl")
         if num_id is None and style is not None:
-            from_style = self._styles.get(style)
+            from_style = self._style_map().get(style)
             if from_style is not None:
                 num_id, style_ilvl = from_style
                 ilvl = ilvl if ilvl is not None else style_ilvl
@@ -361,7 +376,7 @@ def _style_numbering(styles: Any | None) -> dict[str, tuple[str | None, str | No
 
 
 def _read_nums(
-    numbering: Any, styles: dict[str, tuple[str | None, str | None]]
+    numbering: Any, styles: Callable[[], dict[str, tuple[str | None, str | None]]]
 ) -> dict[str, _Num]:
     abstracts: dict[str, Any] = {}
     links: dict[str, str] = {}
@@ -385,7 +400,8 @@ def _read_nums(
         aid = raw.get(nid or "")
         if nid is None or aid is None:
             continue
-        aid = _follow_link(aid, links, styles, raw)
+        if aid in links:
+            aid = _follow_link(aid, links, styles(), raw)
         abstract = abstracts.get(aid)
         if abstract is None:
             continue

@@ -70,6 +70,14 @@ from .docx_xml import (
 )
 from .errors import LoadError
 
+_RPR_CHANGE = w("rPrChange")
+
+
+def _any(body: Any, tags: tuple[str, ...]) -> bool:
+    """Whether ``body`` holds any element named in ``tags``."""
+    return next(body.iter(*tags), None) is not None
+
+
 #: More paragraphs and table rows than this is no report (a real one has a
 #: few hundred): refused rather than read for minutes.
 MAX_BLOCKS = 200_000
@@ -128,6 +136,10 @@ class Renderer:
         self._result = Rendered()
         self._first: dict[str, int] = {}
         self._body = body
+        # NOTE: most drafts have no open revision nor comment: their
+        # paragraphs and runs are then not searched for them one by one.
+        self._tracked = body is not None and _any(body, REVISION_TAGS)
+        self._commented = body is not None and _any(body, COMMENT_MARKS)
 
     def render(self) -> Rendered:
         """Render the body (once).
@@ -190,7 +202,7 @@ class Renderer:
         self._count_block()
         self._paragraph += 1
         place = self._place(Place(paragraph=self._paragraph))
-        if mark_deleted(paragraph):
+        if self._tracked and mark_deleted(paragraph):
             self._note("revisions")
             if not has_accepted_text(paragraph):
                 return
@@ -264,7 +276,7 @@ class Renderer:
 
     def _cell_paragraph(self, paragraph: Any, place: int) -> None:
         self._count_block()
-        if mark_deleted(paragraph):
+        if self._tracked and mark_deleted(paragraph):
             self._note("revisions")
             if not has_accepted_text(paragraph):
                 return
@@ -299,9 +311,9 @@ class Renderer:
 
     def _run(self, run: Any, place: int, in_cell: bool) -> None:
         rpr = run.find(RPR)
-        if rpr is not None and rpr.find(w("rPrChange")) is not None:
+        if self._tracked and rpr is not None and rpr.find(_RPR_CHANGE) is not None:
             self._note("revisions")
-        if run.find(COMMENT_MARKS[1]) is not None:
+        if self._commented and run.find(COMMENT_MARKS[1]) is not None:
             self._note("comments")
         if on(rpr, "vanish"):
             return

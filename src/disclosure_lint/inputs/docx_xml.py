@@ -61,6 +61,11 @@ _T_BODY = str.maketrans({"\n": " ", "\r": " ", "\v": " ", "\f": " "})
 _T_CELL = str.maketrans({"\n": " ", "\r": " ", "\v": " ", "\f": " ", "\t": " "})
 
 
+_TABS = (w("tab"), w("ptab"))
+_BREAKS = (w("br"), w("cr"))
+_TYPE, _HYPHEN = w("type"), w("noBreakHyphen")
+
+
 def run_text(run: Any, in_cell: bool = False) -> list[tuple[Any, str]]:
     r"""The rendered pieces of a ``w:r``: (child element, its text), in order.
 
@@ -76,12 +81,12 @@ def run_text(run: Any, in_cell: bool = False) -> list[tuple[Any, str]]:
             text = child.text or ""
             if text:
                 out.append((child, text.translate(_T_CELL if in_cell else _T_BODY)))
-        elif tag in (w("tab"), w("ptab")):
+        elif tag in _TABS:
             out.append((child, " " if in_cell else "\t"))
-        elif tag in (w("br"), w("cr")):
-            if child.get(w("type")) not in ("page", "column"):
+        elif tag in _BREAKS:
+            if child.get(_TYPE) not in ("page", "column"):
                 out.append((child, " " if in_cell else "\n"))
-        elif tag == w("noBreakHyphen"):
+        elif tag == _HYPHEN:
             out.append((child, "-"))
     return out
 
@@ -90,10 +95,15 @@ def on(props: Any, tag: str) -> bool:
     """An on/off property of ``props`` (present, and not switched off)."""
     if props is None:
         return False
-    child = props.find(w(tag))
+    child = props.find(_PROPS.get(tag) or w(tag))
     if child is None:
         return False
     return child.get(_VAL) not in ("0", "false", "off")
+
+
+_PROPS = {"vanish": w("vanish")}
+_GRID = {tag: w(tag) for tag in ("gridSpan", "gridBefore")}
+_VMERGE = w("vMerge")
 
 
 def mark_deleted(paragraph: Any) -> bool:
@@ -120,7 +130,7 @@ def has_accepted_text(paragraph: Any) -> bool:
 
 def grid_int(element: Any, tag: str, default: int) -> int:
     """The ``w:val`` of child ``tag`` (``gridSpan``, ``gridBefore``), bounded."""
-    child = None if element is None else element.find(w(tag))
+    child = None if element is None else element.find(_GRID.get(tag) or w(tag))
     if child is None:
         return default
     try:
@@ -133,7 +143,7 @@ def continues_merge(tcpr: Any) -> bool:
     """A cell covered by the merged cell above it (``vMerge`` continue)."""
     if tcpr is None:
         return False
-    merge = tcpr.find(w("vMerge"))
+    merge = tcpr.find(_VMERGE)
     return merge is not None and merge.get(_VAL, "continue") == "continue"
 
 
