@@ -15,6 +15,8 @@ import re
 import zipfile
 from typing import Any
 
+from lxml import etree  # type: ignore[import-untyped]
+
 from .fixes import FixError
 
 _RELS = "_rels/.rels"
@@ -25,8 +27,6 @@ _ID = re.compile(rb'\bw:id="(-?\d+)"')
 
 
 def _parser() -> Any:
-    from lxml import etree
-
     # NOTE: no entities, no network, and blank text kept: the part is
     # written back, and whitespace outside the changed runs must not move.
     return etree.XMLParser(
@@ -48,14 +48,12 @@ class Package:
                 self.infos = archive.infolist()
                 self.members = {i.filename: archive.read(i) for i in self.infos}
                 self.comment = archive.comment
-        except (zipfile.BadZipFile, OSError, KeyError) as exc:
+            self.main = self._main_part()
+        except (zipfile.BadZipFile, OSError, KeyError, etree.XMLSyntaxError) as exc:
             raise FixError(f"cannot read the package: {exc}") from None
-        self.main = self._main_part()
 
     def _main_part(self) -> str:
         """The name of the main document part (``word/document.xml``)."""
-        from lxml import etree
-
         rels = self.members.get(_RELS)
         if rels is not None:
             root = etree.fromstring(rels, _parser())
@@ -69,15 +67,18 @@ class Package:
         raise FixError("the package has no main document part")
 
     def document(self) -> Any:
-        """The main part's root element, freshly parsed."""
-        from lxml import etree
+        """The main part's root element, freshly parsed.
 
-        return etree.fromstring(self.members[self.main], _parser())
+        Raises:
+            FixError: the part is not well-formed XML.
+        """
+        try:
+            return etree.fromstring(self.members[self.main], _parser())
+        except etree.XMLSyntaxError as exc:
+            raise FixError(f"cannot read the document part: {exc}") from None
 
     def with_document(self, root: Any) -> bytes:
         """The package bytes with the main part replaced by ``root``."""
-        from lxml import etree
-
         old = self.members[self.main]
         head = b""
         if old.startswith(b"<?xml"):
