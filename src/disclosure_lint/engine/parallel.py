@@ -20,7 +20,8 @@ in this process. Workers send back compact rows (numbers and strings), not
 documents. What the formatter needs of ``FileResult.report`` decides how
 much comes back:
 
-``meta``      encoding, report year and edition (json ``files`` entries);
+``meta``      form, encoding, report year and edition (json ``files``
+              entries); findings carry their own ``location``;
 ``document``  also the full text, BOM and line endings, so ``report.document``
               is the real document (source lines, ``--fix``);
 ``report``    the whole report (outline, tables): the run stays in-process.
