@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..document.fold import fold, fold_text
 from ..document.text import Document, Span
 from ..records import dataclass
+from ..regex.cached import compile_regex
 from ..regex.guard import pack_regex
 from ..tables.equations import Sum, close, format_number, parse_sum
 from ..tables.schema import TableSchemaError
@@ -116,7 +117,8 @@ def _keyword_scans(words: set[str]) -> tuple[re.Pattern[str], ...]:
     if len(groups) > _MAX_SCANS:
         groups = {"": sorted(words, key=len, reverse=True)}
     return tuple(
-        re.compile("|".join(re.escape(w) for w in group)) for group in groups.values()
+        compile_regex("|".join(re.escape(w) for w in group))
+        for group in groups.values()
     )
 
 
