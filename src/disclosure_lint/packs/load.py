@@ -17,6 +17,7 @@ import os
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from ..version import __version__
 
@@ -140,6 +141,16 @@ def _write_cache(cache: Path, packset: PackSet) -> None:
             }
         )
     )
+    # NOTE: an edition pack holds every rule it inherits, so most rules are
+    # there three times. Equal rules share one object, which marshal writes
+    # once (then refers to it): every start reads back a third of the rules.
+    # (Rules are read, never changed, once loaded.)
+    shared: dict[str, Any] = {}
+    for pack in plain["packs"].values():
+        pack["rules"] = [
+            shared.setdefault(json.dumps(rule, sort_keys=True), rule)
+            for rule in pack["rules"]
+        ]
     payload = marshal.dumps(plain)
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
