@@ -242,10 +242,18 @@ def _section_spec(spec: Mapping[str, Any]) -> _SectionSpec:
 def _best_section(
     label: str, official: tuple[_Official, ...], threshold: float
 ) -> _Verdict | None:
-    best: tuple[float, _Verdict] | None = None
-    for key, numeral, heading, aliases, raw_heading in official:
+    # NOTE: a heading, or else an alias (a score of 1.0, which only equal
+    # texts reach), wins outright: looked for before any similarity, each of
+    # which costs a SequenceMatcher. The first of them, as the loop below.
+    for key, numeral, heading, _, raw_heading in official:
         if label == heading:
             return key, numeral, raw_heading, False
+    if threshold <= 1.0:
+        for key, numeral, _, aliases, raw_heading in official:
+            if label in aliases:
+                return key, numeral, raw_heading, True
+    best: tuple[float, _Verdict] | None = None
+    for key, numeral, heading, aliases, raw_heading in official:
         if label in aliases:
             score = 1.0
         else:
