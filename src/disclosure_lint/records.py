@@ -243,11 +243,11 @@ def _looped_init(
     """
     params = [name for name, spec in fields if spec.init]
     names = frozenset(params)
-    required = [
+    required = frozenset(
         name
         for name, spec in fields
         if spec.init and spec.default is MISSING and spec.default_factory is MISSING
-    ]
+    )
     steps = [
         (
             name,
@@ -268,7 +268,7 @@ def _looped_init(
             if key in given or key not in names:
                 return False
             given[key] = value
-        if any(name not in given for name in required):
+        if not given.keys() >= required:
             return False
         for name, init, default, factory, set_slot in steps:
             if init and name in given:
