@@ -545,3 +545,21 @@ def test_layout_table_cells_are_read_as_blocks() -> None:
     expected = [_normal(line) for line in text.split("\n")[1:] if _normal(line)]
     at = got.index(expected[0])
     assert got[at : at + len(expected)] == expected
+
+
+def test_share_bar_dropped_but_a_paragraph_citing_two_links_kept() -> None:
+    data = (
+        "<html><body><div class='content'>"
+        "<p>一、总体情况</p>"
+        '<p>详见<a href="/a">《中华人民共和国政府信息公开条例》</a>和'
+        '<a href="/b">《关于做好年度报告工作的通知》</a>。</p>'
+        '<p>分享到：<a href="#1">微信</a><a href="#2">微博</a></p>'
+        '<div class="page">上一篇：<a href="/p">2020年年报</a> '
+        '下一篇：<a href="/n">2022年年报</a></div>'
+        "</div></body></html>"
+    ).encode()
+    doc = document_from_bytes("p.html", data)
+    assert doc.text == (
+        "一、总体情况\n"
+        "详见《中华人民共和国政府信息公开条例》和《关于做好年度报告工作的通知》。\n"
+    )

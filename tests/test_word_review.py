@@ -722,3 +722,23 @@ def test_a_finding_on_an_empty_cell_is_anchored_next_to_it(tmp_path: Path) -> No
     out = tmp_path / "out.docx"
     assert annotate(str(draft), out, [finding], doc, "zh") == 1
     assert comment_ranges(main_xml(out)) == {0: "总"}
+
+
+def test_a_fix_never_deletes_what_is_not_text(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.docx"
+    draft.write_bytes(
+        _body(
+            # NOTE: a footnote mark inside the typo; a page break right after one.
+            '<w:p><w:r><w:t>攻</w:t><w:footnoteReference w:id="1"/><w:t>府信息</w:t>'
+            '</w:r></w:p><w:p><w:r><w:t>各级攻府</w:t><w:br w:type="page"/>'
+            "<w:t>网站</w:t></w:r></w:p>"
+        )
+    )
+    code, left, err = findings_json("--fix", "--select", "TY001", draft)
+    assert code == 0, err
+    assert [f["location"]["paragraph"] for f in left] == [1]
+    root = main_xml(draft)
+    assert len(list(root.iter(w("footnoteReference")))) == 1
+    for element in root.iter(w("footnoteReference"), w("br")):
+        assert element.getparent().getparent().tag == w("p")
+    assert rendered(draft) == "攻府信息\n各级政府网站\n"

@@ -36,7 +36,7 @@ from ..document.findings import Finding, Fix
 from ..document.text import Document
 from ..records import dataclass
 from .docx_package import Package
-from .docx_runs import XML_SPACE, covering, cut_runs, run_text, w
+from .docx_runs import XML_SPACE, covering, cut_runs, run_parts, run_text, w
 from .fixes import (
     MAX_PASSES,
     FixError,
@@ -48,6 +48,8 @@ from .fixes import (
 )
 
 AUTHOR = "disclosure-lint"
+#: Children of a run, besides its characters, that a deletion may take.
+_KEEPABLE = frozenset((w("rPr"), w("t"), w("lastRenderedPageBreak")))
 #: Parents a run may have for its text to be wrapped in a revision here.
 _PLAIN_PARENTS = frozenset(
     (w("p"), w("hyperlink"), w("smartTag"), w("sdtContent"), w("customXml"))
@@ -131,17 +133,26 @@ def _revise(
     runs: Sequence[Any],
     planned: list[tuple[Fix, list[tuple[int, int, int]], bool]],
     revisions: _Revisions,
-) -> None:
-    """Write every planned fix as ``w:del`` + ``w:ins`` into the tree."""
+) -> list[Fix]:
+    """Write the planned fixes as ``w:del`` + ``w:ins``; those written.
+
+    A fix whose characters share a run piece with anything but text (a
+    picture, a field, a footnote mark, a page break) is not written: the
+    deletion would take that with it.
+    """
     cuts: dict[int, set[int]] = defaultdict(set)
     for _, slices, _ in planned:
         for index, start, end in slices:
             cuts[index].update((start, end))
     pieces = cut_runs(runs, cuts)
+    written: list[Fix] = []
     for fix, slices, mark in planned:
         deleted: list[Any] = []
         for index, start, end in slices:
             deleted.extend(covering(pieces[index], start, end))
+        if not all(_text_only(run) for run in deleted):
+            continue
+        written.append(fix)
         if deleted:
             wrappers = _wrap_deleted(deleted, revisions)
             anchor, model = wrappers[-1], deleted[0]
@@ -167,6 +178,14 @@ def _revise(
                 anchor.addnext(inserted)
         if mark:
             _delete_mark(deleted[0].getparent().getparent(), revisions)
+    return written
+
+
+def _text_only(run: Any) -> bool:
+    """Whether a run holds nothing but formatting and rendered characters."""
+    # NOTE: lxml elements compare by identity; the list keeps them alive.
+    rendered = [child for child, _ in run_parts(run)]
+    return all(child.tag in _KEEPABLE or child in rendered for child in run)
 
 
 def _wrap_deleted(runs: list[Any], revisions: _Revisions) -> list[Any]:
@@ -326,9 +345,10 @@ def _attempt(
             planned.append((fix, *plan))
     if not planned:
         return None
-    _revise(runs, planned, revisions)
+    applied = _revise(runs, planned, revisions)
+    if not applied:
+        return None
     data = package.with_document(root)
-    applied = [fix for fix, _, _ in planned]
     expected, _ = apply_fixes(current, applied, report)
     fixed = read(current.path, data)
     return _Attempt(data, fixed, applied, fixed.text == expected.text)

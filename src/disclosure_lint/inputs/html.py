@@ -24,7 +24,8 @@ from ..document.source import Location, SourceMap, TextLocation
 from ..document.text import Document
 from .errors import LoadError
 from .html_article import DROP, Stats, choose, find_title, hidden, layout_table
-from .html_render import Line, Renderer
+from .html_lines import Line
+from .html_render import Renderer
 from .html_source import MAX_TOKENS, Aligner, Flat, TooMuchMarkup, scan
 
 _BOMS = (

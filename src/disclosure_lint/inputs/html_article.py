@@ -55,6 +55,9 @@ DROP = frozenset(
 )
 _TABLE_PARTS = frozenset(("table", "thead", "tbody", "tfoot", "tr"))
 _CHROME_BLOCKS = frozenset(("div", "ul", "ol", "dl", "p", "section", "span", "li"))
+_CHROME_CONTAINERS = frozenset(("div", "ul", "ol", "dl", "section"))
+_CHROME_WORDS = 10
+_SENTENCE_ENDS = ("。", "；", "！", "？", ".", ";")
 # A child holding this share of its parent's text (outside links) is gone into.
 RATIO = 0.8
 # A table cell with more text than this is page layout, not data.
@@ -133,7 +136,17 @@ class Stats:
         if found is None or tag_of(el) not in _CHROME_BLOCKS:
             return False
         text, link, links = found
-        return links >= 2 and link * 2 >= text
+        if links < 2 or link * 2 < text:
+            return False
+        if tag_of(el) in _CHROME_CONTAINERS:
+            return True
+        # NOTE: a paragraph of the report may cite two documents by links
+        # ("详见《条例》和《通知》。"); a share bar has only a word or two
+        # outside its links ("分享到："), and no sentence.
+        if text - link > _CHROME_WORDS:
+            return False
+        words = "".join(el.xpath(".//text()[not(ancestor::a)]"))
+        return not any(mark in words for mark in _SENTENCE_ENDS)
 
 
 def layout_table(table: Any, stats: Stats) -> bool:

@@ -23,15 +23,11 @@ here, such as tabs and the space that joins two paragraphs of a cell).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
+from .html_lines import Line, Segment, cell_separator, finish, join, tab_separator
 from .html_source import Aligner
-
-# A rendered line: its text and its pieces (offset in the line, flat index).
-Line = tuple[str, list[tuple[int, int]]]
-Segment = tuple[str, int]
 
 BLOCK = frozenset(
     [
@@ -89,7 +85,6 @@ BLOCK = frozenset(
 )
 _SECTIONS = frozenset(("thead", "tbody", "tfoot"))
 _CELLS = frozenset(("td", "th"))
-_WS = re.compile(r"[ \t\n\r\f]+")
 # Spans beyond these are clamped: a hostile colspan must not make a
 # million-cell row (a browser clamps colspan at 1000).
 MAX_COLSPAN = 100
@@ -97,114 +92,6 @@ MAX_GRID = 200_000
 # Rows are padded to the table's width only up to this many columns.
 MAX_PADDED = 64
 MAX_DEPTH = 400
-
-
-def wide(char: str) -> bool:
-    """Whether ``char`` is Chinese (or other CJK) text or punctuation.
-
-    NOTE: CSS drops a line break in the source between two such characters
-    instead of rendering a space, and Word wraps such text without one.
-    """
-    code = ord(char)
-    return (
-        0x2E80 <= code <= 0x9FFF
-        or 0xF900 <= code <= 0xFAFF
-        or 0xFE30 <= code <= 0xFE4F
-        or 0xFF00 <= code <= 0xFFEF
-        or 0x20000 <= code <= 0x3FFFF
-    )
-
-
-def finish(segments: list[Segment]) -> Line:
-    """Collapse the white space of one line's segments as a browser does."""
-    parts: list[str] = []
-    pieces: list[tuple[int, int]] = []
-    state: dict[str, Any] = {"length": 0, "pending": None, "last": ""}
-
-    def emit(word: str, index: int) -> None:
-        pending = state["pending"]
-        if pending is not None and parts:
-            space_index, newline = pending
-            if not (newline and wide(state["last"]) and wide(word[0])):
-                pieces.append((state["length"], space_index))
-                parts.append(" ")
-                state["length"] += 1
-        state["pending"] = None
-        pieces.append((state["length"], index))
-        parts.append(word.replace("\xa0", " "))
-        state["length"] += len(word)
-        state["last"] = word[-1]
-
-    for text, index in segments:
-        pos = 0
-        for match in _WS.finditer(text):
-            if match.start() > pos:
-                emit(text[pos : match.start()], _at(index, pos))
-            newline = "\n" in match.group() or "\r" in match.group()
-            pending = state["pending"]
-            if pending is None:
-                state["pending"] = (_at(index, match.start()), newline)
-            elif newline:
-                state["pending"] = (pending[0], True)
-            pos = match.end()
-        if pos < len(text):
-            emit(text[pos:], _at(index, pos))
-    return _strip("".join(parts), pieces)
-
-
-def _at(index: int, offset: int) -> int:
-    return -1 if index < 0 else index + offset
-
-
-def _strip(text: str, pieces: list[tuple[int, int]]) -> Line:
-    """Drop the spaces (``&nbsp;`` included) at both ends of a line."""
-    left = len(text) - len(text.lstrip(" "))
-    right = len(text.rstrip(" "))
-    if left == 0 and right == len(text):
-        return text, pieces
-    return text[left:right], _slice(pieces, left, right)
-
-
-def _slice(
-    pieces: list[tuple[int, int]], start: int, end: int
-) -> list[tuple[int, int]]:
-    """The pieces of ``[start, end)`` of a line, counted from ``start``."""
-    out: list[tuple[int, int]] = []
-    for i, (offset, index) in enumerate(pieces):
-        stop = pieces[i + 1][0] if i + 1 < len(pieces) else end
-        if stop <= start or offset >= end:
-            continue
-        cut = max(0, start - offset)
-        out.append((offset + cut - start, _at(index, cut)))
-    return out
-
-
-def join(lines: list[Line], separator: Callable[[str, str], str]) -> Line:
-    """Join lines into one with ``separator(left, right)`` (added text) between."""
-    parts: list[str] = []
-    pieces: list[tuple[int, int]] = []
-    length = 0
-    for text, line_pieces in lines:
-        if parts:
-            sep = separator(parts[-1], text)
-            if sep:
-                pieces.append((length, -1))
-                parts.append(sep)
-                length += len(sep)
-        pieces.extend((length + offset, index) for offset, index in line_pieces)
-        parts.append(text)
-        length += len(text)
-    return "".join(parts), pieces
-
-
-def _cell_separator(left: str, right: str) -> str:
-    if not left or not right or wide(left[-1]) or wide(right[0]):
-        return ""
-    return " "
-
-
-def _tab_separator(left: str, right: str) -> str:
-    return "\t"
 
 
 class Renderer:
@@ -342,7 +229,7 @@ class Renderer:
             (text.replace("\t", " "), pieces) for text, pieces in self.lines if text
         ]
         self.lines, self.segments = outer_lines, outer_segments
-        return join(lines, _cell_separator)
+        return join(lines, cell_separator)
 
 
 def _tidy(lines: list[Line]) -> list[Line]:
@@ -407,6 +294,6 @@ def grid_lines(rows: list[list[tuple[Line, int, int]]]) -> list[Line]:
         cells_at = dict(row)
         last = max(width, row[-1][0] + 1)
         out.append(
-            join([cells_at.get(c, ("", [])) for c in range(last)], _tab_separator)
+            join([cells_at.get(c, ("", [])) for c in range(last)], tab_separator)
         )
     return out

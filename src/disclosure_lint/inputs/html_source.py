@@ -33,6 +33,13 @@ _REFERENCE = re.compile(
 )
 # A tag ends at the first ``>`` outside a quoted attribute value.
 _TAG_STOP = re.compile(r""">|=[ \t\n\f]*["']""")
+# A whole start tag in one match, the common case (possessive: no
+# backtracking); anything else (an unclosed quote, a quote inside a name)
+# goes the slow way, ``_tag_end``.
+_START_TAG = re.compile(
+    r"""<([A-Za-z][^\s/>\x00]*+)"""
+    r"""(?:[^>"'=]++|=[ \t\n\f]*+"[^"]*+"|=[ \t\n\f]*+'[^']*+'|=)*+>"""
+)
 # Where markup or a reference may start (anything else is text, skipped in C).
 _TOKEN = re.compile(r"<[A-Za-z!?/]|&[#A-Za-z]")
 # A report's page has some thousands of tags and references.
@@ -220,11 +227,14 @@ def _markup_end(src: str, pos: int) -> tuple[int, tuple[int, bool] | None] | Non
     if nxt == "/":
         close = src.find(">", pos + 2)
         return (size if close == -1 else close + 1), None
-    name = _NAME.match(src, pos + 1)
-    if name is None:
-        return None
-    end = _tag_end(src, name.end())
-    tag = name.group().lower()
+    whole = _START_TAG.match(src, pos)
+    if whole is not None:
+        end, tag = whole.end(), whole.group(1).lower()
+    else:
+        name = _NAME.match(src, pos + 1)
+        if name is None:
+            return None
+        end, tag = _tag_end(src, name.end()), name.group().lower()
     if end >= size:
         return end, None
     if tag == "plaintext":
