@@ -6,9 +6,9 @@ works those labels out, paragraph by paragraph in document order, as Word
 does (ECMA-376 §17.9, with Word's own behaviour where it differs):
 
 - A paragraph is numbered by its own ``w:numPr`` or by its style's (styles
-  inherit through ``w:basedOn``); ``numId`` 0 turns numbering off. Without an
-  ``ilvl`` a style-numbered paragraph takes the level whose ``w:pStyle``
-  names its style, else level 0.
+  inherit through ``w:basedOn``: ``docx_styles``); ``numId`` 0 turns
+  numbering off. Without an ``ilvl`` a style-numbered paragraph takes the
+  level whose ``w:pStyle`` names its style, else level 0.
 - ``w:num`` points at a ``w:abstractNum`` (through ``w:numStyleLink`` when
   the definition lives in a numbering style). The running count is kept per
   abstract definition, not per ``numId``: two ``numId`` on one definition
@@ -29,10 +29,12 @@ Only lxml elements are handled here; python-docx is not imported.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .docx_numfmt import format_number
+
+if TYPE_CHECKING:
+    from .docx_styles import StyleLists
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -125,30 +127,31 @@ class Numbering:
     with its suffix, or ``""``, and advances the counts.
     """
 
-    __slots__ = ("_counts", "_nums", "_seen", "_styles", "_styles_root")
+    __slots__ = ("_counts", "_nums", "_seen", "_styles")
 
-    def __init__(self, numbering: Any | None, styles: Any | None) -> None:
-        """Index ``numbering.xml``'s root and ``styles.xml``'s root (either None)."""
-        self._styles_root = styles
-        self._styles: dict[str, tuple[str | None, str | None]] | None = None
+    def __init__(self, numbering: Any | None, styles: StyleLists) -> None:
+        """Index ``numbering.xml``'s root (None: no lists) with the ``styles``."""
+        self._styles = styles
         self._nums: dict[str, _Num] = {}
         if numbering is not None:
-            self._nums = _read_nums(numbering, self._style_map)
+            self._nums = _read_nums(numbering, styles)
         # abstract key -> counts of levels 0..8 (None: level not used yet)
         self._counts: dict[str, list[int | None]] = {}
         self._seen: set[str] = set()
 
-    def _style_map(self) -> dict[str, tuple[str | None, str | None]]:
-        """Style id → its list (read when first needed: styles are many)."""
-        if self._styles is None:
-            self._styles = _style_numbering(self._styles_root)
-        return self._styles
+    @property
+    def active(self) -> bool:
+        """Whether any paragraph can be numbered (the document defines lists)."""
+        return bool(self._nums)
 
     def label(self, paragraph: Any) -> str:
         """The number Word draws before ``paragraph`` (a ``w:p``), or ``""``."""
         if not self._nums:
             return ""
-        found = self._num_of(paragraph)
+        ppr = paragraph.find(_PPR)
+        if ppr is None:  # NOTE: most paragraphs (all cells, as a rule)
+            return ""
+        found = self._num_of(ppr)
         if found is None:
             return ""
         num_id, ilvl = found
@@ -176,16 +179,14 @@ class Numbering:
             if restart is None or ilvl < restart:
                 counts[deeper] = None
 
-    def _num_of(self, paragraph: Any) -> tuple[str, int] | None:
-        ppr = paragraph.find(_PPR)
-        if ppr is None:
-            return None
+    def _num_of(self, ppr: Any) -> tuple[str, int] | None:
+        """The list (numId, level) of a paragraph with properties ``ppr``."""
         num_pr = ppr.find(_NUMPR)
         style = _val(ppr, "pStyle")
         num_id = _val(num_pr, "numId")
         ilvl = _val(num_pr, "ilvl")
         if num_id is None and style is not None:
-            from_style = self._style_map().get(style)
+            from_style = self._styles.get(style)
             if from_style is not None:
                 num_id, style_ilvl = from_style
                 ilvl = ilvl if ilvl is not None else style_ilvl
@@ -231,39 +232,7 @@ def _fill(
     return "".join(out)
 
 
-def _style_numbering(styles: Any | None) -> dict[str, tuple[str | None, str | None]]:
-    """Paragraph style id → (numId, ilvl) from its own or inherited ``w:numPr``."""
-    if styles is None:
-        return {}
-    own: dict[str, tuple[str | None, str | None]] = {}
-    based: dict[str, str] = {}
-    for style in styles.findall(w("style")):
-        sid = style.get(w("styleId"))
-        if sid is None:
-            continue
-        parent = _val(style, "basedOn")
-        if parent is not None:
-            based[sid] = parent
-        ppr = style.find(w("pPr"))
-        num_pr = None if ppr is None else ppr.find(w("numPr"))
-        if num_pr is not None:
-            own[sid] = (_val(num_pr, "numId"), _val(num_pr, "ilvl"))
-    out: dict[str, tuple[str | None, str | None]] = {}
-    for sid in {*own, *based}:
-        seen: set[str] = set()
-        current: str | None = sid
-        while current is not None and current not in seen:
-            seen.add(current)
-            if current in own:
-                out[sid] = own[current]
-                break
-            current = based.get(current)
-    return {sid: v for sid, v in out.items() if v[0] is not None}
-
-
-def _read_nums(
-    numbering: Any, styles: Callable[[], dict[str, tuple[str | None, str | None]]]
-) -> dict[str, _Num]:
+def _read_nums(numbering: Any, styles: StyleLists) -> dict[str, _Num]:
     abstracts: dict[str, Any] = {}
     links: dict[str, str] = {}
     for abstract in numbering.findall(w("abstractNum")):
@@ -287,7 +256,7 @@ def _read_nums(
         if nid is None or aid is None:
             continue
         if aid in links:
-            aid = _follow_link(aid, links, styles(), raw)
+            aid = _follow_link(aid, links, styles, raw)
         abstract = abstracts.get(aid)
         if abstract is None:
             continue
@@ -300,7 +269,7 @@ def _read_nums(
 def _follow_link(
     aid: str,
     links: dict[str, str],
-    styles: dict[str, tuple[str | None, str | None]],
+    styles: StyleLists,
     raw: dict[str, str],
 ) -> str:
     """The abstract definition a ``numStyleLink`` leads to (one hop)."""

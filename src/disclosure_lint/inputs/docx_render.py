@@ -59,18 +59,23 @@ from .docx_xml import (
     TRPR,
     P,
     R,
+    cell_grid,
     cells,
     continues_merge,
     grid_int,
     has_accepted_text,
     mark_deleted,
-    on,
     rows,
+    run_string,
     run_text,
+    vanished,
 )
 from .errors import LoadError
 
+__all__ = ["MAX_BLOCKS", "Place", "Rendered", "Renderer", "run_text"]
+
 _RPR_CHANGE = w("rPrChange")
+_COMMENT_REFERENCE = COMMENT_MARKS[1]
 
 
 def _any(body: Any, tags: tuple[str, ...]) -> bool:
@@ -82,24 +87,9 @@ def _any(body: Any, tags: tuple[str, ...]) -> bool:
 #: few hundred): refused rather than read for minutes.
 MAX_BLOCKS = 200_000
 
-
-class Place:
-    """Where a run of rendered text is, as ``DocxLocation`` counts it."""
-
-    __slots__ = ("column", "paragraph", "row", "table")
-
-    def __init__(
-        self,
-        paragraph: int | None = None,
-        table: int | None = None,
-        row: int | None = None,
-        column: int | None = None,
-    ) -> None:
-        """A body paragraph, or a table cell."""
-        self.paragraph = paragraph
-        self.table = table
-        self.row = row
-        self.column = column
+#: Where a piece of rendered text is, as ``DocxLocation`` counts it:
+#: (paragraph, table, row, column); a body paragraph or a table cell.
+Place = tuple[int | None, int | None, int | None, int | None]
 
 
 class Rendered:
@@ -107,7 +97,8 @@ class Rendered:
 
     ``pieces`` are (offset, (place index, run index, length)): the run
     index is the position of the ``w:r`` in ``body.iter(w:r)``, ``-1`` for
-    text the reader generates (list numbers, empty cells).
+    text the reader generates (list numbers, empty cells). ``places`` are
+    ``Place`` tuples.
     """
 
     __slots__ = ("facts", "pieces", "places", "text")
@@ -121,11 +112,17 @@ class Rendered:
 
 
 class Renderer:
-    """Walks a ``w:body`` once, in document order, building a ``Rendered``."""
+    """Walks a ``w:body`` once, in document order, building a ``Rendered``.
+
+    NOTE: this is the reader's hot loop (a report has hundreds of cells,
+    each a paragraph and a run): output goes to plain lists, the offset is
+    kept by hand, and a cell or run is looked into only as far as it needs.
+    """
 
     def __init__(self, body: Any, numbering: Numbering) -> None:
         """Render ``body`` with list numbers from ``numbering``."""
         self._numbering = numbering
+        self._numbered = numbering.active
         self._runs = {run: i for i, run in enumerate(body.iter(R))}
         self._out: list[str] = []
         self._pos = 0
@@ -134,6 +131,8 @@ class Renderer:
         self._paragraph = 0
         self._table = 0
         self._result = Rendered()
+        self._pieces = self._result.pieces
+        self._places = self._result.places
         self._first: dict[str, int] = {}
         self._body = body
         # NOTE: most drafts have no open revision nor comment: their
@@ -158,18 +157,20 @@ class Renderer:
     def _piece(self, place: int, run: int, text: str) -> None:
         """Write ``text`` as a new piece (after any pending separator)."""
         if self._pending:
-            self._emit(self._pending)
+            self._out.append(self._pending)
+            self._pos += len(self._pending)
             self._pending = ""
-        self._result.pieces.append((self._pos, (place, run, len(text))))
-        self._emit(text)
+        self._pieces.append((self._pos, (place, run, len(text))))
+        self._out.append(text)
+        self._pos += len(text)
 
     def _emit(self, text: str) -> None:
         self._out.append(text)
         self._pos += len(text)
 
     def _place(self, place: Place) -> int:
-        self._result.places.append(place)
-        return len(self._result.places) - 1
+        self._places.append(place)
+        return len(self._places) - 1
 
     def _count_block(self) -> None:
         self._blocks += 1
@@ -181,6 +182,9 @@ class Renderer:
 
     def _note(self, fact: str) -> None:
         self._first.setdefault(fact, self._pos)
+
+    def _label(self, paragraph: Any) -> str:
+        return self._numbering.label(paragraph) if self._numbered else ""
 
     # -- blocks ------------------------------------------------------------
 
@@ -201,13 +205,13 @@ class Renderer:
     def _body_paragraph(self, paragraph: Any) -> None:
         self._count_block()
         self._paragraph += 1
-        place = self._place(Place(paragraph=self._paragraph))
+        place = self._place((self._paragraph, None, None, None))
         if self._tracked and mark_deleted(paragraph):
             self._note("revisions")
             if not has_accepted_text(paragraph):
                 return
-        self._piece(place, -1, self._numbering.label(paragraph))
-        self._inline(paragraph, place, in_cell=False)
+        self._piece(place, -1, self._label(paragraph))
+        self._inline(paragraph, place, False)
         self._pending = ""
         self._emit("\n")
 
@@ -222,39 +226,43 @@ class Renderer:
             if trpr is not None and trpr.find(DEL) is not None:
                 self._note("revisions")
                 continue
-            self._row(row, number, row_number)
+            self._row(row, trpr, number, row_number)
 
-    def _row(self, row: Any, table: int, row_number: int) -> None:
+    def _row(self, row: Any, trpr: Any, table: int, row_number: int) -> None:
+        out, pieces, places = self._out, self._pieces, self._places
         column = 1
-        before = grid_int(row.find(TRPR), "gridBefore", 0)
         first = True
-        for _ in range(before):
-            self._cell_start(Place(None, table, row_number, column), first)
+        self._pending = ""
+        for _ in range(grid_int(trpr, "gridBefore", 0)):
+            if not first:
+                out.append("\t")
+                self._pos += 1
             first = False
+            places.append((None, table, row_number, column))
+            pieces.append((self._pos, (len(places) - 1, -1, 0)))
             column += 1
         for cell in cells(row):
-            tcpr = cell.find(TCPR)
-            span = max(1, grid_int(tcpr, "gridSpan", 1))
-            place = self._cell_start(Place(None, table, row_number, column), first)
+            span, covered = cell_grid(cell.find(TCPR))
+            if not first:
+                out.append("\t")
+                self._pos += 1
             first = False
-            if not continues_merge(tcpr):
+            self._pending = ""
+            place = len(places)
+            places.append((None, table, row_number, column))
+            # NOTE: an empty cell still gets its place, for findings about it.
+            pieces.append((self._pos, (place, -1, 0)))
+            if not covered:
                 self._cell_content(cell, place)
-            for _ in range(span - 1):
                 self._pending = ""
-                self._emit("\t")
-                self._result.pieces.append((self._pos, (place, -1, 0)))
+            for _ in range(span - 1):
+                out.append("\t")
+                self._pos += 1
+                pieces.append((self._pos, (place, -1, 0)))
             column += span
         self._pending = ""
-        self._emit("\n")
-
-    def _cell_start(self, place: Place, first: bool) -> int:
-        self._pending = ""
-        if not first:
-            self._emit("\t")
-        index = self._place(place)
-        # NOTE: an empty cell still gets its place, for findings about it.
-        self._result.pieces.append((self._pos, (index, -1, 0)))
-        return index
+        out.append("\n")
+        self._pos += 1
 
     def _cell_content(self, parent: Any, place: int) -> None:
         for child in parent:
@@ -281,10 +289,10 @@ class Renderer:
             if not has_accepted_text(paragraph):
                 return
         start = self._pos
-        label = self._numbering.label(paragraph)
+        label = self._label(paragraph)
         if label:
             self._piece(place, -1, label)
-        self._inline(paragraph, place, in_cell=True)
+        self._inline(paragraph, place, True)
         if self._pos > start:
             # NOTE: the next paragraph of the cell, if it has text, after a space.
             self._pending = " "
@@ -311,13 +319,17 @@ class Renderer:
 
     def _run(self, run: Any, place: int, in_cell: bool) -> None:
         rpr = run.find(RPR)
-        if self._tracked and rpr is not None and rpr.find(_RPR_CHANGE) is not None:
-            self._note("revisions")
-        if self._commented and run.find(COMMENT_MARKS[1]) is not None:
+        if rpr is not None:
+            if self._tracked and rpr.find(_RPR_CHANGE) is not None:
+                self._note("revisions")
+            hidden = vanished(rpr)
+        else:
+            hidden = False
+        if self._commented and run.find(_COMMENT_REFERENCE) is not None:
             self._note("comments")
-        if on(rpr, "vanish"):
+        if hidden:
             return
-        text = "".join(part for _, part in run_text(run, in_cell))
+        text = run_string(run, in_cell)
         if text:
             self._piece(place, self._runs.get(run, -1), text)
 

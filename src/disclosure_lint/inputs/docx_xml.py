@@ -91,17 +91,36 @@ def run_text(run: Any, in_cell: bool = False) -> list[tuple[Any, str]]:
     return out
 
 
-def on(props: Any, tag: str) -> bool:
-    """An on/off property of ``props`` (present, and not switched off)."""
-    if props is None:
-        return False
-    child = props.find(_PROPS.get(tag) or w(tag))
-    if child is None:
-        return False
-    return child.get(_VAL) not in ("0", "false", "off")
+def run_string(run: Any, in_cell: bool = False) -> str:
+    """The rendered text of a ``w:r``: ``"".join`` of ``run_text``'s texts.
+
+    NOTE: the reader's hot path (once per run); the same rules as
+    ``run_text`` without the pairs (tests/test_reader_docx.py compares them).
+    """
+    out: list[str] = []
+    for child in run:
+        tag = child.tag
+        if tag == T:
+            text = child.text
+            if text:
+                out.append(text.translate(_T_CELL if in_cell else _T_BODY))
+        elif tag in _TABS:
+            out.append(" " if in_cell else "\t")
+        elif tag in _BREAKS:
+            if child.get(_TYPE) not in ("page", "column"):
+                out.append(" " if in_cell else "\n")
+        elif tag == _HYPHEN:
+            out.append("-")
+    return "".join(out)
 
 
-_PROPS = {"vanish": w("vanish")}
+def vanished(rpr: Any) -> bool:
+    """The run properties ``rpr`` hide the run (``w:vanish`` on)."""
+    child = rpr.find(_VANISH)
+    return child is not None and child.get(_VAL) not in ("0", "false", "off")
+
+
+_VANISH = w("vanish")
 _GRID = {tag: w(tag) for tag in ("gridSpan", "gridBefore")}
 _VMERGE = w("vMerge")
 
@@ -145,6 +164,13 @@ def continues_merge(tcpr: Any) -> bool:
         return False
     merge = tcpr.find(_VMERGE)
     return merge is not None and merge.get(_VAL, "continue") == "continue"
+
+
+def cell_grid(tcpr: Any) -> tuple[int, bool]:
+    """(grid columns the cell spans, at least 1; covered by the cell above)."""
+    if tcpr is None:
+        return 1, False
+    return max(1, grid_int(tcpr, "gridSpan", 1)), continues_merge(tcpr)
 
 
 def rows(table: Any) -> Iterator[Any]:
