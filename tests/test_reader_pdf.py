@@ -9,6 +9,7 @@ written PDFs (``pdf_samples``) meet every error path.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -394,7 +395,8 @@ def _mutated(draw: st.DrawFn) -> bytes:
 
 
 @settings(
-    max_examples=40,
+    # NOTE: 40 in the suite; a long run sets PDF_FUZZ_EXAMPLES (README).
+    max_examples=int(os.environ.get("PDF_FUZZ_EXAMPLES", "40")),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
