@@ -322,6 +322,10 @@ def test_cell_cut_by_a_page_break_is_mended() -> None:
         (minimal_pdf([["x"]], broken_stream=True), "cannot be decoded"),
         (minimal_pdf([[]]), "shows no text"),
         (minimal_pdf([["Hello world"]])[:300], "not a readable PDF"),
+        (
+            b"plain text named .pdf",
+            "not a readable PDF (damaged, or not in PDF format)",
+        ),
         (b"%PDF-1.7\n", "not a readable PDF"),
         (minimal_pdf([["p"]] * (MAX_PAGES + 1)), f"pages (more than {MAX_PAGES})"),
         (minimal_pdf([["x"]], padded_to=MAX_INFLATED + 1), "decompression bomb"),
@@ -332,6 +336,7 @@ def test_cell_cut_by_a_page_break_is_mended() -> None:
         "broken-stream",
         "empty",
         "truncated",
+        "not-pdf",
         "header-only",
         "pages",
         "inflates",

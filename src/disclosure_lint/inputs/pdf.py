@@ -145,9 +145,11 @@ def read(path: str, data: bytes) -> Document:
     try:
         pdf = pdf_objects.open_pdf(data)
     except Exception as exc:
-        if pdf_objects.error_code(exc) in pdf_objects.PASSWORD_ERRORS:
+        code = pdf_objects.error_code(exc)
+        if code in pdf_objects.PASSWORD_ERRORS:
             raise LoadError(_ENCRYPTED) from None
-        raise LoadError(f"not a readable PDF ({_reason(exc)})") from None
+        reason = pdf_objects.LOAD_ERRORS.get(code) or _reason(exc)
+        raise LoadError(f"not a readable PDF ({reason})") from None
     try:
         items, seen, width = _read_pages(pdf)
     except LoadError:

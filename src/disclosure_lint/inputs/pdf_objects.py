@@ -166,6 +166,12 @@ def error_code(exc: BaseException) -> int | None:
 
 
 PASSWORD_ERRORS = (raw.FPDF_ERR_PASSWORD, raw.FPDF_ERR_SECURITY)
+#: What PDFium's load errors mean, for the user.
+LOAD_ERRORS = {
+    raw.FPDF_ERR_FORMAT: "damaged, or not in PDF format",
+    raw.FPDF_ERR_FILE: "cannot be opened",
+    raw.FPDF_ERR_PAGE: "its page tree is damaged",
+}
 
 
 def _glyphs(page: Any, view: View, cap: int) -> list[Glyph]:
