@@ -329,6 +329,7 @@ def test_cell_cut_by_a_page_break_is_mended() -> None:
         (b"%PDF-1.7\n", "not a readable PDF"),
         (minimal_pdf([["p"]] * (MAX_PAGES + 1)), f"pages (more than {MAX_PAGES})"),
         (minimal_pdf([["x"]], padded_to=MAX_INFLATED + 1), "decompression bomb"),
+        (minimal_pdf([["x" * 200] * 101]), "characters (more than 20000)"),
     ],
     ids=[
         "encrypted",
@@ -340,6 +341,7 @@ def test_cell_cut_by_a_page_break_is_mended() -> None:
         "header-only",
         "pages",
         "inflates",
+        "characters",
     ],
 )
 def test_bad_pdf_is_one_line_error(data: bytes, message: str) -> None:
