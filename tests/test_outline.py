@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from disclosure_lint.engine.lint import build_report
 from disclosure_lint.inputs.load import document_from_bytes, load_document
 from disclosure_lint.kinds.report import LintOptions
+from disclosure_lint.outline import sections
 
 from .conftest import SEEDS
 
@@ -120,3 +125,50 @@ def test_parenthesised_sub_items_are_not_sections(packset) -> None:
     outline = _report(packset, text).outline
     assert [s.key for s in outline.sections] == ["overview", "proactive"]
     assert outline.sections[1].line == 4
+
+
+# --------------------------------------------------------------------------
+# Heading verdicts: exact heading and alias matches are looked for first
+
+
+def _best_section_one_pass(
+    label: str, official: tuple[Any, ...], threshold: float
+) -> Any:
+    """The verdict as worked out before exact matches were looked for first."""
+    best = None
+    for key, numeral, heading, aliases, raw_heading in official:
+        if label == heading:
+            return key, numeral, raw_heading, False
+        if label in aliases:
+            score = 1.0
+        else:
+            score = max(
+                [
+                    sections._similar(label, heading, threshold),
+                    *(sections._similar(label, a, threshold) for a in aliases),
+                ]
+            )
+        if score >= threshold and (best is None or score > best[0]):
+            best = (score, (key, numeral, raw_heading, True))
+    return best[1] if best else None
+
+
+_WORDS = st.text(alphabet="公开申请情况政府信息总体", min_size=1, max_size=8)
+_OFFICIAL = st.lists(
+    st.tuples(_WORDS, st.lists(_WORDS, max_size=3)), min_size=1, max_size=5
+).map(
+    lambda items: tuple(
+        (f"k{i}", str(i), heading, tuple(aliases), heading)
+        for i, (heading, aliases) in enumerate(items)
+    )
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORDS, _OFFICIAL, st.sampled_from([0.0, 0.5, 0.6, 0.8, 1.0, 1.2]))
+def test_exact_matches_first_give_the_same_verdicts(
+    label: str, official: tuple[Any, ...], threshold: float
+) -> None:
+    assert sections._best_section(label, official, threshold) == _best_section_one_pass(
+        label, official, threshold
+    )

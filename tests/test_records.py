@@ -45,9 +45,15 @@ def _both(frozen: bool) -> tuple[Any, Any]:
     )
 
 
+@pytest.mark.parametrize("compiled", [False, True])
 @pytest.mark.parametrize("frozen", [False, True])
-def test_construction_repr_and_equality_match_dataclasses(frozen: bool) -> None:
+def test_construction_repr_and_equality_match_dataclasses(
+    frozen: bool, compiled: bool
+) -> None:
     std, ours = _both(frozen)
+    if compiled:  # the first records are made by a loop, then __init__ compiled
+        for _ in range(records.COMPILE_AFTER):
+            ours(0)
     for args, kwargs in [
         ((1,), {}),
         ((1, 5), {}),
@@ -78,11 +84,18 @@ def test_construction_repr_and_equality_match_dataclasses(frozen: bool) -> None:
 @pytest.mark.parametrize("frozen", [False, True])
 def test_bad_arguments_fail_as_with_dataclasses(frozen: bool) -> None:
     std, ours = _both(frozen)
-    for args, kwargs in [((), {}), ((1, 2, [], "n", 5), {}), ((1,), {"total": 3})]:
-        with pytest.raises(TypeError):
+    for args, kwargs in [
+        ((), {}),
+        ((1, 2, [], "n", 5), {}),
+        ((1,), {"total": 3}),
+        ((1,), {"x": 1}),
+        ((), {"y": 1}),
+    ]:
+        with pytest.raises(TypeError) as expected:
             std(*args, **kwargs)
-        with pytest.raises(TypeError):
+        with pytest.raises(TypeError) as raised:
             ours(*args, **kwargs)
+        assert str(raised.value) == str(expected.value)
 
 
 def _pair(dataclass: Maker, field: Maker) -> Any:

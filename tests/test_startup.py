@@ -23,6 +23,8 @@ AVOIDED = {
     "dataclasses": "records.dataclass builds the classes (imports inspect)",
     "inspect": "imported by dataclasses only",
     "string": "regex_guard spells string.printable out",
+    "difflib": "headings and their aliases are matched exactly before any "
+    "similarity (outline.sections)",
 }
 
 

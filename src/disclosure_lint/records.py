@@ -6,7 +6,8 @@ several ``exec`` calls (~0.3 ms a class: compiling their text); with ~40
 classes on the path of a plain ``disclosure-lint draft.txt`` that was a
 quarter of a cold start. Here equality, hash and repr are shared functions
 over the fields, and only ``__init__`` is compiled (its signature and speed
-matter), when the class's first record is made.
+matter), once the class has made ``COMPILE_AFTER`` records: until then a loop
+over the fields makes them, as most classes make a few records a run.
 
 What it supports is what the package uses: ``frozen`` and ``slots`` (slots
 are always made), fields with a ``default``, a ``default_factory``,
@@ -163,11 +164,20 @@ def _build(cls: type[_T], frozen: bool) -> type[_T]:
     shown = tuple(name for name, spec in fields if spec.repr)
 
     # NOTE: only __init__ is compiled (its signature and speed matter), and
-    # only when the first record is made: many classes on the start-up path
-    # are not instantiated in a given run.
+    # only once the class has made COMPILE_AFTER records: compiling costs
+    # ~0.15 ms a class, and most classes on the start-up path make a few
+    # records a run (or none), which a loop over the fields makes instead.
+    post_init = "__post_init__" in body
+    looped = _looped_init(new, fields, frozen, post_init)
+    made = 0
+
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        nonlocal made
+        made += 1
+        if made <= COMPILE_AFTER and looped(self, args, kwargs):
+            return
         if new.__init__ is __init__:
-            new.__init__ = _init(new, fields, frozen, "__post_init__" in body)
+            new.__init__ = _init(new, fields, frozen, post_init)
         new.__init__(self, *args, **kwargs)
 
     def __repr__(self: Any) -> str:
@@ -217,6 +227,67 @@ def _delattr(self: Any, name: str) -> None:
 
 _setattr.__name__ = "__setattr__"
 _delattr.__name__ = "__delattr__"
+
+
+COMPILE_AFTER = 50
+
+
+def _looped_init(
+    cls: type, fields: list[tuple[str, Field]], frozen: bool, post_init: bool
+) -> Callable[[Any, tuple[Any, ...], dict[str, Any]], bool]:
+    """What ``_init``'s ``__init__`` does, by a loop; False for a bad call.
+
+    NOTE: a call with arguments the fields do not take (too many, unknown,
+    repeated or missing) makes nothing and returns False, so that the
+    compiled ``__init__`` raises Python's own ``TypeError`` for it.
+    """
+    params = [name for name, spec in fields if spec.init]
+    names = frozenset(params)
+    required = frozenset(
+        name
+        for name, spec in fields
+        if spec.init and spec.default is MISSING and spec.default_factory is MISSING
+    )
+    steps = [
+        (
+            name,
+            spec.init,
+            spec.default,
+            spec.default_factory,
+            # NOTE: as in _init: a frozen record sets the slot itself.
+            cls.__dict__[name].__set__ if frozen else None,
+        )
+        for name, spec in fields
+    ]
+
+    def make(self: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+        if len(args) > len(params):
+            return False
+        given = dict(zip(params, args, strict=False))
+        for key, value in kwargs.items():
+            if key in given or key not in names:
+                return False
+            given[key] = value
+        if not given.keys() >= required:
+            return False
+        for name, init, default, factory, set_slot in steps:
+            if init and name in given:
+                value = given[name]
+            elif factory is not MISSING:
+                value = factory()
+            elif default is not MISSING:
+                value = default
+            else:
+                continue
+            if set_slot is None:
+                setattr(self, name, value)
+            else:
+                set_slot(self, value)
+        if post_init:
+            self.__post_init__()
+        return True
+
+    return make
 
 
 def _init(

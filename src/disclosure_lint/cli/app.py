@@ -174,6 +174,14 @@ def check(
             "--quiet", "-q", help="Print the findings only: no closing line or note."
         ),
     ] = False,
+    annotate: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotate",
+            help="Write a copy of the .docx draft with every finding as a Word "
+            "comment (批注) to this .docx file.",
+        ),
+    ] = None,
 ) -> None:
     """Check drafts and report findings with line and column."""
     from .check import CheckUsageError, check_request, run_check
@@ -202,6 +210,7 @@ def check(
             diff=diff,
             stdin_filename=stdin_filename,
             quiet=quiet,
+            annotate=annotate,
         )
     except CheckUsageError as exc:
         raise _fail(str(exc)) from None

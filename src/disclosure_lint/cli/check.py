@@ -105,6 +105,7 @@ def check_request(
     diff: bool = False,
     stdin_filename: str | None = None,
     quiet: bool = False,
+    annotate: Path | None = None,
 ) -> RunRequest:
     """The run that ``check``'s option values ask for.
 
@@ -156,6 +157,13 @@ def check_request(
             f"--diff prints a unified diff, which a {output_format} report cannot "
             f"hold; use --format {' or '.join(DIFF_FORMATS)}"
         )
+    if annotate is not None:
+        from .word import WordError, check_annotate
+
+        try:
+            check_annotate(paths, annotate, output, fix=fix, diff=diff, stdin=stdin)
+        except WordError as exc:
+            raise CheckUsageError(str(exc)) from None
     tty = output is None and sys.stdout.isatty()
     use_color = color == "always" or (
         color == "auto" and tty and "NO_COLOR" not in os.environ
@@ -177,6 +185,7 @@ def check_request(
         diff=diff,
         stdin=stdin,
         quiet=quiet,
+        annotate=annotate,
     )
 
 

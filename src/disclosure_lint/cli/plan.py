@@ -44,6 +44,7 @@ class RunRequest:
     diff: bool = False  # --diff: print them as a diff, write nothing
     stdin: bool = False  # the draft is standard input, named paths[0]
     quiet: bool = False  # --quiet: findings only, no closing line or note
+    annotate: Path | None = None  # --annotate: write a commented .docx copy
 
 
 @dataclass(slots=True)

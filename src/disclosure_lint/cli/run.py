@@ -85,7 +85,7 @@ def iter_results(
     """
     from ..engine.parallel import lint_in_order
 
-    if plan.targets and needs == "meta":
+    if (plan.targets or request.annotate) and needs == "meta":
         needs = "document"  # NOTE: waivers are matched against the text
     if request.fix or request.diff:
         needs = "report"  # NOTE: table cells guard fixes; fixing relints here
@@ -155,6 +155,17 @@ def _after_lint(
         )
 
     result.findings = waive(result.findings, doc)
+    if request.annotate is not None:
+        from .word import WordError, annotate
+
+        try:
+            annotate(
+                item.path, request.annotate, result.findings, doc, item.settings.lang
+            )
+        except WordError as exc:
+            return FileResult(
+                result.path, result.findings, f"not annotated: {exc}"
+            ), None
     if not (request.fix or request.diff):
         return result, None
     from ..engine.fixes import FixError, fix_document, write_atomic
@@ -166,8 +177,18 @@ def _after_lint(
         )
         return report, waive(findings, document)
 
+    save = None
     try:
-        outcome = fix_document(doc, result.findings, relint, result.report)
+        if doc.form == "docx":
+            from .word import fix_word
+
+            outcome, save = fix_word(
+                item.path, doc, result.findings, relint, result.report, request.stdin
+            )
+        else:
+            outcome = fix_document(doc, result.findings, relint, result.report)
+    except FixError as exc:
+        return FileResult(result.path, result.findings, f"not fixed: {exc}"), None
     except Exception as exc:
         # NOTE: as in worker.lint_one, a bug met while relinting a fixed
         # text is that file's error, not a traceback for the whole batch.
@@ -178,7 +199,9 @@ def _after_lint(
         return FileResult(result.path, result.findings, internal_error(exc)), None
     if outcome.changed and not request.diff:
         try:
-            if request.stdin:
+            if save is not None:
+                save()  # NOTE: a Word document: its package, as tracked changes
+            elif request.stdin:
                 outcome.document.encode()  # NOTE: ``run`` writes it to stdout
             else:
                 write_atomic(item.path, outcome.document.encode(), doc.encode())

@@ -90,14 +90,20 @@ class SourceMap:
     Characters the reader adds itself (tabs between cells, newlines) belong
     to the piece before them. ``anchor`` is whatever the reader needs to
     turn an offset into a place; subclasses implement ``locate_in``.
+
+    ``facts`` are what the reader noticed about the source that is not text
+    (a Word draft's open revisions and comments): name → (count, offset of
+    the first one in the rendered text). Rules of kind ``source-facts`` read
+    them; a format that has none leaves the dict empty.
     """
 
-    __slots__ = ("_anchors", "_starts")
+    __slots__ = ("_anchors", "_starts", "facts")
 
     def __init__(self) -> None:
         """An empty map; pieces must be added in increasing offset order."""
         self._starts: list[int] = []
         self._anchors: list[Any] = []
+        self.facts: dict[str, tuple[int, int]] = {}
 
     def add(self, offset: int, anchor: Any) -> None:
         """A new piece of rendered text starts at ``offset``."""

@@ -149,13 +149,11 @@ def safe_fixes(findings: Iterable[Finding]) -> list[Fix]:
     return [seen[k] for k in sorted(seen)]
 
 
-def apply_fixes(
-    doc: Document, fixes: Sequence[Fix], report: Any = None
-) -> tuple[Document, int]:
-    """Apply the fixes that do not overlap an earlier one; one pass.
+def choose_fixes(doc: Document, fixes: Sequence[Fix], report: Any = None) -> list[Fix]:
+    """The fixes one pass applies, in text order (see ``apply_fixes``).
 
-    Returns the new document and the number of fixes applied. Refused fixes
-    (numbers, table cells) and overlapping ones are not applied.
+    Refused: a fix that changes nothing, alters a number or touches a table
+    cell, and one that overlaps a fix chosen before it.
     """
     text = doc.text
     cells = list(_cell_spans(report))
@@ -171,6 +169,19 @@ def apply_fixes(
             continue  # NOTE: the next pass, on the relinted text, retries it
         chosen.append(fix)
         last = span
+    return chosen
+
+
+def apply_fixes(
+    doc: Document, fixes: Sequence[Fix], report: Any = None
+) -> tuple[Document, int]:
+    """Apply the fixes that do not overlap an earlier one; one pass.
+
+    Returns the new document and the number of fixes applied. Refused fixes
+    (numbers, table cells) and overlapping ones are not applied.
+    """
+    text = doc.text
+    chosen = choose_fixes(doc, fixes, report)
     if not chosen:
         return doc, 0
     pieces: list[str] = []

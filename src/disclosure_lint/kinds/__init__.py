@@ -14,6 +14,7 @@ from .pattern import KIND as PATTERN
 from .period import KIND as PERIOD
 from .section_text import KIND as SECTION_TEXT
 from .sections import KIND as SECTIONS
+from .source_facts import KIND as SOURCE_FACTS
 from .substitution import KIND as SUBSTITUTION
 from .table_shape import KIND as TABLE_SHAPE
 from .title import KIND as TITLE
@@ -32,6 +33,7 @@ KINDS: dict[str, KindSpec] = {
         PERIOD,
         SECTION_TEXT,
         SECTIONS,
+        SOURCE_FACTS,
         SUBSTITUTION,
         TABLE_SHAPE,
         TITLE,

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..document.fold import fold, fold_text
 from ..document.text import Document, Span
 from ..records import dataclass
+from ..regex.cached import compile_regex
 from ..regex.guard import pack_regex
 from ..tables.equations import Sum, close, format_number, parse_sum
 from ..tables.schema import TableSchemaError
@@ -110,13 +111,17 @@ def _keyword_scans(words: set[str]) -> tuple[re.Pattern[str], ...]:
     in groups that share their first character, one scan per group; for
     more than ``_MAX_SCANS`` groups one scan of them all costs less.
     """
+    # NOTE: longest first, then in text order: the same regexes in every
+    # process (a set's order varies), so their code is found in the cache.
+    ordered = sorted(words, key=lambda word: (-len(word), word))
     groups: dict[str, list[str]] = {}
-    for word in sorted(words, key=len, reverse=True):
+    for word in ordered:
         groups.setdefault(word[0], []).append(word)
     if len(groups) > _MAX_SCANS:
-        groups = {"": sorted(words, key=len, reverse=True)}
+        groups = {"": ordered}
     return tuple(
-        re.compile("|".join(re.escape(w) for w in group)) for group in groups.values()
+        compile_regex("|".join(re.escape(w) for w in group))
+        for group in groups.values()
     )
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ..document.fold import fold_char_table, fold_text
 from ..document.text import Span
 from ..records import dataclass
+from ..regex.cached import compile_regex
 from .base import Hit, KindSpec, Param
 from .report import Report
 
@@ -71,7 +72,7 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
         names[f"m{i}"] = marker
         firsts |= {folded[0], *variants.get(folded[0], set())}
     starts = "[" + "".join(re.escape(c) for c in sorted(firsts)) + "]"
-    return Prepared(re.compile("|".join(parts)), names, re.compile(starts))
+    return Prepared(compile_regex("|".join(parts)), names, compile_regex(starts))
 
 
 def _variants() -> dict[str, set[str]]:

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from ..document.text import Record, Span
+from ..regex.cached import compile_regex
 from .base import FixSpec, Hit, KindSpec, Param
 from .report import Report
 
@@ -75,8 +76,8 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
     openers = set(closing.values())
     return Prepared(
         closing,
-        re.compile(f"[{re.escape(marks)}]"),
-        re.compile(f"[{re.escape(''.join(closing))}]"),
+        compile_regex(f"[{re.escape(marks)}]"),
+        compile_regex(f"[{re.escape(''.join(closing))}]"),
         independent=len(openers) == len(closing) and not openers & set(closing),
     )
 

@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from ..document.text import Record, Span
+from ..regex.cached import compile_regex
 from ..regex.guard import pack_regex, starts_at_line_start
 from .base import FixSpec, Hit, KindSpec, Param
 from .report import Report
@@ -81,7 +82,7 @@ def _line_start_scanner(regex: re.Pattern[str]) -> re.Pattern[str] | None:
     if not starts_at_line_start(regex):
         return None
     try:
-        return re.compile(f"\n(?={regex.pattern})", regex.flags)
+        return compile_regex(f"\n(?={regex.pattern})", regex.flags)
     except re.error:  # NOTE: e.g. global inline flags, which must lead
         return None
 

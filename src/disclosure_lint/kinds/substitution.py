@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..document.text import Span
 from ..records import dataclass
+from ..regex.cached import compile_regex
 from ..regex.guard import pack_regex
 from .base import FixSpec, Hit, KindSpec, Param
 from .report import Report
@@ -80,7 +81,7 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
             _context(item.get("not_after"), end=False),
         )
     alternation = "|".join(re.escape(w) for w in sorted(pairs, key=len, reverse=True))
-    return Prepared(re.compile(alternation), pairs)
+    return Prepared(compile_regex(alternation), pairs)
 
 
 def _context(pattern: Any, end: bool) -> Regex | None:

@@ -17,6 +17,7 @@ import os
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from ..version import __version__
 
@@ -26,6 +27,7 @@ try:
 except ImportError:  # pragma: no cover - other Python implementations
     from hashlib import blake2b as _hash
 
+from ..regex.cached import load_saved, saved_code
 from .discover import (
     PACK_FILE,
     _check_budget,
@@ -37,7 +39,7 @@ from .model import Pack, PackError, PackSet
 
 # NOTE: bump when what compiling a pack produces changes, so that caches
 # written by an earlier build of the same version are not read back.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 # --------------------------------------------------------------------------
@@ -79,7 +81,8 @@ def load_packset(
     digest = _hash(f"{__version__}/{CACHE_FORMAT}".encode())
     # NOTE: marshal's format belongs to the interpreter: one cache per
     # interpreter (cpython-311, ...), as with __pycache__.
-    digest.update(str(sys.implementation.cache_tag).encode())
+    # NOTE: and the regexes' saved code (``regex.cached``) to its version.
+    digest.update(f"{sys.implementation.cache_tag}/{sys.version}".encode())
     for f in files:
         digest.update(str(f).encode())
         try:
@@ -92,6 +95,7 @@ def load_packset(
             data = marshal.loads(cache.read_bytes())
             packset = PackSet({n: Pack.from_json(p) for n, p in data["packs"].items()})
             _mark_proven(data["proven_regexes"])
+            load_saved(data["compiled_regexes"])
             if data["translated_regexes"]:
                 from ..regex.translate import remember
 
@@ -130,11 +134,23 @@ def _write_cache(cache: Path, packset: PackSet) -> None:
             {
                 "packs": {n: p.to_json() for n, p in packset.packs.items()},
                 "proven_regexes": proven_patterns(),
+                # NOTE: their code, so that a cached load skips re's compiler.
+                "compiled_regexes": saved_code(),
                 # NOTE: RE2 translations of the packs' regexes (see above).
                 "translated_regexes": translate.translations() if translate else [],
             }
         )
     )
+    # NOTE: an edition pack holds every rule it inherits, so most rules are
+    # there three times. Equal rules share one object, which marshal writes
+    # once (then refers to it): every start reads back a third of the rules.
+    # (Rules are read, never changed, once loaded.)
+    shared: dict[str, Any] = {}
+    for pack in plain["packs"].values():
+        pack["rules"] = [
+            shared.setdefault(json.dumps(rule, sort_keys=True), rule)
+            for rule in pack["rules"]
+        ]
     payload = marshal.dumps(plain)
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)

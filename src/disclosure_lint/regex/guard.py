@@ -37,6 +37,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from .cached import compile_regex
+
 if TYPE_CHECKING:
     from .linear import Regex
 
@@ -183,7 +185,7 @@ def check_regex(pattern: str, flags: int = 0) -> re.Pattern[str]:
             f"regex longer than {MAX_PATTERN_LENGTH} characters", pattern
         )
     try:
-        compiled = re.compile(pattern, flags)
+        compiled = compile_regex(pattern, flags)
         if pattern in _PROVEN:
             return compiled
         parsed = list(_sre_parse.parse(pattern))

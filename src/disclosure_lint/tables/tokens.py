@@ -25,16 +25,13 @@ import re
 from collections.abc import Iterable, Iterator
 from itertools import chain
 
-from ..document.fold import fold_list_table
+from ..document.fold import translate
 
 Token = tuple[str, str, int, int, str | None]
 
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _ITEM = re.compile(r"[^\s]+")
 
-
-# NOTE: the same list as fold's (built once, ~1 ms and 0.5 MB), not a copy.
-_FOLD = fold_list_table()
 _EDGE = " \t\r\n\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
 _EDGE += "\u2007\u2008\u2009\u200a\u200b\u200c\u200d\u2028\u2029\u202f\u205f"
 _EDGE += "\u3000\ufeff*"
@@ -174,7 +171,7 @@ class Tokenizer:
         NOTE: rare; it is split only now, as a whole.
         """
         content = text[start:end]
-        _add(out, (content, fold_fast(content), start, end, section), self.is_number)
+        _add(out, (content, translate(content), start, end, section), self.is_number)
 
     def shape(self, line: str) -> Shape:
         """What ``line`` is and its cells, relative to its start (remembered)."""
@@ -283,7 +280,7 @@ def _cell(field: str, offset: int, section: str | None) -> Token:
     if not content:
         return ("", "", offset, offset, section)
     start = offset + field.find(content)
-    return (content, content.translate(_FOLD), start, start + len(content), section)
+    return (content, translate(content), start, start + len(content), section)
 
 
 def _add(out: list[Token], token: Token, is_number: re.Pattern[str]) -> None:
@@ -296,7 +293,7 @@ def _add(out: list[Token], token: Token, is_number: re.Pattern[str]) -> None:
     first_value = len(items)
     while first_value > 0:
         a, b = items[first_value - 1]
-        if not is_number.match(fold_fast(raw[a:b])):
+        if not is_number.match(translate(raw[a:b])):
             break
         first_value -= 1
     if first_value == len(items) or (first_value == 0 and len(items) == 1):
@@ -305,12 +302,7 @@ def _add(out: list[Token], token: Token, is_number: re.Pattern[str]) -> None:
     start, section = token[2], token[4]
     if first_value > 0:
         head = raw[: items[first_value - 1][1]]
-        out.append((head, fold_fast(head), start, start + len(head), section))
+        out.append((head, translate(head), start, start + len(head), section))
     for a, b in items[first_value:]:
         piece = raw[a:b]
-        out.append((piece, fold_fast(piece), start + a, start + b, section))
-
-
-def fold_fast(text: str) -> str:
-    """``fold.fold_text(text)``, the same result, twice as fast on Chinese text."""
-    return text.translate(_FOLD)
+        out.append((piece, translate(piece), start + a, start + b, section))

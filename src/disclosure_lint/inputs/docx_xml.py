@@ -1,0 +1,170 @@
+"""WordprocessingML elements as the .docx reader reads them.
+
+Tag names, what an open tracked change is, the rendered text of a run, and
+the rows and cells of a table through content controls. Only lxml elements
+are handled here; python-docx is not imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Final
+
+from .docx_numbering import w
+
+_MAX_SPAN = 64  # grid columns one cell may span or a row may skip
+
+P, TBL, TR, TC, R = w("p"), w("tbl"), w("tr"), w("tc"), w("r")
+SDT, SDT_CONTENT, CUSTOM_XML = w("sdt"), w("sdtContent"), w("customXml")
+INS, DEL, MOVE_TO, MOVE_FROM = w("ins"), w("del"), w("moveTo"), w("moveFrom")
+PPR, RPR, TRPR, TCPR = w("pPr"), w("rPr"), w("trPr"), w("tcPr")
+T, _VAL = w("t"), w("val")
+COMMENT_MARKS = (w("commentRangeStart"), w("commentReference"))
+# Inline wrappers whose runs are body text.
+INLINE_THROUGH = frozenset(
+    {
+        w("hyperlink"),
+        w("smartTag"),
+        w("customXml"),
+        w("fldSimple"),
+        w("bdo"),
+        w("dir"),
+        INS,
+        MOVE_TO,
+    }
+)
+DROPPED = frozenset({DEL, MOVE_FROM})
+#: Every element that is an open tracked change.
+REVISION_TAGS: Final = tuple(
+    w(tag)
+    for tag in (
+        "ins",
+        "del",
+        "moveFrom",
+        "moveTo",
+        "rPrChange",
+        "pPrChange",
+        "sectPrChange",
+        "tblPrChange",
+        "tblGridChange",
+        "trPrChange",
+        "tcPrChange",
+        "cellIns",
+        "cellDel",
+        "cellMerge",
+        "numberingChange",
+    )
+)
+_REVISION_SET = frozenset(REVISION_TAGS)
+# Characters inside w:t that would break the line structure.
+_T_BODY = str.maketrans({"\n": " ", "\r": " ", "\v": " ", "\f": " "})
+_T_CELL = str.maketrans({"\n": " ", "\r": " ", "\v": " ", "\f": " ", "\t": " "})
+
+
+_TABS = (w("tab"), w("ptab"))
+_BREAKS = (w("br"), w("cr"))
+_TYPE, _HYPHEN = w("type"), w("noBreakHyphen")
+
+
+def run_text(run: Any, in_cell: bool = False) -> list[tuple[Any, str]]:
+    r"""The rendered pieces of a ``w:r``: (child element, its text), in order.
+
+    The run's rendered text is the join of the texts; each child gives its
+    own characters (``w:t`` its text, ``w:tab`` one ``\t``, a line break one
+    ``\n``…), so an offset into the run's text leads to one child. In a
+    table cell a tab or a break is one space instead: the same length.
+    """
+    out: list[tuple[Any, str]] = []
+    for child in run:
+        tag = child.tag
+        if tag == T:
+            text = child.text or ""
+            if text:
+                out.append((child, text.translate(_T_CELL if in_cell else _T_BODY)))
+        elif tag in _TABS:
+            out.append((child, " " if in_cell else "\t"))
+        elif tag in _BREAKS:
+            if child.get(_TYPE) not in ("page", "column"):
+                out.append((child, " " if in_cell else "\n"))
+        elif tag == _HYPHEN:
+            out.append((child, "-"))
+    return out
+
+
+def on(props: Any, tag: str) -> bool:
+    """An on/off property of ``props`` (present, and not switched off)."""
+    if props is None:
+        return False
+    child = props.find(_PROPS.get(tag) or w(tag))
+    if child is None:
+        return False
+    return child.get(_VAL) not in ("0", "false", "off")
+
+
+_PROPS = {"vanish": w("vanish")}
+_GRID = {tag: w(tag) for tag in ("gridSpan", "gridBefore")}
+_VMERGE = w("vMerge")
+
+
+def mark_deleted(paragraph: Any) -> bool:
+    """The paragraph mark of ``paragraph`` is a tracked deletion."""
+    ppr = paragraph.find(PPR)
+    rpr = None if ppr is None else ppr.find(RPR)
+    return rpr is not None and rpr.find(DEL) is not None
+
+
+def has_accepted_text(paragraph: Any) -> bool:
+    """Any text left in ``paragraph`` once its tracked changes are accepted."""
+    for t in paragraph.iter(T):
+        node = t.getparent()
+        dropped = False
+        while node is not None and node is not paragraph:
+            if node.tag in DROPPED:
+                dropped = True
+                break
+            node = node.getparent()
+        if not dropped and t.text:
+            return True
+    return False
+
+
+def grid_int(element: Any, tag: str, default: int) -> int:
+    """The ``w:val`` of child ``tag`` (``gridSpan``, ``gridBefore``), bounded."""
+    child = None if element is None else element.find(_GRID.get(tag) or w(tag))
+    if child is None:
+        return default
+    try:
+        return max(0, min(_MAX_SPAN, int(child.get(_VAL, default))))
+    except ValueError:
+        return default
+
+
+def continues_merge(tcpr: Any) -> bool:
+    """A cell covered by the merged cell above it (``vMerge`` continue)."""
+    if tcpr is None:
+        return False
+    merge = tcpr.find(_VMERGE)
+    return merge is not None and merge.get(_VAL, "continue") == "continue"
+
+
+def rows(table: Any) -> Iterator[Any]:
+    """The ``w:tr`` of a table."""
+    yield from _children(table, TR)
+
+
+def cells(row: Any) -> Iterator[Any]:
+    """The ``w:tc`` of a row."""
+    yield from _children(row, TC)
+
+
+def _children(parent: Any, tag: str) -> Iterator[Any]:
+    """Children ``tag`` of ``parent``, through content controls and custom XML."""
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        elif child.tag == SDT:
+            content = child.find(SDT_CONTENT)
+            if content is not None:
+                yield from _children(content, tag)
+        elif child.tag == CUSTOM_XML:
+            yield from _children(child, tag)
