@@ -15,7 +15,7 @@ import re
 import zipfile
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from .fixes import FixError
 

@@ -232,7 +232,7 @@ def _open(data: bytes) -> dict[str, Any]:
             cannot read.
     """
     from docx.opc.pkgreader import PackageReader
-    from lxml import etree  # type: ignore[import-untyped]
+    from lxml import etree
 
     try:
         package = PackageReader.from_file(BytesIO(data))  # type: ignore[no-untyped-call]
