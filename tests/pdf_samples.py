@@ -94,6 +94,7 @@ def minimal_pdf(
     font: str = "Helvetica",
     turned: bool = False,
     rules: list[list[tuple[float, float, float, float]]] | None = None,
+    padded_to: int = 0,
 ) -> bytes:
     """A PDF whose pages show ``pages`` (ASCII lines, see ``_text_stream``).
 
@@ -101,6 +102,8 @@ def minimal_pdf(
     ``password``: encrypted with that user password.
     ``broken_stream``: page contents claim Flate compression but are not.
     ``font``: a standard font (``Courier``: every character 0.6 em wide).
+    ``padded_to``: page contents Flate-compressed, padded with blanks to
+    inflate to this many bytes.
     ``rules``: per page, lines ``(x0, y0, x1, y1)`` (from the top left) drawn
     as table rules.
     ``turned``: pages laid landscape in the file and shown turned 90°
@@ -137,7 +140,10 @@ def minimal_pdf(
                 b"%.2f %.2f m %.2f %.2f l S" % (x0, 842 - y0, x1, 842 - y1)
                 for x0, y0, x1, y1 in rules[i]
             )
-        if broken_stream:
+        if padded_to:
+            body += b" " * max(0, padded_to - len(body))
+            objects[content] = _stream(zlib.compress(body, 9), b" /Filter /FlateDecode")
+        elif broken_stream:
             objects[content] = _stream(
                 b"x\x9c" + bytes(range(7, 200)), b" /Filter /FlateDecode"
             )

@@ -9,6 +9,7 @@ written PDFs (``pdf_samples``) meet every error path.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +22,7 @@ from disclosure_lint.document.fold import fold
 from disclosure_lint.document.source import PdfLocation
 from disclosure_lint.inputs.errors import LoadError
 from disclosure_lint.inputs.load import document_from_bytes, load_document
-from disclosure_lint.inputs.pdf import MAX_PAGES
+from disclosure_lint.inputs.pdf import MAX_INFLATED, MAX_PAGES
 
 from .conftest import EXAMPLES, ROOT, run_module
 from .pdf_samples import STYLE, draft_html, minimal_pdf, print_to_pdf, ruled_table
@@ -321,8 +322,14 @@ def test_cell_cut_by_a_page_break_is_mended() -> None:
         (minimal_pdf([["x"]], broken_stream=True), "cannot be decoded"),
         (minimal_pdf([[]]), "shows no text"),
         (minimal_pdf([["Hello world"]])[:300], "not a readable PDF"),
+        (
+            b"plain text named .pdf",
+            "not a readable PDF (damaged, or not in PDF format)",
+        ),
         (b"%PDF-1.7\n", "not a readable PDF"),
         (minimal_pdf([["p"]] * (MAX_PAGES + 1)), f"pages (more than {MAX_PAGES})"),
+        (minimal_pdf([["x"]], padded_to=MAX_INFLATED + 1), "decompression bomb"),
+        (minimal_pdf([["x" * 200] * 101]), "characters (more than 20000)"),
     ],
     ids=[
         "encrypted",
@@ -330,8 +337,11 @@ def test_cell_cut_by_a_page_break_is_mended() -> None:
         "broken-stream",
         "empty",
         "truncated",
+        "not-pdf",
         "header-only",
         "pages",
+        "inflates",
+        "characters",
     ],
 )
 def test_bad_pdf_is_one_line_error(data: bytes, message: str) -> None:
@@ -339,6 +349,12 @@ def test_bad_pdf_is_one_line_error(data: bytes, message: str) -> None:
         document_from_bytes("x.pdf", data)
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_compressed_content_is_read() -> None:
+    data = minimal_pdf([["Hello world"]], padded_to=1 << 20)
+    assert len(data) < 10_000
+    assert document_from_bytes("x.pdf", data).text == "Hello world\n"
 
 
 def test_bad_pdfs_in_a_batch_exit_2_and_the_rest_is_checked(tmp_path: Path) -> None:
@@ -394,7 +410,8 @@ def _mutated(draw: st.DrawFn) -> bytes:
 
 
 @settings(
-    max_examples=40,
+    # NOTE: 40 in the suite; a long run sets PDF_FUZZ_EXAMPLES (README).
+    max_examples=int(os.environ.get("PDF_FUZZ_EXAMPLES", "40")),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow],

@@ -46,6 +46,10 @@ from .pdf_tables import join as join_grids
 MAX_PAGES = 300
 #: Glyphs on one page past which the page is not a page of a report.
 MAX_GLYPHS_PER_PAGE = 20_000
+#: Compressed page content may inflate to this much in all (a report's is
+#: well under a megabyte a page; 32 MB of drawing operators take PDFium
+#: about eight seconds).
+MAX_INFLATED = 32 * 1024 * 1024
 _OCR = (
     "the PDF has no text layer (a scan?): it needs OCR first "
     "(e.g. ocrmypdf), then check the PDF it writes"
@@ -133,12 +137,19 @@ def read(path: str, data: bytes) -> Document:
     """
     from . import pdf_objects
 
+    if pdf_objects.inflated_size(data, MAX_INFLATED) > MAX_INFLATED:
+        raise LoadError(
+            f"the PDF's compressed content inflates to more than "
+            f"{MAX_INFLATED >> 20} MB (a decompression bomb?); not read"
+        )
     try:
         pdf = pdf_objects.open_pdf(data)
     except Exception as exc:
-        if pdf_objects.error_code(exc) in pdf_objects.PASSWORD_ERRORS:
+        code = pdf_objects.error_code(exc)
+        if code in pdf_objects.PASSWORD_ERRORS:
             raise LoadError(_ENCRYPTED) from None
-        raise LoadError(f"not a readable PDF ({_reason(exc)})") from None
+        reason = pdf_objects.LOAD_ERRORS.get(code) or _reason(exc)
+        raise LoadError(f"not a readable PDF ({reason})") from None
     try:
         items, seen, width = _read_pages(pdf)
     except LoadError:

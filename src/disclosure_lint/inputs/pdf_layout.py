@@ -52,7 +52,7 @@ _PAGE_NUMBER = re.compile(
 # ``第一``: such a line starts a paragraph even when not indented.
 _NUMBERED = re.compile(
     r"\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]"
-    r"|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、](?!\d)|第[一二三四五六七八九十\d]+[章节条部分])"
+    r"|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、](?!\d)|第[一二三四五六七八九十\d]+(?:章|节|部分))"
 )
 
 

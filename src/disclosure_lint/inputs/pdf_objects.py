@@ -16,6 +16,8 @@ shaded paragraph would be a one-cell table.
 from __future__ import annotations
 
 import ctypes
+import re
+import zlib
 from collections.abc import Iterator
 from itertools import pairwise
 from typing import Any
@@ -100,6 +102,59 @@ class View:
         return min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb)
 
 
+# The start of a stream's data, and the dictionary before it.
+_STREAM = re.compile(rb"stream\r?\n")
+_DICT_BEFORE = 400
+_CHUNK = 1 << 20
+# Streams that are not drawn as operators: images, embedded fonts (a whole
+# Chinese font is 10 MB and harmless), metadata.
+_NOT_CONTENT: tuple[bytes, ...] = (b"/Image", b"/Length1", b"/Length2", b"/Type1C")
+_NOT_CONTENT += (b"/CIDFontType0C", b"/OpenType", b"/Metadata", b"/XML")
+
+
+def inflated_size(data: bytes, cap: int) -> int:
+    """How many bytes the Flate streams of ``data`` inflate to (images aside).
+
+    Counting stops past ``cap``. NOTE: PDFium inflates a page's content
+    stream whole and builds an object for every drawing operator: a few
+    hundred kilobytes that inflate to 100 MB of operators take it half a
+    minute and 2 GB. Images and fonts are left out (a flat-coloured image
+    inflates a thousand times, a font is large, both harmlessly); an
+    encrypted stream does not inflate and counts nothing.
+    """
+    total = 0
+    for found in _STREAM.finditer(data):
+        head = data[max(0, found.start() - _DICT_BEFORE) : found.start()]
+        head = head[head.rfind(b"obj") :]
+        if b"/FlateDecode" not in head or any(word in head for word in _NOT_CONTENT):
+            continue
+        end = data.find(b"endstream", found.end())
+        total += _inflate(data, found.end(), len(data) if end < 0 else end, cap - total)
+        if total > cap:
+            break
+    return total
+
+
+def _inflate(data: bytes, start: int, end: int, room: int) -> int:
+    """Bytes the zlib data at ``data[start:end]`` inflates to, up to ``room + 1``."""
+    inflater = zlib.decompressobj()
+    size = 0
+    try:
+        for at in range(start, end, _CHUNK):
+            size += len(
+                inflater.decompress(data[at : min(at + _CHUNK, end)], room + 1 - size)
+            )
+            while inflater.unconsumed_tail and size <= room:
+                size += len(
+                    inflater.decompress(inflater.unconsumed_tail, room + 1 - size)
+                )
+            if size > room or inflater.eof:
+                break
+    except zlib.error:
+        pass  # damaged or encrypted: PDFium decides
+    return size
+
+
 def open_pdf(data: bytes) -> Any:
     """The ``pdfium.PdfDocument`` of ``data`` (``PdfiumError`` when it fails)."""
     return pdfium.PdfDocument(data)
@@ -111,6 +166,12 @@ def error_code(exc: BaseException) -> int | None:
 
 
 PASSWORD_ERRORS = (raw.FPDF_ERR_PASSWORD, raw.FPDF_ERR_SECURITY)
+#: What PDFium's load errors mean, for the user.
+LOAD_ERRORS = {
+    raw.FPDF_ERR_FORMAT: "damaged, or not in PDF format",
+    raw.FPDF_ERR_FILE: "cannot be opened",
+    raw.FPDF_ERR_PAGE: "its page tree is damaged",
+}
 
 
 def _glyphs(page: Any, view: View, cap: int) -> list[Glyph]:
