@@ -17,7 +17,7 @@ from collections.abc import Callable
 from io import BytesIO
 from typing import Any, TypeVar
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from .errors import LoadError
 from .load import MAX_BYTES
