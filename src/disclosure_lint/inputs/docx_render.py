@@ -135,10 +135,13 @@ class Renderer:
         self._places = self._result.places
         self._first: dict[str, int] = {}
         self._body = body
-        # NOTE: most drafts have no open revision nor comment: their
-        # paragraphs and runs are then not searched for them one by one.
-        self._tracked = body is not None and _any(body, REVISION_TAGS)
-        self._commented = body is not None and _any(body, COMMENT_MARKS)
+        # NOTE: most drafts have no open revision nor comment: one search of
+        # the body says so, and its paragraphs and runs are then not
+        # searched for them one by one, nor counted.
+        self._tracked = self._commented = False
+        if body is not None and _any(body, REVISION_TAGS + COMMENT_MARKS):
+            self._tracked = _any(body, REVISION_TAGS)
+            self._commented = _any(body, COMMENT_MARKS)
 
     def render(self) -> Rendered:
         """Render the body (once).
@@ -335,8 +338,11 @@ class Renderer:
 
     def _facts(self) -> None:
         body = self._body
-        revisions = sum(1 for _ in body.iter(*REVISION_TAGS))
-        comments = len({m.get(w("id")) for m in body.iter(*COMMENT_MARKS)})
+        revisions = comments = 0
+        if self._tracked:
+            revisions = sum(1 for _ in body.iter(*REVISION_TAGS))
+        if self._commented:
+            comments = len({m.get(w("id")) for m in body.iter(*COMMENT_MARKS)})
         facts = self._result.facts
         facts["revisions"] = (revisions, self._first.get("revisions", 0))
         facts["comments"] = (comments, self._first.get("comments", 0))
