@@ -91,7 +91,7 @@ def test_styles_part_is_read_only_when_a_list_needs_it() -> None:
     assert document_from_bytes("a.docx", _zip(members)).text == "正文\n"
     members["word/numbering.xml"] = _NUMBERING
     # a list defined: the paragraph's style must be looked up, and fails
-    with pytest.raises(LoadError, match="not a valid .docx"):
+    with pytest.raises(LoadError, match=r"not a valid \.docx"):
         document_from_bytes("b.docx", _zip(members))
 
 
@@ -110,7 +110,9 @@ def test_a_dtd_in_the_styles_part_is_refused_when_it_is_read() -> None:
 _CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 _PR = "http://schemas.openxmlformats.org/package/2006/relationships"
 _OD = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_MAIN = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+)
 
 
 def _package(main_type: str = _MAIN, override: str = "/Doc/Main.XML") -> bytes:
