@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .docx_numbering import Numbering, w
+from .docx_numbering import Numbering, first, w
 from .docx_xml import (
     COMMENT_MARKS,
     CUSTOM_XML,
@@ -135,10 +135,13 @@ class Renderer:
         self._places = self._result.places
         self._first: dict[str, int] = {}
         self._body = body
-        # NOTE: most drafts have no open revision nor comment: their
-        # paragraphs and runs are then not searched for them one by one.
-        self._tracked = body is not None and _any(body, REVISION_TAGS)
-        self._commented = body is not None and _any(body, COMMENT_MARKS)
+        # NOTE: most drafts have no open revision nor comment: one search of
+        # the body says so, and its paragraphs and runs are then not
+        # searched for them one by one, nor counted.
+        self._tracked = self._commented = False
+        if body is not None and _any(body, REVISION_TAGS + COMMENT_MARKS):
+            self._tracked = _any(body, REVISION_TAGS)
+            self._commented = _any(body, COMMENT_MARKS)
 
     def render(self) -> Rendered:
         """Render the body (once).
@@ -173,6 +176,7 @@ class Renderer:
         return len(self._places) - 1
 
     def _count_block(self) -> None:
+        """Count a paragraph or row; refuse a document with too many."""
         self._blocks += 1
         if self._blocks > MAX_BLOCKS:
             raise LoadError(
@@ -196,7 +200,7 @@ class Renderer:
             elif tag == TBL:
                 self._tablerows(child)
             elif tag == SDT:
-                content = child.find(SDT_CONTENT)
+                content = first(child, SDT_CONTENT)
                 if content is not None:
                     self._block_content(content)
             elif tag == CUSTOM_XML:
@@ -222,8 +226,8 @@ class Renderer:
         number = self._table
         for row_number, row in enumerate(rows(table), 1):
             self._count_block()
-            trpr = row.find(TRPR)
-            if trpr is not None and trpr.find(DEL) is not None:
+            trpr = first(row, TRPR)
+            if trpr is not None and first(trpr, DEL) is not None:
                 self._note("revisions")
                 continue
             self._row(row, trpr, number, row_number)
@@ -231,22 +235,22 @@ class Renderer:
     def _row(self, row: Any, trpr: Any, table: int, row_number: int) -> None:
         out, pieces, places = self._out, self._pieces, self._places
         column = 1
-        first = True
+        leading = True  # no tab before the row's first cell
         self._pending = ""
         for _ in range(grid_int(trpr, "gridBefore", 0)):
-            if not first:
+            if not leading:
                 out.append("\t")
                 self._pos += 1
-            first = False
+            leading = False
             places.append((None, table, row_number, column))
             pieces.append((self._pos, (len(places) - 1, -1, 0)))
             column += 1
         for cell in cells(row):
-            span, covered = cell_grid(cell.find(TCPR))
-            if not first:
+            span, covered = cell_grid(first(cell, TCPR))
+            if not leading:
                 out.append("\t")
                 self._pos += 1
-            first = False
+            leading = False
             self._pending = ""
             place = len(places)
             places.append((None, table, row_number, column))
@@ -273,10 +277,10 @@ class Renderer:
                 for row in rows(child):
                     self._count_block()
                     for cell in cells(row):
-                        if not continues_merge(cell.find(TCPR)):
+                        if not continues_merge(first(cell, TCPR)):
                             self._cell_content(cell, place)
             elif tag == SDT:
-                content = child.find(SDT_CONTENT)
+                content = first(child, SDT_CONTENT)
                 if content is not None:
                     self._cell_content(content, place)
             elif tag == CUSTOM_XML:
@@ -289,9 +293,10 @@ class Renderer:
             if not has_accepted_text(paragraph):
                 return
         start = self._pos
-        label = self._label(paragraph)
-        if label:
-            self._piece(place, -1, label)
+        if self._numbered:
+            label = self._numbering.label(paragraph)
+            if label:
+                self._piece(place, -1, label)
         self._inline(paragraph, place, True)
         if self._pos > start:
             # NOTE: the next paragraph of the cell, if it has text, after a space.
@@ -303,13 +308,25 @@ class Renderer:
         for child in parent:
             tag = child.tag
             if tag == R:
-                self._run(child, place, in_cell)
+                # NOTE: the run, inline: once per run of the document.
+                rpr = first(child, RPR)
+                hidden = False
+                if rpr is not None:
+                    if self._tracked and first(rpr, _RPR_CHANGE) is not None:
+                        self._note("revisions")
+                    hidden = vanished(rpr)
+                if self._commented and first(child, _COMMENT_REFERENCE) is not None:
+                    self._note("comments")
+                if not hidden:
+                    text = run_string(child, in_cell)
+                    if text:
+                        self._piece(place, self._runs.get(child, -1), text)
             elif tag in INLINE_THROUGH:
                 if tag in (INS, MOVE_TO):
                     self._note("revisions")
                 self._inline(child, place, in_cell)
             elif tag == SDT:
-                content = child.find(SDT_CONTENT)
+                content = first(child, SDT_CONTENT)
                 if content is not None:
                     self._inline(content, place, in_cell)
             elif tag in DROPPED:
@@ -317,28 +334,15 @@ class Renderer:
             elif tag in COMMENT_MARKS:
                 self._note("comments")
 
-    def _run(self, run: Any, place: int, in_cell: bool) -> None:
-        rpr = run.find(RPR)
-        if rpr is not None:
-            if self._tracked and rpr.find(_RPR_CHANGE) is not None:
-                self._note("revisions")
-            hidden = vanished(rpr)
-        else:
-            hidden = False
-        if self._commented and run.find(_COMMENT_REFERENCE) is not None:
-            self._note("comments")
-        if hidden:
-            return
-        text = run_string(run, in_cell)
-        if text:
-            self._piece(place, self._runs.get(run, -1), text)
-
     # -- facts -------------------------------------------------------------
 
     def _facts(self) -> None:
         body = self._body
-        revisions = sum(1 for _ in body.iter(*REVISION_TAGS))
-        comments = len({m.get(w("id")) for m in body.iter(*COMMENT_MARKS)})
+        revisions = comments = 0
+        if self._tracked:
+            revisions = sum(1 for _ in body.iter(*REVISION_TAGS))
+        if self._commented:
+            comments = len({m.get(w("id")) for m in body.iter(*COMMENT_MARKS)})
         facts = self._result.facts
         facts["revisions"] = (revisions, self._first.get("revisions", 0))
         facts["comments"] = (comments, self._first.get("comments", 0))

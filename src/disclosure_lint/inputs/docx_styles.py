@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .docx_numbering import w
+from .docx_numbering import first, w
 
 #: (numId, ilvl) of a style's list; either may be missing.
 StyleList = tuple[str | None, str | None]
@@ -85,14 +85,14 @@ class StyleLists:
         sid = style.get(_STYLE_ID)
         if sid is None or sid in self._known:
             return
-        based = style.find(_BASED_ON)
-        ppr = style.find(_PPR)
-        num_pr = None if ppr is None else ppr.find(_NUMPR)
+        based = first(style, _BASED_ON)
+        ppr = first(style, _PPR)
+        num_pr = None if ppr is None else first(ppr, _NUMPR)
         own = None if num_pr is None else (_val(num_pr, _NUM_ID), _val(num_pr, _ILVL))
         self._known[sid] = (own, None if based is None else based.get(_VAL))
 
 
 def _val(element: Any, tag: str) -> str | None:
     """The ``w:val`` of the first child ``tag`` of ``element``."""
-    child = element.find(tag)
+    child = first(element, tag)
     return None if child is None else child.get(_VAL)

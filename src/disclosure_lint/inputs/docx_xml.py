@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Final
 
-from .docx_numbering import w
+from .docx_numbering import first, w
 
 _MAX_SPAN = 64  # grid columns one cell may span or a row may skip
 
@@ -116,20 +116,21 @@ def run_string(run: Any, in_cell: bool = False) -> str:
 
 def vanished(rpr: Any) -> bool:
     """The run properties ``rpr`` hide the run (``w:vanish`` on)."""
-    child = rpr.find(_VANISH)
+    child = first(rpr, _VANISH)
     return child is not None and child.get(_VAL) not in ("0", "false", "off")
 
 
 _VANISH = w("vanish")
 _GRID = {tag: w(tag) for tag in ("gridSpan", "gridBefore")}
+_GRID_SPAN = _GRID["gridSpan"]
 _VMERGE = w("vMerge")
 
 
 def mark_deleted(paragraph: Any) -> bool:
     """The paragraph mark of ``paragraph`` is a tracked deletion."""
-    ppr = paragraph.find(PPR)
-    rpr = None if ppr is None else ppr.find(RPR)
-    return rpr is not None and rpr.find(DEL) is not None
+    ppr = first(paragraph, PPR)
+    rpr = None if ppr is None else first(ppr, RPR)
+    return rpr is not None and first(rpr, DEL) is not None
 
 
 def has_accepted_text(paragraph: Any) -> bool:
@@ -149,11 +150,16 @@ def has_accepted_text(paragraph: Any) -> bool:
 
 def grid_int(element: Any, tag: str, default: int) -> int:
     """The ``w:val`` of child ``tag`` (``gridSpan``, ``gridBefore``), bounded."""
-    child = None if element is None else element.find(_GRID.get(tag) or w(tag))
-    if child is None:
+    child = None if element is None else first(element, _GRID.get(tag) or w(tag))
+    return default if child is None else _bounded(child.get(_VAL), default)
+
+
+def _bounded(value: str | None, default: int) -> int:
+    """A grid count: 0 to ``_MAX_SPAN``; ``default`` if missing or not a number."""
+    if value is None:
         return default
     try:
-        return max(0, min(_MAX_SPAN, int(child.get(_VAL, default))))
+        return max(0, min(_MAX_SPAN, int(value)))
     except ValueError:
         return default
 
@@ -162,15 +168,29 @@ def continues_merge(tcpr: Any) -> bool:
     """A cell covered by the merged cell above it (``vMerge`` continue)."""
     if tcpr is None:
         return False
-    merge = tcpr.find(_VMERGE)
+    merge = first(tcpr, _VMERGE)
     return merge is not None and merge.get(_VAL, "continue") == "continue"
 
 
 def cell_grid(tcpr: Any) -> tuple[int, bool]:
-    """(grid columns the cell spans, at least 1; covered by the cell above)."""
+    """(grid columns the cell spans, at least 1; covered by the cell above).
+
+    The same as ``grid_int(tcpr, "gridSpan", 1)`` and ``continues_merge``,
+    in one look at the cell's properties (once per cell of every table).
+    """
     if tcpr is None:
         return 1, False
-    return max(1, grid_int(tcpr, "gridSpan", 1)), continues_merge(tcpr)
+    span = merge = None
+    for child in tcpr:
+        tag = child.tag
+        if tag == _GRID_SPAN and span is None:
+            span = child
+        elif tag == _VMERGE and merge is None:
+            merge = child
+    spans = 1 if span is None else _bounded(span.get(_VAL), 1)
+    return max(1, spans), merge is not None and merge.get(
+        _VAL, "continue"
+    ) == "continue"
 
 
 def rows(table: Any) -> Iterator[Any]:
@@ -189,7 +209,7 @@ def _children(parent: Any, tag: str) -> Iterator[Any]:
         if child.tag == tag:
             yield child
         elif child.tag == SDT:
-            content = child.find(SDT_CONTENT)
+            content = first(child, SDT_CONTENT)
             if content is not None:
                 yield from _children(content, tag)
         elif child.tag == CUSTOM_XML:
