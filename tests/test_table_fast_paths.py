@@ -25,10 +25,10 @@ from disclosure_lint.engine.lint import build_report
 from disclosure_lint.inputs.errors import LoadError
 from disclosure_lint.inputs.load import document_from_bytes
 from disclosure_lint.kinds import KINDS
-from disclosure_lint.kinds.cross_check import required_text
 from disclosure_lint.kinds.edition_markers import _markers
 from disclosure_lint.kinds.report import LintOptions
 from disclosure_lint.packs.load import load_packset
+from disclosure_lint.regex.guard import required_text
 from disclosure_lint.tables.compile import compiled_tables
 from disclosure_lint.tables.table import Table
 from disclosure_lint.tables.tokens import Tokenizer

@@ -148,7 +148,7 @@ def _by_column(
         if lhs is None or rhs is None:
             continue
         checked += 1
-        if not close(lhs, rhs):
+        if lhs != rhs and not close(lhs, rhs):  # NOTE: equal needs no call
             failures.append((columns[index], lhs, rhs, _in_column(table, index)))
     row = table.rows.get(at)
     label_span = row.anchor if row is not None else None
@@ -212,7 +212,7 @@ def _by_row(
         if lhs is None:
             continue
         rhs = right(values)
-        if rhs is None or close(lhs, rhs):
+        if rhs is None or lhs == rhs or close(lhs, rhs):
             continue
         cell = row.cells.get(at)
         span = visible(cell.span, row.anchor) if cell else row.anchor

@@ -20,7 +20,6 @@ The finding points at the sentence. Message arguments: ``stated``,
 
 from __future__ import annotations
 
-import importlib
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
@@ -30,7 +29,7 @@ from ..document.fold import fold, fold_text
 from ..document.text import Document, Span
 from ..records import dataclass
 from ..regex.cached import compile_regex
-from ..regex.guard import pack_regex
+from ..regex.guard import pack_regex, required_text
 from ..tables.equations import Sum, close, format_number, parse_sum
 from ..tables.schema import TableSchemaError
 from ..tables.table import Table
@@ -49,9 +48,6 @@ _CHECK_KEYS = {"pattern", "value", "expect"}
 _SENTENCE_END = "。；;！？!?"
 _SENTENCE_MAX = 400
 _MAX_SCANS = 8  # keyword scans per rule at most (see _keyword_scans)
-# The regex parser (as regex.guard uses it): to find text a match must hold.
-_sre_constants: Any = importlib.import_module("re._constants")
-_sre_parse: Any = importlib.import_module("re._parser")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,30 +151,6 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
                 if key not in seen:
                     seen.add(key)
                     yield hit
-
-
-def required_text(pattern: str) -> str:
-    """The longest run of characters that every match of ``pattern`` contains.
-
-    Only literals at the top level of the pattern count (not those inside a
-    group, an alternative or a repeat), so the run is certain to be in any
-    match. Empty when there is none, or when the pattern ignores case.
-    """
-    try:
-        parsed = _sre_parse.parse(pattern)
-    except re.error:
-        return ""
-    if parsed.state.flags & re.IGNORECASE:
-        return ""
-    best = run = ""
-    for op, arg in parsed.data:
-        if op is _sre_constants.LITERAL:
-            run += chr(arg)
-            if len(run) > len(best):
-                best = run
-        else:
-            run = ""
-    return best
 
 
 class _Prose:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ..document.text import Record, Span
 from ..regex.cached import compile_regex
-from ..regex.guard import pack_regex, starts_at_line_start
+from ..regex.guard import pack_regex, required_text, starts_at_line_start
 from .base import FixSpec, Hit, KindSpec, Param
 from .report import Report
 from .scope import scope_spans
@@ -44,15 +44,22 @@ PARAMS = {
 
 
 class Prepared(Record):
-    """The pattern, and for one anchored at line starts, a scanner for them."""
+    """The pattern and what speeds it up.
 
-    __match_args__ = ("regex", "line_starts")
+    For a pattern anchored at line starts, a scanner for them; and the text
+    every match holds (``regex.guard.required_text``; may be empty).
+    """
+
+    __match_args__ = ("regex", "line_starts", "required")
     __slots__ = __match_args__
 
-    def __init__(self, regex: Regex, line_starts: re.Pattern[str] | None) -> None:
+    def __init__(
+        self, regex: Regex, line_starts: re.Pattern[str] | None, required: str = ""
+    ) -> None:
         """``line_starts`` finds each newline the pattern matches right after."""
         self.regex: Final = regex
         self.line_starts: Final = line_starts
+        self.required: Final = required
 
     def finditer(self, text: str, start: int, end: int) -> Iterator[RegexMatch]:
         """What ``regex.finditer(text, start, end)`` yields."""
@@ -67,9 +74,11 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
     group = params.get("report_group")
     if group and group not in regex.groupindex:
         raise ValueError(f"report_group '{group}' is not a named group of pattern")
+    required = required_text(str(params["pattern"]))
     if not isinstance(regex, re.Pattern):
-        return Prepared(regex, None)  # NOTE: RE2 needs no help (linear anyway)
-    return Prepared(regex, _line_start_scanner(regex))
+        # NOTE: RE2 needs no line-start scanner (linear anyway).
+        return Prepared(regex, None, required)
+    return Prepared(regex, _line_start_scanner(regex), required)
 
 
 def _line_start_scanner(regex: re.Pattern[str]) -> re.Pattern[str] | None:
@@ -126,7 +135,12 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
     params = rule.params
     text = report.document.text
     group = params.get("report_group") or 0
+    required = prepared.required
     for scope in scope_spans(report, str(params["scope"])):
+        if required and text.find(required, scope.start, scope.end) < 0:
+            # NOTE: no match can lie in the scope (most drafts hold no typo
+            # or leftover); a search for the text costs less than the regex.
+            continue
         for match in prepared.finditer(text, scope.start, scope.end):
             if match.end() == match.start():
                 continue

@@ -221,3 +221,27 @@ def starts_at_line_start(regex: re.Pattern[str]) -> bool:
         _sre_constants.AT,
         _sre_constants.AT_BEGINNING,
     )
+
+
+def required_text(pattern: str) -> str:
+    """The longest run of characters that every match of ``pattern`` contains.
+
+    Only literals at the top level of the pattern count (not those inside a
+    group, an alternative or a repeat), so the run is certain to be in any
+    match. Empty when there is none, or when the pattern ignores case.
+    """
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return ""
+    if parsed.state.flags & re.IGNORECASE:
+        return ""
+    best = run = ""
+    for op, arg in parsed.data:
+        if op is _sre_constants.LITERAL:
+            run += chr(arg)
+            if len(run) > len(best):
+                best = run
+        else:
+            run = ""
+    return best

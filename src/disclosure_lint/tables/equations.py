@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..records import dataclass
+from ..records import dataclass, field
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<name>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)|(?P<int>\d+)|(?P<op>==|\+|-))"
@@ -38,11 +38,14 @@ class Sum:
     """Terms added up."""
 
     terms: tuple[Term, ...]
+    # The names, in order. NOTE: worked out once: the rules read them for
+    # every draft.
+    names: tuple[str, ...] = field(init=False, compare=False)
 
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The names, in order."""
-        return tuple(t.name for t in self.terms if t.name is not None)
+    def __post_init__(self) -> None:
+        """Note the names of the terms."""
+        names = tuple(t.name for t in self.terms if t.name is not None)
+        object.__setattr__(self, "names", names)
 
     def evaluate(
         self, value: Callable[[str], int | float | None]

@@ -26,9 +26,7 @@ from .tokens import Token, Tokenizer
 from .values import assign
 
 if TYPE_CHECKING:
-    from ..outline.model import Outline
     from ..packs.model import Pack
-    from .tokens import Token
 
 # A label broken over at most this many cells is put back together.
 MAX_JOIN = 4
@@ -136,9 +134,9 @@ class _Reader:
         run = self.run
         for token in stream:
             folded = token[1]
-            # NOTE: most cells are empty or bare digits of the section being
-            # read; they only join the row, without a call.
-            if (not folded or folded.isdigit()) and token[4] == section:
+            # NOTE: most cells are bare digits (asked first) or empty, of the
+            # section being read; they only join the row, without a call.
+            if (folded.isdigit() or not folded) and token[4] == section:
                 run.append(token)
             else:
                 self._cell(token, stream)
@@ -332,7 +330,11 @@ class _Reader:
             )
         )
         table.labels.append(hit)
-        table.extend(start, end)
+        # NOTE: ``table.extend(start, end)``, inlined: a call per label.
+        if table.start is None or start < table.start:
+            table.start = start
+        if table.end is None or end > table.end:
+            table.end = end
         self.current = table
         self.row = None
         # NOTE: ``_found``, worked out once per label entry.

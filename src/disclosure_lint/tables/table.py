@@ -232,17 +232,20 @@ class Table:
     start: int | None = None
     end: int | None = None
     # Row and group vectors by name, one dict per blank_is_zero (False, True),
-    # filled on first use (see ``vector``).
+    # filled on first use; the first serves both when no row can hold a
+    # blank (see ``vector``).
     _vectors: tuple[dict[str, Vector], dict[str, Vector]] = field(
         default_factory=lambda: ({}, {}), repr=False
     )
     # The rows that are not plain counts, picked out on first use.
     _irregular: list[Row] | None = field(default=None, repr=False)
+    # The schema key. NOTE: a field, not a property: looked up by the reader
+    # and by every table rule, each draft.
+    key: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> str:
-        """The schema key."""
-        return self.schema.key
+    def __post_init__(self) -> None:
+        """Note the schema key."""
+        self.key = self.schema.key
 
     @property
     def found(self) -> bool:
@@ -317,7 +320,14 @@ class Table:
         whole row at a time, on first use. A table is complete once
         ``read_tables`` returns; nothing changes its cells afterwards.
         """
-        known = self._vectors[blank_is_zero]
+        # NOTE: only a row that is not plain counts can hold a blank cell, so
+        # in a table without one (most drafts) both readings of a blank are
+        # the same vectors: worked out once, for the cross-checks (blank as
+        # None) and the balances (blank as 0) alike.
+        irregular = self._irregular
+        if irregular is None:
+            irregular = self.irregular_rows()
+        known = self._vectors[blank_is_zero and bool(irregular)]
         found = known.get(name)
         if found is None:
             members = self.schema.members.get(name)

@@ -141,7 +141,20 @@ class Tokenizer:
                         # NOTE: an empty open cell gives way to the text.
                         open_base, open_piece, open_cells = base, piece, cells
                 elif kind != KEEP:
-                    if grown_end < 0:
+                    if grown_end < 0 and len(open_cells) == 1:
+                        # NOTE: an ungrown one-cell line (``\t0``, docx
+                        # export) ends here; inlined as above.
+                        cell_text, folded, cell_start, cell_end = open_cells[0]
+                        add(
+                            (
+                                cell_text,
+                                folded,
+                                open_base + cell_start,
+                                open_base + cell_end,
+                                section,
+                            )
+                        )
+                    elif grown_end < 0:
                         _at(out, open_cells, open_base, section)
                     else:
                         self._grown(

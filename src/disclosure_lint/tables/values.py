@@ -67,7 +67,13 @@ def assign(
     if tokens and row.anchor.start == 0 and row.anchor.end == 0:
         row.anchor = Span(tokens[0][2], tokens[0][3])
     if len(tokens) == width:
-        if _all_counts(tokens):
+        # Every token a count in ASCII digits (``Row.plain``)? NOTE: inline
+        # (a call per row); map() keeps the per-token work in C, and the
+        # joined text is checked at once: with no token empty, it is all
+        # digits only when each token is.
+        folded = list(map(_FOLDED, tokens))
+        joined = "".join(folded)
+        if all(folded) and joined.isascii() and (joined.isdigit() or not joined):
             row.hold_counts(schema.key, columns, tokens)
         else:
             _place(row, columns, tokens, schema, reader)
@@ -131,16 +137,6 @@ def _run_together(
         row.problem_span = Span(start, end)
         return True
     return False
-
-
-def _all_counts(tokens: list[Token]) -> bool:
-    """True when every token is a count in ASCII digits (``Row.plain``)."""
-    # NOTE: map() keeps the per-token work in C, and the joined text is
-    # checked at once: with no token empty, it is all digits only when each
-    # token is.
-    folded = list(map(_FOLDED, tokens))
-    joined = "".join(folded)
-    return all(folded) and joined.isascii() and (joined.isdigit() or not joined)
 
 
 def _trim(run: list[Token], width: int) -> list[Token]:
