@@ -8,7 +8,7 @@ From a clone with the package installed (``pip install -e .``)::
 Measured, each as a real ``disclosure-lint`` command in a fresh process:
 
 - cold start of one file: the defects example as ``.txt`` and built as
-  ``.docx`` (python-docx: a paragraph per line, its tables as Word tables),
+  ``.docx`` (built by ``tests/docx_build.py``: list-numbered headings, merged cells),
   the real published page ``../shared/real/pingtan-2024.html``, the first
   five pages of the real ``../shared/real/huaian-2024.pdf`` (copied with
   pypdfium2) and the whole six-page PDF; median and range of ``--rounds``
@@ -45,27 +45,15 @@ READER_LIBRARIES = ("docx", "lxml", "pdfplumber", "pypdfium2", "pdfminer")
 
 
 def docx_from_text(text: str, path: Path) -> Path:
-    """A Word document with ``text``'s lines: a paragraph each, tab rows as tables."""
-    import docx
+    """A Word document that reads as ``text``, as the tests build them.
 
-    document = docx.Document()
-    lines = text.rstrip("\n").split("\n")
-    i = 0
-    while i < len(lines):
-        if "\t" not in lines[i]:
-            document.add_paragraph(lines[i])
-            i += 1
-            continue
-        j = i
-        while j < len(lines) and "\t" in lines[j]:
-            j += 1
-        rows = [line.split("\t") for line in lines[i:j]]
-        table = document.add_table(rows=len(rows), cols=max(map(len, rows)))
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                table.cell(r, c).text = value
-        i = j
-    document.save(str(path))
+    ``tests/docx_build.py``: list-numbered headings, tables with merged
+    header and group-label cells.
+    """
+    sys.path.insert(0, str(ROOT))
+    from tests.docx_build import docx_from_text as build
+
+    path.write_bytes(build(text))
     return path
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from .conftest import EXAMPLES
+from .docx_build import docx_from_text
 from .test_formats import assert_valid_sarif
 
 DEFECTS = EXAMPLES / "defects-2021.txt"
@@ -99,31 +100,6 @@ def test_a_draft_named_render_is_still_checked_with_check(tmp_path) -> None:
 # Drafts of every form, built from the text fixtures
 
 
-def docx_from_text(text: str, path: Path) -> Path:
-    """A Word document with ``text``'s lines: a paragraph each, tab rows as tables."""
-    import docx
-
-    document = docx.Document()
-    lines = text.rstrip("\n").split("\n")
-    i = 0
-    while i < len(lines):
-        if "\t" not in lines[i]:
-            document.add_paragraph(lines[i])
-            i += 1
-            continue
-        j = i
-        while j < len(lines) and "\t" in lines[j]:
-            j += 1
-        rows = [line.split("\t") for line in lines[i:j]]
-        table = document.add_table(rows=len(rows), cols=max(map(len, rows)))
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                table.cell(r, c).text = value
-        i = j
-    document.save(str(path))
-    return path
-
-
 def html_from_text(text: str, path: Path) -> Path:
     """A web page with ``text``'s lines: a ``<p>`` each, tab rows as a table."""
     from html import escape
@@ -189,7 +165,9 @@ def drafts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A directory: the defects example as .txt, .docx, .html; a PDF with a typo."""
     root = tmp_path_factory.mktemp("forms")
     shutil.copy(DEFECTS, root / "defects.txt")
-    docx_from_text(DEFECTS.read_text(encoding="utf-8"), root / "defects.docx")
+    (root / "defects.docx").write_bytes(
+        docx_from_text(DEFECTS.read_text(encoding="utf-8"))
+    )
     html_from_text(DEFECTS.read_text(encoding="utf-8"), root / "defects.html")
     pdf_from_lines([TITLE, TYPO], root / "typo.pdf")
     return root
