@@ -51,7 +51,6 @@ from .docx_xml import (
     INS,
     MOVE_TO,
     REVISION_TAGS,
-    RPR,
     SDT,
     SDT_CONTENT,
     TBL,
@@ -65,8 +64,8 @@ from .docx_xml import (
     grid_int,
     has_accepted_text,
     mark_deleted,
+    read_run,
     rows,
-    run_string,
     run_text,
     vanished,
 )
@@ -123,7 +122,10 @@ class Renderer:
         """Render ``body`` with list numbers from ``numbering``."""
         self._numbering = numbering
         self._numbered = numbering.active
-        self._runs = {run: i for i, run in enumerate(body.iter(R))}
+        # NOTE: every run in document order: the walk meets runs in that
+        # order, so a run's index is found from the last one's (``_run_index``).
+        self._runs: list[Any] = [] if body is None else list(body.iter(R))
+        self._next_run = 0
         self._out: list[str] = []
         self._pos = 0
         self._pending = ""  # a separator, written only if text follows
@@ -183,6 +185,24 @@ class Renderer:
                 f"too many paragraphs and table rows (more than {MAX_BLOCKS}); "
                 "not a report"
             )
+
+    def _run_index(self, run: Any) -> int:
+        """The position of ``run`` in ``body.iter(w:r)``.
+
+        NOTE: the walk meets runs in document order, most often the very
+        next one; runs it skips (deleted, in deleted rows, in text boxes)
+        are passed over by the search from the last run met.
+        """
+        runs, index = self._runs, self._next_run
+        if index >= len(runs) or runs[index] is not run:
+            try:
+                index = runs.index(run, index)
+            except ValueError:  # NOTE: not met in document order after all
+                index = next((i for i, r in enumerate(runs) if r is run), -1)
+                if index < 0:
+                    return -1
+        self._next_run = index + 1
+        return index
 
     def _note(self, fact: str) -> None:
         self._first.setdefault(fact, self._pos)
@@ -246,7 +266,13 @@ class Renderer:
             pieces.append((self._pos, (len(places) - 1, -1, 0)))
             column += 1
         for cell in cells(row):
-            span, covered = cell_grid(first(cell, TCPR))
+            # NOTE: ``first(cell, TCPR)`` inline (once per cell).
+            tcpr = None
+            for child in cell:
+                if child.tag == TCPR:
+                    tcpr = child
+                    break
+            span, covered = (1, False) if tcpr is None else cell_grid(tcpr)
             if not leading:
                 out.append("\t")
                 self._pos += 1
@@ -287,7 +313,9 @@ class Renderer:
                 self._cell_content(child, place)
 
     def _cell_paragraph(self, paragraph: Any, place: int) -> None:
-        self._count_block()
+        self._blocks += 1
+        if self._blocks > MAX_BLOCKS:
+            self._count_block()  # NOTE: refuses
         if self._tracked and mark_deleted(paragraph):
             self._note("revisions")
             if not has_accepted_text(paragraph):
@@ -309,7 +337,7 @@ class Renderer:
             tag = child.tag
             if tag == R:
                 # NOTE: the run, inline: once per run of the document.
-                rpr = first(child, RPR)
+                rpr, text = read_run(child, in_cell)
                 hidden = False
                 if rpr is not None:
                     if self._tracked and first(rpr, _RPR_CHANGE) is not None:
@@ -317,10 +345,8 @@ class Renderer:
                     hidden = vanished(rpr)
                 if self._commented and first(child, _COMMENT_REFERENCE) is not None:
                     self._note("comments")
-                if not hidden:
-                    text = run_string(child, in_cell)
-                    if text:
-                        self._piece(place, self._runs.get(child, -1), text)
+                if text and not hidden:
+                    self._piece(place, self._run_index(child), text)
             elif tag in INLINE_THROUGH:
                 if tag in (INS, MOVE_TO):
                     self._note("revisions")

@@ -7,7 +7,6 @@ are handled here; python-docx is not imported.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any, Final
 
 from .docx_numbering import first, w
@@ -92,11 +91,18 @@ def run_text(run: Any, in_cell: bool = False) -> list[tuple[Any, str]]:
 
 
 def run_string(run: Any, in_cell: bool = False) -> str:
-    """The rendered text of a ``w:r``: ``"".join`` of ``run_text``'s texts.
+    """The rendered text of a ``w:r``: ``"".join`` of ``run_text``'s texts."""
+    return read_run(run, in_cell)[1]
 
-    NOTE: the reader's hot path (once per run); the same rules as
-    ``run_text`` without the pairs (tests/test_reader_docx.py compares them).
+
+def read_run(run: Any, in_cell: bool = False) -> tuple[Any, str]:
+    """(the run's first ``w:rPr`` or None, ``run_string(run, in_cell)``).
+
+    NOTE: the reader's hot path (once per run): one pass over the run's
+    children for both; the same rules as ``run_text`` without the pairs
+    (tests/test_reader_docx_parts.py compares them).
     """
+    rpr = None
     out: list[str] = []
     for child in run:
         tag = child.tag
@@ -104,6 +110,9 @@ def run_string(run: Any, in_cell: bool = False) -> str:
             text = child.text
             if text:
                 out.append(text.translate(_T_CELL if in_cell else _T_BODY))
+        elif tag == RPR:
+            if rpr is None:
+                rpr = child
         elif tag in _TABS:
             out.append(" " if in_cell else "\t")
         elif tag in _BREAKS:
@@ -111,7 +120,7 @@ def run_string(run: Any, in_cell: bool = False) -> str:
                 out.append(" " if in_cell else "\n")
         elif tag == _HYPHEN:
             out.append("-")
-    return "".join(out)
+    return rpr, "".join(out)
 
 
 def vanished(rpr: Any) -> bool:
@@ -193,24 +202,30 @@ def cell_grid(tcpr: Any) -> tuple[int, bool]:
     ) == "continue"
 
 
-def rows(table: Any) -> Iterator[Any]:
+def rows(table: Any) -> list[Any]:
     """The ``w:tr`` of a table."""
-    yield from _children(table, TR)
+    return _children(table, TR)
 
 
-def cells(row: Any) -> Iterator[Any]:
+def cells(row: Any) -> list[Any]:
     """The ``w:tc`` of a row."""
-    yield from _children(row, TC)
+    return _children(row, TC)
 
 
-def _children(parent: Any, tag: str) -> Iterator[Any]:
-    """Children ``tag`` of ``parent``, through content controls and custom XML."""
+def _children(parent: Any, tag: str) -> list[Any]:
+    """Children ``tag`` of ``parent``, through content controls and custom XML.
+
+    NOTE: a list, not a generator: once per row and table, cheaper to build.
+    """
+    out: list[Any] = []
     for child in parent:
-        if child.tag == tag:
-            yield child
-        elif child.tag == SDT:
+        kind = child.tag
+        if kind == tag:
+            out.append(child)
+        elif kind == SDT:
             content = first(child, SDT_CONTENT)
             if content is not None:
-                yield from _children(content, tag)
-        elif child.tag == CUSTOM_XML:
-            yield from _children(child, tag)
+                out.extend(_children(content, tag))
+        elif kind == CUSTOM_XML:
+            out.extend(_children(child, tag))
+    return out
