@@ -161,10 +161,11 @@ def test_fix_hook_rewrites_the_draft(
 def test_hook_checks_word_drafts_and_web_pages(
     tmp_path: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
 ) -> None:
-    from .test_forms_cli import docx_from_text
+    from .docx_build import docx_from_text
 
     project = _project(tmp_path, hook_repo)
-    docx_from_text(f"{TITLE}\n截止2021年底，共收到申请0件。\n", project / "报告.docx")
+    draft = f"{TITLE}\n截止2021年底，共收到申请0件。\n"
+    (project / "报告.docx").write_bytes(docx_from_text(draft))
     (project / "page.HTM").write_text(
         f"<!doctype html><html><body><h1>{TITLE}</h1>"
         "<p>截止2021年底，共收到申请0件。</p></body></html>",
