@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from disclosure_lint.document.source import DocxLocation
+from disclosure_lint.engine.examples import package_from_body
 from disclosure_lint.engine.lint import lint_document
 from disclosure_lint.inputs import docx_render
-from disclosure_lint.inputs.docx import RunSlice, package_from_body
+from disclosure_lint.inputs.docx import RunSlice
 from disclosure_lint.inputs.docx_numfmt import format_number
 from disclosure_lint.inputs.errors import LoadError
 from disclosure_lint.inputs.load import MAX_BYTES, document_from_bytes

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from lxml import etree
 
-from disclosure_lint.inputs.docx import package_from_body
+from disclosure_lint.engine.examples import package_from_body
 from disclosure_lint.inputs.docx_xml import run_string, run_text
 from disclosure_lint.inputs.errors import LoadError
 from disclosure_lint.inputs.load import document_from_bytes

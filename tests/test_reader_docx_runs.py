@@ -12,8 +12,8 @@ import io
 import docx
 from docx.oxml.ns import qn
 
+from disclosure_lint.engine.examples import package_from_body
 from disclosure_lint.inputs import docx_render
-from disclosure_lint.inputs.docx import package_from_body
 from disclosure_lint.inputs.load import document_from_bytes
 
 _V = 'xmlns:v="urn:schemas-microsoft-com:vml"'

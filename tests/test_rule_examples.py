@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from disclosure_lint.engine.lint import RuleFilter, lint_text
-from disclosure_lint.kinds.report import LintOptions
+from disclosure_lint.engine.examples import example_findings
 from disclosure_lint.packs.load import load_packset
 
 _PACKSET = load_packset(use_cache=False)
@@ -22,17 +21,7 @@ def _cases() -> list[object]:
 
 @pytest.mark.parametrize(("rule_id", "example"), _cases())
 def test_rule_example(rule_id: str, example: dict) -> None:
-    options = LintOptions(
-        year=example.get("year"),
-        edition=str(example["edition"]) if example.get("edition") else None,
-    )
-    findings = lint_text(
-        example["text"],
-        path=example.get("path", "example.txt"),
-        packset=_PACKSET,
-        options=options,
-        rule_filter=RuleFilter(select=(rule_id,)),
-    )
+    findings = example_findings(rule_id, example, _PACKSET)
     got = sorted(f"{f.start.line}:{f.start.column} {f.rule}" for f in findings)
     assert got == sorted(example["expect"])
 

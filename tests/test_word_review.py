@@ -536,7 +536,7 @@ def test_fix_keeps_the_xml_declaration_of_the_main_part(defects_docx: Path) -> N
 
 
 def _body(paragraphs: str) -> bytes:
-    from disclosure_lint.inputs.docx import package_from_body
+    from disclosure_lint.engine.examples import package_from_body
 
     return package_from_body(paragraphs)
 

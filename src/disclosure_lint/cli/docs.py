@@ -186,22 +186,9 @@ def _example_findings(
     rule: Rule, example: dict[str, Any], lang: str, packset: PackSet
 ) -> list[Finding]:
     """What ``rule`` reports on ``example``, as the example tests run it."""
-    from ..engine.lint import RuleFilter, lint_text
-    from ..kinds.report import LintOptions
+    from ..engine.examples import example_findings
 
-    edition = example.get("edition")
-    options = LintOptions(
-        lang=lang,
-        year=example.get("year"),
-        edition=str(edition) if edition is not None else None,
-    )
-    return lint_text(
-        str(example["text"]),
-        path=str(example.get("path", "example.txt")),
-        packset=packset,
-        options=options,
-        rule_filter=RuleFilter(select=(rule.id,)),
-    )
+    return example_findings(rule.id, example, packset, lang)
 
 
 # --------------------------------------------------------------------------

@@ -244,19 +244,8 @@ def lint_text(
     options: LintOptions | None = None,
     rule_filter: RuleFilter | None = None,
 ) -> list[Finding]:
-    """Lint a draft given as text (encoded as UTF-8 and loaded like a file).
-
-    With a ``.docx`` path the text is the body of ``word/document.xml``
-    (WordprocessingML), packed into a Word document first: how the rule
-    examples about Word documents are written.
-    """
-    if path.lower().endswith(".docx"):
-        from ..inputs.docx import package_from_body
-
-        data = package_from_body(text)
-    else:
-        data = text.encode("utf-8")
-    doc = document_from_bytes(path, data)
+    """Lint a draft given as text (encoded as UTF-8 and loaded like a file)."""
+    doc = document_from_bytes(path, text.encode("utf-8"))
     return lint_document(doc, packset or load_packset(), options, rule_filter)[1]
 
 

@@ -16,7 +16,6 @@ for tools that edit or annotate the document, into the runs it covers
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any, NamedTuple
 
 from ..document.source import DocxLocation, Location, SourceMap
@@ -175,30 +174,3 @@ def read(path: str, data: bytes) -> Document:
 
 def _w(tag: str) -> str:
     return "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}" + tag
-
-
-def package_from_body(body_xml: str) -> bytes:
-    """A .docx whose body is ``body_xml`` (WordprocessingML, ``w:`` prefix).
-
-    For rule examples about Word documents and for tests: python-docx's
-    default template with the given paragraphs and tables as its body.
-    """
-    import docx
-    from docx.oxml.parser import parse_xml
-
-    document = docx.Document()
-    body = document.element.body
-    ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-    fragment = parse_xml(f'<w:body xmlns:w="{ns}">{body_xml}</w:body>')
-    section = body.find(_w("sectPr"))
-    for child in list(body):
-        if child is not section:
-            body.remove(child)
-    for child in list(fragment):
-        if section is not None:
-            section.addprevious(child)
-        else:
-            body.append(child)
-    out = BytesIO()
-    document.save(out)
-    return out.getvalue()
