@@ -19,6 +19,7 @@ import pytest
 
 from .conftest import EXAMPLES
 from .docx_build import docx_from_text
+from .html_pages import page
 from .test_formats import assert_valid_sarif
 
 DEFECTS = EXAMPLES / "defects-2021.txt"
@@ -100,32 +101,6 @@ def test_a_draft_named_render_is_still_checked_with_check(tmp_path) -> None:
 # Drafts of every form, built from the text fixtures
 
 
-def html_from_text(text: str, path: Path) -> Path:
-    """A web page with ``text``'s lines: a ``<p>`` each, tab rows as a table."""
-    from html import escape
-
-    body: list[str] = []
-    rows: list[str] = []
-    for line in text.rstrip("\n").split("\n"):
-        if "\t" in line:
-            cells = "".join(f"<td>{escape(c)}</td>" for c in line.split("\t"))
-            rows.append(f"<tr>{cells}</tr>")
-            continue
-        if rows:
-            body.append("<table>\n" + "\n".join(rows) + "\n</table>")
-            rows = []
-        body.append(f"<p>{escape(line)}</p>")
-    if rows:
-        body.append("<table>\n" + "\n".join(rows) + "\n</table>")
-    path.write_text(
-        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>报告</title>'
-        "</head>\n<body>\n<article>\n" + "\n".join(body) + "\n</article>\n"
-        "</body></html>\n",
-        encoding="utf-8",
-    )
-    return path
-
-
 def pdf_from_lines(lines: list[str], path: Path) -> Path:
     """A PDF with a text layer, printed by the headless Chromium from HTML."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -168,7 +143,9 @@ def drafts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "defects.docx").write_bytes(
         docx_from_text(DEFECTS.read_text(encoding="utf-8"))
     )
-    html_from_text(DEFECTS.read_text(encoding="utf-8"), root / "defects.html")
+    (root / "defects.html").write_text(
+        page(DEFECTS.read_text(encoding="utf-8")), encoding="utf-8"
+    )
     pdf_from_lines([TITLE, TYPO], root / "typo.pdf")
     return root
 
