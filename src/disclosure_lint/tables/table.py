@@ -231,6 +231,11 @@ class Table:
     header_units: dict[str, str] = field(default_factory=dict)
     start: int | None = None
     end: int | None = None
+    # Why the table cannot be read cell by cell (a reason key, e.g. its rows
+    # cannot be aligned with its columns), or "" when it can. A skipped table
+    # gets one finding for the table; its rows, cells and equations are not
+    # judged (see rules TB012), and the reports say it was skipped.
+    skipped: str = ""
     # Row and group vectors by name, one dict per blank_is_zero (False, True),
     # filled on first use; the first serves both when no row can hold a
     # blank (see ``vector``).
