@@ -97,8 +97,8 @@ def _plus(side: Sum) -> tuple[str, ...] | None:
 def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
     """Check every equation in every column (or row) of the table."""
     table = table_or_error(report, str(rule.params["table"]), rule)
-    if table is None or not table.found:
-        return
+    if table is None or not table.found or table.skipped:
+        return  # NOTE: a skipped table's equations are not checked (TB012)
     row_sums = _compiled(table.schema, rule, prepared)
     for i, equation in enumerate(prepared.equations):
         at = prepared.report_at or equation.left.names[0]

@@ -241,6 +241,8 @@ def _table_value(rule: Rule, item: Check, by_key: Mapping[str, Table]) -> _Value
         table = tables[table_key]
         if table.schema.row(row) is None or table.schema.column(column) is None:
             raise TableSchemaError(f"rule {rule.id}: unknown cell '{name}'")
+        if table.skipped:
+            return None  # NOTE: not read cell by cell (TB012): not compared
         return table.total(row, column, blank_is_zero=False)
 
     return _Value(item.value.evaluate(value), tables)

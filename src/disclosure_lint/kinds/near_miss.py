@@ -57,6 +57,8 @@ def check(report: Report, rule: Rule, target: str) -> Iterator[Hit]:
     safe = bool(rule.params["safe"])
     if target == "table-labels":
         for table in report.tables:
+            if table.skipped:
+                continue  # NOTE: its labels are torn by the layout (TB012)
             for hit in table.labels:
                 if hit.quality != "fuzzy" or hit.fix is None:
                     continue

@@ -14,13 +14,19 @@ Params:
                             (``problem``: ``run-together`` when each digit is
                             one cell, ``unsplittable`` when that is unclear);
         ``group-values``    numbers written on a group row (``（三）不予公开``),
-                            which carries none.
+                            which carries none;
+        ``skipped``         the table cannot be read cell by cell
+                            (``Table.skipped``, e.g. ``unaligned``: its rows
+                            cannot be aligned with its columns); one finding
+                            where it starts. The other checks leave such a
+                            table alone.
     tables: table keys to check (default: every table of the edition).
 
 Message arguments: ``table`` (title), ``row`` (official row label),
 ``column``, ``found``, ``expected``, ``problem``, ``text``; for
 ``value-count``, ``found`` counts the row's cells, ``filled`` those with a
-value and ``empty`` the empty ones.
+value and ``empty`` the empty ones; for ``skipped``, ``reason`` (the key)
+and ``rows`` (how many rows could not be aligned).
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ CHECKS = (
     "value-count",
     "run-together",
     "group-values",
+    "skipped",
 )
 PARAMS = {
     "check": Param("str", required=True, help=", ".join(CHECKS)),
@@ -59,6 +66,11 @@ def prepare(params: Mapping[str, Any]) -> str:
 
 def check(report: Report, rule: Rule, which: str) -> Iterator[Hit]:
     """Dispatch to the named check for every selected table."""
+    if which == "skipped":
+        for table in tables_of(report, rule.params["tables"], skipped=True):
+            if table.skipped:
+                yield _skipped(report, table)
+        return
     for table in tables_of(report, rule.params["tables"]):
         if which == "table-missing":
             if not table.found:
@@ -66,6 +78,14 @@ def check(report: Report, rule: Rule, which: str) -> Iterator[Hit]:
                 yield Hit(span, {"table": table.schema.title})
         elif table.found:
             yield from _CHECKS[which](report, table)
+
+
+def _skipped(report: Report, table: Table) -> Hit:
+    rows = sum(1 for row in table.rows.values() if row.uncertain)
+    return Hit(
+        table_anchor(report, table),
+        {"table": table.schema.title, "reason": table.skipped, "rows": rows},
+    )
 
 
 def _rows_missing(report: Report, table: Table) -> Iterator[Hit]:
@@ -92,6 +112,10 @@ def _rows_missing(report: Report, table: Table) -> Iterator[Hit]:
 
 
 def _columns_missing(report: Report, table: Table) -> Iterator[Hit]:
+    if table.header_unread:
+        # NOTE: every row read in full under a header split or run together
+        # (PDF text): the labels are there, torn by the layout.
+        return
     columns = table.schema.columns
     if not any(table.columns.values()):
         # NOTE: no header at all is one problem, not one per column.

@@ -14,12 +14,20 @@ if TYPE_CHECKING:
     from ..packs.model import Rule
 
 
-def tables_of(report: Report, keys: Iterable[str]) -> list[Table]:
-    """The report's tables named in ``keys`` (all when ``keys`` is empty)."""
+def tables_of(
+    report: Report, keys: Iterable[str], skipped: bool = False
+) -> list[Table]:
+    """The report's tables named in ``keys`` (all when ``keys`` is empty).
+
+    A table that cannot be read cell by cell (``Table.skipped``) is left out
+    unless ``skipped``: it gets one finding (TB012), none per row or cell.
+    """
     wanted = list(keys)
-    if not wanted:
-        return list(report.tables)
-    return [t for t in report.tables if t.key in wanted]
+    return [
+        t
+        for t in report.tables
+        if (not wanted or t.key in wanted) and (skipped or not t.skipped)
+    ]
 
 
 def table_or_error(report: Report, key: str, rule: Rule) -> Table | None:

@@ -97,6 +97,30 @@ class LabelMatcher:
         for key in [*self.exact, *self.loose]:
             for end in range(1, len(key)):
                 self.prefixes.add(key[:end])
+        # Pieces of a group label wrapped inside its merged cell (PDF text:
+        # ``(三)不`` … ``予公开``): layout, neither a value nor a label.
+        self.fragments: set[str] = set()
+        for position, schema in enumerate(compiled.schemas):
+            for entry, texts in _entries(schema, position):
+                if entry.kind == "group":
+                    for text in texts:
+                        self._add_fragments(fold_text(text))
+        self.fragments -= {*self.exact, *self.loose}
+
+    def _add_fragments(self, folded: str) -> None:
+        """The numbered heads and the tails (two characters or more) of a label."""
+        match = self.numbering.match(folded)
+        head = match.end() if match else 0
+        if not head:
+            return
+        for end in range(head + 1, len(folded)):
+            self.fragments.add(folded[:end])
+        for start in range(head + 1, len(folded) - 1):
+            self.fragments.add(folded[start:])
+
+    def is_fragment(self, folded: str) -> bool:
+        """True for a piece of a wrapped group label (``(四)无``, ``法提供``)."""
+        return folded in self.fragments
 
     def _add(self, entry: LabelEntry, folded: str) -> None:
         self.exact[folded].append(entry)

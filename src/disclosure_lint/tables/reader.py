@@ -19,7 +19,14 @@ from ..document.text import Document, Span
 from ..outline.model import Outline
 from ..records import dataclass
 from .compile import compiled_tables
-from .labels import Candidate, LabelMatcher, Reading, minimal_fix, state_bits
+from .labels import (
+    MAX_LABEL_LENGTH,
+    Candidate,
+    LabelMatcher,
+    Reading,
+    minimal_fix,
+    state_bits,
+)
 from .schema import CompiledTables, RowSpec
 from .table import GroupValues, LabelHit, Row, Table, new_hit
 from .tokens import Token, Tokenizer
@@ -59,7 +66,34 @@ def read(doc: Document, outline: Outline, compiled: CompiledTables) -> list[Tabl
     matcher, tokenizer = kit_for(compiled)
     reader = _Reader(doc.text, compiled, matcher)
     reader.feed(tokenizer.tokens(doc.text, _region(doc, outline, compiled)))
-    return [reader.tables[s.key] for s in compiled.schemas]
+    tables = [reader.tables[s.key] for s in compiled.schemas]
+    if reader.layout:
+        for table in tables:
+            signs = reader.layout.get(table.key)
+            if signs is not None:
+                judge(table, signs)
+    return tables
+
+
+def judge(table: Table, signs: _Signs) -> None:
+    """Decide whether ``table`` can be read cell by cell (``Table.skipped``).
+
+    NOTE: one row with too many or too few values in a clean layout is a
+    defect the editor fixes, reported precisely (TB007). Rows that cannot be
+    aligned in a table that also shows signs of a degraded layout (numbers
+    loose above it, header text that is no label, wrapped group labels) are
+    one cause, the layout: the table gets one finding (TB012) instead of one
+    per row. Three such rows are that cause whatever the signs.
+    A table whose rows all read in full but whose header is split or run
+    together (header text that is no label) is read; its missing column
+    labels are a layout artifact (``header_unread``), not missing columns.
+    """
+    uncertain = sum(1 for row in table.rows.values() if row.uncertain)
+    degraded = signs.loose + signs.header_text + signs.fragments
+    if uncertain >= 3 or (uncertain >= 2 and degraded):
+        table.skipped = "unaligned"
+    elif not uncertain and table.rows and signs.header_text:
+        table.header_unread = True
 
 
 def _region(
@@ -98,6 +132,28 @@ def _line_start(text: str, body: Span) -> int:
 
 
 @dataclass(slots=True)
+class _Signs:
+    """Signs that a table's layout was degraded (PDF text, converters).
+
+    ``loose``: numbers that belong to no row (``55`` above the header);
+    ``header_text``: text before the first row that is no label or value
+    (a header split or run together: ``社会法律``, ``结果结果其他尚未``);
+    ``fragments``: pieces of wrapped group labels (``(三)不``, ``予公开``).
+    """
+
+    loose: int = 0
+    header_text: int = 0
+    fragments: int = 0
+
+    def note(self, number: bool, table: Table) -> None:
+        """Count a cell that belongs to no row of ``table``."""
+        if number:
+            self.loose += 1
+        elif not table.rows:
+            self.header_text += 1
+
+
+@dataclass(slots=True)
 class _Group:
     """A group row being read: values after it are reported, not stored."""
 
@@ -126,6 +182,8 @@ class _Reader:
         # The section of the cells being read (``_START`` before the first).
         self.section: object = _START
         self.pending: list[Token] = []
+        # Signs of a degraded layout, by table key (only tables with some).
+        self.layout: dict[str, _Signs] = {}
 
     def feed(self, tokens: Iterable[Token]) -> None:
         """Read every cell: values join the current row, labels open rows."""
@@ -169,10 +227,8 @@ class _Reader:
                     self._joined(token, reading, pending, stream)
                 elif reading.labels or reading.near:
                     self._label(reading.labels or reading.near, token, token, folded)
-                elif len(folded) <= self.spec.max_text_value:
-                    self.run.append(token)  # a short text value: ``增``, ``无``
                 else:
-                    self._close(None)  # prose, or a note under the table
+                    self._text(token)
             if not pending:
                 return
             token = pending.pop()
@@ -216,10 +272,23 @@ class _Reader:
             self._label(best[0], first, best[1], best[2])
         elif reading.near:
             self._label(reading.near, first, first, first[1])
-        elif len(first[1]) <= self.spec.max_text_value:
-            self.run.append(first)  # a short text value
         else:
-            self._close(None)
+            self._text(first)
+
+    def _text(self, token: Token) -> None:
+        """A text cell that is no label: a short text value, layout or prose."""
+        folded = token[1]
+        if self.matcher.is_fragment(folded):
+            # NOTE: a piece of a group label wrapped inside its merged cell
+            # (PDF text puts ``(三)不`` and ``予公开`` between its rows'
+            # cells): no value, and the row being read goes on.
+            self._layout(token, 0)
+        elif len(folded) <= self.spec.max_text_value:
+            self.run.append(token)  # a short text value: ``增``, ``无``
+        else:
+            if len(folded) <= MAX_LABEL_LENGTH:
+                self._layout(token, 1)
+            self._close(None)  # prose, or a note under the table
 
     def _choose(self, candidates: list[Candidate], section: str | None) -> Candidate:
         """The candidate the reader's state makes likeliest (labels are shared).
@@ -372,17 +441,49 @@ class _Reader:
                 self.row = None
             return
         table = self.current
-        if table is None or not run or trigger is table:
+        if table is None or not run:
+            return
+        if trigger is table:
             # NOTE: values between a table's own header labels are merged
-            # header cells, not data.
+            # header cells, not data; a number there belongs to no row.
+            self._dropped(table, run)
             return
         spec = _unlabelled(table.schema.rows)
         if spec is None or spec.key in table.rows:
+            self._dropped(table, run)
             return
         unlabelled = Row(spec, None)
         table.rows[spec.key] = unlabelled
         self._found(table)
         self._assign(table, unlabelled, run)
+
+    def _dropped(self, table: Table, run: list[Token]) -> None:
+        """Note cells that belong to no row: numbers loose, or header text."""
+        for token in run:
+            folded = token[1]
+            if folded:
+                self.signs(table).note(self.matcher.is_value(folded), table)
+
+    def _layout(self, token: Token, weight: int) -> None:
+        """Note a text cell of the current table that is neither label nor value.
+
+        ``weight`` 0: a piece of a wrapped group label; 1: other text.
+        """
+        table = self.current
+        if table is None:
+            return
+        signs = self.signs(table)
+        if weight == 0:
+            signs.fragments += 1
+        elif not table.rows:
+            signs.header_text += 1
+
+    def signs(self, table: Table) -> _Signs:
+        """The layout signs noted for ``table`` so far."""
+        found = self.layout.get(table.key)
+        if found is None:
+            found = self.layout[table.key] = _Signs()
+        return found
 
     def _assign(self, table: Table, row: Row, run: list[Token]) -> None:
         assign(row, run, table.schema, self.spec, table.columns)

@@ -236,6 +236,10 @@ class Table:
     # gets one finding for the table; its rows, cells and equations are not
     # judged (see rules TB012), and the reports say it was skipped.
     skipped: str = ""
+    # True when every row read in full but the header was split or run
+    # together (PDF text): its column labels were not all found, which is a
+    # layout artifact, not missing columns (see ``reader.judge``).
+    header_unread: bool = False
     # Row and group vectors by name, one dict per blank_is_zero (False, True),
     # filled on first use; the first serves both when no row can hold a
     # blank (see ``vector``).

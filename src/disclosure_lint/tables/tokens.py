@@ -8,7 +8,8 @@ stream of cells in reading order:
 * one cell per line, a leading tab per cell, and a cell's further paragraphs
   on following lines without a tab (docx export: ``\t尚未审`` / ``结``);
 * one cell per line separated by blank lines (web pages);
-* space-separated numbers after a label (PDF text): ``规章 0 0 0``.
+* space-separated numbers after a label (PDF text): ``规章 0 0 0``;
+  page footers (``— 4 —``, ``第 3 页``) are no cells.
 
 Rows are not decided here: the reader finds them by their labels.
 
@@ -31,6 +32,12 @@ Token = tuple[str, str, int, int, str | None]
 
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _ITEM = re.compile(r"[^\s]+")
+# A page footer left in text taken from a PDF: ``— 4 —``, ``- 3 -``,
+# ``第 3 页``, ``第3页 共10页``. Layout, wherever it falls: never a value.
+_FOOTER = re.compile(
+    r"^\s*(?:[—–\-－―~～]{1,2}\s*\d{1,4}\s*[—–\-－―~～]{1,2}"
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?)\s*$"
+)
 
 _EDGE = " \t\r\n\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
 _EDGE += "\u2007\u2008\u2009\u200a\u200b\u200c\u200d\u2028\u2029\u202f\u205f"
@@ -205,6 +212,9 @@ def _shape(line: str, is_number: re.Pattern[str]) -> Shape:
             _add(out, piece, is_number)
             return OPEN, _relative(out), _relative([piece])[0]
         return CELLS, _relative(out), None
+    if _FOOTER.match(line):
+        # NOTE: a page break may fall inside a cell; the footer ends nothing.
+        return KEEP, [], None
     if not line or line.isspace():
         # NOTE: an empty line ends a cell; a line of NBSP inside a docx cell
         # is one of its empty paragraphs and does not.
