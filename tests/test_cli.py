@@ -71,7 +71,9 @@ def test_json_contract(cli) -> None:
         "info",
         "fixable",
         "fixed",
+        "tables_skipped",
     }
+    assert data["summary"]["tables_skipped"] == []  # DEFECTS' tables all read
     finding = data["findings"][0]
     assert set(finding) >= {
         "path",

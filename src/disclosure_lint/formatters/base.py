@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 CONTEXT_CHARS = 60
 #: Characters of the span itself shown; a longer span is cut after them.
 SPAN_CHARS = 80
+#: The rule that reports a table not read cell by cell (``Table.skipped``):
+#: its findings say which tables the summary lists as skipped.
+SKIPPED_TABLE_RULE = "TB012"
 #: Marks text left out of an excerpt.
 ELLIPSIS = "…"
 #: Characters a ``Spool`` keeps in memory before it moves to a temporary file.
@@ -44,6 +47,10 @@ class Summary:
     fixed: int = 0
     #: The run was interrupted (Ctrl-C): only ``files`` files were done.
     partial: bool = False
+    #: Tables not read cell by cell (TB012): (path, line, column) where each
+    #: starts. NOTE: taken from the findings, which every run (``-j`` too)
+    #: brings back, rather than from the tables.
+    tables_skipped: list[tuple[str, int, int]] = field(default_factory=list)
 
     def add(self, result: FileResult) -> None:
         """Count one file's outcome."""
@@ -55,6 +62,9 @@ class Summary:
             self.by_rule[finding.rule] += 1
             if finding.fix is not None and finding.fix.safe:
                 self.fixable += 1
+            if finding.rule == SKIPPED_TABLE_RULE:
+                start = finding.start
+                self.tables_skipped.append((finding.path, start.line, start.column))
 
     @property
     def total(self) -> int:
@@ -72,6 +82,10 @@ class Summary:
             "info": self.by_severity.get("info", 0),
             "fixable": self.fixable,
             "fixed": self.fixed,
+            "tables_skipped": [
+                {"path": path, "line": line, "column": column}
+                for path, line, column in self.tables_skipped
+            ],
         }
 
 

@@ -372,8 +372,13 @@ class SarifFormatter(Formatter):
             "columnKind": "unicodeCodePoints",
             "results": self._results.stand_in,
         }
+        properties: dict[str, Any] = {}
         if self.ctx.statistics:
-            run["properties"] = {"statistics": dict(sorted(summary.by_rule.items()))}
+            properties["statistics"] = dict(sorted(summary.by_rule.items()))
+        if summary.tables_skipped:
+            properties["tables_skipped"] = summary.to_dict()["tables_skipped"]
+        if properties:
+            run["properties"] = properties
         log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
         document = json.dumps(log, ensure_ascii=False, sort_keys=False, indent=2)
         self._results.splice(document + "\n", self.ctx.out)

@@ -117,6 +117,8 @@ class TextFormatter(Formatter):
             text = words["clean_fixed"].format(**counts)
         elif counts["files"]:
             text = words["clean"].format(**counts)
+        if s.tables_skipped:
+            text += words["skipped"].format(skipped=len(s.tables_skipped))
         if s.files_failed:
             text += words["failed"].format(**counts)
         if s.partial:
@@ -133,6 +135,7 @@ _CLOSING = {
         "fixable": "其中 {fixable} 个可用 --fix 自动修复（标记 [*]）。",
         "fixed": "已修复 {fixed} 个。",
         "failed": "{failed} 个文件出错（见错误信息）。",
+        "skipped": "{skipped} 个表格无法逐格读取，未逐格检查（见 TB012）。",
         "partial": "检查被中断：以上只是已检查完的 {done} 个文件的结果。",
     },
     "en": {
@@ -144,6 +147,8 @@ _CLOSING = {
         "fixable": " {fixable} fixable with --fix ([*]).",
         "fixed": " Fixed {fixed}.",
         "failed": " {failed} file(s) had errors (see the error messages).",
+        "skipped": " {skipped} table(s) could not be read cell by cell "
+        "and were not checked cell by cell (see TB012).",
         "partial": " Interrupted: these are the results of the {done} file(s) "
         "checked so far only.",
     },

@@ -20,6 +20,9 @@ from .schema import CompiledTables, RowSpec, TableSchema
 if TYPE_CHECKING:
     from ..regex.linear import Regex, RegexMatch
 
+# Characters after its numbering that a wrapped row label's start must have
+# to stand for the label (``LabelMatcher.unique_prefix``).
+_MIN_START = 6
 # Longest folded text that is tried as a near miss of a label; prose is longer.
 MAX_LABEL_LENGTH = 60
 _TRAILING_PAREN = re.compile(r"\([^()]*\)$")
@@ -106,6 +109,14 @@ class LabelMatcher:
                     for text in texts:
                         self._add_fragments(fold_text(text))
         self.fragments -= {*self.exact, *self.loose}
+        # Starts of numbered row labels only one label has (``None``: several).
+        self._unique: dict[str, LabelEntry | None] = {}
+        self._folded_labels: dict[str, str] = {}
+        for position, schema in enumerate(compiled.schemas):
+            for entry, texts in _entries(schema, position):
+                if entry.kind in ("row", "group"):
+                    for text in texts:
+                        self._add_starts(entry, fold_text(text))
 
     def _add_fragments(self, folded: str) -> None:
         """The numbered heads and the tails (two characters or more) of a label."""
@@ -117,6 +128,40 @@ class LabelMatcher:
             self.fragments.add(folded[:end])
         for start in range(head + 1, len(folded) - 1):
             self.fragments.add(folded[start:])
+
+    def _add_starts(self, entry: LabelEntry, folded: str) -> None:
+        match = self.numbering.match(folded)
+        if match is None:
+            return
+        core = folded[match.end() :]
+        for end in range(_MIN_START, len(core)):
+            start = core[:end]
+            known = self._unique.get(start, entry)
+            same = known is not None and (known.table, known.key) == (
+                entry.table,
+                entry.key,
+            )
+            self._unique[start] = entry if same else None
+
+    def unique_prefix(self, folded: str) -> LabelEntry | None:
+        """The numbered row label that alone starts as ``folded`` does.
+
+        ``folded`` must be numbered (in any style: ``2、`` for ``2.``) and
+        have six characters or more after its numbering
+        (``2.申请人逾期未按收费通知要求``), so that a start stands for one
+        label whatever the draft's other rows.
+        """
+        match = self.numbering.match(folded)
+        if match is None:
+            return None
+        return self._unique.get(folded[match.end() :])
+
+    def folded_label(self, official: str) -> str:
+        """``official`` folded (remembered: labels are few)."""
+        found = self._folded_labels.get(official)
+        if found is None:
+            found = self._folded_labels[official] = fold_text(official)
+        return found
 
     def is_fragment(self, folded: str) -> bool:
         """True for a piece of a wrapped group label (``(四)无``, ``法提供``)."""

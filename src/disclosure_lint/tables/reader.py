@@ -12,9 +12,11 @@ it stands in, the table being read and whether that table's header is over.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from ..document.fold import translate
 from ..document.text import Document, Span
 from ..outline.model import Outline
 from ..records import dataclass
@@ -37,6 +39,10 @@ if TYPE_CHECKING:
 
 # A label broken over at most this many cells is put back together.
 MAX_JOIN = 4
+# Blanks inside a cell no label matches, where it may be two labels run
+# together (``reader._Reader._split``); looked for in its first characters.
+_BLANKS = re.compile(r"[ \u3000\u00a0]+")
+_SPLIT_SCAN = 40
 _QUALITY = {"exact": 0, "loose": 1, "fuzzy": 2}
 _KITS: dict[int, tuple[CompiledTables, LabelMatcher, Tokenizer]] = {}
 _START = object()
@@ -104,11 +110,19 @@ def _region(
     wanted = {s.section for s in compiled.schemas}
     found = {s.key for s in outline.sections}
     if wanted <= found:
-        return [
-            (s.body.start, _line_start(text, s.body), s.key)
-            for s in outline.sections
-            if s.key in wanted
-        ]
+        # NOTE: a table section reads on to the next section's heading: a
+        # row such as ``四、结转下年度继续办理 103 0 …`` (PDF text) looks like
+        # a stray heading and ends the body, not the table.
+        ordered = sorted(outline.sections, key=lambda s: s.span.start)
+        spans = []
+        for i, s in enumerate(ordered):
+            if s.key not in wanted:
+                continue
+            end = _line_start(text, s.body)
+            if i + 1 < len(ordered):
+                end = max(end, text.rfind("\n", 0, ordered[i + 1].span.start) + 1)
+            spans.append((s.body.start, end, s.key))
+        return spans
     # NOTE: without its heading a table lies in another section's body (or
     # before the first heading), so read everything, tagged by section.
     spans: list[tuple[int, int, str | None]] = []
@@ -182,6 +196,8 @@ class _Reader:
         # The section of the cells being read (``_START`` before the first).
         self.section: object = _START
         self.pending: list[Token] = []
+        # A label being written down a merged cell, a character a line.
+        self.vertical = ""
         # Signs of a degraded layout, by table key (only tables with some).
         self.layout: dict[str, _Signs] = {}
 
@@ -225,10 +241,10 @@ class _Reader:
                     self.run.append(token)
                 elif reading.prefix:
                     self._joined(token, reading, pending, stream)
-                elif reading.labels or reading.near:
-                    self._label(reading.labels or reading.near, token, token, folded)
+                elif reading.labels:
+                    self._label(reading.labels, token, token, folded)
                 else:
-                    self._text(token)
+                    self._text(token, reading.near)
             if not pending:
                 return
             token = pending.pop()
@@ -266,23 +282,47 @@ class _Reader:
             if candidates:
                 best = (candidates, following, joined)
                 used = len(parts)
+        if best is None:
+            # NOTE: a long row label wrapped with its numbers between its
+            # lines (PDF text: ``1.申请人无正当理由逾期不补正、`` /
+            # ``行政机关不再处理其政府信息公 0 0 …`` / ``开申请``): the
+            # longest start that only one label has is that label.
+            for size in range(len(parts), 0, -1):
+                joined = "".join(part[1] for part in parts[:size])
+                entry = matcher.unique_prefix(joined)
+                if entry is not None:
+                    best = ([Candidate(entry, "loose")], parts[size - 1], joined)
+                    used = size
+                    break
         for token in reversed(parts[used:]):
             pending.append(token)
         if best is not None:
             self._label(best[0], first, best[1], best[2])
-        elif reading.near:
-            self._label(reading.near, first, first, first[1])
         else:
-            self._text(first)
+            self._text(first, reading.near)
 
-    def _text(self, token: Token) -> None:
-        """A text cell that is no label: a short text value, layout or prose."""
+    def _text(self, token: Token, near: list[Candidate]) -> None:
+        """A text cell that is no label: layout, a near miss, a value or prose."""
         folded = token[1]
-        if self.matcher.is_fragment(folded):
+        matcher = self.matcher
+        if matcher.is_fragment(folded) or self._continues(folded):
             # NOTE: a piece of a group label wrapped inside its merged cell
             # (PDF text puts ``(三)不`` and ``予公开`` between its rows'
-            # cells): no value, and the row being read goes on.
+            # cells), or the rest of the label of the row being read: no
+            # value, and the row being read goes on.
             self._layout(token, 0)
+        elif self._spells(folded):
+            # NOTE: a label written down a narrow merged cell, a character
+            # a line (``三、`` / ``本`` / ``年`` …), between other cells.
+            spelt = self.vertical + folded
+            self.vertical = "" if matcher.lookup(spelt) else spelt
+            self._layout(token, 0)
+        elif (entry := matcher.unique_prefix(folded)) is not None:
+            self._label([Candidate(entry, "loose")], token, token, folded)
+        elif self._split(token):
+            return  # NOTE: its pieces are read next (``pending``)
+        elif near:
+            self._label(near, token, token, folded)
         elif len(folded) <= self.spec.max_text_value:
             self.run.append(token)  # a short text value: ``增``, ``无``
         else:
@@ -456,6 +496,69 @@ class _Reader:
         table.rows[spec.key] = unlabelled
         self._found(table)
         self._assign(table, unlabelled, run)
+
+    def _continues(self, folded: str) -> bool:
+        """True when ``folded`` is a later piece of the open row's label."""
+        row = self.row
+        if row is None or len(folded) < 2:
+            return False
+        hit = row.hit if isinstance(row, _Group) else row.label
+        if hit is None:
+            return False
+        official = self.matcher.folded_label(hit.official)
+        return folded in official and not official.startswith(folded)
+
+    def _spells(self, folded: str) -> bool:
+        """True when ``folded`` goes on a label written down, a character a line."""
+        if len(folded) > 2:
+            return False
+        vertical = self.vertical
+        if vertical:
+            spelt = vertical + folded
+            return self.matcher.is_prefix(spelt) or bool(self.matcher.lookup(spelt))
+        match = self.spec.numbering.match(folded)
+        return (
+            match is not None
+            and match.end() == len(folded)
+            and self.matcher.is_prefix(folded)
+        )
+
+    def _split(self, token: Token) -> bool:
+        """Read ``办 (三)不 4.保护第三方合法权益`` as the cells it runs together.
+
+        NOTE: PDF text runs the labels of merged cells (or pieces of them)
+        and the next column's label together with blanks between. Only a
+        cell no label matches is split, and only when every piece is a
+        label, the start of one, a piece of a wrapped group label or of a
+        label written down a merged cell, and one at least is a label. The
+        pieces go to ``pending``, read next.
+        """
+        raw, start, section = token[0], token[2], token[4]
+        if len(raw) > _SPLIT_SCAN:
+            return False
+        matcher = self.matcher
+        pieces: list[Token] = []
+        labels = 0
+        at = 0
+        for blank in [*_BLANKS.finditer(raw), None]:
+            end = blank.start() if blank is not None else len(raw)
+            text = raw[at:end]
+            folded = translate(text)
+            if matcher.lookup(folded) or matcher.unique_prefix(folded):
+                labels += 1
+            elif not (
+                matcher.is_fragment(folded)
+                or matcher.is_prefix(folded)
+                or self._spells(folded)
+            ):
+                return False
+            pieces.append((text, folded, start + at, start + end, section))
+            if blank is not None:
+                at = blank.end()
+        if not labels or len(pieces) < 2:
+            return False
+        self.pending.extend(reversed(pieces))
+        return True
 
     def _dropped(self, table: Table, run: list[Token]) -> None:
         """Note cells that belong to no row: numbers loose, or header text."""
