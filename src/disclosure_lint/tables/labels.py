@@ -119,7 +119,8 @@ class LabelMatcher:
                         self._add_starts(entry, fold_text(text))
 
     def _add_fragments(self, folded: str) -> None:
-        """The numbered heads and the tails (two characters or more) of a label."""
+        """The numbered heads, the tails (two characters or more) and the
+        middles (three or more) of a numbered label."""
         match = self.numbering.match(folded)
         head = match.end() if match else 0
         if not head:
@@ -128,6 +129,9 @@ class LabelMatcher:
             self.fragments.add(folded[:end])
         for start in range(head + 1, len(folded) - 1):
             self.fragments.add(folded[start:])
+            # NOTE: and the middles, three characters or more (``年度办``).
+            for end in range(start + 3, len(folded)):
+                self.fragments.add(folded[start:end])
 
     def _add_starts(self, entry: LabelEntry, folded: str) -> None:
         match = self.numbering.match(folded)

@@ -196,6 +196,8 @@ class _Reader:
         # The section of the cells being read (``_START`` before the first).
         self.section: object = _START
         self.pending: list[Token] = []
+        # Rows whose label had no number after it: (table, row, its cells).
+        self.waiting: list[tuple[Table, Row, list[Token]]] = []
         # A label being written down a merged cell, a character a line.
         self.vertical = ""
         # Signs of a degraded layout, by table key (only tables with some).
@@ -216,6 +218,7 @@ class _Reader:
                 self._cell(token, stream)
                 run, section = self.run, self.section
         self._close(None)
+        self._settle()
 
     def _cell(self, token: Token, stream: Iterator[Token]) -> None:
         """Read one cell, then the cells a label's look-ahead pushed back."""
@@ -321,6 +324,10 @@ class _Reader:
             self._label([Candidate(entry, "loose")], token, token, folded)
         elif self._split(token):
             return  # NOTE: its pieces are read next (``pending``)
+        elif near and self._torn(near):
+            # NOTE: a group label near a wrapped one's pieces (``(四)无`` …
+            # ``三、本法提供``) is the converter's garble, not a typo.
+            self._layout(token, 0)
         elif near:
             self._label(near, token, token, folded)
         elif len(folded) <= self.spec.max_text_value:
@@ -467,8 +474,22 @@ class _Reader:
         run, self.run = self.run, []
         row = self.row
         if isinstance(row, Row) and self.row_table is not None:
-            self._assign(self.row_table, row, run)
             self.row = None
+            table = self.row_table
+            if not any(token[1] for token in run):
+                # NOTE: a label with no number after it; in PDF text its
+                # numbers may come later, after other rows' (``_claim``).
+                self.waiting.append((table, row, run))
+                return
+            width = len(table.schema.column_keys)
+            if self._waits(table) and _filled(run) == 2 * width:
+                # NOTE: two rows' numbers after one label, a label before
+                # still waiting for its own: the second row's are its.
+                cut = _after_filled(run, width)
+                self._assign(table, row, run[:cut])
+                self._claim(table, None, run[cut:])
+                return
+            self._assign(table, row, run)
             return
         if isinstance(row, _Group):
             filled = [t for t in run if t[1]]
@@ -482,6 +503,10 @@ class _Reader:
             return
         table = self.current
         if table is None or not run:
+            return
+        width = len(table.schema.column_keys)
+        if self._waits(table) and _filled(run) == width:
+            self._claim(table, None, run)  # NOTE: a waiting label's numbers
             return
         if trigger is table:
             # NOTE: values between a table's own header labels are merged
@@ -498,15 +523,67 @@ class _Reader:
         self._assign(table, unlabelled, run)
 
     def _continues(self, folded: str) -> bool:
-        """True when ``folded`` is a later piece of the open row's label."""
+        """True when ``folded`` is a later piece of the open row's label.
+
+        Or of a label still waiting for its numbers: the numbers after the
+        piece are that row's (``1.申请人无正当理由逾期不补正、`` … then
+        ``行政机关不再处理其政府信息公 40 1 0 0 2 0 43``).
+        """
+        if len(folded) < 2:
+            return False
         row = self.row
-        if row is None or len(folded) < 2:
+        if row is not None:
+            hit = row.hit if isinstance(row, _Group) else row.label
+            if hit is not None and self._inside(folded, hit.official):
+                return True
+        for table, waiting, _ in self.waiting:
+            if waiting.label is not None and self._inside(
+                folded, waiting.label.official
+            ):
+                self._close(None)
+                self._claim(table, waiting, None)
+                return True
+        return False
+
+    def _inside(self, folded: str, official: str) -> bool:
+        label = self.matcher.folded_label(official)
+        return folded in label and not label.startswith(folded)
+
+    def _torn(self, near: list[Candidate]) -> bool:
+        """True when near misses are group labels in a table with torn ones."""
+        table = self.current
+        if table is None:
             return False
-        hit = row.hit if isinstance(row, _Group) else row.label
-        if hit is None:
-            return False
-        official = self.matcher.folded_label(hit.official)
-        return folded in official and not official.startswith(folded)
+        signs = self.layout.get(table.key)
+        return (
+            signs is not None
+            and signs.fragments > 0
+            and all(c.entry.kind == "group" for c in near)
+        )
+
+    def _waits(self, table: Table) -> bool:
+        """True when a row of ``table`` waits for its numbers."""
+        return any(waiting[0] is table for waiting in self.waiting)
+
+    def _claim(self, table: Table, row: Row | None, run: list[Token] | None) -> None:
+        """Give a waiting row (``row``, else ``table``'s first) its numbers.
+
+        With ``run`` None the row is opened: the numbers that follow are its.
+        """
+        for i, (owner, waiting, _) in enumerate(self.waiting):
+            if owner is table and (row is None or waiting is row):
+                del self.waiting[i]
+                if run is None:
+                    self.row, self.row_table = waiting, table
+                else:
+                    self._assign(table, waiting, run)
+                return
+
+    def _settle(self) -> None:
+        """Rows still waiting for numbers keep what they had (none)."""
+        for table, row, run in self.waiting:
+            self._assign(table, row, run)
+        self.waiting.clear()
 
     def _spells(self, folded: str) -> bool:
         """True when ``folded`` goes on a label written down, a character a line."""
@@ -612,6 +689,22 @@ def _same_column(candidates: list[Candidate], best: Candidate) -> list[Candidate
     ]
     same.sort(key=lambda c: (_QUALITY[c.quality], c.entry.index))
     return same
+
+
+def _filled(run: list[Token]) -> int:
+    """How many cells of ``run`` are not empty."""
+    return sum(1 for token in run if token[1])
+
+
+def _after_filled(run: list[Token], count: int) -> int:
+    """The index in ``run`` just after its ``count``-th cell that is not empty."""
+    seen = 0
+    for i, token in enumerate(run):
+        if token[1]:
+            seen += 1
+            if seen == count:
+                return i + 1
+    return len(run)
 
 
 def _unlabelled(rows: tuple[RowSpec, ...]) -> RowSpec | None:
