@@ -119,8 +119,7 @@ class LabelMatcher:
                         self._add_starts(entry, fold_text(text))
 
     def _add_fragments(self, folded: str) -> None:
-        """The numbered heads, the tails (two characters or more) and the
-        middles (three or more) of a numbered label."""
+        """Heads, tails (two characters or more), middles (three) of a label."""
         match = self.numbering.match(folded)
         head = match.end() if match else 0
         if not head:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from ..document.fold import translate
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
 # A label broken over at most this many cells is put back together.
 MAX_JOIN = 4
+_FOLDED = itemgetter(1)
 # Blanks inside a cell no label matches, where it may be two labels run
 # together (``reader._Reader._split``); looked for in its first characters.
 _BLANKS = re.compile(r"[ \u3000\u00a0]+")
@@ -73,11 +75,9 @@ def read(doc: Document, outline: Outline, compiled: CompiledTables) -> list[Tabl
     reader = _Reader(doc.text, compiled, matcher)
     reader.feed(tokenizer.tokens(doc.text, _region(doc, outline, compiled)))
     tables = [reader.tables[s.key] for s in compiled.schemas]
-    if reader.layout:
-        for table in tables:
-            signs = reader.layout.get(table.key)
-            if signs is not None:
-                judge(table, signs)
+    layout = reader.layout
+    for table in tables:
+        judge(table, layout.get(table.key, _NO_SIGNS))
     return tables
 
 
@@ -94,7 +94,9 @@ def judge(table: Table, signs: _Signs) -> None:
     together (header text that is no label) is read; its missing column
     labels are a layout artifact (``header_unread``), not missing columns.
     """
-    uncertain = sum(1 for row in table.rows.values() if row.uncertain)
+    uncertain = sum(1 for row in table.rows.values() if row.problem and row.uncertain)
+    if not uncertain and not signs.header_text:
+        return
     degraded = signs.loose + signs.header_text + signs.fragments
     if uncertain >= 3 or (uncertain >= 2 and degraded):
         table.skipped = "unaligned"
@@ -114,15 +116,15 @@ def _region(
         # row such as ``四、结转下年度继续办理 103 0 …`` (PDF text) looks like
         # a stray heading and ends the body, not the table.
         ordered = sorted(outline.sections, key=lambda s: s.span.start)
-        spans = []
+        found_spans: list[tuple[int, int, str | None]] = []
         for i, s in enumerate(ordered):
             if s.key not in wanted:
                 continue
             end = _line_start(text, s.body)
             if i + 1 < len(ordered):
                 end = max(end, text.rfind("\n", 0, ordered[i + 1].span.start) + 1)
-            spans.append((s.body.start, end, s.key))
-        return spans
+            found_spans.append((s.body.start, end, s.key))
+        return found_spans
     # NOTE: without its heading a table lies in another section's body (or
     # before the first heading), so read everything, tagged by section.
     spans: list[tuple[int, int, str | None]] = []
@@ -165,6 +167,9 @@ class _Signs:
             self.loose += 1
         elif not table.rows:
             self.header_text += 1
+
+
+_NO_SIGNS = _Signs()
 
 
 @dataclass(slots=True)
@@ -475,21 +480,24 @@ class _Reader:
         row = self.row
         if isinstance(row, Row) and self.row_table is not None:
             self.row = None
-            table = self.row_table
-            if not any(token[1] for token in run):
+            owner = self.row_table
+            if not any(map(_FOLDED, run)):
                 # NOTE: a label with no number after it; in PDF text its
                 # numbers may come later, after other rows' (``_claim``).
-                self.waiting.append((table, row, run))
+                self.waiting.append((owner, row, run))
                 return
-            width = len(table.schema.column_keys)
-            if self._waits(table) and _filled(run) == 2 * width:
+            if (
+                self.waiting
+                and self._waits(owner)
+                and _filled(run) == 2 * len(owner.schema.column_keys)
+            ):
                 # NOTE: two rows' numbers after one label, a label before
                 # still waiting for its own: the second row's are its.
-                cut = _after_filled(run, width)
-                self._assign(table, row, run[:cut])
-                self._claim(table, None, run[cut:])
+                cut = _after_filled(run, len(owner.schema.column_keys))
+                self._assign(owner, row, run[:cut])
+                self._claim(owner, None, run[cut:])
                 return
-            self._assign(table, row, run)
+            self._assign(owner, row, run)
             return
         if isinstance(row, _Group):
             filled = [t for t in run if t[1]]
@@ -504,8 +512,11 @@ class _Reader:
         table = self.current
         if table is None or not run:
             return
-        width = len(table.schema.column_keys)
-        if self._waits(table) and _filled(run) == width:
+        if (
+            self.waiting
+            and self._waits(table)
+            and _filled(run) == len(table.schema.column_keys)
+        ):
             self._claim(table, None, run)  # NOTE: a waiting label's numbers
             return
         if trigger is table:
