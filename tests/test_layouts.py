@@ -397,6 +397,25 @@ def test_huaian_pdf_text_read_cell_exact() -> None:
     pairs = _truth_cells(HUAIAN_TEXT, _truth("huaian-2024"))
     assert len(pairs) == 25
     assert [want for want, _ in pairs] == [got for _, got in pairs]
-    # the torn group labels （四）无 / 法提供 … are no near-miss labels and
-    # no table finding at all
-    assert _table_findings(HUAIAN_TEXT) == []
+    # the torn group labels （四）无 / 法提供 … are no near-miss labels; the
+    # table findings are the two published defects, once each
+    found = _table_findings(HUAIAN_TEXT)
+    assert [(f["rule"], f["line"], f["severity"]) for f in found] == [
+        ("TB016", 61, "info"),
+        ("TB015", 117, "info"),
+    ]
+    assert "共4个表格标题如此" in found[0]["message"]
+    assert "3个行标签" in found[1]["message"]
+
+
+def test_huaian_pdf_published_format_defects() -> None:
+    """Sub-rows numbered 1、 (one finding for the table) and captions written
+    第二十条 第（一）项 (one finding for the four), in the PDF as published."""
+    path = _real("huaian-2024.pdf")
+    found = _table_findings(path)
+    assert [(f["rule"], f["severity"]) for f in found] == [
+        ("TB016", "info"),
+        ("TB015", "info"),
+    ]
+    assert "“第二十条 第（一）项”" in found[0]["message"]
+    assert "“1、”，规定格式为“1.”" in found[1]["message"]

@@ -15,6 +15,14 @@ Params:
                             one cell, ``unsplittable`` when that is unclear);
         ``group-values``    numbers written on a group row (``（三）不予公开``),
                             which carries none;
+        ``numbering``       row labels numbered in another style than the
+                            official form's (``1、`` for ``1.``): one finding
+                            per table, at the first (``count``, ``text``,
+                            ``found``, ``expected``);
+        ``caption-blank``   a blank inside a table caption the official
+                            form writes without one (``第二十条 第（一）项``):
+                            one finding for the draft, at the first
+                            (``text``, ``count`` captions);
         ``skipped``         the table cannot be read cell by cell
                             (``Table.skipped``, e.g. ``unaligned``: its rows
                             cannot be aligned with its columns); one finding
@@ -31,9 +39,13 @@ and ``rows`` (how many rows could not be aligned).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..document.fold import fold, fold_text
+from ..document.text import Span
+from ..tables.compile import compiled_tables
 from ..tables.table import Table
 from .base import Hit, KindSpec, Param
 from .report import Report
@@ -49,6 +61,8 @@ CHECKS = (
     "value-count",
     "run-together",
     "group-values",
+    "numbering",
+    "caption-blank",
     "skipped",
 )
 PARAMS = {
@@ -66,6 +80,9 @@ def prepare(params: Mapping[str, Any]) -> str:
 
 def check(report: Report, rule: Rule, which: str) -> Iterator[Hit]:
     """Dispatch to the named check for every selected table."""
+    if which == "caption-blank":
+        yield from _caption_blanks(report, tables_of(report, rule.params["tables"]))
+        return
     if which == "skipped":
         for table in tables_of(report, rule.params["tables"], skipped=True):
             if table.skipped:
@@ -192,12 +209,64 @@ def _group_values(report: Report, table: Table) -> Iterator[Hit]:
         )
 
 
+def _numbering(report: Report, table: Table) -> Iterator[Hit]:
+    odd: list[tuple[Span, str, str, str]] = []
+    numbering = compiled_tables(report.pack).reader.numbering
+    for hit in table.labels:
+        if hit.quality != "loose" or hit.kind not in ("row", "group"):
+            continue  # NOTE: an exact label has the official numbering
+        mine = fold(hit.text, hit.start)
+        found = numbering.match(mine.text)
+        expected = numbering.match(fold_text(hit.official))
+        if found is None or expected is None:
+            continue
+        if found.group(0) != expected.group(0):
+            start, end = mine.original_span(0, found.end())
+            text = report.document.text[start:end]
+            official = hit.official[: len(expected.group(0))]
+            odd.append((Span(start, end), text, official, hit.text))
+    if odd:
+        span, found_text, official, label = odd[0]
+        yield Hit(
+            span,
+            {
+                "table": table.schema.title,
+                "count": len(odd),
+                "found": found_text,
+                "expected": official,
+                "text": label,
+            },
+        )
+
+
+def _caption_blanks(report: Report, tables: list[Table]) -> Iterator[Hit]:
+    """One finding for the draft: captions are written alike, one cause."""
+    found: list[tuple[Span, Table, str]] = []
+    for table in tables:
+        for hit in table.labels:
+            if hit.kind != "caption" or hit.text == hit.official:
+                continue
+            blank = _BLANK_INSIDE.search(hit.text)
+            if blank is not None and " " not in hit.official:
+                span = Span(hit.start + blank.start(), hit.start + blank.end())
+                found.append((span, table, hit.text))
+    if found:
+        span, table, text = min(found, key=lambda item: item[0].start)
+        yield Hit(
+            span,
+            {"table": table.schema.title, "text": text, "count": len(found)},
+        )
+
+
 _CHECKS = {
     "row-missing": _rows_missing,
     "column-missing": _columns_missing,
     "value-count": _value_count,
     "run-together": _run_together,
     "group-values": _group_values,
+    "numbering": _numbering,
 }
+# A run of blanks between two other characters.
+_BLANK_INSIDE = re.compile(r"(?<=\S)[ \u3000]+(?=\S)")
 
 KIND = KindSpec("table-shape", PARAMS, check, prepare, __doc__ or "")

@@ -109,6 +109,15 @@ class LabelMatcher:
                     for text in texts:
                         self._add_fragments(fold_text(text))
         self.fragments -= {*self.exact, *self.loose}
+        # The folded caption, header and column labels of each table, and
+        # (on first use) their pieces (``is_torn``).
+        self._headers: dict[str, list[str]] = defaultdict(list)
+        self._pieces: dict[str, frozenset[str]] = {}
+        self._torn: dict[tuple[str, str], bool] = {}
+        for position, schema in enumerate(compiled.schemas):
+            for entry, texts in _entries(schema, position):
+                if entry.kind in ("caption", "header", "column"):
+                    self._headers[entry.table] += [fold_text(t) for t in texts]
         # Starts of numbered row labels only one label has (``None``: several).
         self._unique: dict[str, LabelEntry | None] = {}
         self._folded_labels: dict[str, str] = {}
@@ -165,6 +174,38 @@ class LabelMatcher:
         if found is None:
             found = self._folded_labels[official] = fold_text(official)
         return found
+
+    def is_torn(self, table: str, text: str) -> bool:
+        """True when ``text`` is made of pieces of ``table``'s header labels.
+
+        Pieces of two characters or more, each part of a caption, header or
+        column label of the table: a header split over lines or run
+        together (``社会法律`` = 社会公益组织 + 法律服务机构,
+        ``信息内容本年处理决定数量``), not another form's column. Between
+        blanks a piece may be one character (``业 构 组织 机构``: the ends of
+        columns split down their cells).
+        """
+        key = (table, text)
+        known = self._torn.get(key)
+        if known is None:
+            pieces = self._pieces.get(table)
+            if pieces is None:
+                pieces = self._pieces[table] = self._header_pieces(table)
+            if len(self._torn) >= _CACHE_SIZE:
+                self._torn.clear()
+            words = [fold_text(word) for word in text.split()]
+            known = self._torn[key] = all(
+                word in pieces or _segments(word, pieces) for word in words
+            )
+        return known
+
+    def _header_pieces(self, table: str) -> frozenset[str]:
+        out: set[str] = set()
+        for texts in self._headers.get(table, ()):
+            for start in range(len(texts)):
+                for end in range(start + 1, len(texts) + 1):
+                    out.add(texts[start:end])
+        return frozenset(out)
 
     def is_fragment(self, folded: str) -> bool:
         """True for a piece of a wrapped group label (``(四)无``, ``法提供``)."""
@@ -355,6 +396,21 @@ def _entries(schema: TableSchema, position: int) -> list[tuple[LabelEntry, list[
         entry = LabelEntry(kind, base[0], row.key, row.label, *base[1:], i, row, body)
         out.append((entry, [row.label, *row.aliases]))
     return out
+
+
+def _segments(text: str, pieces: frozenset[str]) -> bool:
+    """True when ``text`` is a sequence of ``pieces`` (longest first)."""
+    if len(text) < 2 or len(text) > MAX_LABEL_LENGTH:
+        return False
+    # NOTE: reach[i]: text[:i] is a sequence of pieces; quadratic in a
+    # short header text, and run only for text no label matched.
+    reach = [True] + [False] * len(text)
+    for end in range(2, len(text) + 1):
+        for start in range(end - 2, -1, -1):
+            if reach[start] and text[start:end] in pieces:
+                reach[end] = True
+                break
+    return reach[-1]
 
 
 def osa_distance(a: str, b: str, limit: int) -> int:

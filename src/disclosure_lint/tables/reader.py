@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 # A label broken over at most this many cells is put back together.
 MAX_JOIN = 4
 _FOLDED = itemgetter(1)
+# Longest header text that may be a header cell of another form; longer
+# text, or a sentence, is a note.
+_HEADER_TEXT = 16
 # Blanks inside a cell no label matches, where it may be two labels run
 # together (``reader._Reader._split``); looked for in its first characters.
 _BLANKS = re.compile(r"[ \u3000\u00a0]+")
@@ -95,12 +98,16 @@ def judge(table: Table, signs: _Signs) -> None:
     labels are a layout artifact (``header_unread``), not missing columns.
     """
     uncertain = sum(1 for row in table.rows.values() if row.problem and row.uncertain)
-    if not uncertain and not signs.header_text:
+    # NOTE: header text made of pieces of the table's own labels is the
+    # layout's; other header text (another edition's columns) is a header
+    # that is really different, whose missing columns are real.
+    torn = signs.header_text if not signs.other_text else 0
+    if not uncertain and not torn:
         return
-    degraded = signs.loose + signs.header_text + signs.fragments
+    degraded = signs.loose + torn + signs.fragments
     if uncertain >= 3 or (uncertain >= 2 and degraded):
         table.skipped = "unaligned"
-    elif not uncertain and table.rows and signs.header_text:
+    elif not uncertain and table.rows and torn:
         table.header_unread = True
 
 
@@ -153,20 +160,23 @@ class _Signs:
 
     ``loose``: numbers that belong to no row (``55`` above the header);
     ``header_text``: text before the first row that is no label or value
-    (a header split or run together: ``社会法律``, ``结果结果其他尚未``);
+    but made of pieces of the table's labels (a header split or run
+    together: ``社会法律``, ``结果结果其他尚未``); ``other_text``: short
+    text there that is not (``上一年项目数量``, another edition's column);
     ``fragments``: pieces of wrapped group labels (``(三)不``, ``予公开``).
     """
 
     loose: int = 0
     header_text: int = 0
+    other_text: int = 0
     fragments: int = 0
 
-    def note(self, number: bool, table: Table) -> None:
-        """Count a cell that belongs to no row of ``table``."""
-        if number:
-            self.loose += 1
-        elif not table.rows:
+    def text(self, torn: bool | None) -> None:
+        """Count header text: torn labels (True), other (False), prose (None)."""
+        if torn:
             self.header_text += 1
+        elif torn is not None:
+            self.other_text += 1
 
 
 _NO_SIGNS = _Signs()
@@ -652,8 +662,21 @@ class _Reader:
         """Note cells that belong to no row: numbers loose, or header text."""
         for token in run:
             folded = token[1]
-            if folded:
-                self.signs(table).note(self.matcher.is_value(folded), table)
+            if not folded:
+                continue
+            if self.matcher.is_value(folded):
+                self.signs(table).loose += 1
+            elif not table.rows:
+                self.signs(table).text(self._torn_text(table, token))
+
+    def _torn_text(self, table: Table, token: Token) -> bool | None:
+        """Header text: pieces of the table's labels, other text or prose."""
+        folded = token[1]
+        if self.matcher.is_torn(table.key, token[0]):
+            return True
+        if len(folded) > _HEADER_TEXT or "。" in folded:
+            return None  # NOTE: a note under the header, not a header cell
+        return False
 
     def _layout(self, token: Token, weight: int) -> None:
         """Note a text cell of the current table that is neither label nor value.
@@ -667,7 +690,7 @@ class _Reader:
         if weight == 0:
             signs.fragments += 1
         elif not table.rows:
-            signs.header_text += 1
+            signs.text(self._torn_text(table, token))
 
     def signs(self, table: Table) -> _Signs:
         """The layout signs noted for ``table`` so far."""
