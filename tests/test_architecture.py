@@ -177,9 +177,11 @@ TABLE_STEPS = [
     "compile",
     "refs",
     "tokens",
+    "pieces",
     "labels",
     "table",
     "values",
+    "layout",
     "reader",
 ]
 
