@@ -22,7 +22,8 @@ Params:
         ``caption-blank``   a blank inside a table caption the official
                             form writes without one (``第二十条 第（一）项``):
                             one finding for the draft, at the first
-                            (``text``, ``count`` captions);
+                            (``text``, ``count`` captions, ``others``:
+                            the count less one);
         ``skipped``         the table cannot be read cell by cell
                             (``Table.skipped``, e.g. ``unaligned``: its rows
                             cannot be aligned with its columns); one finding
@@ -254,7 +255,12 @@ def _caption_blanks(report: Report, tables: list[Table]) -> Iterator[Hit]:
         span, table, text = min(found, key=lambda item: item[0].start)
         yield Hit(
             span,
-            {"table": table.schema.title, "text": text, "count": len(found)},
+            {
+                "table": table.schema.title,
+                "text": text,
+                "count": len(found),
+                "others": len(found) - 1,
+            },
         )
 
 
