@@ -16,12 +16,13 @@ from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from ..document.fold import translate
+from ..document.text import Span
 from ..records import dataclass
 from .labels import MAX_LABEL_LENGTH, Candidate
-from .table import LabelHit, Row, Table
+from .table import GroupValues, LabelHit, Row, Table
 
 if TYPE_CHECKING:
-    from ..document.text import Document, Span
+    from ..document.text import Document
     from ..outline.model import Outline
     from .labels import LabelMatcher
     from .schema import CompiledTables, ReaderSpec
@@ -116,6 +117,9 @@ class LayoutReading:
     waiting: list[tuple[Table, Row, list[Token]]]
     vertical: str
     layout: dict[str, _Signs]
+    ended: LabelHit | None
+    text: str
+    sections: dict[str, list[Table]]
 
     if TYPE_CHECKING:
 
@@ -162,6 +166,7 @@ class LayoutReading:
 
     def _end_row(self, owner: Table, row: Row, run: list[Token]) -> None:
         """Give ``row`` of ``owner`` its numbers ``run``, or let it wait."""
+        self.ended = row.label
         if not any(map(_FOLDED, run)):
             # NOTE: a label with no number after it; in PDF text its
             # numbers may come later, after other rows' (``_claim``).
@@ -180,20 +185,65 @@ class LayoutReading:
             return
         self._assign(owner, row, run)
 
+    def _elsewhere(self, candidates: list[Candidate], section: str | None) -> bool:
+        """True when a label read in a table section is only other tables'.
+
+        NOTE: in PDF text a torn header leaves pieces that are labels of
+        another section's table (``其他`` of 其他结果 in table 四 is table
+        三's column): they do not take the reader to that table.
+        """
+        return (
+            section is not None
+            and section in self.sections
+            and all(c.entry.section != section for c in candidates)
+        )
+
+    def _numbers(self, run: list[Token]) -> bool:
+        """True when ``run`` holds a number or a blank cell, not only text."""
+        is_value = self.matcher.is_value
+        return any(is_value(token[1]) for token in run)
+
+    def _end_group(self, group: _Group, run: list[Token]) -> None:
+        """End a group row: numbers on it are noted (TB011), or a row's.
+
+        NOTE: PDF text puts a merged group label on the middle line of its
+        first row's wrapped label, before that row's numbers
+        (``1. 本机关不掌握相关政`` / ``(四) 无法提供 1 0 0 0 1 0 2`` /
+        ``府信息``): a full row of numbers there is the waiting row's.
+        """
+        filled = [t for t in run if t[1]]
+        table = group.table
+        last = self.waiting[-1] if self.waiting else None
+        if (
+            last is not None
+            and last[0] is table
+            and len(filled) == len(table.schema.column_keys)
+        ):
+            self._claim(table, last[1], run)
+        elif filled:
+            start, end = filled[0][2], filled[-1][3]
+            text = self.text[start:end]
+            table.group_values.append(GroupValues(group.hit, Span(start, end), text))
+        if run:
+            self.row = None
+
     def _continues(self, folded: str) -> bool:
         """True when ``folded`` is a later piece of the open row's label.
 
-        Or of a label still waiting for its numbers: the numbers after the
-        piece are that row's (``1.申请人无正当理由逾期不补正、`` … then
+        Or of the row label read last, or of a label still waiting for its
+        numbers: the numbers after the piece are that row's
+        (``1.申请人无正当理由逾期不补正、`` … then
         ``行政机关不再处理其政府信息公 40 1 0 0 2 0 43``).
         """
-        if len(folded) < 2:
+        if not folded:
             return False
         row = self.row
         if row is not None:
             hit = row.hit if isinstance(row, _Group) else row.label
             if hit is not None and self._inside(folded, hit.official):
                 return True
+        if self.ended is not None and self._inside(folded, self.ended.official):
+            return True
         for table, waiting, _ in self.waiting:
             if waiting.label is not None and self._inside(
                 folded, waiting.label.official
@@ -205,6 +255,9 @@ class LayoutReading:
 
     def _inside(self, folded: str, official: str) -> bool:
         label = self.matcher.pieces.folded_label(official)
+        if len(folded) < 2:
+            # NOTE: one character only as the label's last (``息``).
+            return len(label) > 2 and label.endswith(folded)
         return folded in label and not label.startswith(folded)
 
     def _torn(self, near: list[Candidate]) -> bool:

@@ -35,7 +35,7 @@ from .layout import (
     table_region,
 )
 from .schema import CompiledTables, RowSpec
-from .table import GroupValues, Row, Table, new_hit
+from .table import Row, Table, new_hit
 from .tokens import Token, Tokenizer
 from .values import assign
 
@@ -106,6 +106,7 @@ class _Reader(LayoutReading):
         self.waiting: list[tuple[Table, Row, list[Token]]] = []
         # A label being written down a merged cell, a character a line.
         self.vertical = ""
+        self.ended = None  # the last row label closed (``LayoutReading``)
         # Signs of a degraded layout, by table key (only tables with some).
         self.layout = {}
 
@@ -286,6 +287,9 @@ class _Reader(LayoutReading):
 
         ``folded`` is the label's folded text (its cells' joined).
         """
+        if self._elsewhere(candidates, first[4]):
+            self._text(first, [])  # NOTE: a piece of this section's header
+            return
         if len(candidates) == 1:
             choice = candidates[0]
         else:
@@ -351,14 +355,7 @@ class _Reader(LayoutReading):
             self._end_row(self.row_table, row, run)
             return
         if isinstance(row, _Group):
-            filled = [t for t in run if t[1]]
-            if filled:
-                start, end = filled[0][2], filled[-1][3]
-                row.table.group_values.append(
-                    GroupValues(row.hit, Span(start, end), self.text[start:end])
-                )
-            if run:
-                self.row = None
+            self._end_group(row, run)
             return
         table = self.current
         if table is None or not run:
@@ -376,8 +373,8 @@ class _Reader(LayoutReading):
             self._dropped(table, run)
             return
         spec = _unlabelled(table.schema.rows)
-        if spec is None or spec.key in table.rows:
-            self._dropped(table, run)
+        if spec is None or spec.key in table.rows or not self._numbers(run):
+            self._dropped(table, run)  # NOTE: header text is no data row
             return
         unlabelled = Row(spec, None)
         table.rows[spec.key] = unlabelled
