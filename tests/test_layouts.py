@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import EXAMPLES, ROOT, run_module
+from .pdf_samples import draft_html, print_to_pdf
 
 CLEAN = (EXAMPLES / "clean-2021.txt").read_text("utf-8")
 REAL = ROOT.parent / "shared" / "real"
@@ -140,6 +141,37 @@ def test_pdf_text_table_read_cell_exact(tmp_path: Path, clean_cells: dict) -> No
     # NOTE: no TB002/TB003/TB007/TB011, no near-miss label (TY101) for the
     # torn 三、本年度办理结果, （三）不予公开, （四）无法提供 …
     assert _table_findings(path) == []
+
+
+def _pdf_text(tmp: Path, name: str) -> Path:
+    """An example printed to PDF, then its text as a user copies it.
+
+    pdfplumber's ``extract_text()`` per page, pages joined: labels wrap in
+    narrow cells with their numbers on a middle line, group labels land on
+    their first row's line, the headers of tables 三 and 四 come apart.
+    """
+    import pdfplumber
+
+    pdf = print_to_pdf(draft_html((EXAMPLES / name).read_text("utf-8")), tmp, "p")
+    with pdfplumber.open(pdf) as document:
+        text = "\n".join(page.extract_text() for page in document.pages)
+    return _write(tmp, f"pdf-text-{name}", text + "\n")
+
+
+@pytest.mark.parametrize("name", ["clean-2021.txt", "defects-2021.txt"])
+def test_pdf_text_of_an_example_reads_as_the_example(tmp_path: Path, name: str) -> None:
+    path = _pdf_text(tmp_path, name)
+    original = EXAMPLES / name
+    for table in ("proactive_rules", "applications", "review"):
+        assert _cells(path, table) == _cells(original, table), table
+    # the same table findings as the example itself (the equations that
+    # fail in defects-2021, nothing in clean-2021), whatever the layout
+    table_rules = ("TB", "TY101", "CS00")
+    mine = [f["rule"] for f in _findings(path) if f["rule"].startswith(table_rules)]
+    theirs = [
+        f["rule"] for f in _findings(original) if f["rule"].startswith(table_rules)
+    ]
+    assert sorted(mine) == sorted(theirs)
 
 
 def test_pdf_text_footer_is_no_value(tmp_path: Path, clean_cells: dict) -> None:
