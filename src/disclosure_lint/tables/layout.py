@@ -417,7 +417,10 @@ def table_region(
         # NOTE: a table section reads on to the next section's heading: a
         # row such as ``四、结转下年度继续办理 103 0 …`` (PDF text) looks like
         # a stray heading and ends the body, not the table.
-        ordered = sorted(outline.sections, key=lambda s: s.span.start)
+        ordered = outline.sections
+        starts = [s.span.start for s in ordered]
+        if starts != sorted(starts):
+            ordered = sorted(ordered, key=lambda s: s.span.start)
         found_spans: list[tuple[int, int, str | None]] = []
         for i, s in enumerate(ordered):
             if s.key not in wanted:

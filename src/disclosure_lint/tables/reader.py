@@ -287,7 +287,10 @@ class _Reader(LayoutReading):
 
         ``folded`` is the label's folded text (its cells' joined).
         """
-        if self._elsewhere(candidates, first[4]):
+        section = first[4]
+        if candidates[0].entry.section != section and self._elsewhere(
+            candidates, section
+        ):
             self._text(first, [])  # NOTE: a piece of this section's header
             return
         if len(candidates) == 1:
