@@ -182,6 +182,7 @@ TABLE_STEPS = [
     "table",
     "values",
     "layout",
+    "region",
     "reader",
 ]
 

@@ -19,21 +19,15 @@ from typing import TYPE_CHECKING
 from ..document.text import Document, Span
 from ..outline.model import Outline
 from .compile import compiled_tables
-from .labels import (
-    Candidate,
-    LabelMatcher,
-    Reading,
-    minimal_fix,
-    state_bits,
-)
+from .labels import Candidate, LabelMatcher, Reading, minimal_fix, state_bits
 from .layout import (
     _NO_SIGNS,
     LayoutReading,
     _filled,
     _Group,
     judge,
-    table_region,
 )
+from .region import table_region
 from .schema import CompiledTables, RowSpec
 from .table import Row, Table, new_hit
 from .tokens import Token, Tokenizer
