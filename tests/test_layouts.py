@@ -208,6 +208,18 @@ def test_pdf_text_header_run_together_is_read(
     assert _table_findings(path) == []
 
 
+def test_another_tables_label_start_in_a_section_is_no_label(tmp_path: Path) -> None:
+    """The start of table 三's row label in section 四 (found by the fuzzer:
+    it sent the reader round between label and text until the stack ran
+    out) is read as text there."""
+    text = CLEAN.replace("行政复议\t", "2.其他法律行政法规禁\n行政复议\t", 1)
+    path = _write(tmp_path, "elsewhere.txt", text)
+    result = run_module("--format", "json", path)
+    assert result.code in (0, 1), result.err
+    assert result.err == ""
+    assert _cells(path, "review") == _cells(EXAMPLES / "clean-2021.txt", "review")
+
+
 def test_header_missing_a_column_in_a_clean_layout_is_reported(
     tmp_path: Path,
 ) -> None:

@@ -155,7 +155,17 @@ class LayoutReading:
             self._layout(token, 0)
         elif near:
             self._label(near, token, token, folded)
-        elif len(folded) <= self.spec.max_text_value:
+        else:
+            self._plain(token)
+
+    def _plain(self, token: Token) -> None:
+        """A text cell read as no label at all: a short text value or prose.
+
+        NOTE: never a label, so a label turned down here (``_elsewhere``)
+        cannot come back.
+        """
+        folded = token[1]
+        if len(folded) <= self.spec.max_text_value:
             self.run.append(token)  # a short text value: ``增``, ``无``
         else:
             if len(folded) <= MAX_LABEL_LENGTH:

@@ -285,7 +285,7 @@ class _Reader(LayoutReading):
         if candidates[0].entry.section != section and self._elsewhere(
             candidates, section
         ):
-            self._text(first, [])  # NOTE: a piece of this section's header
+            self._plain(first)  # NOTE: a piece of this section's header
             return
         if len(candidates) == 1:
             choice = candidates[0]
