@@ -132,6 +132,9 @@ class LayoutReading:
     def _text(self, token: Token, near: list[Candidate]) -> None:
         """A text cell that is no label: layout, a near miss, a value or prose."""
         folded = token[1]
+        if len(folded) > MAX_LABEL_LENGTH:
+            self._close(None)  # NOTE: prose (most text cells): nothing to try
+            return
         matcher = self.matcher
         if matcher.pieces.is_fragment(folded) or self._continues(folded):
             # NOTE: a piece of a group label wrapped inside its merged cell

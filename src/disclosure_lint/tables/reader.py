@@ -349,7 +349,11 @@ class _Reader(LayoutReading):
         row = self.row
         if isinstance(row, Row) and self.row_table is not None:
             self.row = None
-            self._end_row(self.row_table, row, run)
+            if self.waiting or not run or not run[-1][1]:
+                self._end_row(self.row_table, row, run)  # NOTE: may wait
+            else:
+                self.ended = row.label  # NOTE: ``_end_row``'s common case
+                self._assign(self.row_table, row, run)
             return
         if isinstance(row, _Group):
             self._end_group(row, run)
