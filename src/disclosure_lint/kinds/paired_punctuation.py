@@ -1,7 +1,10 @@
 """Kind ``paired-punctuation``: a closing mark with no opening mark before it.
 
-Each paragraph (line) is scanned left to right; a closing mark seen while no
-matching opening mark is open is flagged. The fix deletes the stray mark and,
+Each line is scanned left to right; a closing mark seen while no matching
+opening mark is open is flagged. A line hard-wrapped in the middle of a pair
+(PDF text: ``《规`` / ``定》``) is read with the line before it: opening marks
+left open at the end of a line may be closed on the next line (when no blank
+line comes between), so the closer there is no stray. The fix deletes the stray mark and,
 when the mark sits between two punctuation marks (``活动，》，于``), the
 second of those too, so the sentence does not end up with ``，，``.
 
@@ -132,34 +135,54 @@ def _find_all(text: str, mark: str) -> list[int]:
 
 
 def _unmatched(text: str, opens: list[int], closes: list[int]) -> list[int]:
-    """The closing marks that no opening mark before them on their line matches."""
-    strays = []
-    depth = 0
-    line_end = -1  # the newline that ends the line of the last closing mark
+    """The closing marks that no opening mark before them matches.
+
+    An opening mark matches on its own line, or on the line right after it
+    (a pair broken by a hard line wrap); the carry lasts one line.
+    """
+    strays: list[int] = []
+    depth = 0  # opening marks open on the current line
+    carry = 0  # opening marks left open at the end of the line before
+    line_end = -1  # the newline that ends the line of the last mark
     next_open = 0
+    count_opens = len(opens)
     for close in closes:
-        if close > line_end:  # a new line: nothing is open
-            depth = 0
-            line_start = text.rfind("\n", 0, close) + 1
-            line_end = text.find("\n", close)
-            line_end = len(text) if line_end == -1 else line_end
-            while next_open < len(opens) and opens[next_open] < line_start:
-                next_open += 1
-        while next_open < len(opens) and opens[next_open] < close:
+        while next_open < count_opens and opens[next_open] < close:
+            depth, carry, line_end = _enter(text, opens[next_open], depth, carry, line_end)
             depth += 1
             next_open += 1
+        depth, carry, line_end = _enter(text, close, depth, carry, line_end)
         if depth:
             depth -= 1
+        elif carry:
+            carry -= 1
         else:
             strays.append(close)
     return strays
+
+
+def _enter(
+    text: str, offset: int, depth: int, carry: int, line_end: int
+) -> tuple[int, int, int]:
+    """``(depth, carry, line_end)`` for a mark at ``offset``.
+
+    On a new line, what was open on the line before carries over only when
+    that line is the one right before (no line, blank or not, between).
+    """
+    if offset <= line_end:
+        return depth, carry, line_end
+    line_start = text.rfind("\n", 0, offset) + 1
+    carry = depth if line_end >= 0 and line_end == line_start - 1 else 0
+    found = text.find("\n", offset)
+    return 0, carry, len(text) if found == -1 else found
 
 
 def _line_strays(text: str, prepared: Prepared) -> Iterator[int]:
     """Offsets of unmatched closing marks, scanning each line that has one.
 
     NOTE: only lines that contain a closing mark can hold a finding, so the
-    text is searched for closers and just those lines are scanned.
+    text is searched for closers and just those lines are scanned (with
+    what the line right before leaves open: a pair broken by a wrap).
     """
     search = prepared.closers.search
     found = search(text)
@@ -167,14 +190,31 @@ def _line_strays(text: str, prepared: Prepared) -> Iterator[int]:
         line_start = text.rfind("\n", 0, found.start()) + 1
         line_end = text.find("\n", found.start())
         line_end = len(text) if line_end == -1 else line_end
-        yield from _strays(text, line_start, line_end, prepared)
+        carry = dict.fromkeys(prepared.closing.values(), 0)
+        if line_start > 0:
+            before = text.rfind("\n", 0, line_start - 1) + 1
+            _scan(text, before, line_start - 1, prepared, carry, {})
+        yield from _scan(text, line_start, line_end, prepared, {}, carry)
         found = search(text, line_end)
 
 
-def _strays(text: str, start: int, end: int, prepared: Prepared) -> Iterator[int]:
-    """Offsets of unmatched closing marks in ``text[start:end]`` (one line)."""
+def _scan(
+    text: str,
+    start: int,
+    end: int,
+    prepared: Prepared,
+    depth: dict[str, int],
+    carry: dict[str, int],
+) -> list[int]:
+    """Unmatched closing marks in ``text[start:end]`` (one line).
+
+    ``depth`` ends holding the opening marks left open on the line;
+    ``carry`` holds those left open by the line before, used up last.
+    """
     closing = prepared.closing
-    depth = dict.fromkeys(closing.values(), 0)
+    for mark in closing.values():
+        depth.setdefault(mark, 0)
+    strays = []
     for match in prepared.marks.finditer(text, start, end):
         offset, ch = match.start(), match.group()
         if ch in depth:
@@ -183,8 +223,11 @@ def _strays(text: str, start: int, end: int, prepared: Prepared) -> Iterator[int
         open_mark = closing[ch]
         if depth[open_mark] > 0:
             depth[open_mark] -= 1
-            continue
-        yield offset
+        elif carry.get(open_mark, 0) > 0:
+            carry[open_mark] -= 1
+        else:
+            strays.append(offset)
+    return strays
 
 
 KIND = KindSpec("paired-punctuation", PARAMS, check, prepare, __doc__ or "")
