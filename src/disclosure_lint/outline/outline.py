@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..document.fold import fold, fold_parts, fold_text
 from ..document.text import Document, Span
-from .lines import Lines, _regex, _search_folded
+from .lines import Line, Lines, _regex, _search_folded
 from .model import DateFound, Outline, Period, Title
 from .sections import _find_sections
 
 if TYPE_CHECKING:
-    pass
+    from ..regex.linear import Regex
 
 
 def build_outline(doc: Document, spec: Mapping[str, Any]) -> Outline:
@@ -57,16 +57,43 @@ def _strip_markup(text: str, spec: Mapping[str, Any]) -> tuple[int, str]:
 
 
 def _find_title(lines: Lines, spec: Mapping[str, Any]) -> Title | None:
+    """The title: the first non-blank line (wrapped over ``max_lines``).
+
+    NOTE: text converted from a PDF or a web page may put a line or two of
+    cover or page furniture (``正文``) before the title; a later line is the
+    title only when its text is unmistakably one (the ``later`` pattern).
+    """
     keyword = str(spec.get("keyword", ""))
-    ending = str(spec.get("ending", ""))
-    max_lines = int(spec.get("max_lines", 2))
     scan = int(spec.get("scan_lines", 8))
     body = [line for line in lines[:scan] if line.text.strip()]
-    if not body:
-        return None
-    first = body[0]
-    skip, text = _strip_markup(first.text, spec)
-    parts = [(first, skip, text)]
+    later = spec.get("later")
+    for index in range(min(len(body), 1 + int(spec.get("skip_lines", 0)))):
+        parts = _title_parts(body[index:], spec)
+        joined = fold_text("".join(p[2] for p in parts))
+        if index and not (later and _regex(str(later)).search(joined)):
+            continue
+        if keyword and keyword not in joined:
+            continue
+        start = parts[0][0].start + parts[0][1]
+        last_line, last_skip, last_text = parts[-1]
+        end = last_line.start + last_skip + len(last_text)
+        return Title(
+            text="".join(p[2] for p in parts),
+            span=Span(start, end),
+            lines=tuple(p[0].number for p in parts),
+            folded=fold_parts([(t, line.start + sk) for line, sk, t in parts]),
+        )
+    return None
+
+
+def _title_parts(
+    body: list[Line], spec: Mapping[str, Any]
+) -> list[tuple[Line, int, str]]:
+    """The lines of a title starting at ``body[0]``, each as (line, skip, text)."""
+    ending = str(spec.get("ending", ""))
+    max_lines = int(spec.get("max_lines", 2))
+    skip, text = _strip_markup(body[0].text, spec)
+    parts = [(body[0], skip, text)]
     for line in body[1:max_lines]:
         if fold_text(parts[-1][2]).endswith(ending):
             break
@@ -75,17 +102,7 @@ def _find_title(lines: Lines, spec: Mapping[str, Any]) -> Title | None:
         if not joined.endswith(ending) or len(more) > int(spec.get("max_wrap", 24)):
             break
         parts.append((line, more_skip, more))
-    if keyword and keyword not in fold_text("".join(p[2] for p in parts)):
-        return None
-    start = parts[0][0].start + parts[0][1]
-    last_line, last_skip, last_text = parts[-1]
-    end = last_line.start + last_skip + len(last_text)
-    return Title(
-        text="".join(p[2] for p in parts),
-        span=Span(start, end),
-        lines=tuple(p[0].number for p in parts),
-        folded=fold_parts([(t, line.start + sk) for line, sk, t in parts]),
-    )
+    return parts
 
 
 def _find_title_year(outline: Outline, spec: Mapping[str, Any]) -> None:
@@ -122,27 +139,26 @@ def _find_opening_year(outline: Outline, lines: Lines, spec: Mapping[str, Any]) 
 
 
 def _find_period(outline: Outline, lines: Lines, spec: Mapping[str, Any]) -> None:
+    """The statistics-period sentence, on one line or wrapped over two.
+
+    NOTE: hard-wrapped PDF text breaks the sentence anywhere
+    (``统计期限为 2025`` / ``年 1 月 1 日至 12 月 31 日``), so a line that
+    holds a keyword but no whole period is read again joined with the line
+    before and with the line after.
+    """
     keywords = [str(k) for k in spec.get("keywords", [])]
     patterns = [_regex(str(p)) for p in spec.get("patterns", [])]
     hint = spec.get("hint")
     starts, parts = lines.starts, lines.parts
-    for index in lines.containing(keywords) if keywords else range(len(lines)):
+    indices = lines.containing(keywords) if keywords else range(len(lines))
+    for index in indices:
         start, text = starts[index], parts[index]
         folded_text = fold_text(text)
-        for regex in patterns:
-            match = regex.search(folded_text)
-            if match is None:
-                continue
-            groups = match.groupdict()
-            y1 = int(groups["y1"])
-            y2 = int(groups["y2"]) if groups.get("y2") else y1
-            folded = fold(text, start)
-            span = Span(*folded.original_span(match.start(), match.end()))
-            outline.period = Period(
-                span=span,
-                start=DateFound(y1, int(groups["m1"]), int(groups["d1"]), span),
-                end=DateFound(y2, int(groups["m2"]), int(groups["d2"]), span),
-            )
+        period = _period_in(patterns, folded_text, [(text, start)])
+        if period is None:
+            period = _wrapped_period(patterns, lines, index)
+        if period is not None:
+            outline.period = period
             return
         if (
             hint
@@ -150,6 +166,43 @@ def _find_period(outline: Outline, lines: Lines, spec: Mapping[str, Any]) -> Non
             and _regex(str(hint)).search(folded_text)
         ):
             outline.period_hint = Span(start, start + len(text))
+
+
+def _wrapped_period(patterns: list[Regex], lines: Lines, index: int) -> Period | None:
+    """A period sentence across line ``index`` and the line before or after."""
+    starts, parts = lines.starts, lines.parts
+    for first in (index - 1, index):
+        if first < 0 or first + 1 >= len(parts):
+            continue
+        pieces = [(parts[first], starts[first]), (parts[first + 1], starts[first + 1])]
+        if not all(piece.strip() for piece, _ in pieces):
+            continue  # NOTE: a blank line ends the paragraph
+        joined = fold_text(pieces[0][0]) + fold_text(pieces[1][0])
+        period = _period_in(patterns, joined, pieces)
+        if period is not None:
+            return period
+    return None
+
+
+def _period_in(
+    patterns: list[Regex], folded_text: str, pieces: list[tuple[str, int]]
+) -> Period | None:
+    """The period ``patterns`` find in ``folded_text`` (the folded ``pieces``)."""
+    for regex in patterns:
+        match = regex.search(folded_text)
+        if match is None:
+            continue
+        groups = match.groupdict()
+        y1 = int(groups["y1"])
+        y2 = int(groups["y2"]) if groups.get("y2") else y1
+        folded = fold_parts(pieces) if len(pieces) > 1 else fold(*pieces[0])
+        span = Span(*folded.original_span(match.start(), match.end()))
+        return Period(
+            span=span,
+            start=DateFound(y1, int(groups["m1"]), int(groups["d1"]), span),
+            end=DateFound(y2, int(groups["m2"]), int(groups["d2"]), span),
+        )
+    return None
 
 
 def _find_publication_date(lines: Lines, spec: Mapping[str, Any]) -> DateFound | None:
