@@ -1,0 +1,148 @@
+"""Issue 13, outline and scope: drafts as PDF text and old reports hold them.
+
+Each case is a small synthetic draft in the layout real reports come in
+(hard-wrapped PDF text, a cover line before the title, a heading after other
+text on its line, a pre-2019 report), run through the real CLI in a
+subprocess, as a user would.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, run_module
+
+REAL = ROOT.parent / "shared" / "real"
+
+
+def _findings(path: Path, *args: str) -> list[dict[str, object]]:
+    result = run_module(path, "--format", "json", *args)
+    assert result.code in (0, 1), result.err
+    return list(json.loads(result.out)["findings"])
+
+
+def _rules(path: Path, *args: str) -> list[str]:
+    return [str(f["rule"]) for f in _findings(path, *args)]
+
+
+def _draft(tmp_path: Path, text: str, name: str = "draft.txt") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------
+# Item 1: a wrapped title and period, a pair broken by a wrap
+
+
+def test_title_after_a_cover_line_wrapped_over_two_lines(tmp_path: Path) -> None:
+    draft = _draft(
+        tmp_path,
+        "正文\n2025 年某某市人民政府办公厅政府信息公开\n工作年度报告\n"
+        "一、总体情况\n全年工作平稳。\n",
+    )
+    rules = _rules(draft, "--select", "ST001,ST002,PE004")
+    assert rules == []
+
+
+def test_no_title_is_still_reported(tmp_path: Path) -> None:
+    draft = _draft(tmp_path, "正文\n某镇认真做好政府信息公开工作。\n一、总体情况\n")
+    assert _rules(draft, "--select", "ST001") == ["ST001"]
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        "本报告所列数据的统计期限自2025年1月1日\n起至2025年12月31日止。",
+        "本年度报告中所列数据统计期限为 2025\n年 1 月 1 日至 12 月 31 日。本年度报告电子版可下载。",
+    ],
+)
+def test_period_wrapped_over_two_lines_is_found(tmp_path: Path, period: str) -> None:
+    draft = _draft(
+        tmp_path,
+        f"某镇2025年政府信息公开工作年度报告\n{period}\n一、总体情况\n",
+    )
+    assert _rules(draft, "--select", "PE") == []
+
+
+def test_wrapped_period_of_another_year_is_still_checked(tmp_path: Path) -> None:
+    draft = _draft(
+        tmp_path,
+        "某镇2025年政府信息公开工作年度报告\n"
+        "本报告所列数据的统计期限自2024年1月1日\n起至2024年12月31日止。\n",
+    )
+    findings = _findings(draft, "--select", "PE")
+    assert [(f["rule"], f["line"], f["end_line"]) for f in findings] == [
+        ("PE002", 2, 3)
+    ]
+
+
+def test_pair_broken_by_a_line_wrap_is_no_stray(tmp_path: Path) -> None:
+    draft = _draft(
+        tmp_path,
+        "本年度报告根据《上海市政府信息公开规\n定》编制。创新打造“政\n策公开讲”品牌。\n"
+        "\n多余的”在这里。\n",
+    )
+    findings = _findings(draft, "--select", "FM003")
+    assert [(f["line"], f["column"]) for f in findings] == [(5, 4)]
+
+
+def test_real_pdf_text_has_no_false_title_period_or_pair_findings() -> None:
+    rules = _rules(
+        REAL / "shanghai-office-2025-from-pdf.md", "--select", "ST001,ST002,PE,FM003"
+    )
+    assert rules == []
+
+
+# --------------------------------------------------------------------------
+# Item 4: the publication deadline by issuer
+
+
+@pytest.mark.parametrize(
+    ("title", "published", "late"),
+    [
+        ("某某县人民政府2024年", "2025-03-10", False),  # government: 03-31
+        ("某某县人民政府2024年", "2025-04-02", True),
+        ("平潭综合实验区2024年度", "2025-03-10", False),  # a zone: its government
+        ("某某经济技术开发区管委会2024年", "2025-03-10", False),
+        ("2024年某某市人民政府办公厅", "2025-03-10", True),  # department: 01-31
+        ("某某县教育局2024年", "2025-02-01", True),
+        ("某某县教育局2024年", "2025-01-30", False),
+        ("某某县某某乡人民政府2024年", "2025-02-10", True),  # township: 01-31
+        ("某某街道办事处2024年", "2025-02-10", True),
+        ("某某2024年", "2025-03-10", False),  # unknown: the later 03-31 assumed
+    ],
+)
+def test_deadline_follows_the_issuer_in_the_title(
+    tmp_path: Path, title: str, published: str, late: bool
+) -> None:
+    draft = _draft(
+        tmp_path, f"{title}政府信息公开工作年度报告\n发布日期:{published}\n"
+    )
+    assert _rules(draft, "--select", "PE005") == (["PE005"] if late else [])
+
+
+def test_configured_deadline_wins(tmp_path: Path) -> None:
+    draft = _draft(
+        tmp_path, "某某县人民政府2024年政府信息公开工作年度报告\n发布日期:2025-03-10\n"
+    )
+    findings = _findings(draft, "--select", "PE005", "--publication-deadline", "02-20")
+    assert [f["rule"] for f in findings] == ["PE005"]
+    assert "2025-02-20" in str(findings[0]["message"])
+    config = tmp_path / ".disclosure-lint.yaml"
+    config.write_text('publication-deadline: "04-15"\n', encoding="utf-8")
+    late = _draft(
+        tmp_path,
+        "某某县人民政府2024年政府信息公开工作年度报告\n发布日期:2025-04-10\n",
+        "late.txt",
+    )
+    assert _rules(late, "--select", "PE005", "--config", str(config)) == []
+
+
+def test_assumed_deadline_is_said(tmp_path: Path) -> None:
+    draft = _draft(tmp_path, "某某2024年政府信息公开工作年度报告\n发布日期:2025-04-10\n")
+    (finding,) = _findings(draft, "--select", "PE005", "--lang", "en")
+    assert "was assumed" in str(finding["message"])
