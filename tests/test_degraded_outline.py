@@ -146,3 +146,50 @@ def test_assumed_deadline_is_said(tmp_path: Path) -> None:
     draft = _draft(tmp_path, "某某2024年政府信息公开工作年度报告\n发布日期:2025-04-10\n")
     (finding,) = _findings(draft, "--select", "PE005", "--lang", "en")
     assert "was assumed" in str(finding["message"])
+
+
+# --------------------------------------------------------------------------
+# Item 3: a report on a year before the national format
+
+_OLD_REPORT = (
+    "某某县教育局2017年政府信息公开工作年度报告\n"
+    "本报告所列数据的统计期限自2017年1月1日起至2017年12月31日止。\n"
+    "一、概述\n全年主动公开信息120条。\n"
+    "二、主动公开政府信息情况\n（一）公开内容\n全年发布文件12件。\n"
+    "三、依申请公开政府信息情况\n全年收到申请3件，均已按时答复。\n"
+    "四、政府信息公开的收费及减免情况\n未收取费用。\n"
+    "五、存在的主要问题和改进措施\n公开的及时性有待提高。\n"
+    "发布日期:2018-03-20\n"
+)
+
+
+def test_report_before_2019_gets_one_finding_and_no_cascade(tmp_path: Path) -> None:
+    draft = _draft(tmp_path, _OLD_REPORT)
+    findings = _findings(draft)
+    rules = [f["rule"] for f in findings]
+    assert rules.count("ST013") == 1
+    assert not [r for r in rules if r.startswith(("TB", "CS")) or r[:2] == "ST" and r != "ST013"]
+    # NOTE: published 2018-03-20 by a department: in time under the old 条例
+    assert "PE005" not in rules
+    (scope,) = [f for f in findings if f["rule"] == "ST013"]
+    assert scope["line"] == 1
+    assert "2017" in str(scope["message"]) and "PE001" in str(scope["message"])
+
+
+def test_old_report_still_gets_its_text_checks(tmp_path: Path) -> None:
+    draft = _draft(tmp_path, _OLD_REPORT.replace("未收取费用", "截止2017年底未收取费用"))
+    assert "TY003" in _rules(draft)
+
+
+def test_edition_given_checks_an_old_report_against_it(tmp_path: Path) -> None:
+    draft = _draft(tmp_path, _OLD_REPORT)
+    rules = _rules(draft, "--edition", "2019")
+    assert "ST013" not in rules
+    assert "TB001" in rules
+
+
+def test_2019_report_is_in_scope(tmp_path: Path) -> None:
+    draft = _draft(tmp_path, _OLD_REPORT.replace("2017", "2019").replace("2018", "2020"))
+    rules = _rules(draft)
+    assert "ST013" not in rules
+    assert "TB001" in rules

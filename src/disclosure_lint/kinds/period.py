@@ -21,6 +21,8 @@ Params:
         found in the issuer's name says which ``kind`` of body it is and so
         its ``deadline`` (a government's own report is due later than a
         department's).
+    until: ``{year, deadline}``: reports on years up to ``year`` had one
+        ``deadline`` for every issuer (the 2008 条例), kind ``old``.
 
 Message arguments: ``year``, ``period_year``, ``title_year``,
 ``opening_year``, ``start``, ``end``, ``date``, ``deadline``, ``issuer``
@@ -51,6 +53,7 @@ PARAMS = {
     "deadline": Param("str", default="01-31", help="MM-DD in the next year"),
     "issuer": Param("str", default="", help="regex: the issuer in the title"),
     "issuers": Param("list", default=[], help="[{kind, pattern, deadline}]"),
+    "until": Param("dict", default={}, help="{year, deadline}: the old 条例's"),
 }
 _MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 _FULL_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -93,6 +96,11 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
     issuer = pack_regex(str(params["issuer"])) if params["issuer"] else None
     if issuer is not None and "issuer" not in issuer.groupindex:
         raise ValueError("the issuer regex needs a group named issuer")
+    until = params["until"] or {}
+    if until and not (
+        {"year", "deadline"} <= set(until) and _MONTH_DAY.match(str(until["deadline"]))
+    ):
+        raise ValueError("until needs a year and a MM-DD deadline")
     return Prepared(str(params["check"]), issuer, tuple(issuers))
 
 
@@ -204,6 +212,10 @@ def _issuer_deadline(
             issuer = match.group("issuer")
     if report.options.publication_deadline:
         return issuer, "config", report.options.publication_deadline
+    until = rule.params["until"] or {}
+    year = report.outline.year
+    if until and year is not None and year <= int(until["year"]):
+        return issuer, "old", str(until["deadline"])
     if issuer:
         for kind, regex, deadline in prepared.issuers:
             if regex.search(issuer):
