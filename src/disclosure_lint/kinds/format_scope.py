@@ -56,7 +56,10 @@ def check(report: Report, rule: Rule, prepared: Any) -> Iterator[Hit]:
     ran = "、".join(sorted(r.id for r in report.pack.rules if r.kind not in skipped))
     title = report.outline.title
     span = title.span if title else report.document.index.line_span(1)
-    yield Hit(Span(span.start, span.end), {"year": report.outline.year, "first": first, "ran": ran})
+    yield Hit(
+        Span(span.start, span.end),
+        {"year": report.outline.year, "first": first, "ran": ran},
+    )
 
 
 def _prepare(params: Mapping[str, Any]) -> None:

@@ -4,8 +4,8 @@ Each line is scanned left to right; a closing mark seen while no matching
 opening mark is open is flagged. A line hard-wrapped in the middle of a pair
 (PDF text: ``《规`` / ``定》``) is read with the line before it: opening marks
 left open at the end of a line may be closed on the next line (when no blank
-line comes between), so the closer there is no stray. The fix deletes the stray mark and,
-when the mark sits between two punctuation marks (``活动，》，于``), the
+line comes between), so the closer there is no stray. The fix deletes the
+stray mark and, when the mark sits between two punctuation marks (``活动，》，于``), the
 second of those too, so the sentence does not end up with ``，，``.
 
 Params:
@@ -148,7 +148,9 @@ def _unmatched(text: str, opens: list[int], closes: list[int]) -> list[int]:
     count_opens = len(opens)
     for close in closes:
         while next_open < count_opens and opens[next_open] < close:
-            depth, carry, line_end = _enter(text, opens[next_open], depth, carry, line_end)
+            depth, carry, line_end = _enter(
+                text, opens[next_open], depth, carry, line_end
+            )
             depth += 1
             next_open += 1
         depth, carry, line_end = _enter(text, close, depth, carry, line_end)
