@@ -198,3 +198,38 @@ def test_2019_report_is_in_scope(tmp_path: Path) -> None:
     rules = _rules(draft)
     assert "ST013" not in rules
     assert "TB001" in rules
+
+
+# --------------------------------------------------------------------------
+# Item 1: headings not at a line start, headings matched to the wrong section
+
+
+def test_heading_after_a_sentence_on_its_line_is_found(tmp_path: Path) -> None:
+    draft = _draft(tmp_path, _MID_LINE)
+    findings = _findings(draft, "--select", "ST003,ST004,ST005,ST007,ST009")
+    assert findings == []
+
+
+def test_mid_line_heading_is_located_exactly(tmp_path: Path) -> None:
+    # NOTE: section 二 left empty, so ST009 points at its heading
+    draft = _draft(tmp_path, _MID_LINE.replace("全年发布文件12件。\n", ""))
+    findings = _findings(draft, "--select", "ST009")
+    assert [(f["line"], f["column"], f["end_column"]) for f in findings] == [
+        (4, 10, 22)
+    ]
+
+
+def test_numbered_item_like_a_heading_is_no_second_section(tmp_path: Path) -> None:
+    draft = _draft(tmp_path, _MID_LINE)
+    assert _rules(draft, "--select", "ST006,ST007,ST008,TY102") == []
+
+
+_MID_LINE = (
+    "某某县人民政府2024年政府信息公开工作年度报告\n"
+    "本报告所列数据的统计期限自2024年1月1日起至2024年12月31日止。\n"
+    "一、总体情况\n全年工作情况如下。二、主动公开政府信息情况\n全年发布文件12件。\n"
+    "三、收到和处理政府信息公开申请情况\n"
+    "全年收到申请3件。四、政府信息公开行政复议、行政诉讼情况\n无。\n"
+    "五、存在的主要问题及改进情况\n一、加强政府信息公开\n二是完善制度。\n"
+    "六、其他需要报告的事项\n无。\n"
+)

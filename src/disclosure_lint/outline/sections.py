@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from itertools import compress, count, repeat
@@ -48,15 +49,30 @@ def _sections_with(
     strays: list[StrayHeading] = []
     heading_starts: list[int] = []  # of sections and strays, in text order
     last_value = 0
-    for index, (skip, text, numeral, raw_label) in _candidates(
+    found: set[str] = set()  # keys of the sections found so far
+    candidates = _candidates(
         lines.parts,
         prepared.lines.setdefault(heading_re.pattern, {}),
         markup,
         heading_re,
-    ):
+    )
+    mid_line = spec.get("mid_line_heading")
+    if mid_line:
+        candidates = _with_mid_line(
+            candidates, lines, _regex(str(mid_line)), heading_re
+        )
+    for index, (skip, text, numeral, raw_label) in candidates:
         verdict = prepared.classify(raw_label)
         if verdict is None:
             continue
+        if verdict is not _NOT_A_SECTION and not prepared.plausible(
+            verdict, numeral, raw_label, found
+        ):
+            verdict = _NOT_A_SECTION
+        if skip < 0:  # NOTE: a heading after other text on its line
+            if verdict is _NOT_A_SECTION:
+                continue
+            skip = -skip - 1
         start = lines.starts[index] + skip
         span = Span(start, start + len(text))
         if verdict is not _NOT_A_SECTION:
@@ -64,6 +80,7 @@ def _sections_with(
             rows.append(
                 (key, numeral, expected, text, heading, span, index + 1, is_variant)
             )
+            found.add(key)
             heading_starts.append(start)
             last_value = _numeral_value(numeral, numerals) or last_value
             continue
@@ -73,6 +90,46 @@ def _sections_with(
             heading_starts.append(start)
             last_value = value
     return _with_bodies(rows, heading_starts, lines.length), strays
+
+
+def _with_mid_line(
+    candidates: Iterator[tuple[int, tuple[int, str, str, str]]],
+    lines: Lines,
+    mid_line: Regex,
+    heading_re: Regex,
+) -> Iterator[tuple[int, tuple[int, str, str, str]]]:
+    """The candidates, with headings that follow other text on their line.
+
+    NOTE: PDF text may run a heading on after the sentence before it
+    (``…情况如下。二、主动公开政府信息情况``). The pack's ``mid_line_heading``
+    (one search over the whole text) finds where such a heading may start;
+    the rest of the line must then be a whole heading. Such a candidate has
+    a negative ``skip`` (``-skip - 1`` is its offset in the line) and counts
+    only as an official section, never as a stray.
+    """
+    text, starts = lines.text, lines.starts
+    extra: dict[int, tuple[int, str, str, str]] = {}
+    for match in mid_line.finditer(text):
+        at = match.start("heading")
+        index = bisect_right(starts, at) - 1
+        end = starts[index] + len(lines.parts[index])
+        rest = text[at:end].rstrip()
+        head = heading_re.match(rest)
+        if head is not None and index not in extra:
+            offset = at - starts[index]
+            extra[index] = (
+                -offset - 1,
+                rest,
+                head.group("numeral"),
+                head.group("text"),
+            )
+    if not extra:
+        yield from candidates
+        return
+    merged = dict(candidates)
+    for index, candidate in extra.items():
+        merged.setdefault(index, candidate)
+    yield from sorted(merged.items())
 
 
 def _candidates(
@@ -187,6 +244,25 @@ class _SectionSpec:
         self.memo: Final[dict[str, _Verdict | None]] = {}
         # NOTE: heading candidates of short lines, per heading pattern.
         self.lines: Final[dict[str, dict[str, _Candidate]]] = {}
+
+    def plausible(
+        self, verdict: _Verdict, numeral: str, raw_label: str, found: set[str]
+    ) -> bool:
+        """Whether a section match can stand where it is.
+
+        NOTE: a heading only similar to an official one (neither equal to it
+        nor an alias) is taken for that section only under the section's own
+        numeral and the first time: ``一、加强政府信息公开`` inside section 五
+        is a numbered item, not a second 总体情况.
+        """
+        key, expected, _, is_variant = verdict
+        if not is_variant:
+            return True
+        label = _clean(raw_label)
+        for official_key, _, _, aliases, _ in self.official:
+            if official_key == key and label in aliases:
+                return True
+        return numeral == expected and key not in found
 
     def classify(self, raw_label: str) -> _Verdict | None:
         """None: not a heading; ``_NOT_A_SECTION``: a numbered stray line."""
