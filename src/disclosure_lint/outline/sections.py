@@ -44,23 +44,32 @@ def _sections_with(
 ) -> tuple[list[Section], list[StrayHeading]]:
     prepared = _section_spec(spec)
     markup = _regex(spec.get("markup", r"^\s*(?:#{1,6}\s*)?"))
+    memo = prepared.lines.setdefault(heading_re.pattern, {})
+    candidates = list(_candidates(lines.parts, memo, markup, heading_re))
+    found = _sections_of(lines, prepared, candidates)
+    mid_line = spec.get("mid_line_heading")
+    if mid_line and len({s.key for s in found[0]}) < len(prepared.official):
+        # NOTE: only a draft with a section missing is searched for headings
+        # after other text on their line: a complete draft pays nothing.
+        mid_re = _regex(str(mid_line))
+        more = _with_mid_line(candidates, lines, mid_re, heading_re)
+        if len(more) > len(candidates):
+            found = _sections_of(lines, prepared, more)
+    return found
+
+
+def _sections_of(
+    lines: Lines,
+    prepared: _SectionSpec,
+    candidates: list[tuple[int, tuple[int, str, str, str]]],
+) -> tuple[list[Section], list[StrayHeading]]:
+    """Sections and strays of the heading ``candidates`` (in text order)."""
     numerals = prepared.numerals
     rows: list[tuple[str, str, str, str, str, Span, int, bool]] = []
     strays: list[StrayHeading] = []
     heading_starts: list[int] = []  # of sections and strays, in text order
     last_value = 0
     found: set[str] = set()  # keys of the sections found so far
-    candidates = _candidates(
-        lines.parts,
-        prepared.lines.setdefault(heading_re.pattern, {}),
-        markup,
-        heading_re,
-    )
-    mid_line = spec.get("mid_line_heading")
-    if mid_line:
-        candidates = _with_mid_line(
-            candidates, lines, _regex(str(mid_line)), heading_re
-        )
     for index, (skip, text, numeral, raw_label) in candidates:
         verdict = prepared.classify(raw_label)
         if verdict is None:
@@ -93,11 +102,11 @@ def _sections_with(
 
 
 def _with_mid_line(
-    candidates: Iterator[tuple[int, tuple[int, str, str, str]]],
+    candidates: list[tuple[int, tuple[int, str, str, str]]],
     lines: Lines,
     mid_line: Regex,
     heading_re: Regex,
-) -> Iterator[tuple[int, tuple[int, str, str, str]]]:
+) -> list[tuple[int, tuple[int, str, str, str]]]:
     """The candidates, with headings that follow other text on their line.
 
     NOTE: PDF text may run a heading on after the sentence before it
@@ -108,28 +117,19 @@ def _with_mid_line(
     only as an official section, never as a stray.
     """
     text, starts = lines.text, lines.starts
-    extra: dict[int, tuple[int, str, str, str]] = {}
+    merged = dict(candidates)
     for match in mid_line.finditer(text):
         at = match.start("heading")
         index = bisect_right(starts, at) - 1
+        if index in merged:
+            continue
         end = starts[index] + len(lines.parts[index])
         rest = text[at:end].rstrip()
         head = heading_re.match(rest)
-        if head is not None and index not in extra:
-            offset = at - starts[index]
-            extra[index] = (
-                -offset - 1,
-                rest,
-                head.group("numeral"),
-                head.group("text"),
-            )
-    if not extra:
-        yield from candidates
-        return
-    merged = dict(candidates)
-    for index, candidate in extra.items():
-        merged.setdefault(index, candidate)
-    yield from sorted(merged.items())
+        if head is not None:
+            skip = starts[index] - at - 1  # NOTE: negative: see above
+            merged[index] = (skip, rest, head.group("numeral"), head.group("text"))
+    return sorted(merged.items())
 
 
 def _candidates(
@@ -251,18 +251,27 @@ class _SectionSpec:
         """Whether a section match can stand where it is.
 
         NOTE: a heading only similar to an official one (neither equal to it
-        nor an alias) is taken for that section only under the section's own
-        numeral and the first time: ``一、加强政府信息公开`` inside section 五
-        is a numbered item, not a second 总体情况.
+        nor an alias) is not taken for a section already found, nor, under
+        another section's numeral, for one that should come before the
+        sections found: ``一、加强政府信息公开`` inside section 五 is a
+        numbered item, not a second 总体情况.
         """
         key, expected, _, is_variant = verdict
         if not is_variant:
             return True
         label = _clean(raw_label)
-        for official_key, _, _, aliases, _ in self.official:
-            if official_key == key and label in aliases:
-                return True
-        return numeral == expected and key not in found
+        order = 0
+        latest = -1
+        for index, (official_key, _, _, aliases, _) in enumerate(self.official):
+            if official_key == key:
+                if label in aliases:
+                    return True
+                order = index
+            if official_key in found:
+                latest = index
+        if key in found:
+            return False
+        return numeral == expected or order > latest
 
     def classify(self, raw_label: str) -> _Verdict | None:
         """None: not a heading; ``_NOT_A_SECTION``: a numbered stray line."""
