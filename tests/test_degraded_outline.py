@@ -233,3 +233,23 @@ _MID_LINE = (
     "五、存在的主要问题及改进情况\n一、加强政府信息公开\n二是完善制度。\n"
     "六、其他需要报告的事项\n无。\n"
 )
+
+
+# --------------------------------------------------------------------------
+# Period wording: 截至目前 in an annual report
+
+
+def test_as_of_now_is_an_info_finding(tmp_path: Path) -> None:
+    draft = _draft(
+        tmp_path,
+        "某镇2024年政府信息公开工作年度报告\n截至目前，全镇共有新媒体 5 个。\n"
+        "截至2024年底，共有网站1个。目前已覆盖2个语种。\n",
+    )
+    findings = _findings(draft, "--select", "PE006")
+    assert [(f["line"], f["column"], f["severity"]) for f in findings] == [
+        (2, 1, "info")
+    ]
+
+
+def test_as_of_now_in_the_real_pdf() -> None:
+    assert _rules(REAL / "huaian-2024.pdf", "--select", "PE006") == ["PE006"]
