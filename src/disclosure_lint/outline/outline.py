@@ -60,48 +60,64 @@ def _find_title(lines: Lines, spec: Mapping[str, Any]) -> Title | None:
     """The title: the first non-blank line (wrapped over ``max_lines``).
 
     NOTE: text converted from a PDF or a web page may put a line or two of
-    cover or page furniture (``正文``) before the title; a later line is the
-    title only when its text is unmistakably one (the ``later`` pattern).
+    cover or page furniture (``正文``) before the title. A later line starts
+    the title when the first line's title does not reach past it, or lacks
+    the keyword, and only when its text is unmistakably a title (``later``).
     """
     keyword = str(spec.get("keyword", ""))
     scan = int(spec.get("scan_lines", 8))
     body = [line for line in lines[:scan] if line.text.strip()]
+    if not body:
+        return None
+    first = _title_parts(body, spec)
+    valid = not keyword or keyword in fold_text("".join(p[2] for p in first))
     later = spec.get("later")
-    for index in range(min(len(body), 1 + int(spec.get("skip_lines", 0)))):
+    for index in range(1, min(len(body), 1 + int(spec.get("skip_lines", 0)))):
+        if not later or (valid and len(first) <= index):
+            break
         parts = _title_parts(body[index:], spec)
-        joined = fold_text("".join(p[2] for p in parts))
-        if index and not (later and _regex(str(later)).search(joined)):
-            continue
-        if keyword and keyword not in joined:
-            continue
-        start = parts[0][0].start + parts[0][1]
-        last_line, last_skip, last_text = parts[-1]
-        end = last_line.start + last_skip + len(last_text)
-        return Title(
-            text="".join(p[2] for p in parts),
-            span=Span(start, end),
-            lines=tuple(p[0].number for p in parts),
-            folded=fold_parts([(t, line.start + sk) for line, sk, t in parts]),
-        )
-    return None
+        if _regex(str(later)).search(fold_text("".join(p[2] for p in parts))):
+            return _title(parts)
+    return _title(first) if valid else None
+
+
+def _title(parts: list[tuple[Line, int, str]]) -> Title:
+    """The title on ``parts``: (line, characters skipped, text) each."""
+    start = parts[0][0].start + parts[0][1]
+    last_line, last_skip, last_text = parts[-1]
+    end = last_line.start + last_skip + len(last_text)
+    return Title(
+        text="".join(p[2] for p in parts),
+        span=Span(start, end),
+        lines=tuple(p[0].number for p in parts),
+        folded=fold_parts([(t, line.start + sk) for line, sk, t in parts]),
+    )
 
 
 def _title_parts(
     body: list[Line], spec: Mapping[str, Any]
 ) -> list[tuple[Line, int, str]]:
-    """The lines of a title starting at ``body[0]``, each as (line, skip, text)."""
+    """The lines of a title starting at ``body[0]``, each as (line, skip, text).
+
+    A title wraps onto the fewest following short lines (``max_wrap``, up to
+    ``max_lines`` in all) after which its text ends with ``ending``; else it
+    is the first line alone.
+    """
     ending = str(spec.get("ending", ""))
     max_lines = int(spec.get("max_lines", 2))
+    max_wrap = int(spec.get("max_wrap", 24))
     skip, text = _strip_markup(body[0].text, spec)
     parts = [(body[0], skip, text)]
+    if fold_text(text).endswith(ending):
+        return parts
+    more = list(parts)
     for line in body[1:max_lines]:
-        if fold_text(parts[-1][2]).endswith(ending):
+        more_skip, more_text = _strip_markup(line.text, spec)
+        if len(more_text) > max_wrap:
             break
-        more_skip, more = _strip_markup(line.text, spec)
-        joined = fold_text("".join(p[2] for p in parts) + more)
-        if not joined.endswith(ending) or len(more) > int(spec.get("max_wrap", 24)):
-            break
-        parts.append((line, more_skip, more))
+        more.append((line, more_skip, more_text))
+        if fold_text("".join(p[2] for p in more)).endswith(ending):
+            return more
     return parts
 
 
