@@ -253,3 +253,14 @@ def test_as_of_now_is_an_info_finding(tmp_path: Path) -> None:
 
 def test_as_of_now_in_the_real_pdf() -> None:
     assert _rules(REAL / "huaian-2024.pdf", "--select", "PE006") == ["PE006"]
+
+
+def test_cover_line_before_the_title_is_one_info(tmp_path: Path) -> None:
+    draft = _draft(
+        tmp_path,
+        "\n正文\n2025 年某某市人民政府办公厅政府信息公开\n工作年度报告\n一、总体情况\n",
+    )
+    findings = _findings(draft, "--select", "FM108,ST001,ST002")
+    assert [(f["rule"], f["line"], f["column"], f["severity"]) for f in findings] == [
+        ("FM108", 2, 1, "info")
+    ]
