@@ -264,3 +264,25 @@ def test_cover_line_before_the_title_is_one_info(tmp_path: Path) -> None:
     assert [(f["rule"], f["line"], f["column"], f["severity"]) for f in findings] == [
         ("FM108", 2, 1, "info")
     ]
+
+
+def test_bold_markdown_title_and_headings_from_a_converter(tmp_path: Path) -> None:
+    headings = [
+        "一、总体情况",
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况",
+        "六、其他需要报告的事项",
+    ]
+    body = "".join(f"**{h}**\n\n无。\n\n" for h in headings)
+    draft = _draft(
+        tmp_path,
+        "**某某县人民政府2024年政府信息公开工作年度报告**\n\n" + body,
+        "draft.md",
+    )
+    findings = _findings(draft, "--select", "ST001,ST002,ST003,ST009")
+    assert findings == []
+    (overview,) = _findings(draft, "--select", "ST012")
+    # NOTE: the heading's span leaves out the bold marks around it
+    assert (overview["line"], overview["column"], overview["end_column"]) == (3, 3, 9)

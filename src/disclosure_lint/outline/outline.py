@@ -18,7 +18,7 @@ from ..document.fold import fold, fold_parts, fold_text
 from ..document.text import Document, Span
 from .lines import Line, Lines, _regex, _search_folded
 from .model import DateFound, Outline, Period, Title
-from .sections import _find_sections
+from .sections import _find_sections, _strip_end
 
 if TYPE_CHECKING:
     from ..regex.linear import Regex
@@ -28,7 +28,12 @@ def build_outline(doc: Document, spec: Mapping[str, Any]) -> Outline:
     """Find title, years, period, publication date and sections."""
     lines = Lines(doc.text, *doc.split_lines())
     outline = Outline()
-    outline.title = _find_title(lines, spec.get("title") or {})
+    title = spec.get("title") or {}
+    if "markup" in spec or "markup_end" in spec:
+        # NOTE: the title's lines carry the same markup as headings
+        markup = {k: spec[k] for k in ("markup", "markup_end") if k in spec}
+        title = {**markup, **title}
+    outline.title = _find_title(lines, title)
     _find_title_year(outline, spec)
     outline.sections, outline.strays = _find_sections(lines, spec)
     _find_opening_year(outline, lines, spec)
@@ -50,10 +55,11 @@ def build_outline(doc: Document, spec: Mapping[str, Any]) -> Outline:
 
 
 def _strip_markup(text: str, spec: Mapping[str, Any]) -> tuple[int, str]:
-    """Drop a leading markdown ``#`` run and surrounding blanks; keep offset."""
+    """Drop leading markup (``#``, ``**``), closing marks and blanks; keep offset."""
     match = _regex(spec.get("markup", r"^\s*(?:#{1,6}\s*)?")).match(text)
     skip = match.end() if match else 0
-    return skip, text[skip:].rstrip()
+    ends = tuple(str(e) for e in spec.get("markup_end") or ())
+    return skip, _strip_end(text[skip:].rstrip(), ends)
 
 
 def _find_title(lines: Lines, spec: Mapping[str, Any]) -> Title | None:

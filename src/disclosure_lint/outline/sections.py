@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from itertools import compress, count, repeat
 from operator import is_not
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from ..document.fold import fold_text
 from ..document.text import Span
@@ -43,7 +43,10 @@ def _sections_with(
     lines: Lines, spec: Mapping[str, Any], heading_re: Regex
 ) -> tuple[list[Section], list[StrayHeading]]:
     prepared = _section_spec(spec)
-    markup = _regex(spec.get("markup", r"^\s*(?:#{1,6}\s*)?"))
+    markup = _Markup(
+        _regex(spec.get("markup", r"^\s*(?:#{1,6}\s*)?")),
+        tuple(str(e) for e in spec.get("markup_end") or ()),
+    )
     memo = prepared.lines.setdefault(heading_re.pattern, {})
     candidates = list(_candidates(lines.parts, memo, markup, heading_re))
     found = _sections_of(lines, prepared, candidates)
@@ -135,7 +138,7 @@ def _with_mid_line(
 def _candidates(
     parts: list[str],
     memo: dict[str, _Candidate],
-    markup: Regex,
+    markup: _Markup,
     heading_re: Regex,
 ) -> Iterator[tuple[int, tuple[int, str, str, str]]]:
     """``(index, candidate)`` of each line that looks like a heading."""
@@ -153,7 +156,7 @@ def _candidates(
 def _remembered_candidate(
     raw: str,
     memo: dict[str, _Candidate],
-    markup: Regex,
+    markup: _Markup,
     heading_re: Regex,
 ) -> _Candidate:
     """``_heading_candidate`` of a line, remembered when the line is short."""
@@ -190,18 +193,33 @@ _UNSEEN: Any = object()
 _MEMO_LINE = 160
 
 
-def _heading_candidate(raw: str, markup: Regex, heading_re: Regex) -> _Candidate:
+class _Markup(NamedTuple):
+    """Markup around a heading: a prefix regex, closing marks to drop."""
+
+    start: Regex
+    ends: tuple[str, ...]
+
+
+def _heading_candidate(raw: str, markup: _Markup, heading_re: Regex) -> _Candidate:
     """``(skip, text, numeral, label)`` when the line looks like a heading."""
     stripped = raw.strip()
     if not stripped or "\t" in stripped:
         return None
-    prefix = markup.match(raw)
+    prefix = markup.start.match(raw)
     skip = prefix.end() if prefix else 0
-    text = raw[skip:].rstrip()
+    text = _strip_end(raw[skip:].rstrip(), markup.ends)
     match = heading_re.match(text)
     if match is None:
         return None
     return skip, text, match.group("numeral"), match.group("text")
+
+
+def _strip_end(text: str, ends: tuple[str, ...]) -> str:
+    """``text`` without a closing mark (``**`` of markdown bold) at its end."""
+    for end in ends:
+        if text.endswith(end):
+            return text[: -len(end)].rstrip()
+    return text
 
 
 _Official = tuple[str, str, str, tuple[str, ...], str]
