@@ -286,3 +286,23 @@ def test_bold_markdown_title_and_headings_from_a_converter(tmp_path: Path) -> No
     (overview,) = _findings(draft, "--select", "ST012")
     # NOTE: the heading's span leaves out the bold marks around it
     assert (overview["line"], overview["column"], overview["end_column"]) == (3, 3, 9)
+
+
+@pytest.mark.parametrize(
+    "pairs", [[["《", "》"]], [["《", "》"], ["《", "〉"]]], ids=["pairwise", "shared"]
+)
+def test_both_pairing_paths_join_a_wrap_and_a_page_footer(pairs) -> None:
+    from disclosure_lint.kinds.paired_punctuation import (
+        _independent_strays,
+        _line_strays,
+        prepare,
+    )
+
+    footer = r"^\s*[-—–－]{1,3}\s*\d{1,4}\s*[-—–－]{1,3}\s*\Z"
+    prepared = prepare({"pairs": pairs, "page_footer": footer})
+    text = "根据《规\n— 2 —\n定》和《关\n于》编制。\n\n坚持》多余\n"
+    if prepared.independent:
+        strays = _independent_strays(text, prepared.closing, prepared.footer)
+    else:
+        strays = list(_line_strays(text, prepared))
+    assert [text[:at].count("\n") + 1 for at in strays] == [6]

@@ -4,7 +4,8 @@ Each line is scanned left to right; a closing mark seen while no matching
 opening mark is open is flagged. A line hard-wrapped in the middle of a pair
 (PDF text: ``《规`` / ``定》``) is read with the line before it: opening marks
 left open at the end of a line may be closed on the next line (when no blank
-line comes between), so the closer there is no stray. The fix deletes the
+line comes between; a page footer line such as ``— 1 —``, matched by
+``page_footer``, may), so the closer there is no stray. The fix deletes the
 stray mark and, when the mark sits between two punctuation marks (``活动，》，于``), the
 second of those too, so the sentence does not end up with ``，，``.
 
@@ -12,6 +13,8 @@ Params:
     pairs: list of ``[open, close]`` single characters.
     punctuation: characters treated as punctuation for the clean-up above.
     safe: whether the fix may be applied by ``--fix`` (default true).
+    page_footer: regex of a page footer line a wrapped pair may span
+        (default: none).
 
 Message arguments: ``mark``, ``open``.
 """
@@ -24,16 +27,19 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ..document.text import Record, Span
 from ..regex.cached import compile_regex
+from ..regex.guard import pack_regex
 from .base import FixSpec, Hit, KindSpec, Param
 from .report import Report
 
 if TYPE_CHECKING:
     from ..packs.model import Rule
+    from ..regex.linear import Regex
 
 PARAMS = {
     "pairs": Param("list", required=True, help="[open, close] pairs"),
     "punctuation": Param("str", default="，。、；：,.;:", help="punctuation marks"),
     "safe": Param("bool", default=True, help="fix is safe for --fix"),
+    "page_footer": Param("regex", default="", help="a footer line a pair spans"),
 }
 
 
@@ -45,7 +51,7 @@ class Prepared(Record):
     on its own.
     """
 
-    __match_args__ = ("closing", "marks", "closers", "independent")
+    __match_args__ = ("closing", "marks", "closers", "independent", "footer")
     __slots__ = __match_args__
 
     def __init__(
@@ -54,12 +60,14 @@ class Prepared(Record):
         marks: re.Pattern[str],
         closers: re.Pattern[str],
         independent: bool,
+        footer: Regex | None = None,
     ) -> None:
-        """Prepared pairs (see the class)."""
+        """Prepared pairs (see the class); ``footer``: a line a pair spans."""
         self.closing: Final = closing
         self.marks: Final = marks
         self.closers: Final = closers
         self.independent: Final = independent
+        self.footer: Final = footer
 
 
 def prepare(params: Mapping[str, Any]) -> Prepared:
@@ -82,6 +90,9 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
         compile_regex(f"[{re.escape(marks)}]"),
         compile_regex(f"[{re.escape(''.join(closing))}]"),
         independent=len(openers) == len(closing) and not openers & set(closing),
+        footer=pack_regex(str(params["page_footer"]))
+        if params["page_footer"]
+        else None,
     )
 
 
@@ -92,7 +103,7 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
     safe = bool(rule.params["safe"])
     strays: Iterable[int]
     if prepared.independent:
-        strays = _independent_strays(text, prepared.closing)
+        strays = _independent_strays(text, prepared.closing, prepared.footer)
     else:
         strays = _line_strays(text, prepared)
     for offset in strays:
@@ -109,7 +120,9 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
         )
 
 
-def _independent_strays(text: str, closing: dict[str, str]) -> list[int]:
+def _independent_strays(
+    text: str, closing: dict[str, str], footer: Regex | None = None
+) -> list[int]:
     """Offsets of unmatched closing marks, pair by pair, in text order.
 
     NOTE: ``str.find`` runs ~6x faster than a regex scan for a set of
@@ -120,7 +133,8 @@ def _independent_strays(text: str, closing: dict[str, str]) -> list[int]:
     for close_mark, open_mark in closing.items():
         closes = _find_all(text, close_mark)
         if closes:
-            strays += _unmatched(text, _find_all(text, open_mark), closes)
+            opens = _find_all(text, open_mark)
+            strays += _unmatched(text, opens, closes, footer)
     strays.sort()
     return strays
 
@@ -134,7 +148,9 @@ def _find_all(text: str, mark: str) -> list[int]:
     return found
 
 
-def _unmatched(text: str, opens: list[int], closes: list[int]) -> list[int]:
+def _unmatched(
+    text: str, opens: list[int], closes: list[int], footer: Regex | None = None
+) -> list[int]:
     """The closing marks that no opening mark before them matches.
 
     An opening mark matches on its own line, or on the line right after it
@@ -149,11 +165,11 @@ def _unmatched(text: str, opens: list[int], closes: list[int]) -> list[int]:
     for close in closes:
         while next_open < count_opens and opens[next_open] < close:
             depth, carry, line_end = _enter(
-                text, opens[next_open], depth, carry, line_end
+                text, opens[next_open], depth, carry, line_end, footer
             )
             depth += 1
             next_open += 1
-        depth, carry, line_end = _enter(text, close, depth, carry, line_end)
+        depth, carry, line_end = _enter(text, close, depth, carry, line_end, footer)
         if depth:
             depth -= 1
         elif carry:
@@ -164,19 +180,47 @@ def _unmatched(text: str, opens: list[int], closes: list[int]) -> list[int]:
 
 
 def _enter(
-    text: str, offset: int, depth: int, carry: int, line_end: int
+    text: str,
+    offset: int,
+    depth: int,
+    carry: int,
+    line_end: int,
+    footer: Regex | None = None,
 ) -> tuple[int, int, int]:
     """``(depth, carry, line_end)`` for a mark at ``offset``.
 
     On a new line, what was open on the line before carries over only when
-    that line is the one right before (no line, blank or not, between).
+    that line is the one right before, or only a page footer line is between.
     """
     if offset <= line_end:
         return depth, carry, line_end
     line_start = text.rfind("\n", 0, offset) + 1
-    carry = depth if line_end >= 0 and line_end == line_start - 1 else 0
+    carry = (
+        depth if line_end >= 0 and _joined(text, line_end, line_start, footer) else 0
+    )
     found = text.find("\n", offset)
     return 0, carry, len(text) if found == -1 else found
+
+
+def _joined(text: str, line_end: int, line_start: int, footer: Regex | None) -> bool:
+    """Whether the line ending at ``line_end`` runs on at ``line_start``."""
+    if line_end == line_start - 1:
+        return True
+    if footer is None:
+        return False
+    gap = text[line_end + 1 : line_start - 1]
+    return "\n" not in gap and footer.search(gap) is not None
+
+
+def _previous_line(text: str, line_start: int, footer: Regex | None) -> int:
+    """Start of the line a line at ``line_start`` runs on from (-1: none)."""
+    if line_start == 0:
+        return -1
+    before = text.rfind("\n", 0, line_start - 1) + 1
+    gap = text[before : line_start - 1]
+    if footer is not None and before > 0 and footer.search(gap) is not None:
+        return text.rfind("\n", 0, before - 1) + 1
+    return before
 
 
 def _line_strays(text: str, prepared: Prepared) -> Iterator[int]:
@@ -193,9 +237,10 @@ def _line_strays(text: str, prepared: Prepared) -> Iterator[int]:
         line_end = text.find("\n", found.start())
         line_end = len(text) if line_end == -1 else line_end
         carry = dict.fromkeys(prepared.closing.values(), 0)
-        if line_start > 0:
-            before = text.rfind("\n", 0, line_start - 1) + 1
-            _scan(text, before, line_start - 1, prepared, carry, {})
+        before = _previous_line(text, line_start, prepared.footer)
+        if before >= 0:
+            end = text.find("\n", before)
+            _scan(text, before, end, prepared, carry, {})
         yield from _scan(text, line_start, line_end, prepared, {}, carry)
         found = search(text, line_end)
 
