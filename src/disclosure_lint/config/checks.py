@@ -112,10 +112,11 @@ def check_year_edition(
     The message names the option (a field in ``explicit``, given on the
     command line) or the key of ``config``.
 
-    NOTE: before 2019 there was no national format (FORMAT.md §2): a 2015
-    report checked against the 2019 edition would be told to follow a
-    format that did not exist yet, so such a year is refused, with or
-    without an edition.
+    NOTE: before 2019 there was no national format (FORMAT.md §2): a year
+    before every edition is accepted, and its drafts are not held to the
+    format's sections and tables (one ``ST013`` finding says so, unless an
+    edition is given too). A year no edition covers after the first (a gap
+    in the packs' ``years``) is refused: the rules would not apply.
 
     Raises:
         ConfigError: naming the option or the file's key.
@@ -131,6 +132,9 @@ def check_year_edition(
         raise ConfigError(f"{where}: unknown edition '{edition}' (known: {known})")
     editions = packset.editions()
     if year is None or any(p.applies_to_year(year) for p in editions):
+        return
+    starts = [p.years[0] for p in editions if p.years and p.years[0] is not None]
+    if starts and year < min(starts):
         return
     covered = ", ".join(f"{p.name} covers {_years_text(p)}" for p in reversed(editions))
     if "year" in explicit or config is None:

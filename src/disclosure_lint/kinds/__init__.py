@@ -8,6 +8,7 @@ from .base import FixSpec, Hit, KindSpec, Param
 from .cell_value import KIND as CELL_VALUE
 from .cross_check import KIND as CROSS_CHECK
 from .edition_markers import KIND as EDITION_MARKERS
+from .format_scope import KIND as FORMAT_SCOPE
 from .near_miss import KIND as NEAR_MISS
 from .paired_punctuation import KIND as PAIRED_PUNCTUATION
 from .pattern import KIND as PATTERN
@@ -27,6 +28,7 @@ KINDS: dict[str, KindSpec] = {
         CELL_VALUE,
         CROSS_CHECK,
         EDITION_MARKERS,
+        FORMAT_SCOPE,
         NEAR_MISS,
         PAIRED_PUNCTUATION,
         PATTERN,

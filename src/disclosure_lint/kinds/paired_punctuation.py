@@ -1,14 +1,20 @@
 """Kind ``paired-punctuation``: a closing mark with no opening mark before it.
 
-Each paragraph (line) is scanned left to right; a closing mark seen while no
-matching opening mark is open is flagged. The fix deletes the stray mark and,
-when the mark sits between two punctuation marks (``活动，》，于``), the
+Each line is scanned left to right; a closing mark seen while no matching
+opening mark is open is flagged. A line hard-wrapped in the middle of a pair
+(PDF text: ``《规`` / ``定》``) is read with the line before it: opening marks
+left open at the end of a line may be closed on the next line (when no blank
+line comes between; a page footer line such as ``— 1 —``, matched by
+``page_footer``, may), so the closer there is no stray. The fix deletes the
+stray mark and, when the mark sits between two punctuation marks (``活动，》，于``), the
 second of those too, so the sentence does not end up with ``，，``.
 
 Params:
     pairs: list of ``[open, close]`` single characters.
     punctuation: characters treated as punctuation for the clean-up above.
     safe: whether the fix may be applied by ``--fix`` (default true).
+    page_footer: regex of a page footer line a wrapped pair may span
+        (default: none).
 
 Message arguments: ``mark``, ``open``.
 """
@@ -21,16 +27,19 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ..document.text import Record, Span
 from ..regex.cached import compile_regex
+from ..regex.guard import pack_regex
 from .base import FixSpec, Hit, KindSpec, Param
 from .report import Report
 
 if TYPE_CHECKING:
     from ..packs.model import Rule
+    from ..regex.linear import Regex
 
 PARAMS = {
     "pairs": Param("list", required=True, help="[open, close] pairs"),
     "punctuation": Param("str", default="，。、；：,.;:", help="punctuation marks"),
     "safe": Param("bool", default=True, help="fix is safe for --fix"),
+    "page_footer": Param("regex", default="", help="a footer line a pair spans"),
 }
 
 
@@ -42,7 +51,7 @@ class Prepared(Record):
     on its own.
     """
 
-    __match_args__ = ("closing", "marks", "closers", "independent")
+    __match_args__ = ("closing", "marks", "closers", "independent", "footer")
     __slots__ = __match_args__
 
     def __init__(
@@ -51,12 +60,14 @@ class Prepared(Record):
         marks: re.Pattern[str],
         closers: re.Pattern[str],
         independent: bool,
+        footer: Regex | None = None,
     ) -> None:
-        """Prepared pairs (see the class)."""
+        """Prepared pairs (see the class); ``footer``: a line a pair spans."""
         self.closing: Final = closing
         self.marks: Final = marks
         self.closers: Final = closers
         self.independent: Final = independent
+        self.footer: Final = footer
 
 
 def prepare(params: Mapping[str, Any]) -> Prepared:
@@ -79,6 +90,9 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
         compile_regex(f"[{re.escape(marks)}]"),
         compile_regex(f"[{re.escape(''.join(closing))}]"),
         independent=len(openers) == len(closing) and not openers & set(closing),
+        footer=pack_regex(str(params["page_footer"]))
+        if params["page_footer"]
+        else None,
     )
 
 
@@ -89,7 +103,7 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
     safe = bool(rule.params["safe"])
     strays: Iterable[int]
     if prepared.independent:
-        strays = _independent_strays(text, prepared.closing)
+        strays = _independent_strays(text, prepared.closing, prepared.footer)
     else:
         strays = _line_strays(text, prepared)
     for offset in strays:
@@ -106,7 +120,9 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
         )
 
 
-def _independent_strays(text: str, closing: dict[str, str]) -> list[int]:
+def _independent_strays(
+    text: str, closing: dict[str, str], footer: Regex | None = None
+) -> list[int]:
     """Offsets of unmatched closing marks, pair by pair, in text order.
 
     NOTE: ``str.find`` runs ~6x faster than a regex scan for a set of
@@ -117,7 +133,8 @@ def _independent_strays(text: str, closing: dict[str, str]) -> list[int]:
     for close_mark, open_mark in closing.items():
         closes = _find_all(text, close_mark)
         if closes:
-            strays += _unmatched(text, _find_all(text, open_mark), closes)
+            opens = _find_all(text, open_mark)
+            strays += _unmatched(text, opens, closes, footer)
     strays.sort()
     return strays
 
@@ -131,35 +148,87 @@ def _find_all(text: str, mark: str) -> list[int]:
     return found
 
 
-def _unmatched(text: str, opens: list[int], closes: list[int]) -> list[int]:
-    """The closing marks that no opening mark before them on their line matches."""
-    strays = []
-    depth = 0
-    line_end = -1  # the newline that ends the line of the last closing mark
+def _unmatched(
+    text: str, opens: list[int], closes: list[int], footer: Regex | None = None
+) -> list[int]:
+    """The closing marks that no opening mark before them matches.
+
+    An opening mark matches on its own line, or on the line right after it
+    (a pair broken by a hard line wrap); the carry lasts one line.
+    """
+    strays: list[int] = []
+    depth = 0  # opening marks open on the current line
+    carry = 0  # opening marks left open at the end of the line before
+    line_end = -1  # the newline that ends the line of the last mark
     next_open = 0
+    count_opens = len(opens)
     for close in closes:
-        if close > line_end:  # a new line: nothing is open
-            depth = 0
-            line_start = text.rfind("\n", 0, close) + 1
-            line_end = text.find("\n", close)
-            line_end = len(text) if line_end == -1 else line_end
-            while next_open < len(opens) and opens[next_open] < line_start:
-                next_open += 1
-        while next_open < len(opens) and opens[next_open] < close:
+        while next_open < count_opens and opens[next_open] < close:
+            depth, carry, line_end = _enter(
+                text, opens[next_open], depth, carry, line_end, footer
+            )
             depth += 1
             next_open += 1
+        depth, carry, line_end = _enter(text, close, depth, carry, line_end, footer)
         if depth:
             depth -= 1
+        elif carry:
+            carry -= 1
         else:
             strays.append(close)
     return strays
+
+
+def _enter(
+    text: str,
+    offset: int,
+    depth: int,
+    carry: int,
+    line_end: int,
+    footer: Regex | None = None,
+) -> tuple[int, int, int]:
+    """``(depth, carry, line_end)`` for a mark at ``offset``.
+
+    On a new line, what was open on the line before carries over only when
+    that line is the one right before, or only a page footer line is between.
+    """
+    if offset <= line_end:
+        return depth, carry, line_end
+    line_start = text.rfind("\n", 0, offset) + 1
+    carry = (
+        depth if line_end >= 0 and _joined(text, line_end, line_start, footer) else 0
+    )
+    found = text.find("\n", offset)
+    return 0, carry, len(text) if found == -1 else found
+
+
+def _joined(text: str, line_end: int, line_start: int, footer: Regex | None) -> bool:
+    """Whether the line ending at ``line_end`` runs on at ``line_start``."""
+    if line_end == line_start - 1:
+        return True
+    if footer is None:
+        return False
+    gap = text[line_end + 1 : line_start - 1]
+    return "\n" not in gap and footer.search(gap) is not None
+
+
+def _previous_line(text: str, line_start: int, footer: Regex | None) -> int:
+    """Start of the line a line at ``line_start`` runs on from (-1: none)."""
+    if line_start == 0:
+        return -1
+    before = text.rfind("\n", 0, line_start - 1) + 1
+    gap = text[before : line_start - 1]
+    if footer is not None and before > 0 and footer.search(gap) is not None:
+        return text.rfind("\n", 0, before - 1) + 1
+    return before
 
 
 def _line_strays(text: str, prepared: Prepared) -> Iterator[int]:
     """Offsets of unmatched closing marks, scanning each line that has one.
 
     NOTE: only lines that contain a closing mark can hold a finding, so the
-    text is searched for closers and just those lines are scanned.
+    text is searched for closers and just those lines are scanned (with
+    what the line right before leaves open: a pair broken by a wrap).
     """
     search = prepared.closers.search
     found = search(text)
@@ -167,14 +236,32 @@ def _line_strays(text: str, prepared: Prepared) -> Iterator[int]:
         line_start = text.rfind("\n", 0, found.start()) + 1
         line_end = text.find("\n", found.start())
         line_end = len(text) if line_end == -1 else line_end
-        yield from _strays(text, line_start, line_end, prepared)
+        carry = dict.fromkeys(prepared.closing.values(), 0)
+        before = _previous_line(text, line_start, prepared.footer)
+        if before >= 0:
+            end = text.find("\n", before)
+            _scan(text, before, end, prepared, carry, {})
+        yield from _scan(text, line_start, line_end, prepared, {}, carry)
         found = search(text, line_end)
 
 
-def _strays(text: str, start: int, end: int, prepared: Prepared) -> Iterator[int]:
-    """Offsets of unmatched closing marks in ``text[start:end]`` (one line)."""
+def _scan(
+    text: str,
+    start: int,
+    end: int,
+    prepared: Prepared,
+    depth: dict[str, int],
+    carry: dict[str, int],
+) -> list[int]:
+    """Unmatched closing marks in ``text[start:end]`` (one line).
+
+    ``depth`` ends holding the opening marks left open on the line;
+    ``carry`` holds those left open by the line before, used up last.
+    """
     closing = prepared.closing
-    depth = dict.fromkeys(closing.values(), 0)
+    for mark in closing.values():
+        depth.setdefault(mark, 0)
+    strays = []
     for match in prepared.marks.finditer(text, start, end):
         offset, ch = match.start(), match.group()
         if ch in depth:
@@ -183,8 +270,11 @@ def _strays(text: str, start: int, end: int, prepared: Prepared) -> Iterator[int
         open_mark = closing[ch]
         if depth[open_mark] > 0:
             depth[open_mark] -= 1
-            continue
-        yield offset
+        elif carry.get(open_mark, 0) > 0:
+            carry[open_mark] -= 1
+        else:
+            strays.append(offset)
+    return strays
 
 
 KIND = KindSpec("paired-punctuation", PARAMS, check, prepare, __doc__ or "")

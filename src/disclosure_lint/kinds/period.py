@@ -12,12 +12,23 @@ Params:
         ``calendar``  the period is not 1 January to 31 December of one year;
         ``opening``   the opening paragraph's year differs from the title's;
         ``deadline``  the publication date is later than the deadline.
-    deadline: ``MM-DD`` in the year after the report year (default ``01-31``);
-        the ``publication_deadline`` setting overrides it (``MM-DD`` or
-        ``YYYY-MM-DD``).
+    deadline: ``MM-DD`` in the year after the report year (default ``01-31``),
+        for a draft whose issuer is not known; the ``publication_deadline``
+        setting overrides every deadline (``MM-DD`` or ``YYYY-MM-DD``).
+    issuer: a regex with a group ``issuer``, searched in the folded title:
+        the name of the issuing body.
+    issuers: list of ``{kind, pattern, deadline}``: the first ``pattern``
+        found in the issuer's name says which ``kind`` of body it is and so
+        its ``deadline`` (a government's own report is due later than a
+        department's).
+    until: ``{year, deadline}``: reports on years up to ``year`` had one
+        ``deadline`` for every issuer (the 2008 条例), kind ``old``.
 
 Message arguments: ``year``, ``period_year``, ``title_year``,
-``opening_year``, ``start``, ``end``, ``date``, ``deadline``.
+``opening_year``, ``start``, ``end``, ``date``, ``deadline``, ``issuer``
+(the body's name, "" if unknown) and ``issuer_kind`` (the matching entry's
+``kind``; ``config`` when the setting gave the deadline; "" when the issuer
+is not known and ``deadline`` was assumed).
 """
 
 from __future__ import annotations
@@ -25,35 +36,77 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
-from ..document.text import Span
+from ..document.text import Record, Span
+from ..regex.guard import pack_regex
 from .base import Hit, KindSpec, Param
 from .report import Report
 
 if TYPE_CHECKING:
     from ..packs.model import Rule
+    from ..regex.linear import Regex
 
 CHECKS = ("missing", "year", "calendar", "opening", "deadline")
 PARAMS = {
     "check": Param("str", required=True, help=", ".join(CHECKS)),
     "deadline": Param("str", default="01-31", help="MM-DD in the next year"),
+    "issuer": Param("str", default="", help="regex: the issuer in the title"),
+    "issuers": Param("list", default=[], help="[{kind, pattern, deadline}]"),
+    "until": Param("dict", default={}, help="{year, deadline}: the old 条例's"),
 }
 _MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 _FULL_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
-def prepare(params: Mapping[str, Any]) -> str:
-    """Validate ``check`` and ``deadline``."""
+class Prepared(Record):
+    """The check's name, and for ``deadline`` the issuer regexes."""
+
+    __match_args__ = ("which", "issuer", "issuers")
+    __slots__ = __match_args__
+
+    def __init__(
+        self,
+        which: str,
+        issuer: Regex | None,
+        issuers: tuple[tuple[str, Regex, str], ...],
+    ) -> None:
+        """``which`` check; ``issuers`` as ``(kind, regex, deadline)``."""
+        self.which: Final = which
+        self.issuer: Final = issuer
+        self.issuers: Final = issuers
+
+
+def prepare(params: Mapping[str, Any]) -> Prepared:
+    """Validate ``check`` and the deadlines; compile the issuer regexes."""
     if params["check"] not in CHECKS:
         raise ValueError(f"check must be one of {', '.join(CHECKS)}")
     if not _MONTH_DAY.match(str(params["deadline"])):
         raise ValueError("deadline must be MM-DD")
-    return str(params["check"])
+    issuers = []
+    for entry in params["issuers"] or []:
+        if not isinstance(entry, Mapping) or not {"kind", "pattern", "deadline"} <= set(
+            entry
+        ):
+            raise ValueError("each issuers entry needs kind, pattern and deadline")
+        if not _MONTH_DAY.match(str(entry["deadline"])):
+            raise ValueError("an issuers deadline must be MM-DD")
+        regex = pack_regex(str(entry["pattern"]))
+        issuers.append((str(entry["kind"]), regex, str(entry["deadline"])))
+    issuer = pack_regex(str(params["issuer"])) if params["issuer"] else None
+    if issuer is not None and "issuer" not in issuer.groupindex:
+        raise ValueError("the issuer regex needs a group named issuer")
+    until = params["until"] or {}
+    if until and not (
+        {"year", "deadline"} <= set(until) and _MONTH_DAY.match(str(until["deadline"]))
+    ):
+        raise ValueError("until needs a year and a MM-DD deadline")
+    return Prepared(str(params["check"]), issuer, tuple(issuers))
 
 
-def check(report: Report, rule: Rule, which: str) -> Iterator[Hit]:
+def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
     """Dispatch to the named check."""
+    which = prepared.which
     outline = report.outline
     if which == "missing":
         if outline.period is None:
@@ -98,7 +151,7 @@ def check(report: Report, rule: Rule, which: str) -> Iterator[Hit]:
                 },
             )
     else:
-        yield from _deadline(report, rule)
+        yield from _deadline(report, rule, prepared)
 
 
 def _missing_anchor(report: Report) -> Span:
@@ -112,12 +165,12 @@ def _missing_anchor(report: Report) -> Span:
     return report.document.index.line_span(1)
 
 
-def _deadline(report: Report, rule: Rule) -> Iterator[Hit]:
+def _deadline(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
     published = report.outline.publication_date
     year = report.outline.year
     if published is None or year is None:
         return
-    setting = report.options.publication_deadline or str(rule.params["deadline"])
+    issuer, kind, setting = _issuer_deadline(report, rule, prepared)
     full = _FULL_DATE.match(setting)
     try:
         if full:
@@ -132,8 +185,42 @@ def _deadline(report: Report, rule: Rule) -> Iterator[Hit]:
         return
     if date > deadline:
         yield Hit(
-            published.span, {"date": date.isoformat(), "deadline": deadline.isoformat()}
+            published.span,
+            {
+                "date": date.isoformat(),
+                "deadline": deadline.isoformat(),
+                "issuer": issuer,
+                "issuer_kind": kind,
+            },
         )
+
+
+def _issuer_deadline(
+    report: Report, rule: Rule, prepared: Prepared
+) -> tuple[str, str, str]:
+    """``(issuer, kind, deadline)``: the setting wins, then the title's issuer.
+
+    NOTE: the kind of body is read from the issuer's name in the title
+    (县级以上人民政府 vs 部门 vs 乡镇); an issuer the data does not place
+    gets the rule's own ``deadline`` and kind "" (the message says so).
+    """
+    issuer = ""
+    title = report.outline.title
+    if title is not None and prepared.issuer is not None:
+        match = prepared.issuer.search(title.folded.text)
+        if match is not None:
+            issuer = match.group("issuer")
+    if report.options.publication_deadline:
+        return issuer, "config", report.options.publication_deadline
+    until = rule.params["until"] or {}
+    year = report.outline.year
+    if until and year is not None and year <= int(until["year"]):
+        return issuer, "old", str(until["deadline"])
+    if issuer:
+        for kind, regex, deadline in prepared.issuers:
+            if regex.search(issuer):
+                return issuer, kind, deadline
+    return issuer, "", str(rule.params["deadline"])
 
 
 KIND = KindSpec("period", PARAMS, check, prepare, __doc__ or "")

@@ -1,11 +1,13 @@
 """Kind ``title``: the report title is present and has the official form.
 
 Params:
-    check: ``missing`` (no title line found at the top of the draft) or
-        ``form`` (the folded title does not match ``pattern``).
+    check: ``missing`` (no title line found at the top of the draft),
+        ``form`` (the folded title does not match ``pattern``) or
+        ``before`` (text before the title: a cover or furniture line the
+        outline skipped, e.g. ``正文`` in text converted from a PDF).
     pattern: regex the folded title must match (for ``form``).
 
-Message arguments: ``title``.
+Message arguments: ``title``; for ``before`` also ``text`` (what precedes it).
 """
 
 from __future__ import annotations
@@ -23,15 +25,15 @@ if TYPE_CHECKING:
     from ..regex.linear import Regex
 
 PARAMS = {
-    "check": Param("str", required=True, help="missing or form"),
+    "check": Param("str", required=True, help="missing, form or before"),
     "pattern": Param("regex", default="", help="regex for the folded title"),
 }
 
 
 def prepare(params: Mapping[str, Any]) -> Regex:
     """Compile the title pattern."""
-    if params["check"] not in ("missing", "form"):
-        raise ValueError("check must be 'missing' or 'form'")
+    if params["check"] not in ("missing", "form", "before"):
+        raise ValueError("check must be 'missing', 'form' or 'before'")
     if params["check"] == "form" and not params["pattern"]:
         raise ValueError("check 'form' needs a pattern")
     return pack_regex(str(params["pattern"]))
@@ -47,8 +49,30 @@ def check(report: Report, rule: Rule, regex: Regex) -> Iterator[Hit]:
         return
     if title is None:
         return
+    if rule.params["check"] == "before":
+        yield from _before(report, title.span.start)
+        return
     if not regex.search(title.folded.text):
         yield Hit(title.span, {"title": title.text})
+
+
+def _before(report: Report, title_start: int) -> Iterator[Hit]:
+    """One hit on the text before the title, when there is any.
+
+    NOTE: markup (``# ``) before the title on its own line is no text; only
+    whole lines before the title's first line count.
+    """
+    text = report.document.text
+    line_start = text.rfind("\n", 0, title_start) + 1
+    before = text[:line_start]
+    stripped = before.strip()
+    if not stripped:
+        return
+    start = before.index(stripped[0])
+    yield Hit(
+        Span(start, start + len(stripped)),
+        {"title": "", "text": " ".join(stripped.split())[:40]},
+    )
 
 
 KIND = KindSpec("title", PARAMS, check, prepare, __doc__ or "")

@@ -16,19 +16,24 @@ from typing import TYPE_CHECKING, Any
 
 from ..document.fold import fold, fold_parts, fold_text
 from ..document.text import Document, Span
-from .lines import Lines, _regex, _search_folded
+from .lines import Line, Lines, _regex, _search_folded
 from .model import DateFound, Outline, Period, Title
-from .sections import _find_sections
+from .sections import _find_sections, _strip_end
 
 if TYPE_CHECKING:
-    pass
+    from ..regex.linear import Regex
 
 
 def build_outline(doc: Document, spec: Mapping[str, Any]) -> Outline:
     """Find title, years, period, publication date and sections."""
     lines = Lines(doc.text, *doc.split_lines())
     outline = Outline()
-    outline.title = _find_title(lines, spec.get("title") or {})
+    title = spec.get("title") or {}
+    if "markup" in spec or "markup_end" in spec:
+        # NOTE: the title's lines carry the same markup as headings
+        markup = {k: spec[k] for k in ("markup", "markup_end") if k in spec}
+        title = {**markup, **title}
+    outline.title = _find_title(lines, title)
     _find_title_year(outline, spec)
     outline.sections, outline.strays = _find_sections(lines, spec)
     _find_opening_year(outline, lines, spec)
@@ -50,33 +55,40 @@ def build_outline(doc: Document, spec: Mapping[str, Any]) -> Outline:
 
 
 def _strip_markup(text: str, spec: Mapping[str, Any]) -> tuple[int, str]:
-    """Drop a leading markdown ``#`` run and surrounding blanks; keep offset."""
+    """Drop leading markup (``#``, ``**``), closing marks and blanks; keep offset."""
     match = _regex(spec.get("markup", r"^\s*(?:#{1,6}\s*)?")).match(text)
     skip = match.end() if match else 0
-    return skip, text[skip:].rstrip()
+    ends = tuple(str(e) for e in spec.get("markup_end") or ())
+    return skip, _strip_end(text[skip:].rstrip(), ends)
 
 
 def _find_title(lines: Lines, spec: Mapping[str, Any]) -> Title | None:
+    """The title: the first non-blank line (wrapped over ``max_lines``).
+
+    NOTE: text converted from a PDF or a web page may put a line or two of
+    cover or page furniture (``正文``) before the title. A later line starts
+    the title when the first line's title does not reach past it, or lacks
+    the keyword, and only when its text is unmistakably a title (``later``).
+    """
     keyword = str(spec.get("keyword", ""))
-    ending = str(spec.get("ending", ""))
-    max_lines = int(spec.get("max_lines", 2))
     scan = int(spec.get("scan_lines", 8))
     body = [line for line in lines[:scan] if line.text.strip()]
     if not body:
         return None
-    first = body[0]
-    skip, text = _strip_markup(first.text, spec)
-    parts = [(first, skip, text)]
-    for line in body[1:max_lines]:
-        if fold_text(parts[-1][2]).endswith(ending):
+    first = _title_parts(body, spec)
+    valid = not keyword or keyword in fold_text("".join(p[2] for p in first))
+    later = spec.get("later")
+    for index in range(1, min(len(body), 1 + int(spec.get("skip_lines", 0)))):
+        if not later or (valid and len(first) <= index):
             break
-        more_skip, more = _strip_markup(line.text, spec)
-        joined = fold_text("".join(p[2] for p in parts) + more)
-        if not joined.endswith(ending) or len(more) > int(spec.get("max_wrap", 24)):
-            break
-        parts.append((line, more_skip, more))
-    if keyword and keyword not in fold_text("".join(p[2] for p in parts)):
-        return None
+        parts = _title_parts(body[index:], spec)
+        if _regex(str(later)).search(fold_text("".join(p[2] for p in parts))):
+            return _title(parts)
+    return _title(first) if valid else None
+
+
+def _title(parts: list[tuple[Line, int, str]]) -> Title:
+    """The title on ``parts``: (line, characters skipped, text) each."""
     start = parts[0][0].start + parts[0][1]
     last_line, last_skip, last_text = parts[-1]
     end = last_line.start + last_skip + len(last_text)
@@ -86,6 +98,33 @@ def _find_title(lines: Lines, spec: Mapping[str, Any]) -> Title | None:
         lines=tuple(p[0].number for p in parts),
         folded=fold_parts([(t, line.start + sk) for line, sk, t in parts]),
     )
+
+
+def _title_parts(
+    body: list[Line], spec: Mapping[str, Any]
+) -> list[tuple[Line, int, str]]:
+    """The lines of a title starting at ``body[0]``, each as (line, skip, text).
+
+    A title wraps onto the fewest following short lines (``max_wrap``, up to
+    ``max_lines`` in all) after which its text ends with ``ending``; else it
+    is the first line alone.
+    """
+    ending = str(spec.get("ending", ""))
+    max_lines = int(spec.get("max_lines", 2))
+    max_wrap = int(spec.get("max_wrap", 24))
+    skip, text = _strip_markup(body[0].text, spec)
+    parts = [(body[0], skip, text)]
+    if fold_text(text).endswith(ending):
+        return parts
+    more = list(parts)
+    for line in body[1:max_lines]:
+        more_skip, more_text = _strip_markup(line.text, spec)
+        if len(more_text) > max_wrap:
+            break
+        more.append((line, more_skip, more_text))
+        if fold_text("".join(p[2] for p in more)).endswith(ending):
+            return more
+    return parts
 
 
 def _find_title_year(outline: Outline, spec: Mapping[str, Any]) -> None:
@@ -122,27 +161,26 @@ def _find_opening_year(outline: Outline, lines: Lines, spec: Mapping[str, Any]) 
 
 
 def _find_period(outline: Outline, lines: Lines, spec: Mapping[str, Any]) -> None:
+    """The statistics-period sentence, on one line or wrapped over two.
+
+    NOTE: hard-wrapped PDF text breaks the sentence anywhere
+    (``统计期限为 2025`` / ``年 1 月 1 日至 12 月 31 日``), so a line that
+    holds a keyword but no whole period is read again joined with the line
+    before and with the line after.
+    """
     keywords = [str(k) for k in spec.get("keywords", [])]
     patterns = [_regex(str(p)) for p in spec.get("patterns", [])]
     hint = spec.get("hint")
     starts, parts = lines.starts, lines.parts
-    for index in lines.containing(keywords) if keywords else range(len(lines)):
+    indices = lines.containing(keywords) if keywords else range(len(lines))
+    for index in indices:
         start, text = starts[index], parts[index]
         folded_text = fold_text(text)
-        for regex in patterns:
-            match = regex.search(folded_text)
-            if match is None:
-                continue
-            groups = match.groupdict()
-            y1 = int(groups["y1"])
-            y2 = int(groups["y2"]) if groups.get("y2") else y1
-            folded = fold(text, start)
-            span = Span(*folded.original_span(match.start(), match.end()))
-            outline.period = Period(
-                span=span,
-                start=DateFound(y1, int(groups["m1"]), int(groups["d1"]), span),
-                end=DateFound(y2, int(groups["m2"]), int(groups["d2"]), span),
-            )
+        period = _period_in(patterns, folded_text, [(text, start)])
+        if period is None:
+            period = _wrapped_period(patterns, lines, index)
+        if period is not None:
+            outline.period = period
             return
         if (
             hint
@@ -150,6 +188,43 @@ def _find_period(outline: Outline, lines: Lines, spec: Mapping[str, Any]) -> Non
             and _regex(str(hint)).search(folded_text)
         ):
             outline.period_hint = Span(start, start + len(text))
+
+
+def _wrapped_period(patterns: list[Regex], lines: Lines, index: int) -> Period | None:
+    """A period sentence across line ``index`` and the line before or after."""
+    starts, parts = lines.starts, lines.parts
+    for first in (index - 1, index):
+        if first < 0 or first + 1 >= len(parts):
+            continue
+        pieces = [(parts[first], starts[first]), (parts[first + 1], starts[first + 1])]
+        if not all(piece.strip() for piece, _ in pieces):
+            continue  # NOTE: a blank line ends the paragraph
+        joined = fold_text(pieces[0][0]) + fold_text(pieces[1][0])
+        period = _period_in(patterns, joined, pieces)
+        if period is not None:
+            return period
+    return None
+
+
+def _period_in(
+    patterns: list[Regex], folded_text: str, pieces: list[tuple[str, int]]
+) -> Period | None:
+    """The period ``patterns`` find in ``folded_text`` (the folded ``pieces``)."""
+    for regex in patterns:
+        match = regex.search(folded_text)
+        if match is None:
+            continue
+        groups = match.groupdict()
+        y1 = int(groups["y1"])
+        y2 = int(groups["y2"]) if groups.get("y2") else y1
+        folded = fold_parts(pieces) if len(pieces) > 1 else fold(*pieces[0])
+        span = Span(*folded.original_span(match.start(), match.end()))
+        return Period(
+            span=span,
+            start=DateFound(y1, int(groups["m1"]), int(groups["d1"]), span),
+            end=DateFound(y2, int(groups["m2"]), int(groups["d2"]), span),
+        )
+    return None
 
 
 def _find_publication_date(lines: Lines, spec: Mapping[str, Any]) -> DateFound | None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from itertools import compress, count, repeat
 from operator import is_not
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from ..document.fold import fold_text
 from ..document.text import Span
@@ -42,21 +43,48 @@ def _sections_with(
     lines: Lines, spec: Mapping[str, Any], heading_re: Regex
 ) -> tuple[list[Section], list[StrayHeading]]:
     prepared = _section_spec(spec)
-    markup = _regex(spec.get("markup", r"^\s*(?:#{1,6}\s*)?"))
+    markup = _Markup(
+        _regex(spec.get("markup", r"^\s*(?:#{1,6}\s*)?")),
+        tuple(str(e) for e in spec.get("markup_end") or ()),
+    )
+    memo = prepared.lines.setdefault(heading_re.pattern, {})
+    candidates = list(_candidates(lines.parts, memo, markup, heading_re))
+    found = _sections_of(lines, prepared, candidates)
+    mid_line = spec.get("mid_line_heading")
+    if mid_line and len({s.key for s in found[0]}) < len(prepared.official):
+        # NOTE: only a draft with a section missing is searched for headings
+        # after other text on their line: a complete draft pays nothing.
+        mid_re = _regex(str(mid_line))
+        more = _with_mid_line(candidates, lines, mid_re, heading_re)
+        if len(more) > len(candidates):
+            found = _sections_of(lines, prepared, more)
+    return found
+
+
+def _sections_of(
+    lines: Lines,
+    prepared: _SectionSpec,
+    candidates: list[tuple[int, tuple[int, str, str, str]]],
+) -> tuple[list[Section], list[StrayHeading]]:
+    """Sections and strays of the heading ``candidates`` (in text order)."""
     numerals = prepared.numerals
     rows: list[tuple[str, str, str, str, str, Span, int, bool]] = []
     strays: list[StrayHeading] = []
     heading_starts: list[int] = []  # of sections and strays, in text order
     last_value = 0
-    for index, (skip, text, numeral, raw_label) in _candidates(
-        lines.parts,
-        prepared.lines.setdefault(heading_re.pattern, {}),
-        markup,
-        heading_re,
-    ):
+    found: set[str] = set()  # keys of the sections found so far
+    for index, (skip, text, numeral, raw_label) in candidates:
         verdict = prepared.classify(raw_label)
         if verdict is None:
             continue
+        if verdict is not _NOT_A_SECTION and not prepared.plausible(
+            verdict, numeral, raw_label, found
+        ):
+            verdict = _NOT_A_SECTION
+        if skip < 0:  # NOTE: a heading after other text on its line
+            if verdict is _NOT_A_SECTION:
+                continue
+            skip = -skip - 1
         start = lines.starts[index] + skip
         span = Span(start, start + len(text))
         if verdict is not _NOT_A_SECTION:
@@ -64,6 +92,7 @@ def _sections_with(
             rows.append(
                 (key, numeral, expected, text, heading, span, index + 1, is_variant)
             )
+            found.add(key)
             heading_starts.append(start)
             last_value = _numeral_value(numeral, numerals) or last_value
             continue
@@ -75,10 +104,41 @@ def _sections_with(
     return _with_bodies(rows, heading_starts, lines.length), strays
 
 
+def _with_mid_line(
+    candidates: list[tuple[int, tuple[int, str, str, str]]],
+    lines: Lines,
+    mid_line: Regex,
+    heading_re: Regex,
+) -> list[tuple[int, tuple[int, str, str, str]]]:
+    """The candidates, with headings that follow other text on their line.
+
+    NOTE: PDF text may run a heading on after the sentence before it
+    (``…情况如下。二、主动公开政府信息情况``). The pack's ``mid_line_heading``
+    (one search over the whole text) finds where such a heading may start;
+    the rest of the line must then be a whole heading. Such a candidate has
+    a negative ``skip`` (``-skip - 1`` is its offset in the line) and counts
+    only as an official section, never as a stray.
+    """
+    text, starts = lines.text, lines.starts
+    merged = dict(candidates)
+    for match in mid_line.finditer(text):
+        at = match.start("heading")
+        index = bisect_right(starts, at) - 1
+        if index in merged:
+            continue
+        end = starts[index] + len(lines.parts[index])
+        rest = text[at:end].rstrip()
+        head = heading_re.match(rest)
+        if head is not None:
+            skip = starts[index] - at - 1  # NOTE: negative: see above
+            merged[index] = (skip, rest, head.group("numeral"), head.group("text"))
+    return sorted(merged.items())
+
+
 def _candidates(
     parts: list[str],
     memo: dict[str, _Candidate],
-    markup: Regex,
+    markup: _Markup,
     heading_re: Regex,
 ) -> Iterator[tuple[int, tuple[int, str, str, str]]]:
     """``(index, candidate)`` of each line that looks like a heading."""
@@ -96,7 +156,7 @@ def _candidates(
 def _remembered_candidate(
     raw: str,
     memo: dict[str, _Candidate],
-    markup: Regex,
+    markup: _Markup,
     heading_re: Regex,
 ) -> _Candidate:
     """``_heading_candidate`` of a line, remembered when the line is short."""
@@ -133,18 +193,33 @@ _UNSEEN: Any = object()
 _MEMO_LINE = 160
 
 
-def _heading_candidate(raw: str, markup: Regex, heading_re: Regex) -> _Candidate:
+class _Markup(NamedTuple):
+    """Markup around a heading: a prefix regex, closing marks to drop."""
+
+    start: Regex
+    ends: tuple[str, ...]
+
+
+def _heading_candidate(raw: str, markup: _Markup, heading_re: Regex) -> _Candidate:
     """``(skip, text, numeral, label)`` when the line looks like a heading."""
     stripped = raw.strip()
     if not stripped or "\t" in stripped:
         return None
-    prefix = markup.match(raw)
+    prefix = markup.start.match(raw)
     skip = prefix.end() if prefix else 0
-    text = raw[skip:].rstrip()
+    text = _strip_end(raw[skip:].rstrip(), markup.ends)
     match = heading_re.match(text)
     if match is None:
         return None
     return skip, text, match.group("numeral"), match.group("text")
+
+
+def _strip_end(text: str, ends: tuple[str, ...]) -> str:
+    """``text`` without a closing mark (``**`` of markdown bold) at its end."""
+    for end in ends:
+        if text.endswith(end):
+            return text[: -len(end)].rstrip()
+    return text
 
 
 _Official = tuple[str, str, str, tuple[str, ...], str]
@@ -187,6 +262,34 @@ class _SectionSpec:
         self.memo: Final[dict[str, _Verdict | None]] = {}
         # NOTE: heading candidates of short lines, per heading pattern.
         self.lines: Final[dict[str, dict[str, _Candidate]]] = {}
+
+    def plausible(
+        self, verdict: _Verdict, numeral: str, raw_label: str, found: set[str]
+    ) -> bool:
+        """Whether a section match can stand where it is.
+
+        NOTE: a heading only similar to an official one (neither equal to it
+        nor an alias) is not taken for a section already found, nor, under
+        another section's numeral, for one that should come before the
+        sections found: ``一、加强政府信息公开`` inside section 五 is a
+        numbered item, not a second 总体情况.
+        """
+        key, expected, _, is_variant = verdict
+        if not is_variant:
+            return True
+        label = _clean(raw_label)
+        order = 0
+        latest = -1
+        for index, (official_key, _, _, aliases, _) in enumerate(self.official):
+            if official_key == key:
+                if label in aliases:
+                    return True
+                order = index
+            if official_key in found:
+                latest = index
+        if key in found:
+            return False
+        return numeral == expected or order > latest
 
     def classify(self, raw_label: str) -> _Verdict | None:
         """None: not a heading; ``_NOT_A_SECTION``: a numbered stray line."""
