@@ -19,6 +19,7 @@ from ..outline.outline import build_outline
 from ..packs.load import load_packset
 from ..packs.messages import render
 from ..packs.model import Pack, PackSet, Rule
+from .reflow import reflow
 from ..tables.reader import read_tables
 from ..tables.schema import TableSchemaError
 
@@ -113,6 +114,7 @@ def build_report(doc: Document, packset: PackSet, options: LintOptions) -> Repor
     """Outline the document, choose its edition, read its tables."""
     first = packset.for_year(options.year)
     spec = first.document if first else {}
+    doc = reflow(doc, first)
     outline = build_outline(doc, spec)
     if options.year is not None:
         outline.year, outline.year_source = options.year, "option"

@@ -1,0 +1,216 @@
+"""Crawled one-line text: line breaks before headings and table labels.
+
+A web page saved by a crawler as text often holds the whole report on one
+line (``…一、总体情况 2024年，…二、主动公开政府信息情况第二十条第（一）项信息
+内容本年制发件数…规章000行政规范性文件6233440…``): the outline finds no
+heading at a line start and the table reader no row. Such a draft is
+*reflowed* before it is read: a line break goes in before each section
+heading, and inside the sections that hold tables before each table label
+(caption, header, column, row and group labels of the pack) and before the
+digits that follow a header label; nothing else changes. The document the
+rules read is the reflowed text, with a ``ReflowMap`` back to the exact
+line and column of the file (``document/source.py``), so findings point
+into the user's file; ``--fix`` refuses such a draft (``engine/fixes``).
+
+Which draft is reflowed (cheap, so normal drafts keep their speed): only
+lines of at least ``MIN_LINE`` characters are looked at, and a draft is
+reflowed only when one of them has a section heading inside it (not at its
+start) or ``MIN_ADJACENT`` table labels written one right after another
+(``本年制发件数本年废止件数``), which prose never does.
+
+The vocabulary is the pack's (section headings, table labels): rules are
+data. A row label breaks the line only where a table row can start: after
+digits (the previous row's values), after another label or heading, or
+after blanks, so a label named in a sentence (``制发行政规范性文件62件``)
+stays in its sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..document.fold import fold, fold_text
+from ..document.source import ReflowMap
+from ..document.text import Document
+from ..tables.compile import compiled_tables
+from ..tables.schema import CompiledTables
+
+#: Lines shorter than this are never reflowed (a paragraph or a table row).
+MIN_LINE = 200
+#: Labels written back to back, on long lines, that make a draft "crawled".
+MIN_ADJACENT = 3
+# Numbering in front of a folded label: its separator may be 、 . or ,.
+_NUMBERED = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})[.、,]")
+# A trailing parenthetical of a label (``（区分处理的，…）``), which may vary.
+_TRAILER = re.compile(r"\([^()]*\)$")
+# What may come before a table label that starts a row or a header cell.
+_ROW_BEFORE = re.compile(r"[\d\s.%)）。；;:：]")
+
+_Vocab = tuple[re.Pattern[str], dict[str, str], frozenset[str]]
+_VOCABS: dict[int, tuple[Any, _Vocab]] = {}
+
+
+def reflow(doc: Document, pack: Any) -> Document:
+    """``doc`` reflowed when it is a crawled one-line text, else ``doc`` itself."""
+    if doc.form != "text" or doc.source is not None:
+        return doc
+    lines, starts = doc.split_lines()
+    long_lines = [i for i, line in enumerate(lines) if len(line) >= MIN_LINE]
+    if not long_lines or pack is None:
+        return doc
+    pattern, kinds, table_sections = _vocabulary(pack)
+    found = [(i, _matches(pattern, lines[i], starts[i])) for i in long_lines]
+    if not any(_crawled(matches, kinds, doc.text) for _, matches in found):
+        return doc
+    breaks = _breaks(doc.text, found, kinds, table_sections)
+    if not breaks:
+        return doc
+    return _rendered(doc, starts, breaks)
+
+
+def _vocabulary(pack: Any) -> _Vocab:
+    """The pack's headings and table labels as one folded alternation.
+
+    ``kinds`` maps each folded alternative to ``heading:<section>``,
+    ``head:<section>`` (caption, header, column) or ``row:<section>``.
+    """
+    entry = _VOCABS.get(id(pack))
+    if entry is not None and entry[0] is pack:
+        return entry[1]
+    kinds: dict[str, str] = {}
+    document: Mapping[str, Any] = pack.document or {}
+    for section in document.get("sections", []):
+        numeral = str(section.get("numeral", ""))
+        for text in [section.get("heading", ""), *section.get("aliases", [])]:
+            if numeral and text:
+                for sep in ("、", ".", ","):
+                    kinds[fold_text(f"{numeral}{sep}{text}")] = (
+                        f"heading:{section['key']}"
+                    )
+    compiled: CompiledTables = compiled_tables(pack)
+    for schema in compiled.schemas:
+        where = schema.section
+        heads = [schema.caption or "", schema.title, *schema.header]
+        for column in schema.columns:
+            heads += [column.label, *column.aliases]
+        for text in heads:
+            _add(kinds, text, f"head:{where}")
+        for row in schema.rows:
+            for text in [row.label or "", *row.aliases]:
+                _add(kinds, text, f"row:{where}")
+    alternatives = sorted(kinds, key=len, reverse=True)
+    pattern = re.compile("|".join(map(re.escape, alternatives)))
+    sections = frozenset(s.section for s in compiled.schemas)
+    vocab = (pattern, kinds, sections)
+    if len(_VOCABS) >= 8:
+        _VOCABS.clear()
+    _VOCABS[id(pack)] = (pack, vocab)
+    return vocab
+
+
+def _add(kinds: dict[str, str], text: str, kind: str) -> None:
+    """Add a label, its numbering written 、 . or , and without its trailer."""
+    folded = fold_text(text)
+    if not folded:
+        return
+    variants = {folded}
+    trimmed = _TRAILER.sub("", folded)
+    if len(trimmed) >= 4:
+        variants.add(trimmed)
+    for variant in list(variants):
+        numbered = _NUMBERED.match(variant)
+        if numbered is not None:
+            rest = variant[numbered.end() :]
+            variants.update(f"{numbered.group(1)}{sep}{rest}" for sep in "、.,")
+    for variant in variants:
+        known = kinds.get(variant)
+        if known is None:
+            kinds[variant] = kind
+        elif known.startswith(kind.partition(":")[0]) and kind not in known:
+            kinds[variant] = f"{known},{kind.partition(':')[2]}"
+
+
+# A match: folded alternative, start and end offsets in the document.
+_Match = tuple[str, int, int]
+
+
+def _matches(pattern: re.Pattern[str], line: str, base: int) -> list[_Match]:
+    folded = fold(line, base)
+    offsets = folded.offsets
+    return [
+        (m.group(), offsets[m.start()], offsets[m.end() - 1] + 1)
+        for m in pattern.finditer(folded.text)
+    ]
+
+
+def _crawled(matches: list[_Match], kinds: Mapping[str, str], text: str) -> bool:
+    """A heading inside the line, or labels written back to back."""
+    adjacent = 0
+    for i, (folded, start, end) in enumerate(matches):
+        if kinds[folded].startswith("heading:") and text[start - 1 : start] not in (
+            "",
+            "\n",
+        ):
+            return True
+        if i + 1 < len(matches) and matches[i + 1][1] == end:
+            adjacent += 1
+    return adjacent >= MIN_ADJACENT
+
+
+def _breaks(
+    text: str,
+    found: Iterable[tuple[int, list[_Match]]],
+    kinds: Mapping[str, str],
+    table_sections: frozenset[str],
+) -> list[int]:
+    """Offsets before which a line break goes in, in increasing order."""
+    breaks: list[int] = []
+    section = ""
+    for _, matches in found:
+        last_end = -1
+        for folded, start, end in matches:
+            kind, _, where = kinds[folded].partition(":")
+            if kind == "heading":
+                section = where
+                breaks += (start, _after_blanks(text, end))
+                last_end = end
+                continue
+            if section not in where.split(",") or section not in table_sections:
+                continue
+            before = text[start - 1] if start > 0 else "\n"
+            if start == last_end or before == "\n" or _ROW_BEFORE.match(before):
+                breaks.append(start)
+                last_end = end
+                if end < len(text) and text[end].isdigit():
+                    breaks.append(end)  # NOTE: a label runs into its values
+    return sorted({b for b in breaks if 0 < b < len(text) and text[b - 1] != "\n"})
+
+
+def _after_blanks(text: str, end: int) -> int:
+    """Where the text after a heading starts (blanks stay on its line)."""
+    while end < len(text) and text[end] in " \t\u3000\u00a0":
+        end += 1
+    return end
+
+
+def _rendered(doc: Document, starts: list[int], breaks: list[int]) -> Document:
+    """The text with a line break before each offset in ``breaks``."""
+    text = doc.text
+    source = ReflowMap(starts, len(breaks))
+    parts: list[str] = []
+    cursor = 0
+    rendered = 0
+    for at in breaks:
+        source.add(rendered, cursor)
+        parts.append(text[cursor:at])
+        rendered += at - cursor
+        # NOTE: blanks before the break would end the line; they stay in
+        # the text (nothing but the break is added).
+        parts.append("\n")
+        rendered += 1
+        cursor = at
+    source.add(rendered, cursor)
+    parts.append(text[cursor:])
+    return Document(doc.path, "".join(parts), doc.encoding, doc.bom, None, "text", source)
