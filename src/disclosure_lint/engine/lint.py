@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Final
 
 from ..document.findings import Finding, Fix, Severity
+from ..document.source import ReflowMap
 from ..document.text import Document, Record, Span
 from ..inputs.errors import LoadError
 from ..inputs.load import document_from_bytes, load_document
@@ -19,7 +20,7 @@ from ..outline.outline import build_outline
 from ..packs.load import load_packset
 from ..packs.messages import render
 from ..packs.model import Pack, PackSet, Rule
-from .reflow import reflow
+from .reflow import reflow, split_run_together
 from ..tables.reader import read_tables
 from ..tables.schema import TableSchemaError
 
@@ -127,6 +128,8 @@ def build_report(doc: Document, packset: PackSet, options: LintOptions) -> Repor
     outline.edition, outline.edition_source = pack.edition, why
     report = Report(doc, outline, pack, options)
     report.tables = read_tables(doc, outline, pack)
+    if isinstance(doc.source, ReflowMap):
+        split_run_together(report.tables, doc.text, pack)
     return report
 
 

@@ -35,7 +35,10 @@ from ..document.fold import fold, fold_text
 from ..document.source import ReflowMap
 from ..document.text import Document
 from ..tables.compile import compiled_tables
+from ..tables.equations import Equation, parse_equation
 from ..tables.schema import CompiledTables
+from ..tables.split import equations_for, split_table
+from ..tables.table import Table
 
 #: Lines shorter than this are never reflowed (a paragraph or a table row).
 MIN_LINE = 200
@@ -214,3 +217,40 @@ def _rendered(doc: Document, starts: list[int], breaks: list[int]) -> Document:
     source.add(rendered, cursor)
     parts.append(text[cursor:])
     return Document(doc.path, "".join(parts), doc.encoding, doc.bom, None, "text", source)
+
+
+def split_run_together(tables: list[Table], text: str, pack: Any) -> None:
+    """Split the digits run together in the tables of a reflowed draft.
+
+    NOTE: a crawled page lost its cell borders, so digits run together are
+    the crawler's doing, not the drafter's (rule TB008 is for a draft whose
+    own cells are run together): they are split by the table's equations,
+    which come from the pack's ``balance`` rules (``tables.split``).
+    """
+    balance = _balance(pack)
+    for table in tables:
+        rows, columns = equations_for(table.key, balance)
+        split_table(table, text, rows, columns)
+
+
+_BALANCE: dict[int, tuple[Any, list[tuple[str, str, list[Equation]]]]] = {}
+
+
+def _balance(pack: Any) -> list[tuple[str, str, list[Equation]]]:
+    """(table, for_each, equations) of each ``balance`` rule of ``pack``."""
+    entry = _BALANCE.get(id(pack))
+    if entry is not None and entry[0] is pack:
+        return entry[1]
+    found = [
+        (
+            str(rule.params["table"]),
+            str(rule.params["for_each"]),
+            [parse_equation(str(e)) for e in rule.params["equations"]],
+        )
+        for rule in pack.rules
+        if rule.kind == "balance"
+    ]
+    if len(_BALANCE) >= 8:
+        _BALANCE.clear()
+    _BALANCE[id(pack)] = (pack, found)
+    return found

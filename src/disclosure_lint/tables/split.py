@@ -1,0 +1,255 @@
+"""Digits run together, split by the table's own equations (勾稽关系).
+
+A crawled page loses the borders between cells: ``21710000218`` is a row of
+seven cells. Only the table's equations tell where one number ends: this
+step tries every way to cut the digits into one number per column (no
+leading zero in a number of several digits), keeps the cuts that satisfy
+the row's equations (``total == natural_person + …``), then, across rows,
+those whose values satisfy the column equations (``new + carried_over ==
+total + carried_forward``, a group being the sum of its rows).
+
+Exactly one cut left: the row's cells are read from it (``problem``
+``split``, reported as information: rule TB013). None or several: the row's
+cells are ``ambiguous`` (``problem`` ``unsplit``, a warning: TB014) and no
+equation uses them. A guess is never a value.
+
+Bounded: the cuts of one row are enumerated depth first, column by column,
+and an equation is checked as soon as its last column is cut, so most
+branches die early; at most ``MAX_NODES`` steps a row and ``MAX_COMBINATIONS``
+combinations of rows are tried, beyond which the row is ``unsplit``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from itertools import product
+
+from ..document.fold import fold
+from .equations import Equation
+from .table import AMBIGUOUS, NUMBER, Cell, Row, Table
+
+#: Steps of the search for one row before it gives up (``unsplit``).
+MAX_NODES = 200_000
+#: Combinations of the rows' cuts checked against the column equations.
+MAX_COMBINATIONS = 4096
+#: Longest number a cut makes (a count of 100 million is no table cell).
+MAX_DIGITS = 8
+#: Row problems whose digits this step splits.
+RUN_TOGETHER = ("run-together", "unsplittable")
+
+Cut = tuple[int, ...]
+
+
+def split_table(
+    table: Table, text: str, row_equations: Sequence[Equation],
+    column_equations: Sequence[Equation],
+) -> None:
+    """Split every run-together row of ``table`` (read from ``text``)."""
+    rows = [
+        row
+        for row in table.rows.values()
+        if row.problem in RUN_TOGETHER and row.problem_span is not None
+    ]
+    if not rows:
+        return
+    columns = table.schema.column_keys
+    found: dict[str, list[Cut]] = {}
+    digits_of: dict[str, tuple[str, list[int]]] = {}
+    for row in rows:
+        span = row.problem_span
+        assert span is not None
+        folded = fold(text[span.start : span.end], span.start)
+        if not (folded.text.isascii() and folded.text.isdigit()):
+            continue
+        digits_of[row.spec.key] = (folded.text, list(folded.offsets))
+        found[row.spec.key] = cuts(folded.text, columns, row_equations)
+    texts = {key: found_digits for key, (found_digits, _) in digits_of.items()}
+    chosen = _across_rows(table, found, column_equations, texts)
+    for row in rows:
+        key = row.spec.key
+        if key not in digits_of:
+            continue
+        cut = chosen.get(key)
+        row.splits = len(found[key])
+        if cut is None:
+            _ambiguous(row, table, text)
+        else:
+            _place(row, table, text, digits_of[key][1], cut)
+    table._vectors = ({}, {})
+    table._irregular = None
+
+
+def cuts(digits: str, columns: Sequence[str], equations: Sequence[Equation]) -> list[Cut]:
+    """Every cut of ``digits`` into one number per column that fits ``equations``.
+
+    A cut is the length of each number. Too many steps: no cut (``[]`` is
+    then read as undecided by the caller through ``MAX_NODES``).
+    """
+    width = len(columns)
+    index = {key: i for i, key in enumerate(columns)}
+    # Equations by the column that completes them (its last name).
+    due: dict[int, list[Equation]] = {}
+    for equation in equations:
+        at = [index[name] for name in equation.names if name in index]
+        if len(at) == len(equation.names):
+            due.setdefault(max(at), []).append(equation)
+    values: list[int] = []
+    lengths: list[int] = []
+    out: list[Cut] = []
+    budget = [MAX_NODES]
+
+    def value(name: str) -> int:
+        return values[index[name]]
+
+    def walk(position: int, column: int) -> None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return
+        left = len(digits) - position
+        remaining = width - column
+        if remaining == 0:
+            if left == 0:
+                out.append(tuple(lengths))
+            return
+        if left < remaining or left > remaining * MAX_DIGITS:
+            return
+        longest = min(MAX_DIGITS, left - remaining + 1)
+        if digits[position] == "0":
+            longest = 1  # NOTE: no leading zero in a number of several digits
+        for size in range(1, longest + 1):
+            values.append(int(digits[position : position + size]))
+            lengths.append(size)
+            if all(_holds(e, value) for e in due.get(column, ())):
+                walk(position + size, column + 1)
+            values.pop()
+            lengths.pop()
+
+    walk(0, 0)
+    if budget[0] < 0:
+        return [(), ()]  # NOTE: undecided: as if several cuts fit
+    return out
+
+
+def _holds(equation: Equation, value: Callable[[str], int]) -> bool:
+    return equation.left.evaluate(value) == equation.right.evaluate(value)
+
+
+def _across_rows(
+    table: Table,
+    found: dict[str, list[Cut]],
+    equations: Sequence[Equation],
+    digits: dict[str, str],
+) -> dict[str, Cut]:
+    """The cut of each row that the column equations leave alone, if one."""
+    keys = [key for key, options in found.items() if options]
+    unique = {key: found[key][0] for key in keys if len(found[key]) == 1}
+    if not equations:
+        return unique
+    count = 1
+    for key in keys:
+        count *= len(found[key])
+    if count > MAX_COMBINATIONS:
+        return unique
+    columns = table.schema.column_keys
+    survivors: list[tuple[Cut, ...]] = []
+    for combination in product(*(found[key] for key in keys)):
+        numbers = {
+            key: _numbers(digits[key], cut)
+            for key, cut in zip(keys, combination, strict=True)
+        }
+        if all(
+            _column_holds(table, numbers, equation, i)
+            for equation in equations
+            for i in range(len(columns))
+        ):
+            survivors.append(combination)
+    if not survivors:
+        # NOTE: the column equations fail whatever the cuts: a defect of the
+        # table, reported by its balance rules; rows their own equations
+        # decide keep their cut.
+        return unique
+    chosen: dict[str, Cut] = {}
+    for i, key in enumerate(keys):
+        options = {combination[i] for combination in survivors}
+        if len(options) == 1:
+            chosen[key] = options.pop()
+    return chosen
+
+
+def _numbers(digits: str, cut: Cut) -> list[int]:
+    out: list[int] = []
+    at = 0
+    for size in cut:
+        out.append(int(digits[at : at + size]))
+        at += size
+    return out
+
+
+def _column_holds(
+    table: Table, numbers: dict[str, list[int]], equation: Equation, column: int
+) -> bool:
+    """``equation`` in one column, or True when a value it needs is unknown."""
+    schema = table.schema
+    key = schema.column_keys[column]
+
+    def cell(name: str) -> int | float | None:
+        if name in numbers:
+            return numbers[name][column]
+        members = schema.members.get(name)
+        if members is not None:
+            total: int | float = 0
+            for member in members:
+                found = cell(member)
+                if found is None:
+                    return None
+                total += found
+            return total
+        row = table.rows.get(name)
+        if row is None or row.uncertain or row.problem in RUN_TOGETHER:
+            return None
+        value = row.cells.get(key)
+        return value.number if value is not None and value.usable else None
+
+    left, right = equation.left.evaluate(cell), equation.right.evaluate(cell)
+    return left is None or right is None or left == right
+
+
+def _place(row: Row, table: Table, text: str, offsets: list[int], cut: Cut) -> None:
+    cells: dict[str, Cell] = {}
+    at = 0
+    for key, size in zip(table.schema.column_keys, cut, strict=True):
+        start, end = offsets[at], offsets[at + size - 1] + 1
+        raw = text[start:end]
+        value = int("".join(c for c in fold(raw).text))
+        cells[key] = Cell(table.key, row.spec.key, key, NUMBER, raw, start, end, value)
+        at += size
+    row.cells = cells
+    row.plain = False
+    row.problem = "split"
+
+
+def _ambiguous(row: Row, table: Table, text: str) -> None:
+    span = row.problem_span
+    assert span is not None
+    raw = text[span.start : span.end]
+    row.cells = {
+        key: Cell(table.key, row.spec.key, key, AMBIGUOUS, raw, span.start, span.end)
+        for key in table.schema.column_keys
+    }
+    row.plain = False
+    row.problem = "unsplit"
+
+
+def equations_for(
+    table: str, balance: Iterable[tuple[str, str, Sequence[Equation]]]
+) -> tuple[list[Equation], list[Equation]]:
+    """Row-wise and column-wise equations of ``table`` among ``balance``.
+
+    ``balance``: (table key, ``row`` or ``column``, equations) per rule.
+    """
+    rows: list[Equation] = []
+    columns: list[Equation] = []
+    for key, for_each, equations in balance:
+        if key == table:
+            (rows if for_each == "row" else columns).extend(equations)
+    return rows, columns
