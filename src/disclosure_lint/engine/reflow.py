@@ -41,7 +41,7 @@ from ..tables.split import equations_for, split_table
 from ..tables.table import Table
 
 #: Lines shorter than this are never reflowed (a paragraph or a table row).
-MIN_LINE = 200
+MIN_LINE = 120
 #: Labels written back to back, on long lines, that make a draft "crawled".
 MIN_ADJACENT = 3
 # Numbering in front of a folded label: its separator may be 、 . or ,.
