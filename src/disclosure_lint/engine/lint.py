@@ -20,7 +20,7 @@ from ..outline.outline import build_outline
 from ..packs.load import load_packset
 from ..packs.messages import render
 from ..packs.model import Pack, PackSet, Rule
-from .reflow import reflow, split_run_together
+from .reflow import front_matter, reflow, split_run_together
 from ..tables.reader import read_tables
 from ..tables.schema import TableSchemaError
 
@@ -127,6 +127,7 @@ def build_report(doc: Document, packset: PackSet, options: LintOptions) -> Repor
         outline.year, outline.year_source = year, source
     outline.edition, outline.edition_source = pack.edition, why
     report = Report(doc, outline, pack, options)
+    report.front = front_matter(doc, pack.document)
     report.tables = read_tables(doc, outline, pack)
     if isinstance(doc.source, ReflowMap):
         split_run_together(report.tables, doc.text, pack)
