@@ -181,6 +181,7 @@ TABLE_STEPS = [
     "table",
     "values",
     "reader",
+    "split",
 ]
 
 
