@@ -28,6 +28,7 @@ stays in its sentence.
 from __future__ import annotations
 
 import re
+from itertools import compress
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -42,6 +43,11 @@ from ..tables.table import Table
 
 #: Lines shorter than this are never reflowed (a paragraph or a table row).
 MIN_LINE = 120
+#: Digits a long line holds before it is looked at (a table's, at least).
+MIN_LINE_DIGITS = 15
+_DIGITS = "0123456789"
+#: Digits in a row that make a line worth a closer look (table 三 has 7 cells).
+MIN_DIGITS = 7
 #: Labels written back to back, on long lines, that make a draft "crawled".
 MIN_ADJACENT = 3
 # Numbering in front of a folded label: its separator may be 、 . or ,.
@@ -60,8 +66,21 @@ def reflow(doc: Document, pack: Any) -> Document:
     if doc.form != "text" or doc.source is not None:
         return doc
     lines, starts = doc.split_lines()
-    long_lines = [i for i, line in enumerate(lines) if len(line) >= MIN_LINE]
-    if not long_lines or pack is None:
+    # NOTE: every step up to the hint runs in C (most drafts stop there):
+    # the long lines, then those with the digits of a table in them.
+    lengths = list(map(len, lines))
+    if pack is None or max(lengths, default=0) < MIN_LINE:
+        return doc
+    long_lines = list(compress(range(len(lines)), map(MIN_LINE.__le__, lengths)))
+    digits = [sum(map(lines[i].count, _DIGITS)) for i in long_lines]
+    if max(digits) < MIN_LINE_DIGITS:
+        return doc
+    hint = _hint(pack)
+    if not any(
+        hint.search(lines[i], 1)
+        for i, n in zip(long_lines, digits, strict=True)
+        if n >= MIN_LINE_DIGITS
+    ):
         return doc
     pattern, kinds, table_sections = _vocabulary(pack)
     found = [(i, _matches(pattern, lines[i], starts[i])) for i in long_lines]
@@ -111,6 +130,42 @@ def _vocabulary(pack: Any) -> _Vocab:
         _VOCABS.clear()
     _VOCABS[id(pack)] = (pack, vocab)
     return vocab
+
+
+_HINTS: dict[int, tuple[Any, re.Pattern[str]]] = {}
+
+
+def _hint(pack: Any) -> re.Pattern[str]:
+    """A cheap test on raw text: a numbered heading, or a long run of digits.
+
+    A crawled line has a section heading inside it or a table row's digits
+    run together (at least ``MIN_DIGITS`` right after a character that is
+    no ASCII: ``…申请数量21710000218``); a line without either is not
+    looked at further (no folding, no search for every label).
+    """
+    entry = _HINTS.get(id(pack))
+    if entry is not None and entry[0] is pack:
+        return entry[1]
+    document: Mapping[str, Any] = pack.document or {}
+    numerals: set[str] = set()
+    texts: set[str] = set()
+    for section in document.get("sections", []):
+        numerals.add(str(section.get("numeral", "")))
+        for text in [section.get("heading", ""), *section.get("aliases", [])]:
+            if text:
+                texts.add(str(text)[:2])
+    numerals.discard("")
+    heading = (
+        f"(?:{'|'.join(map(re.escape, sorted(numerals)))})[、.．,，][ \t]?"
+        f"(?:{'|'.join(map(re.escape, sorted(texts)))})"
+        if numerals and texts
+        else "(?!)"
+    )
+    hint = re.compile(f"{heading}|[^\\x00-\\x7f][0-9]{{{MIN_DIGITS},}}")
+    if len(_HINTS) >= 8:
+        _HINTS.clear()
+    _HINTS[id(pack)] = (pack, hint)
+    return hint
 
 
 def _add(kinds: dict[str, str], text: str, kind: str) -> None:
@@ -264,8 +319,9 @@ def front_matter(doc: Document, spec: Mapping[str, Any]) -> int:
     key, ending with a separator line (``==== 正文 ====``).
     """
     header = spec.get("crawler_header")
-    if not header or doc.text[:1] == "":
-        return 0
+    first = doc.text[: doc.text.find("\n")]
+    if not header or (":" not in first and "：" not in first):
+        return 0  # NOTE: most drafts: a header starts with a `key: value` line
     separator = _compiled(str(header["separator"]))
     keys = tuple(str(k) for k in header.get("keys", ()))
     lines, starts = doc.split_lines()
