@@ -13,10 +13,13 @@ line and column of the file (``document/source.py``), so findings point
 into the user's file; ``--fix`` refuses such a draft (``engine/fixes``).
 
 Which draft is reflowed (cheap, so normal drafts keep their speed): only
-lines of at least ``MIN_LINE`` characters are looked at, and a draft is
-reflowed only when one of them has a section heading inside it (not at its
-start) or ``MIN_ADJACENT`` table labels written one right after another
-(``本年制发件数本年废止件数``), which prose never does.
+lines of at least ``MIN_LINE`` characters are looked at; a draft is looked
+at further only when one of them holds ``MIN_DIGITS`` digits in a row (a
+table row run together) and a numbered section heading or such digits
+after a character that is no ASCII (``_hint``, on raw text); it is
+reflowed only when a long line then has a section heading inside it (not
+at its start) or ``MIN_ADJACENT`` table labels written one right after
+another (``本年制发件数本年废止件数``), which prose never does.
 
 The vocabulary is the pack's (section headings, table labels): rules are
 data. A row label breaks the line only where a table row can start: after
@@ -43,11 +46,10 @@ from ..tables.table import Table
 
 #: Lines shorter than this are never reflowed (a paragraph or a table row).
 MIN_LINE = 120
-#: Digits a long line holds before it is looked at (a table's, at least).
-MIN_LINE_DIGITS = 15
-_DIGITS = "0123456789"
 #: Digits in a row that make a line worth a closer look (table 三 has 7 cells).
 MIN_DIGITS = 7
+# A table row's digits run together (searched for first: it is cheap).
+_RUN = re.compile(f"[0-9]{{{MIN_DIGITS}}}")
 #: Labels written back to back, on long lines, that make a draft "crawled".
 MIN_ADJACENT = 3
 # Numbering in front of a folded label: its separator may be 、 . or ,.
@@ -72,15 +74,11 @@ def reflow(doc: Document, pack: Any) -> Document:
     if pack is None or max(lengths, default=0) < MIN_LINE:
         return doc
     long_lines = list(compress(range(len(lines)), map(MIN_LINE.__le__, lengths)))
-    digits = [sum(map(lines[i].count, _DIGITS)) for i in long_lines]
-    if max(digits) < MIN_LINE_DIGITS:
+    runs = [i for i in long_lines if _RUN.search(lines[i])]
+    if not runs:
         return doc
     hint = _hint(pack)
-    if not any(
-        hint.search(lines[i], 1)
-        for i, n in zip(long_lines, digits, strict=True)
-        if n >= MIN_LINE_DIGITS
-    ):
+    if not any(hint.search(lines[i], 1) for i in runs):
         return doc
     pattern, kinds, table_sections = _vocabulary(pack)
     found = [(i, _matches(pattern, lines[i], starts[i])) for i in long_lines]
