@@ -120,11 +120,17 @@ def test_render_shows_headings_and_labels_at_line_starts(drafts) -> None:
     done = run("render", "--plain", str(one_line))
     assert done.returncode == 0, done.stderr
     lines = done.stdout.split("\n")
-    for heading in ("一、总体情况", "三、收到和处理政府信息公开申请情况", "六、其他需要报告的事项"):
+    for heading in (
+        "一、总体情况",
+        "三、收到和处理政府信息公开申请情况",
+        "六、其他需要报告的事项",
+    ):
         assert heading in lines
     assert "行政规范性文件" in lines and "215" in lines
     # NOTE: only line breaks were added.
-    assert done.stdout.replace("\n", "") == one_line.read_text("utf-8").replace("\n", "")
+    assert done.stdout.replace("\n", "") == one_line.read_text("utf-8").replace(
+        "\n", ""
+    )
 
 
 def test_a_normal_draft_is_not_reflowed() -> None:
@@ -136,7 +142,9 @@ def test_fix_is_refused_and_the_file_kept(drafts) -> None:
     _, one_line = drafts
     text = one_line.read_text("utf-8")
     # A safe fix to offer: 截止 for 截至 (TY003).
-    one_line.write_text(text.replace("一、总体情况", "一、总体情况截止2021年底，"), "utf-8")
+    one_line.write_text(
+        text.replace("一、总体情况", "一、总体情况截止2021年底，"), "utf-8"
+    )
     before = one_line.read_bytes()
     done = run("--fix", str(one_line))
     assert done.returncode == 2
@@ -145,7 +153,9 @@ def test_fix_is_refused_and_the_file_kept(drafts) -> None:
 
 
 def test_ambiguous_digits_are_a_warning_never_a_value(tmp_path: Path) -> None:
-    text = CLEAN.read_text("utf-8").replace("行政规范性文件\t2\t1\t5", "行政规范性文件\t62\t3\t3440")
+    text = CLEAN.read_text("utf-8").replace(
+        "行政规范性文件\t2\t1\t5", "行政规范性文件\t62\t3\t3440"
+    )
     path = tmp_path / "crawled.txt"
     path.write_text(crawled(text), "utf-8")
     warned = [f for f in findings(path) if f["rule"] == "TB014"]
@@ -156,7 +166,7 @@ def test_ambiguous_digits_are_a_warning_never_a_value(tmp_path: Path) -> None:
 
 
 def test_crawler_header_is_metadata(tmp_path: Path) -> None:
-    title, body = crawled(CLEAN.read_text("utf-8")).split("\n", 1)
+    _title, body = crawled(CLEAN.read_text("utf-8")).split("\n", 1)
     path = tmp_path / "crawled.txt"
     path.write_text(HEADER + body, "utf-8")
     found = findings(path)
@@ -165,7 +175,9 @@ def test_crawler_header_is_metadata(tmp_path: Path) -> None:
 
 
 def _real_truth() -> Any:
-    spec = importlib.util.spec_from_file_location("real", ROOT / "benchmarks" / "real.py")
+    spec = importlib.util.spec_from_file_location(
+        "real", ROOT / "benchmarks" / "real.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -176,7 +188,9 @@ def test_real_crawled_report_cells_and_no_false_error() -> None:
     if not CRAWLED.is_file():
         pytest.fail(f"{CRAWLED} is missing: the real reports live in ../shared/real")
     real = _real_truth()
-    truth = json.loads((REAL / "truth" / "pingtan-2024-crawled.json").read_text("utf-8"))
+    truth = json.loads(
+        (REAL / "truth" / "pingtan-2024-crawled.json").read_text("utf-8")
+    )
     rows, columns = real.pack_labels()
     read = cells(CRAWLED)
     wrong = [

@@ -20,9 +20,9 @@ from ..outline.outline import build_outline
 from ..packs.load import load_packset
 from ..packs.messages import render
 from ..packs.model import Pack, PackSet, Rule
-from .reflow import front_matter, reflow, split_run_together
 from ..tables.reader import read_tables
 from ..tables.schema import TableSchemaError
+from .reflow import front_matter, reflow, split_run_together
 
 
 class EditionError(Exception):

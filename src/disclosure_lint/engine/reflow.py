@@ -31,8 +31,8 @@ stays in its sentence.
 from __future__ import annotations
 
 import re
-from itertools import compress
 from collections.abc import Iterable, Mapping
+from itertools import compress
 from typing import Any
 
 from ..document.fold import fold, fold_text
@@ -269,7 +269,9 @@ def _rendered(doc: Document, starts: list[int], breaks: list[int]) -> Document:
         cursor = at
     source.add(rendered, cursor)
     parts.append(text[cursor:])
-    return Document(doc.path, "".join(parts), doc.encoding, doc.bom, None, "text", source)
+    return Document(
+        doc.path, "".join(parts), doc.encoding, doc.bom, None, "text", source
+    )
 
 
 def split_run_together(tables: list[Table], text: str, pack: Any) -> None:

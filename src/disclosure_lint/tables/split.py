@@ -41,7 +41,9 @@ Cut = tuple[int, ...]
 
 
 def split_table(
-    table: Table, text: str, row_equations: Sequence[Equation],
+    table: Table,
+    text: str,
+    row_equations: Sequence[Equation],
     column_equations: Sequence[Equation],
 ) -> None:
     """Split every run-together row of ``table`` (read from ``text``)."""
@@ -79,7 +81,9 @@ def split_table(
     table._irregular = None
 
 
-def cuts(digits: str, columns: Sequence[str], equations: Sequence[Equation]) -> list[Cut]:
+def cuts(
+    digits: str, columns: Sequence[str], equations: Sequence[Equation]
+) -> list[Cut]:
     """Every cut of ``digits`` into one number per column that fits ``equations``.
 
     A cut is the length of each number. Too many steps: no cut (``[]`` is
