@@ -207,3 +207,19 @@ def test_real_crawled_report_cells_and_no_false_error() -> None:
     warnings = [f["rule"] for f in found if f["severity"] == "warning"]
     assert warnings.count("TB014") == 1
     assert set(warnings) <= {"TB014", "PE005"}
+
+
+def test_split_search_is_bounded_and_never_guesses() -> None:
+    from disclosure_lint.tables.equations import parse_equation
+    from disclosure_lint.tables.split import cuts
+
+    columns = ["a", "b", "c", "total"]
+    equation = [parse_equation("total == a + b + c")]
+    # 10 + 0 + 0 = 10; 1, 0, 0, 010 would need a leading zero.
+    assert cuts("100010", columns, equation) == [(2, 1, 1, 2)]
+    assert cuts("21518", columns, equation) == []  # no cut fits: never a guess
+    assert len(cuts("1111", columns[:3], [])) == 3  # no equation: several
+    # A search over its budget is undecided (two empty cuts), not a value.
+    budget = [10]
+    assert cuts("12345671234567123456724691357", columns, equation, budget) == [(), ()]
+    assert budget == [0]

@@ -21,17 +21,20 @@ combinations of rows are tried, beyond which the row is ``unsplit``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import product
 
 from ..document.fold import fold
 from .equations import Equation
 from .table import AMBIGUOUS, NUMBER, Cell, Row, Table
 
-#: Steps of the search for one row before it gives up (``unsplit``).
-MAX_NODES = 200_000
+#: Steps of the search for the rows of one table; rows left when they are
+#: spent are undecided (``unsplit``). NOTE: a step costs ~5-10 µs, so a
+#: table costs at most ~0.2 s, however its digits run (measured in the
+#: report of issue 13); a real crawled table takes a few hundred steps.
+MAX_NODES = 20_000
 #: Combinations of the rows' cuts checked against the column equations.
-MAX_COMBINATIONS = 4096
+MAX_COMBINATIONS = 256
 #: Longest number a cut makes (a count of 100 million is no table cell).
 MAX_DIGITS = 8
 #: Row problems whose digits this step splits.
@@ -57,6 +60,7 @@ def split_table(
     columns = table.schema.column_keys
     found: dict[str, list[Cut]] = {}
     digits_of: dict[str, tuple[str, list[int]]] = {}
+    budget = [MAX_NODES]  # NOTE: shared by the rows of the table
     for row in rows:
         span = row.problem_span
         assert span is not None
@@ -64,7 +68,7 @@ def split_table(
         if not (folded.text.isascii() and folded.text.isdigit()):
             continue
         digits_of[row.spec.key] = (folded.text, list(folded.offsets))
-        found[row.spec.key] = cuts(folded.text, columns, row_equations)
+        found[row.spec.key] = cuts(folded.text, columns, row_equations, budget)
     texts = {key: found_digits for key, (found_digits, _) in digits_of.items()}
     chosen = _across_rows(table, found, column_equations, texts)
     for row in rows:
@@ -82,25 +86,33 @@ def split_table(
 
 
 def cuts(
-    digits: str, columns: Sequence[str], equations: Sequence[Equation]
+    digits: str,
+    columns: Sequence[str],
+    equations: Sequence[Equation],
+    budget: list[int] | None = None,
 ) -> list[Cut]:
     """Every cut of ``digits`` into one number per column that fits ``equations``.
 
-    A cut is the length of each number. Too many steps: no cut (``[]`` is
-    then read as undecided by the caller through ``MAX_NODES``).
+    A cut is the length of each number. An equation is checked when its
+    last column is cut; before that, a sum ``total == a + b + …`` whose
+    ``total`` comes later prunes a branch whose ``a + b`` already exceeds
+    the largest number the digits left could give ``total``. Over
+    ``MAX_NODES`` steps the row is undecided (two empty cuts: as if
+    several fit).
     """
     width = len(columns)
     index = {key: i for i, key in enumerate(columns)}
-    # Equations by the column that completes them (its last name).
     due: dict[int, list[Equation]] = {}
     for equation in equations:
         at = [index[name] for name in equation.names if name in index]
         if len(at) == len(equation.names):
             due.setdefault(max(at), []).append(equation)
+    bounds = _bounds(equations, index)
     values: list[int] = []
     lengths: list[int] = []
     out: list[Cut] = []
-    budget = [MAX_NODES]
+    if budget is None:
+        budget = [MAX_NODES]
 
     def value(name: str) -> int:
         return values[index[name]]
@@ -123,15 +135,61 @@ def cuts(
         for size in range(1, longest + 1):
             values.append(int(digits[position : position + size]))
             lengths.append(size)
-            if all(_holds(e, value) for e in due.get(column, ())):
+            if all(_holds(e, value) for e in due.get(column, ())) and _possible(
+                bounds, values, column, left - size, width
+            ):
                 walk(position + size, column + 1)
             values.pop()
             lengths.pop()
 
     walk(0, 0)
     if budget[0] < 0:
+        budget[0] = 0
         return [(), ()]  # NOTE: undecided: as if several cuts fit
     return out
+
+
+# A sum to bound: the column of ``total`` and the columns added up.
+_Bound = tuple[int, tuple[int, ...]]
+
+
+def _bounds(equations: Sequence[Equation], index: Mapping[str, int]) -> list[_Bound]:
+    """``total == a + b + …`` equations (every term ``+ name`` of the row)."""
+    found: list[_Bound] = []
+    for equation in equations:
+        for one, other in (
+            (equation.left, equation.right),
+            (equation.right, equation.left),
+        ):
+            terms = [*one.terms, *other.terms]
+            if len(one.terms) == 1 and all(
+                t.sign == 1 and t.name in index for t in terms
+            ):
+                found.append(
+                    (
+                        index[str(one.terms[0].name)],
+                        tuple(index[str(n)] for n in other.names),
+                    )
+                )
+    return found
+
+
+def _possible(
+    bounds: list[_Bound], values: list[int], column: int, left: int, width: int
+) -> bool:
+    """False when a partial sum already exceeds what its total can still be.
+
+    ``left`` digits remain after ``column``; every later column but the
+    total's takes at least one of them.
+    """
+    for total, parts in bounds:
+        if total <= column:
+            continue
+        room = min(MAX_DIGITS, left - (width - column - 2))
+        partial = sum(values[i] for i in parts if i <= column)
+        if room < 1 or partial >= 10**room:
+            return False
+    return True
 
 
 def _holds(equation: Equation, value: Callable[[str], int]) -> bool:
