@@ -115,6 +115,37 @@ def test_findings_point_at_the_digits_in_the_file(drafts) -> None:
         assert f"“{text}”" in finding["message"]
 
 
+SECTIONS = (
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+)
+
+
+@pytest.mark.parametrize("heading_alone", [True, False])
+def test_one_line_per_section(tmp_path: Path, heading_alone: bool) -> None:
+    """A partial layout: each section on a line of its own (or two)."""
+    text = CLEAN.read_text("utf-8")
+    lines = text.split("\n")
+    out: list[str] = []
+    for line in lines:
+        if line in SECTIONS:
+            out.append("\n" + line + ("\n" if heading_alone else ""))
+        else:
+            out.append(line.replace("\t", ""))
+    path = tmp_path / "sections.txt"
+    path.write_text("".join(out) + "\n", "utf-8")
+    assert path.read_text("utf-8").count("\n") < 16
+    found = findings(path)
+    assert not [f for f in found if f["severity"] != "info"], found
+    normal = tmp_path / "normal.txt"
+    normal.write_text(text, "utf-8")
+    assert cells(path) == cells(normal)
+
+
 def test_render_shows_headings_and_labels_at_line_starts(drafts) -> None:
     _, one_line = drafts
     done = run("render", "--plain", str(one_line))

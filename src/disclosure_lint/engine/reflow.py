@@ -56,6 +56,8 @@ MIN_ADJACENT = 3
 _NUMBERED = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})[.、,]")
 # A trailing parenthetical of a label (``（区分处理的，…）``), which may vary.
 _TRAILER = re.compile(r"\([^()]*\)$")
+# Blanks and markdown heading marks before a heading at a line start.
+_MARKUP = " \t\u3000#"
 # What may come before a table label that starts a row or a header cell.
 _ROW_BEFORE = re.compile(r"[\d\s.%)）。；;:：]")
 
@@ -84,7 +86,24 @@ def reflow(doc: Document, pack: Any) -> Document:
     found = [(i, _matches(pattern, lines[i], starts[i])) for i in long_lines]
     if not any(_crawled(matches, kinds, doc.text) for _, matches in found):
         return doc
-    breaks = _breaks(doc.text, found, kinds, table_sections)
+    # NOTE: once a draft is crawled, a shorter line is reflowed too when it
+    # is laid out the same way (labels back to back, or a label running into
+    # digits: a one-line table); a heading on a line of its own still says
+    # which section the lines after it are in.
+    found_at = dict(found)
+    merged: list[tuple[int, list[_Match]]] = []
+    long_set = set(long_lines)
+    for i, line in enumerate(lines):
+        matches = found_at.get(i)
+        if matches is None:
+            matches = _matches(pattern, line, starts[i])
+            if _run_in(matches, kinds, doc.text):
+                long_set.add(i)
+            else:
+                matches = _headings(matches, kinds, doc.text)
+        merged.append((i, matches))
+    breaks = _breaks(doc.text, merged, kinds, table_sections, long_set)
+    breaks = sorted({*breaks, *_title_end(doc.text, lines, starts, long_set, pack)})
     if not breaks:
         return doc
     return _rendered(doc, starts, breaks)
@@ -220,14 +239,22 @@ def _breaks(
     found: Iterable[tuple[int, list[_Match]]],
     kinds: Mapping[str, str],
     table_sections: frozenset[str],
+    long_lines: set[int],
 ) -> list[int]:
-    """Offsets before which a line break goes in, in increasing order."""
+    """Offsets before which a line break goes in, in increasing order.
+
+    Only the ``long_lines`` get breaks; the headings of the others only
+    say which section the text after them is in.
+    """
     breaks: list[int] = []
     section = ""
-    for _, matches in found:
+    for line, matches in found:
         last_end = -1
         for folded, start, end in matches:
             kind, _, where = kinds[folded].partition(":")
+            if line not in long_lines:
+                section = where
+                continue
             if kind == "heading":
                 section = where
                 breaks += (start, _after_blanks(text, end))
@@ -242,6 +269,52 @@ def _breaks(
                 if end < len(text) and text[end].isdigit():
                     breaks.append(end)  # NOTE: a label runs into its values
     return sorted({b for b in breaks if 0 < b < len(text) and text[b - 1] != "\n"})
+
+
+#: How far into the first line a title glued to the text after it may end.
+MAX_TITLE = 80
+
+
+def _title_end(
+    text: str, lines: list[str], starts: list[int], long_lines: set[int], pack: Any
+) -> list[int]:
+    """A break after the title when the first line runs on into the text.
+
+    The title (pack ``document.title``) is the first line's text up to the
+    first ``ending`` (``…年度报告``) within ``MAX_TITLE`` characters that
+    holds the ``keyword``; a line that is not reflowed keeps its title.
+    """
+    title = (pack.document or {}).get("title") or {}
+    ending, keyword = str(title.get("ending", "")), str(title.get("keyword", ""))
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None or first not in long_lines or not ending:
+        return []
+    at = lines[first].find(ending, 0, MAX_TITLE)
+    if at < 0 or keyword not in lines[first][: at + len(ending)]:
+        return []
+    end = _after_blanks(text, starts[first] + at + len(ending))
+    return [end] if end < starts[first] + len(lines[first]) else []
+
+
+def _run_in(matches: list[_Match], kinds: Mapping[str, str], text: str) -> bool:
+    """Two labels back to back, or a table label running into digits."""
+    for i, (folded, _, end) in enumerate(matches):
+        if i + 1 < len(matches) and matches[i + 1][1] == end:
+            return True
+        if not kinds[folded].startswith("heading:") and text[end : end + 1].isdigit():
+            return True
+    return False
+
+
+def _headings(
+    matches: list[_Match], kinds: Mapping[str, str], text: str
+) -> list[_Match]:
+    """The section heading that starts a line (after markup), if any."""
+    if not matches or not kinds[matches[0][0]].startswith("heading:"):
+        return []
+    start = matches[0][1]
+    line_start = text.rfind("\n", 0, start) + 1
+    return [matches[0]] if not text[line_start:start].strip(_MARKUP) else []
 
 
 def _after_blanks(text: str, end: int) -> int:
