@@ -196,6 +196,21 @@ def test_ambiguous_digits_are_a_warning_never_a_value(tmp_path: Path) -> None:
     assert read[("proactive_rules", "normative", "issued")] == ("ambiguous", None)
 
 
+def test_a_pathological_row_is_undecided_not_guessed(tmp_path: Path) -> None:
+    row = "(七) 总计\t\t5\t2\t0\t0\t1\t0\t8"
+    text = CLEAN.read_text("utf-8")
+    assert row in text
+    wide = "\t".join(["12345"] * 6 + ["74070"])
+    path = tmp_path / "crawled.txt"
+    path.write_text(crawled(text.replace(row, "(七) 总计\t\t" + wide)), "utf-8")
+    found = findings(path)
+    warned = [f for f in found if f["rule"] == "TB014"]
+    assert len(warned) == 1 and "12345123451234512345" in warned[0]["message"]
+    assert not [f for f in found if f["severity"] == "error"]
+    read = cells(path)
+    assert read[("applications", "total", "total")] == ("ambiguous", None)
+
+
 def test_crawler_header_is_metadata(tmp_path: Path) -> None:
     _title, body = crawled(CLEAN.read_text("utf-8")).split("\n", 1)
     path = tmp_path / "crawled.txt"
@@ -242,7 +257,7 @@ def test_real_crawled_report_cells_and_no_false_error() -> None:
 
 def test_split_search_is_bounded_and_never_guesses() -> None:
     from disclosure_lint.tables.equations import parse_equation
-    from disclosure_lint.tables.split import cuts
+    from disclosure_lint.tables.split import UNDECIDED, cuts
 
     columns = ["a", "b", "c", "total"]
     equation = [parse_equation("total == a + b + c")]
@@ -252,5 +267,5 @@ def test_split_search_is_bounded_and_never_guesses() -> None:
     assert len(cuts("1111", columns[:3], [])) == 3  # no equation: several
     # A search over its budget is undecided (two empty cuts), not a value.
     budget = [10]
-    assert cuts("12345671234567123456724691357", columns, equation, budget) == [(), ()]
+    assert cuts("12345671234567123456724691357", columns, equation, budget) is UNDECIDED
     assert budget == [0]

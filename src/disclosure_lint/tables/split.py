@@ -33,6 +33,8 @@ from .table import AMBIGUOUS, NUMBER, Cell, Row, Table
 #: table costs at most ~0.2 s, however its digits run (measured in the
 #: report of issue 13); a real crawled table takes a few hundred steps.
 MAX_NODES = 20_000
+#: Steps for one row (so that one pathological row leaves the others some).
+MAX_ROW_NODES = 5_000
 #: Combinations of the rows' cuts checked against the column equations.
 MAX_COMBINATIONS = 256
 #: Longest number a cut makes (a count of 100 million is no table cell).
@@ -41,6 +43,8 @@ MAX_DIGITS = 8
 RUN_TOGETHER = ("run-together", "unsplittable")
 
 Cut = tuple[int, ...]
+#: What ``cuts`` returns when its budget ran out: undecided, never a guess.
+UNDECIDED: list[Cut] = [(), ()]
 
 
 def split_table(
@@ -68,7 +72,12 @@ def split_table(
         if not (folded.text.isascii() and folded.text.isdigit()):
             continue
         digits_of[row.spec.key] = (folded.text, list(folded.offsets))
-        found[row.spec.key] = cuts(folded.text, columns, row_equations, budget)
+        steps = [min(MAX_ROW_NODES, budget[0])]
+        found[row.spec.key] = cuts(folded.text, columns, row_equations, steps)
+        budget[0] -= min(MAX_ROW_NODES, budget[0]) - steps[0]
+    undecided = {key for key, options in found.items() if options is UNDECIDED}
+    for key in undecided:
+        found[key] = []
     texts = {key: found_digits for key, (found_digits, _) in digits_of.items()}
     chosen = _across_rows(table, found, column_equations, texts)
     for row in rows:
@@ -76,7 +85,7 @@ def split_table(
         if key not in digits_of:
             continue
         cut = chosen.get(key)
-        row.splits = len(found[key])
+        row.splits = -1 if key in undecided else len(found[key])
         if cut is None:
             _ambiguous(row, table, text)
         else:
@@ -93,12 +102,12 @@ def cuts(
 ) -> list[Cut]:
     """Every cut of ``digits`` into one number per column that fits ``equations``.
 
-    A cut is the length of each number. An equation is checked when its
+    A cut is the length of each number (``UNDECIDED`` when the steps in
+    ``budget`` ran out). An equation is checked when its
     last column is cut; before that, a sum ``total == a + b + …`` whose
     ``total`` comes later prunes a branch whose ``a + b`` already exceeds
     the largest number the digits left could give ``total``. Over
-    ``MAX_NODES`` steps the row is undecided (two empty cuts: as if
-    several fit).
+    ``MAX_NODES`` steps the row is undecided.
     """
     width = len(columns)
     index = {key: i for i, key in enumerate(columns)}
@@ -145,7 +154,7 @@ def cuts(
     walk(0, 0)
     if budget[0] < 0:
         budget[0] = 0
-        return [(), ()]  # NOTE: undecided: as if several cuts fit
+        return UNDECIDED
     return out
 
 

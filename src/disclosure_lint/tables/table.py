@@ -146,7 +146,8 @@ class Row:
     filled: int = 0  # of ``values``, those not empty (set for a problem row)
     problem: str = ""
     problem_span: Span | None = None
-    # Digits run together: how many cuts fit the equations (``tables.split``).
+    # Digits run together: how many cuts fit the equations, -1 when too many
+    # to try (``tables.split``).
     splits: int = 0
     anchor: Span = field(default_factory=lambda: Span(0, 0))
     plain: bool = True
