@@ -342,6 +342,8 @@ def _rendered(doc: Document, starts: list[int], breaks: list[int]) -> Document:
         cursor = at
     source.add(rendered, cursor)
     parts.append(text[cursor:])
+    # NOTE: for rule FM107 (kind source-facts): how many breaks, the first.
+    source.facts["reflowed"] = (len(breaks), breaks[0] + 1 if breaks else 0)
     return Document(
         doc.path, "".join(parts), doc.encoding, doc.bom, None, "text", source
     )
