@@ -17,7 +17,8 @@ Params:
                             by the table's equations (``values``: the
                             numbers, ``、``-separated; ``tables.split``);
         ``unsplit``         such digits that no cut, or several, fit
-                            (``splits``: how many fit);
+                            (``splits``: how many fit; ``why``: ``none``,
+                            ``several`` or ``many``, too many to try);
         ``group-values``    numbers written on a group row (``（三）不予公开``),
                             which carries none.
     tables: table keys to check (default: every table of the edition).
@@ -163,6 +164,10 @@ def _run_together(report: Report, table: Table) -> Iterator[Hit]:
             )
 
 
+# Why a row was not split (``why``), by the sign of ``Row.splits``.
+_WHY = {-1: "many", 0: "none", 1: "several"}
+
+
 def _split(report: Report, table: Table) -> Iterator[Hit]:
     yield from _cut(report, table, "split")
 
@@ -185,6 +190,7 @@ def _cut(report: Report, table: Table, problem: str) -> Iterator[Hit]:
                     "expected": len(table.schema.columns),
                     "values": values if problem == "split" else "",
                     "splits": row.splits,
+                    "why": _WHY[(row.splits > 0) - (row.splits < 0)],
                     "problem": problem,
                 },
             )
