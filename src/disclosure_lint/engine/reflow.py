@@ -49,17 +49,19 @@ MIN_LINE = 120
 #: Digits in a row that make a line worth a closer look (table 三 has 7 cells).
 MIN_DIGITS = 7
 # A table row's digits run together (searched for first: it is cheap).
-_RUN = re.compile(f"[0-9]{{{MIN_DIGITS}}}")
+# NOTE: regex texts, compiled on first use (re caches them), not at import:
+# the start-up of a plain check imports this module.
+_RUN = f"[0-9]{{{MIN_DIGITS}}}"
 #: Labels written back to back, on long lines, that make a draft "crawled".
 MIN_ADJACENT = 3
 # Numbering in front of a folded label: its separator may be 、 . or ,.
-_NUMBERED = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})[.、,]")
+_NUMBERED = r"^(\d{1,2}|[一二三四五六七八九十]{1,3})[.、,]"
 # A trailing parenthetical of a label (``（区分处理的，…）``), which may vary.
-_TRAILER = re.compile(r"\([^()]*\)$")
+_TRAILER = r"\([^()]*\)$"
 # Blanks and markdown heading marks before a heading at a line start.
 _MARKUP = " \t\u3000#"
 # What may come before a table label that starts a row or a header cell.
-_ROW_BEFORE = re.compile(r"[\d\s.%)）。；;:：]")
+_ROW_BEFORE = r"[\d\s.%)）。；;:：]"
 
 _Vocab = tuple[re.Pattern[str], dict[str, str], frozenset[str]]
 _VOCABS: dict[int, tuple[Any, _Vocab]] = {}
@@ -76,7 +78,8 @@ def reflow(doc: Document, pack: Any) -> Document:
     if pack is None or max(lengths, default=0) < MIN_LINE:
         return doc
     long_lines = list(compress(range(len(lines)), map(MIN_LINE.__le__, lengths)))
-    runs = [i for i in long_lines if _RUN.search(lines[i])]
+    run = re.compile(_RUN).search
+    runs = [i for i in long_lines if run(lines[i])]
     if not runs:
         return doc
     hint = _hint(pack)
@@ -191,11 +194,11 @@ def _add(kinds: dict[str, str], text: str, kind: str) -> None:
     if not folded:
         return
     variants = {folded}
-    trimmed = _TRAILER.sub("", folded)
+    trimmed = re.sub(_TRAILER, "", folded)
     if len(trimmed) >= 4:
         variants.add(trimmed)
     for variant in list(variants):
-        numbered = _NUMBERED.match(variant)
+        numbered = re.match(_NUMBERED, variant)
         if numbered is not None:
             rest = variant[numbered.end() :]
             variants.update(f"{numbered.group(1)}{sep}{rest}" for sep in "、.,")
@@ -246,6 +249,7 @@ def _breaks(
     Only the ``long_lines`` get breaks; the headings of the others only
     say which section the text after them is in.
     """
+    row_before = re.compile(_ROW_BEFORE).match
     breaks: list[int] = []
     section = ""
     for line, matches in found:
@@ -263,7 +267,7 @@ def _breaks(
             if section not in where.split(",") or section not in table_sections:
                 continue
             before = text[start - 1] if start > 0 else "\n"
-            if start == last_end or before == "\n" or _ROW_BEFORE.match(before):
+            if start == last_end or before == "\n" or row_before(before):
                 breaks.append(start)
                 last_end = end
                 if end < len(text) and text[end].isdigit():
