@@ -104,6 +104,17 @@ def test_crawled_draft_has_the_findings_of_the_normal_layout_plus_info(
     assert "12、0、3、0、15、0、0、0、1、1、10、2、0、0、12" in review[0]["message"]
 
 
+def test_crawled_page_that_kept_blanks_between_cells(tmp_path: Path) -> None:
+    """No digits run together: found by the headings the outline misses."""
+    text = CLEAN.read_text("utf-8")
+    title, body = text.split("\n", 1)
+    path = tmp_path / "spaced.txt"
+    path.write_text(title + "\n" + re.sub(r"\t+", " ", body).replace("\n", ""), "utf-8")
+    assert cells(path) == cells(CLEAN)
+    found = findings(path)
+    assert [f["rule"] for f in found] == ["FM107"]
+
+
 def test_findings_point_at_the_digits_in_the_file(drafts) -> None:
     _, one_line = drafts
     lines = one_line.read_text("utf-8").split("\n")

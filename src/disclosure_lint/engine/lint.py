@@ -115,8 +115,14 @@ def build_report(doc: Document, packset: PackSet, options: LintOptions) -> Repor
     """Outline the document, choose its edition, read its tables."""
     first = packset.for_year(options.year)
     spec = first.document if first else {}
-    doc = reflow(doc, first)
-    outline = build_outline(doc, spec)
+    read = reflow(doc, first)
+    outline = build_outline(read, spec)
+    if read is doc and len(outline.sections) < len(spec.get("sections", ())):
+        # NOTE: only a draft without all its headings pays for this look.
+        read = reflow(doc, first, headings_missing=True)
+        if read is not doc:
+            outline = build_outline(read, spec)
+    doc = read
     if options.year is not None:
         outline.year, outline.year_source = options.year, "option"
     pack, why = choose_pack(packset, outline.year, options.edition)

@@ -67,8 +67,13 @@ _Vocab = tuple[re.Pattern[str], dict[str, str], frozenset[str]]
 _VOCABS: dict[int, tuple[Any, _Vocab]] = {}
 
 
-def reflow(doc: Document, pack: Any) -> Document:
-    """``doc`` reflowed when it is a crawled one-line text, else ``doc`` itself."""
+def reflow(doc: Document, pack: Any, headings_missing: bool = False) -> Document:
+    """``doc`` reflowed when it is a crawled one-line text, else ``doc`` itself.
+
+    ``headings_missing``: the outline of ``doc`` lacks section headings, so
+    a crawled page whose cells kept their blanks (no digits run together)
+    is looked for too.
+    """
     if doc.form != "text" or doc.source is not None:
         return doc
     lines, starts = doc.split_lines()
@@ -79,7 +84,7 @@ def reflow(doc: Document, pack: Any) -> Document:
         return doc
     long_lines = list(compress(range(len(lines)), map(MIN_LINE.__le__, lengths)))
     run = re.compile(_RUN).search
-    runs = [i for i in long_lines if run(lines[i])]
+    runs = long_lines if headings_missing else [i for i in long_lines if run(lines[i])]
     if not runs:
         return doc
     hint = _hint(pack)
@@ -270,8 +275,9 @@ def _breaks(
             if start == last_end or before == "\n" or row_before(before):
                 breaks.append(start)
                 last_end = end
-                if end < len(text) and text[end].isdigit():
-                    breaks.append(end)  # NOTE: a label runs into its values
+                values = _after_blanks(text, end)
+                if values < len(text) and text[values].isdigit():
+                    breaks.append(values)  # NOTE: a label runs into its values
     return sorted({b for b in breaks if 0 < b < len(text) and text[b - 1] != "\n"})
 
 
