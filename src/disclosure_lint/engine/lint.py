@@ -22,7 +22,8 @@ from ..packs.messages import render
 from ..packs.model import Pack, PackSet, Rule
 from ..tables.reader import read_tables
 from ..tables.schema import TableSchemaError
-from .reflow import front_matter, reflow, split_run_together
+from .front import front_matter
+from .reflow import reflow, split_run_together
 
 
 class EditionError(Exception):

@@ -394,39 +394,3 @@ def _balance(pack: Any) -> list[tuple[str, str, list[Equation]]]:
         _BALANCE.clear()
     _BALANCE[id(pack)] = (pack, found)
     return found
-
-
-def front_matter(doc: Document, spec: Mapping[str, Any]) -> int:
-    """Where the report starts after a crawler's metadata header, else 0.
-
-    The header (pack ``document.crawler_header``): up to ``max_lines``
-    lines at the start, ``min_keys`` of them ``key: value`` with a known
-    key, ending with a separator line (``==== 正文 ====``).
-    """
-    header = spec.get("crawler_header")
-    first = doc.text[: doc.text.find("\n")]
-    if not header or (":" not in first and "：" not in first):
-        return 0  # NOTE: most drafts: a header starts with a `key: value` line
-    separator = _compiled(str(header["separator"]))
-    keys = tuple(str(k) for k in header.get("keys", ()))
-    lines, starts = doc.split_lines()
-    known = 0
-    for i, line in enumerate(lines[: int(header.get("max_lines", 20))]):
-        if separator.match(line):
-            if known >= int(header.get("min_keys", 2)) and i + 1 < len(starts):
-                return starts[i + 1]
-            return 0
-        key = line.lstrip().partition(":")[0].partition("：")[0].strip()
-        if key in keys:
-            known += 1
-    return 0
-
-
-_SEPARATORS: dict[str, re.Pattern[str]] = {}
-
-
-def _compiled(pattern: str) -> re.Pattern[str]:
-    found = _SEPARATORS.get(pattern)
-    if found is None:
-        found = _SEPARATORS[pattern] = re.compile(pattern)
-    return found
