@@ -184,6 +184,7 @@ TABLE_STEPS = [
     "layout",
     "region",
     "reader",
+    "split",
 ]
 
 

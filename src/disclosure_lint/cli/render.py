@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 EXIT_OK = 0
 EXIT_ERROR = 2
@@ -57,9 +57,19 @@ def run_render(path: str, plain: bool, out: TextIO, err: TextIO) -> int:
             raise
         err.write(f"{escape_path(path)}: error: {internal_error(exc)}\n")
         return EXIT_ERROR
-    text = doc.text
+    text = _reflowed(doc).text
     if plain:
         out.write(text if not text or text.endswith("\n") else text + "\n")
     else:
         out.write(numbered(text))
     return EXIT_OK
+
+
+def _reflowed(doc: Any) -> Any:
+    """``doc`` as the rules read it: a crawled one-line text reflowed."""
+    if doc.form != "text":
+        return doc
+    from ..engine.reflow import reflow
+    from ..packs.load import load_packset
+
+    return reflow(doc, load_packset().for_year(None))

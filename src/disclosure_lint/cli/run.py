@@ -172,7 +172,7 @@ def _after_lint(
         return result, None
     from ..engine.fixes import FixError, fix_document, fix_refusal, write_atomic
 
-    refusal = fix_refusal(doc.form)
+    refusal = fix_refusal(doc.form, doc.source)
     if refusal is not None:
         if not any(f.fix is not None and f.fix.safe for f in result.findings):
             return result, None  # NOTE: nothing to fix, nothing refused

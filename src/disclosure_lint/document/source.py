@@ -199,3 +199,49 @@ class PdfLocation(Location):
         if lang == "en":
             return f"page {self.page} line {self.line}"
         return f"第{self.page}页第{self.line}行"
+
+
+class ReflowMap(SourceMap):
+    """A text draft with line breaks inserted, back to its own lines and columns.
+
+    A crawled page saved as text holds a whole report on one line; the
+    engine inserts line breaks before its headings and table labels (and
+    nothing else) so that it can be read. Every rendered character but an
+    inserted break is a character of the file: anchors are the file offsets
+    of the pieces between breaks, and an inserted break maps to the place
+    in the file where it was inserted.
+
+    ``--fix`` does not write such a draft back (``engine.fixes.fix_refusal``):
+    its fixes are edits of the reflowed text.
+    """
+
+    __slots__ = ("_lines", "breaks")
+
+    def __init__(self, line_starts: list[int], breaks: int) -> None:
+        """A map into a file whose lines start at ``line_starts``."""
+        super().__init__()
+        self._lines = line_starts
+        #: How many line breaks were inserted (for reports and tests).
+        self.breaks = breaks
+
+    def offset(self, rendered: int) -> int:
+        """The file offset (characters) of the rendered offset ``rendered``."""
+        found = self.piece(rendered)
+        if found is None:
+            return rendered
+        start, source = found
+        return int(source) + rendered - start
+
+    def locate_in(
+        self, piece_start: int, anchor: Any, start: int, end: int
+    ) -> Location | None:
+        """The file's line and column of the rendered ``[start, end)``."""
+        first = int(anchor) + start - piece_start
+        stop = max(first, self.offset(end - 1) + 1) if end > start else first
+        line, column = self._position(first)
+        end_line, end_column = self._position(stop)
+        return TextLocation(line, column, end_line, end_column)
+
+    def _position(self, offset: int) -> tuple[int, int]:
+        index = bisect_right(self._lines, offset) - 1
+        return index + 1, offset - self._lines[index] + 1

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from ..document.findings import Finding, Fix
+from ..document.source import ReflowMap
 from ..document.text import Document, Span
 from ..records import dataclass
 
@@ -59,9 +60,22 @@ NOT_FIXED = {
 }
 
 
-def fix_refusal(form: str) -> str | None:
-    """Why the safe fixes of a draft in ``form`` are not applied, or None."""
+#: Why a text draft read reflowed (``engine.reflow``) is not fixed.
+REFLOWED = (
+    "its text was read with line breaks added before headings and table "
+    "labels (a crawled page on one line); fix it by hand"
+)
+
+
+def fix_refusal(form: str, source: object = None) -> str | None:
+    """Why the safe fixes of a draft in ``form`` are not applied, or None.
+
+    ``source`` is the document's source map: a reflowed text draft
+    (``ReflowMap``) is refused, as its fixes are edits of the reflowed text.
+    """
     reason = NOT_FIXED.get(form)
+    if reason is None and isinstance(source, ReflowMap):
+        reason = REFLOWED
     if reason is None:
         return None
     return f"not fixed: {reason}"

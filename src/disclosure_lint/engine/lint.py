@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Final
 
 from ..document.findings import Finding, Fix, Severity
+from ..document.source import ReflowMap
 from ..document.text import Document, Record, Span
 from ..inputs.errors import LoadError
 from ..inputs.load import document_from_bytes, load_document
@@ -22,6 +23,8 @@ from ..packs.messages import render
 from ..packs.model import Pack, PackSet, Rule
 from ..tables.reader import read_tables
 from ..tables.schema import TableSchemaError
+from .front import front_matter
+from .reflow import reflow, split_run_together
 
 
 class EditionError(Exception):
@@ -114,7 +117,14 @@ def build_report(doc: Document, packset: PackSet, options: LintOptions) -> Repor
     """Outline the document, choose its edition, read its tables."""
     first = packset.for_year(options.year)
     spec = first.document if first else {}
-    outline = build_outline(doc, spec)
+    read = reflow(doc, first)
+    outline = build_outline(read, spec)
+    if read is doc and len(outline.sections) < len(spec.get("sections", ())):
+        # NOTE: only a draft without all its headings pays for this look.
+        read = reflow(doc, first, headings_missing=True)
+        if read is not doc:
+            outline = build_outline(read, spec)
+    doc = read
     if options.year is not None:
         outline.year, outline.year_source = options.year, "option"
     pack, why = choose_pack(packset, outline.year, options.edition)
@@ -125,7 +135,10 @@ def build_report(doc: Document, packset: PackSet, options: LintOptions) -> Repor
         outline.year, outline.year_source = year, source
     outline.edition, outline.edition_source = pack.edition, why
     report = Report(doc, outline, pack, options)
+    report.front = front_matter(doc, pack.document)
     report.tables = read_tables(doc, outline, pack)
+    if isinstance(doc.source, ReflowMap):
+        split_run_together(report.tables, doc.text, pack)
     return report
 
 

@@ -53,7 +53,7 @@ class TextFormatter(Formatter):
         """Print one line per finding (plus source context on a terminal)."""
         out = self.ctx.out
         doc = result.report.document if result.report is not None else None
-        rendered = doc is not None and doc.form != "text"
+        rendered = doc is not None and (doc.form != "text" or doc.source is not None)
         for finding in result.findings:
             out.write(self._line(escape_path(finding.path), finding) + "\n")
             if self.ctx.show_source and doc is not None:

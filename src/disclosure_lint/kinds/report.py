@@ -35,7 +35,7 @@ class Report(Record):
     """Everything the rule kinds read; built once per document."""
 
     __match_args__ = ("document", "outline", "pack", "options", "tables")
-    __slots__ = (*__match_args__, "shared")
+    __slots__ = (*__match_args__, "front", "shared")
     __hash__ = None  # type: ignore[assignment]  # NOTE: mutable
 
     def __init__(
@@ -48,6 +48,10 @@ class Report(Record):
     ) -> None:
         """The report of ``document``; ``tables`` are read later."""
         self.document = document
+        #: Where the report starts after a crawler's metadata header (``标题:
+        #: …`` lines and a ``==== 正文 ====`` line), 0 without one: text
+        #: rules of scope ``all`` and ``body`` start there.
+        self.front = 0
         self.outline = outline
         self.pack = pack
         self.options = options

@@ -13,6 +13,12 @@ Params:
         ``run-together``    a row's digits are written without separators
                             (``problem``: ``run-together`` when each digit is
                             one cell, ``unsplittable`` when that is unclear);
+        ``split``           digits run together in a crawled draft, split
+                            by the table's equations (``values``: the
+                            numbers, ``、``-separated; ``tables.split``);
+        ``unsplit``         such digits that no cut, or several, fit
+                            (``splits``: how many fit; ``why``: ``none``,
+                            ``several`` or ``many``, too many to try);
         ``group-values``    numbers written on a group row (``（三）不予公开``),
                             which carries none;
         ``numbering``       row labels numbered in another style than the
@@ -61,6 +67,8 @@ CHECKS = (
     "column-missing",
     "value-count",
     "run-together",
+    "split",
+    "unsplit",
     "group-values",
     "numbering",
     "caption-blank",
@@ -198,6 +206,38 @@ def _run_together(report: Report, table: Table) -> Iterator[Hit]:
             )
 
 
+# Why a row was not split (``why``), by the sign of ``Row.splits``.
+_WHY = {-1: "many", 0: "none", 1: "several"}
+
+
+def _split(report: Report, table: Table) -> Iterator[Hit]:
+    yield from _cut(report, table, "split")
+
+
+def _unsplit(report: Report, table: Table) -> Iterator[Hit]:
+    yield from _cut(report, table, "unsplit")
+
+
+def _cut(report: Report, table: Table, problem: str) -> Iterator[Hit]:
+    for row in table.rows.values():
+        if row.problem == problem and row.problem_span:
+            span = row.problem_span
+            values = "、".join(str(cell.value) for cell in row.cells.values())
+            yield Hit(
+                span,
+                {
+                    "table": table.schema.title,
+                    "row": table.row_label(row.spec.key),
+                    "text": report.document.text[span.start : span.end],
+                    "expected": len(table.schema.columns),
+                    "values": values if problem == "split" else "",
+                    "splits": row.splits,
+                    "why": _WHY[(row.splits > 0) - (row.splits < 0)],
+                    "problem": problem,
+                },
+            )
+
+
 def _group_values(report: Report, table: Table) -> Iterator[Hit]:
     for group in table.group_values:
         yield Hit(
@@ -269,6 +309,8 @@ _CHECKS = {
     "column-missing": _columns_missing,
     "value-count": _value_count,
     "run-together": _run_together,
+    "split": _split,
+    "unsplit": _unsplit,
     "group-values": _group_values,
     "numbering": _numbering,
 }

@@ -40,6 +40,7 @@ DOCUMENT_REGEXES = (
     "publication_date.pattern",
     "heading_pattern",
     "heading_patterns",
+    "crawler_header.separator",
 )
 PACK_KEYS = {
     "name": "pack name, used by extends and --packs",

@@ -146,6 +146,9 @@ class Row:
     filled: int = 0  # of ``values``, those not empty (set for a problem row)
     problem: str = ""
     problem_span: Span | None = None
+    # Digits run together: how many cuts fit the equations, -1 when too many
+    # to try (``tables.split``).
+    splits: int = 0
     anchor: Span = field(default_factory=lambda: Span(0, 0))
     plain: bool = True
     _cells: dict[str, Cell] | None = field(default=None, repr=False)
@@ -181,7 +184,7 @@ class Row:
     @property
     def uncertain(self) -> bool:
         """True when the cells could not be placed with confidence."""
-        return self.problem in ("too-many", "too-few", "unsplittable")
+        return self.problem in ("too-many", "too-few", "unsplittable", "unsplit")
 
 
 def _count_cells(
