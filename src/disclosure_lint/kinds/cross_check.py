@@ -8,14 +8,37 @@ when the sentence states it in words ("未收到申请" means 0). Lines that are
 table rows (tab- or pipe-separated) are not prose and are skipped; blank or
 unreadable cells leave a check unchecked.
 
+A check with ``percent_of`` (a list of sums) instead of ``value`` states
+a share: its regex has a group ``n`` (the number) and ``p`` (the percent
+printed after it, ``208件(17.46%)``); it holds when ``p`` is ``n`` divided by
+any of the bases, to within one unit of the last printed digit (rounded or
+cut). Several bases mean the sentence does not say which it meant: only a
+share that fits none of them is reported.
+
+Prose hard-wrapped at the page width (text from PDFs) is matched as one
+paragraph: a line that does not end a sentence is joined to the next prose
+line (at most ``_JOIN_LINES`` lines).
+
+A statement may speak of a part of what the table counts (``其中市本级``, one
+office): ``scope_markers`` are regexes found in the clause before the number.
+``scope: whole`` skips such statements (the table's value is not theirs);
+``scope: part`` checks only them, and only that the part does not exceed the
+whole. Tables that could not be read cell by cell (``Table.skipped``) are
+never compared.
+
 Params:
-    checks: list of ``{pattern, value, expect?}``.
+    checks: list of ``{pattern, value | percent_of, expect?}``; ``value``
+        may be a list of sums the sentence may mean (it holds when one
+        agrees; the first is named in the message).
     keywords: a line is only folded and matched when it contains one of these
         (a cheap prefilter; default: none, every line).
+    scope_markers: regexes saying a clause speaks of a part.
+    scope: ``any`` (default), ``whole`` or ``part`` (see above).
 
 The finding points at the sentence. Message arguments: ``stated``,
 ``table_value``, ``where`` (the cells, by official labels), ``sentence``,
-``match``.
+``match``; for a share also ``percent`` (as printed) and ``computed``; for
+a part, ``scope`` (the marker's text).
 """
 
 from __future__ import annotations
@@ -41,10 +64,18 @@ if TYPE_CHECKING:
     from ..regex.linear import Regex, RegexMatch
 
 PARAMS = {
-    "checks": Param("list", required=True, help="[{pattern, value, expect?}]"),
+    "checks": Param(
+        "list", required=True, help="[{pattern, value | percent_of, expect?}]"
+    ),
     "keywords": Param("list", default=[], help="prefilter: line must contain one"),
+    "scope_markers": Param("list", default=[], help="regexes: a clause about a part"),
+    "scope": Param("str", default="any", help="any, whole or part"),
 }
-_CHECK_KEYS = {"pattern", "value", "expect"}
+_CHECK_KEYS = {"pattern", "value", "expect", "percent_of"}
+_SCOPES = ("any", "whole", "part")
+_CLAUSE_END = ",;。:!?"
+_CLAUSE_MAX = 40  # characters before a number searched for a scope marker
+_JOIN_LINES = 8  # lines of a hard-wrapped paragraph matched as one
 _SENTENCE_END = "。；;！？!?"
 _SENTENCE_MAX = 400
 _MAX_SCANS = 8  # keyword scans per rule at most (see _keyword_scans)
@@ -58,6 +89,10 @@ class Check:
     value: Sum
     expect: int | None
     required: str = ""
+    # Non-empty: the check states a share of one of these (``value`` unused).
+    bases: tuple[Sum, ...] = ()
+    # Other values the sentence may mean; it holds when one agrees.
+    alternatives: tuple[Sum, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,35 +102,68 @@ class Prepared:
     checks: tuple[Check, ...]
     # A line holds a keyword when one of these finds it (see _keyword_scans).
     keywords: tuple[re.Pattern[str], ...]
+    scope: str = "any"
+    # Each finds a scope marker in a clause.
+    markers: tuple[Regex, ...] = ()
 
 
 def prepare(params: Mapping[str, Any]) -> Prepared:
     """Compile the regexes, the keyword prefilter and parse the value sums."""
-    checks = []
-    for item in params["checks"]:
-        if not isinstance(item, dict) or not {"pattern", "value"} <= set(item):
-            raise ValueError("each check needs 'pattern' and 'value'")
-        unknown = set(item) - _CHECK_KEYS
-        if unknown:
-            raise ValueError(f"unknown key '{sorted(unknown)[0]}' in a check")
-        regex = pack_regex(str(item["pattern"]), iterate=True)
-        expect = item.get("expect")
-        if expect is None and "n" not in regex.groupindex:
-            raise ValueError(f"pattern '{item['pattern']}' needs a group 'n' or expect")
-        value = parse_sum(str(item["value"]))
-        for name in value.names:
-            if name.count(".") != 2:
-                raise ValueError(f"'{name}' must be table.row.column")
-        checks.append(
-            Check(
-                regex,
-                value,
-                int(expect) if expect is not None else None,
-                required_text(str(item["pattern"])),
-            )
-        )
+    checks = tuple(_prepare_check(item) for item in params["checks"])
     words = {str(k) for k in params["keywords"] if str(k)}
-    return Prepared(tuple(checks), _keyword_scans(words))
+    # NOTE: .get: a pack cache written before these params existed lacks them.
+    scope = str(params.get("scope") or "any")
+    if scope not in _SCOPES:
+        raise ValueError(f"scope must be one of {', '.join(_SCOPES)}")
+    markers = [str(m) for m in params.get("scope_markers") or () if str(m)]
+    if scope != "any" and not markers:
+        raise ValueError(f"scope '{scope}' needs scope_markers")
+    # NOTE: one regex per marker, not an alternation: a bundled pattern is
+    # trusted by its own text. They only run on the clause before a match.
+    found = tuple(pack_regex(marker) for marker in markers)
+    return Prepared(checks, _keyword_scans(words), scope, found)
+
+
+def _prepare_check(item: Any) -> Check:
+    """One check of the ``checks`` param, compiled and checked."""
+    if not isinstance(item, dict) or "pattern" not in item:
+        raise ValueError("each check needs 'pattern' and 'value' or 'percent_of'")
+    unknown = set(item) - _CHECK_KEYS
+    if unknown:
+        raise ValueError(f"unknown key '{sorted(unknown)[0]}' in a check")
+    pattern = str(item["pattern"])
+    regex = pack_regex(pattern, iterate=True)
+    bases = tuple(parse_sum(str(base)) for base in item.get("percent_of") or ())
+    alternatives: tuple[Sum, ...] = ()
+    if bases:
+        if "value" in item or "expect" in item:
+            raise ValueError("a check with percent_of has no value or expect")
+        if not {"n", "p"} <= set(regex.groupindex):
+            raise ValueError(f"pattern '{pattern}' needs groups 'n' and 'p'")
+        value = bases[0]
+    else:
+        if "value" not in item:
+            raise ValueError("each check needs 'pattern' and 'value' or 'percent_of'")
+        given = item["value"]
+        # NOTE: a list: the sentence may mean any of these (办理申请N件: new,
+        # concluded, or new + carried over); it holds when one agrees.
+        sums = [parse_sum(str(v)) for v in given] if isinstance(given, list) else []
+        value = sums[0] if sums else parse_sum(str(given))
+        alternatives = tuple(sums[1:])
+    expect = item.get("expect")
+    if expect is None and "n" not in regex.groupindex:
+        raise ValueError(f"pattern '{pattern}' needs a group 'n' or expect")
+    for name in (n for total in (value, *bases, *alternatives) for n in total.names):
+        if name.count(".") != 2:
+            raise ValueError(f"'{name}' must be table.row.column")
+    return Check(
+        regex,
+        value,
+        int(expect) if expect is not None else None,
+        required_text(pattern),
+        bases,
+        alternatives,
+    )
 
 
 def _keyword_scans(words: set[str]) -> tuple[re.Pattern[str], ...]:
@@ -127,24 +195,34 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
         return
     prose = _prose(report)
     seen: set[tuple[int, str]] = set()
+    done: set[int] = set()
     tables: dict[str, Table] = {}
     for table in report.tables:
         tables.setdefault(table.key, table)
     # NOTE: a check's table value is the same for every sentence of a draft;
     # worked out on its first match (so a bad name still fails only then).
-    values: dict[int, _Value] = {}
+    values: dict[int, list[_Value]] = {}
     for index in _candidate_lines(prose, prepared.keywords):
-        folded = prose.folded(index)
+        first = prose.paragraph(index)
+        if first in done:
+            continue  # NOTE: several lines of one wrapped paragraph.
+        done.add(first)
+        folded = prose.folded(first)
         if folded is None:
             continue
         for number, item in enumerate(prepared.checks):
             if item.required not in folded:
                 continue  # NOTE: no match possible; finditer costs more.
             for match in item.regex.finditer(folded):
+                scope = _scope(prepared, folded, match)
+                if (prepared.scope == "whole" and scope) or (
+                    prepared.scope == "part" and not scope
+                ):
+                    continue
                 value = values.get(number)
                 if value is None:
-                    value = values[number] = _table_value(rule, item, tables)
-                hit = _compare(report, item, value, prose.at(index), match)
+                    value = values[number] = _table_values(rule, item, tables)
+                hit = _compare(report, item, value, prose, first, match, scope)
                 if hit is None:
                     continue
                 key = (hit.span.start, item.value.text())
@@ -153,36 +231,97 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
                     yield hit
 
 
+def _scope(prepared: Prepared, folded: str, match: RegexMatch) -> str:
+    """The scope marker in the clause of ``match`` ("" when none)."""
+    if not prepared.markers:
+        return ""
+    start = match.start()
+    floor = max(0, start - _CLAUSE_MAX)
+    begin = max(folded.rfind(mark, floor, start) for mark in _CLAUSE_END) + 1
+    begin = max(begin, floor)
+    # NOTE: "其中，市教育局受理…": the clause opens with the 其中 before it.
+    if folded.endswith("其中", floor, max(floor, begin - 1)):
+        begin -= 3
+    clause = folded[begin : match.end()]
+    for marker in prepared.markers:
+        found = marker.search(clause)
+        if found is not None:
+            return str(found.group(0))
+    return ""
+
+
 class _Prose:
-    """The draft's lines and, once asked for, each prose line folded.
+    """The draft's lines and, once asked for, each prose paragraph folded.
 
     NOTE: one per draft, shared by every cross-check rule: their keywords
     often pick the same sentences, and folding costs more than matching.
     """
 
-    __slots__ = ("_folded", "lines", "starts", "text")
+    __slots__ = ("_first", "_folded", "_last", "lines", "starts", "text")
 
     def __init__(self, document: Document) -> None:
         """The lines of ``document``; nothing folded yet."""
         self.text = document.text
         self.lines, self.starts = document.split_lines()
         self._folded: dict[int, str | None] = {}
+        # The paragraph of a line: its first line, and the first's last.
+        self._first: dict[int, int] = {}
+        self._last: dict[int, int] = {}
 
-    def folded(self, index: int) -> str | None:
-        """Line ``index`` (0-based) folded; None for a table row.
-
-        Table rows (tab- or pipe-separated) are not prose.
-        """
-        if index in self._folded:
-            return self._folded[index]
+    def _prose(self, index: int) -> bool:
+        """Line ``index`` is a non-blank line of prose, not a table row."""
         line = self.lines[index]
-        prose = not ("\t" in line or line.lstrip().startswith("|"))
-        found = self._folded[index] = fold_text(line) if prose else None
+        return bool(line.strip()) and not (
+            "\t" in line or line.lstrip().startswith("|")
+        )
+
+    def _open(self, index: int) -> bool:
+        """Line ``index`` is prose whose sentence goes on in the next line."""
+        return (
+            self._prose(index)
+            and self.lines[index].rstrip()[-1:] not in _SENTENCE_END
+            and index + 1 < len(self.lines)
+            and self._prose(index + 1)
+        )
+
+    def paragraph(self, index: int) -> int:
+        """The first line of the paragraph line ``index`` belongs to.
+
+        A paragraph is a run of prose lines hard-wrapped mid-sentence, as
+        text from PDFs is (at most ``_JOIN_LINES``).
+        """
+        first = self._first.get(index)
+        if first is not None:
+            return first
+        first = index
+        while (
+            first > 0 and index - first < _JOIN_LINES - 1 and self._open(first - 1)
+        ):
+            first -= 1
+        last = first
+        while last - first < _JOIN_LINES - 1 and self._open(last):
+            last += 1
+        last = max(last, index)
+        for line in range(first, last + 1):
+            self._first.setdefault(line, first)
+        self._last[first] = max(self._last.get(first, first), last)
+        return first
+
+    def folded(self, first: int) -> str | None:
+        """Paragraph ``first`` folded; None for a table row."""
+        if first in self._folded:
+            return self._folded[first]
+        found = self._folded[first] = (
+            fold_text(self.at(first)[0]) if self._prose(first) else None
+        )
         return found
 
-    def at(self, index: int) -> tuple[str, int]:
-        """Line ``index`` and its offset, as ``fold`` takes them."""
-        return self.lines[index], self.starts[index]
+    def at(self, first: int) -> tuple[str, int]:
+        """Paragraph ``first`` and its offset, as ``fold`` takes them."""
+        last = self._last.get(first, first)
+        start = self.starts[first]
+        end = self.starts[last] + len(self.lines[last])
+        return self.text[start:end], start
 
 
 def _prose(report: Report) -> _Prose:
@@ -209,25 +348,37 @@ def _candidate_lines(
         while (match := keyword.search(text, pos)) is not None:
             index = bisect_right(starts, match.start()) - 1
             found.add(index)
+            if index + 1 >= len(starts):
+                break
             pos = starts[index + 1]  # NOTE: the next line: one hit is enough.
     return sorted(found)
 
 
 class _Value(NamedTuple):
-    """A check's table value (None: unknown) and the tables it was read from."""
+    """A sum's table value (None: unknown) and the tables it was read from."""
 
     actual: int | float | None
     tables: dict[str, Table]
 
 
-def _table_value(rule: Rule, item: Check, by_key: Mapping[str, Table]) -> _Value:
-    """The value of ``item.value`` in the draft's tables.
+def _table_values(
+    rule: Rule, item: Check, by_key: Mapping[str, Table]
+) -> list[_Value]:
+    """The value of ``item.value``, or of each of its bases, in the tables."""
+    totals = item.bases or (item.value, *item.alternatives)
+    return [_table_value(rule, total, by_key) for total in totals]
+
+
+def _table_value(rule: Rule, total: Sum, by_key: Mapping[str, Table]) -> _Value:
+    """The value of ``total`` in the draft's tables.
+
+    Unknown (None) when a table could not be read cell by cell.
 
     Raises:
         TableSchemaError: a name is not a table, row or column of the pack.
     """
     tables: dict[str, Table] = {}
-    for name in item.value.names:
+    for name in total.names:
         table_key = name.split(".", 1)[0]
         table = by_key.get(table_key)
         if table is None:
@@ -243,38 +394,91 @@ def _table_value(rule: Rule, item: Check, by_key: Mapping[str, Table]) -> _Value
             raise TableSchemaError(f"rule {rule.id}: unknown cell '{name}'")
         return table.total(row, column, blank_is_zero=False)
 
-    return _Value(item.value.evaluate(value), tables)
+    found = total.evaluate(value)
+    if any(table.skipped for table in tables.values()):
+        found = None  # NOTE: its cells are not known; say nothing.
+    return _Value(found, tables)
 
 
 def _compare(
     report: Report,
     item: Check,
-    value: _Value,
-    line: tuple[str, int],
+    values: list[_Value],
+    prose: _Prose,
+    first: int,
     match: RegexMatch,
+    scope: str,
 ) -> Hit | None:
     """A hit when the number ``match`` states differs from the table's.
 
-    ``line`` is the text the folded line came from and its offset; offsets
-    are mapped back only for a hit, as most statements agree.
+    Offsets are mapped back only for a hit, as most statements agree.
     """
     stated = item.expect if item.expect is not None else int(match.group("n"))
+    extra: dict[str, Any] = {}
+    if item.bases:
+        if scope:
+            return None  # NOTE: a part's share of what? Say nothing.
+        found = _share(match.group("p"), stated, values)
+        if found is None:
+            return None
+        value, extra = found
+    else:
+        value = values[0]
+        actual = value.actual
+        for other in values:
+            if other.actual is None or close(other.actual, stated):
+                return None
+        if scope and stated <= actual:
+            return None  # NOTE: a part within the whole.
+        if scope:
+            extra = {"scope": scope}
     actual, tables = value
-    if actual is None or close(actual, stated):
-        return None
-    start, end = fold(*line).original_span(match.start(), match.end())
-    sentence = _sentence(report.document.text, start, end)
-    where = " + ".join(_describe(tables, name) for name in item.value.names)
+    line, offset = prose.at(first)
+    start, end = fold(line, offset).original_span(match.start(), match.end())
+    sentence = _sentence(report.document.text, start, end, offset, len(line))
+    names = (item.bases[values.index(value)] if item.bases else item.value).names
+    where = " + ".join(_describe(tables, name) for name in names)
     return Hit(
         sentence,
         {
             "stated": stated,
             "table_value": format_number(actual),
             "where": where,
-            "sentence": report.document.text[sentence.start : sentence.end],
-            "match": report.document.text[start:end],
+            # NOTE: without the breaks of a hard-wrapped paragraph.
+            "sentence": _unwrap(report.document.text[sentence.start : sentence.end]),
+            "match": _unwrap(report.document.text[start:end]),
+            **extra,
         },
     )
+
+
+def _share(
+    printed: str, stated: int, values: list[_Value]
+) -> tuple[_Value, dict[str, Any]] | None:
+    """The first base and the share worked out, when ``printed`` fits none.
+
+    None when it fits one of them, or a base is unknown or 0 (no share can
+    be worked out: say nothing).
+    """
+    percent = float(printed)
+    decimals = len(printed.partition(".")[2])
+    # NOTE: one unit of the last printed digit either way: a share rounded
+    # or cut to the printed precision fits.
+    slack = 10.0**-decimals + 1e-9
+    for value in values:
+        if value.actual is None or value.actual <= 0:
+            return None
+        if abs(100.0 * stated / value.actual - percent) <= slack:
+            return None
+    computed = 100.0 * stated / values[0].actual  # type: ignore[operator]
+    return values[0], {"percent": printed, "computed": f"{computed:.{decimals}f}"}
+
+
+def _unwrap(text: str) -> str:
+    """``text`` without line breaks (and the blanks around them)."""
+    if "\n" not in text:
+        return text
+    return "".join(part.strip() for part in text.split("\n"))
 
 
 def _describe(tables: dict[str, Table], name: str) -> str:
@@ -283,12 +487,14 @@ def _describe(tables: dict[str, Table], name: str) -> str:
     return f"{table.row_label(row)}·{table.column_name(column)}"
 
 
-def _sentence(text: str, start: int, end: int) -> Span:
-    """The sentence around ``[start, end)`` within its line, without blanks."""
+def _sentence(text: str, start: int, end: int, lower: int, length: int) -> Span:
+    """The sentence around ``[start, end)`` within ``text[lower:lower+length]``.
+
+    Without blanks around it.
+    """
     # NOTE: bounded, so a huge line with many matches stays linear.
-    line_start = max(text.rfind("\n", 0, start) + 1, start - _SENTENCE_MAX)
-    line_end = text.find("\n", end, end + _SENTENCE_MAX)
-    line_end = min(len(text), end + _SENTENCE_MAX) if line_end == -1 else line_end
+    line_start = max(lower, start - _SENTENCE_MAX)
+    line_end = min(lower + length, end + _SENTENCE_MAX)
     begin = max(text.rfind(mark, line_start, start) for mark in _SENTENCE_END) + 1
     begin = max(begin, line_start)
     ends = [text.find(mark, end, line_end) for mark in _SENTENCE_END]
