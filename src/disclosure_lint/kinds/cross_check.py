@@ -52,7 +52,7 @@ from ..document.fold import fold, fold_text
 from ..document.text import Document, Span
 from ..records import dataclass
 from ..regex.cached import compile_regex
-from ..regex.guard import pack_regex, required_text
+from ..regex.guard import pack_regex, required_texts
 from ..tables.equations import Sum, close, format_number, parse_sum
 from ..tables.schema import TableSchemaError
 from ..tables.table import Table
@@ -83,12 +83,12 @@ _MAX_SCANS = 8  # keyword scans per rule at most (see _keyword_scans)
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """One compiled check; every match of ``regex`` contains ``required``."""
+    """One compiled check; every match of ``regex`` contains each ``required``."""
 
     regex: Regex
     value: Sum
     expect: int | None
-    required: str = ""
+    required: tuple[str, ...] = ()
     # Non-empty: the check states a share of one of these (``value`` unused).
     bases: tuple[Sum, ...] = ()
     # Other values the sentence may mean; it holds when one agrees.
@@ -100,8 +100,8 @@ class Prepared:
     """The checks and the keyword prefilter (empty: every line)."""
 
     checks: tuple[Check, ...]
-    # A line holds a keyword when one of these finds it (see _keyword_scans).
-    keywords: tuple[re.Pattern[str], ...]
+    # The prefilter's words (empty: every line); see _Keywords.
+    keywords: frozenset[str]
     scope: str = "any"
     # Each finds a scope marker in a clause.
     markers: tuple[Regex, ...] = ()
@@ -110,7 +110,8 @@ class Prepared:
 def prepare(params: Mapping[str, Any]) -> Prepared:
     """Compile the regexes, the keyword prefilter and parse the value sums."""
     checks = tuple(_prepare_check(item) for item in params["checks"])
-    words = {str(k) for k in params["keywords"] if str(k)}
+    words = frozenset(str(k) for k in params["keywords"] if str(k))
+    _KEYWORDS.register(words)
     # NOTE: .get: a pack cache written before these params existed lacks them.
     scope = str(params.get("scope") or "any")
     if scope not in _SCOPES:
@@ -121,7 +122,7 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
     # NOTE: one regex per marker, not an alternation: a bundled pattern is
     # trusted by its own text. They only run on the clause before a match.
     found = tuple(pack_regex(marker) for marker in markers)
-    return Prepared(checks, _keyword_scans(words), scope, found)
+    return Prepared(checks, words, scope, found)
 
 
 def _prepare_check(item: Any) -> Check:
@@ -160,14 +161,50 @@ def _prepare_check(item: Any) -> Check:
         regex,
         value,
         int(expect) if expect is not None else None,
-        required_text(pattern),
+        required_texts(pattern),
         bases,
         alternatives,
     )
 
 
+class _Keywords:
+    """The keywords of every cross-check rule prepared in this process.
+
+    NOTE: a draft is scanned for all of them at once (``_Prose.lines_with``)
+    rather than once per rule: on a clean draft the scan is most of what
+    these rules cost.
+    """
+
+    def __init__(self) -> None:
+        """No keywords yet."""
+        self.words: frozenset[str] = frozenset()
+        self._scan: tuple[tuple[re.Pattern[str], ...], dict[str, tuple[str, ...]]]
+        self._scan = ((), {})
+
+    def register(self, words: frozenset[str]) -> None:
+        """Add ``words`` (a rule being prepared)."""
+        if not words <= self.words:
+            self.words |= words
+            self._scan = ((), {})
+
+    def scan(self) -> tuple[tuple[re.Pattern[str], ...], dict[str, tuple[str, ...]]]:
+        """The regexes that find every keyword, and what each found word holds.
+
+        A match finds one word; every keyword inside it is in the text too
+        (``部分公开`` holds ``公开``), so the words it holds are listed.
+        """
+        if not self._scan[0] and self.words:
+            words = self.words
+            holds = {w: tuple(sorted(k for k in words if k in w)) for w in words}
+            self._scan = (_keyword_scans(set(words)), holds)
+        return self._scan
+
+
+_KEYWORDS = _Keywords()
+
+
 def _keyword_scans(words: set[str]) -> tuple[re.Pattern[str], ...]:
-    """Regexes that together find every line holding one of ``words``.
+    """Regexes that together find every occurrence of one of ``words``.
 
     NOTE: ``re`` skips fast to a literal first character but tries every
     position of the text for an alternation of words that start
@@ -196,9 +233,6 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
     prose = _prose(report)
     seen: set[tuple[int, str]] = set()
     done: set[int] = set()
-    tables: dict[str, Table] = {}
-    for table in report.tables:
-        tables.setdefault(table.key, table)
     # NOTE: a check's table value is the same for every sentence of a draft;
     # worked out on its first match (so a bad name still fails only then).
     values: dict[int, list[_Value]] = {}
@@ -211,18 +245,13 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
         if folded is None:
             continue
         for number, item in enumerate(prepared.checks):
-            if item.required not in folded:
+            if not _holds(folded, item.required):
                 continue  # NOTE: no match possible; finditer costs more.
             for match in item.regex.finditer(folded):
-                scope = _scope(prepared, folded, match)
-                if (prepared.scope == "whole" and scope) or (
-                    prepared.scope == "part" and not scope
-                ):
-                    continue
                 value = values.get(number)
                 if value is None:
-                    value = values[number] = _table_values(rule, item, tables)
-                hit = _compare(report, item, value, prose, first, match, scope)
+                    value = values[number] = _table_values(report, rule, item)
+                hit = _hit(report, prepared, item, value, prose, first, match)
                 if hit is None:
                     continue
                 key = (hit.span.start, item.value.text())
@@ -231,10 +260,15 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
                     yield hit
 
 
-def _scope(prepared: Prepared, folded: str, match: RegexMatch) -> str:
-    """The scope marker in the clause of ``match`` ("" when none)."""
+def _holds(text: str, runs: tuple[str, ...]) -> bool:
+    """``text`` contains every one of ``runs``."""
+    return all(run in text for run in runs)
+
+
+def _scope(prepared: Prepared, folded: str, match: RegexMatch) -> tuple[int, int]:
+    """Where (folded) a scope marker is in the clause of ``match``; (0, 0): none."""
     if not prepared.markers:
-        return ""
+        return (0, 0)
     start = match.start()
     floor = max(0, start - _CLAUSE_MAX)
     begin = max(folded.rfind(mark, floor, start) for mark in _CLAUSE_END) + 1
@@ -246,57 +280,95 @@ def _scope(prepared: Prepared, folded: str, match: RegexMatch) -> str:
     for marker in prepared.markers:
         found = marker.search(clause)
         if found is not None:
-            return str(found.group(0))
-    return ""
+            return (begin + found.start(), begin + found.end())
+    return (0, 0)
 
 
 class _Prose:
     """The draft's lines and, once asked for, each prose paragraph folded.
 
+    A paragraph is a run of prose lines hard-wrapped mid-sentence, as text
+    from PDFs is (at most ``_JOIN_LINES``); most are one line.
+
     NOTE: one per draft, shared by every cross-check rule: their keywords
     often pick the same sentences, and folding costs more than matching.
     """
 
-    __slots__ = ("_first", "_folded", "_last", "lines", "starts", "text")
+    __slots__ = (
+        "_first",
+        "_folded",
+        "_indexed",
+        "_last",
+        "_with",
+        "lines",
+        "starts",
+        "text",
+    )
 
     def __init__(self, document: Document) -> None:
         """The lines of ``document``; nothing folded yet."""
         self.text = document.text
         self.lines, self.starts = document.split_lines()
         self._folded: dict[int, str | None] = {}
-        # The paragraph of a line: its first line, and the first's last.
+        # The paragraph of a line: its first line; and the first's last.
         self._first: dict[int, int] = {}
         self._last: dict[int, int] = {}
+        # The lines holding each keyword, found for the words ``_indexed``.
+        self._with: dict[str, set[int]] = {}
+        self._indexed: frozenset[str] = frozenset()
 
-    def _prose(self, index: int) -> bool:
-        """Line ``index`` is a non-blank line of prose, not a table row."""
-        line = self.lines[index]
-        return bool(line.strip()) and not (
-            "\t" in line or line.lstrip().startswith("|")
-        )
+    def lines_with(self, words: frozenset[str]) -> list[int]:
+        """0-based numbers, in order, of the lines holding one of ``words``."""
+        if not words <= self._indexed:
+            # NOTE: a rule prepared after this draft's scan (the first draft).
+            self._index()
+        found: set[int] = set()
+        for word in words:
+            found |= self._with.get(word, set())
+        return sorted(found)
+
+    def _index(self) -> None:
+        """Scan the text once for every keyword."""
+        regexes, holds = _KEYWORDS.scan()
+        self._indexed = _KEYWORDS.words
+        found: dict[str, set[int]] = {}
+        self._with = found
+        text, starts, lines = self.text, self.starts, self.lines
+        for regex in regexes:
+            pos, index, line_end, prose = 0, -1, -1, False
+            while (match := regex.search(text, pos)) is not None:
+                if match.start() >= line_end:
+                    # NOTE: a new line; most hits share one with the last.
+                    index = bisect_right(starts, match.start()) - 1
+                    line_end = starts[index] + len(lines[index])
+                    prose = _is_prose(lines[index])
+                if not prose:
+                    pos = line_end + 1  # NOTE: a table row: on to the next line.
+                    continue
+                for word in holds[match.group()]:
+                    held = found.get(word)
+                    if held is None:
+                        held = found[word] = set()
+                    held.add(index)
+                pos = match.end()
 
     def _open(self, index: int) -> bool:
         """Line ``index`` is prose whose sentence goes on in the next line."""
+        line = self.lines[index]
         return (
-            self._prose(index)
-            and self.lines[index].rstrip()[-1:] not in _SENTENCE_END
+            line.rstrip()[-1:] not in _SENTENCE_END
             and index + 1 < len(self.lines)
-            and self._prose(index + 1)
+            and _is_prose(line)
+            and _is_prose(self.lines[index + 1])
         )
 
     def paragraph(self, index: int) -> int:
-        """The first line of the paragraph line ``index`` belongs to.
-
-        A paragraph is a run of prose lines hard-wrapped mid-sentence, as
-        text from PDFs is (at most ``_JOIN_LINES``).
-        """
+        """The first line of the paragraph line ``index`` belongs to."""
         first = self._first.get(index)
         if first is not None:
             return first
         first = index
-        while (
-            first > 0 and index - first < _JOIN_LINES - 1 and self._open(first - 1)
-        ):
+        while first > 0 and index - first < _JOIN_LINES - 1 and self._open(first - 1):
             first -= 1
         last = first
         while last - first < _JOIN_LINES - 1 and self._open(last):
@@ -312,7 +384,7 @@ class _Prose:
         if first in self._folded:
             return self._folded[first]
         found = self._folded[first] = (
-            fold_text(self.at(first)[0]) if self._prose(first) else None
+            fold_text(self.at(first)[0]) if _is_prose(self.lines[first]) else None
         )
         return found
 
@@ -324,6 +396,16 @@ class _Prose:
         return self.text[start:end], start
 
 
+def _is_prose(line: str) -> bool:
+    """``line`` is a non-blank line of prose, not a table row."""
+    return (
+        "\t" not in line
+        and not line.isspace()
+        and bool(line)
+        and not line.lstrip().startswith("|")
+    )
+
+
 def _prose(report: Report) -> _Prose:
     """The report's ``_Prose``, built on first use."""
     prose = report.shared.get(_Prose)
@@ -332,26 +414,14 @@ def _prose(report: Report) -> _Prose:
     return prose
 
 
-def _candidate_lines(
-    prose: _Prose, keywords: tuple[re.Pattern[str], ...]
-) -> Iterable[int]:
+def _candidate_lines(prose: _Prose, keywords: frozenset[str]) -> Iterable[int]:
     """0-based numbers, in order, of the lines that contain a keyword.
 
     Every line when there are no keywords.
     """
     if not keywords:
         return range(len(prose.lines))
-    text, starts = prose.text, prose.starts
-    found: set[int] = set()
-    for keyword in keywords:
-        pos = 0
-        while (match := keyword.search(text, pos)) is not None:
-            index = bisect_right(starts, match.start()) - 1
-            found.add(index)
-            if index + 1 >= len(starts):
-                break
-            pos = starts[index + 1]  # NOTE: the next line: one hit is enough.
-    return sorted(found)
+    return prose.lines_with(keywords)
 
 
 class _Value(NamedTuple):
@@ -361,16 +431,14 @@ class _Value(NamedTuple):
     tables: dict[str, Table]
 
 
-def _table_values(
-    rule: Rule, item: Check, by_key: Mapping[str, Table]
-) -> list[_Value]:
-    """The value of ``item.value``, or of each of its bases, in the tables."""
+def _table_values(report: Report, rule: Rule, item: Check) -> list[_Value]:
+    """The value of ``item.value`` (and its alternatives), or of each base."""
     totals = item.bases or (item.value, *item.alternatives)
-    return [_table_value(rule, total, by_key) for total in totals]
+    return [_table_value(rule, total, report.tables) for total in totals]
 
 
-def _table_value(rule: Rule, total: Sum, by_key: Mapping[str, Table]) -> _Value:
-    """The value of ``total`` in the draft's tables.
+def _table_value(rule: Rule, total: Sum, all_tables: list[Table]) -> _Value:
+    """The value of ``total`` in the draft's tables (the first of each key).
 
     Unknown (None) when a table could not be read cell by cell.
 
@@ -380,7 +448,7 @@ def _table_value(rule: Rule, total: Sum, by_key: Mapping[str, Table]) -> _Value:
     tables: dict[str, Table] = {}
     for name in total.names:
         table_key = name.split(".", 1)[0]
-        table = by_key.get(table_key)
+        table = next((t for t in all_tables if t.key == table_key), None)
         if table is None:
             raise TableSchemaError(
                 f"rule {rule.id}: unknown table '{table_key}' in '{name}'"
@@ -400,41 +468,39 @@ def _table_value(rule: Rule, total: Sum, by_key: Mapping[str, Table]) -> _Value:
     return _Value(found, tables)
 
 
-def _compare(
+def _hit(
     report: Report,
+    prepared: Prepared,
     item: Check,
     values: list[_Value],
     prose: _Prose,
     first: int,
     match: RegexMatch,
-    scope: str,
 ) -> Hit | None:
     """A hit when the number ``match`` states differs from the table's.
 
-    Offsets are mapped back only for a hit, as most statements agree.
+    Scope markers are looked for, and offsets mapped back, only then: most
+    statements agree.
     """
     stated = item.expect if item.expect is not None else int(match.group("n"))
-    extra: dict[str, Any] = {}
-    if item.bases:
-        if scope:
-            return None  # NOTE: a part's share of what? Say nothing.
-        found = _share(match.group("p"), stated, values)
-        if found is None:
-            return None
-        value, extra = found
-    else:
-        value = values[0]
-        actual = value.actual
-        for other in values:
-            if other.actual is None or close(other.actual, stated):
-                return None
-        if scope and stated <= actual:
-            return None  # NOTE: a part within the whole.
-        if scope:
-            extra = {"scope": scope}
-    actual, tables = value
+    found = _differs(item, values, stated, match)
+    if found is None:
+        return None
+    value, extra = found
+    folded = prose.folded(first) or ""
+    scope = _scope(prepared, folded, match)
+    if (prepared.scope == "whole" and scope[1]) or (
+        prepared.scope == "part"
+        and not (scope[1] and not item.bases and stated > (value.actual or 0))
+    ):
+        return None  # NOTE: a part within the whole, or its share.
     line, offset = prose.at(first)
-    start, end = fold(line, offset).original_span(match.start(), match.end())
+    folding = fold(line, offset)
+    start, end = folding.original_span(match.start(), match.end())
+    if scope[1]:
+        at, until = folding.original_span(*scope)
+        extra["scope"] = _unwrap(report.document.text[at:until])
+    actual, tables = value
     sentence = _sentence(report.document.text, start, end, offset, len(line))
     names = (item.bases[values.index(value)] if item.bases else item.value).names
     where = " + ".join(_describe(tables, name) for name in names)
@@ -450,6 +516,21 @@ def _compare(
             **extra,
         },
     )
+
+
+def _differs(
+    item: Check, values: list[_Value], stated: int, match: RegexMatch
+) -> tuple[_Value, dict[str, Any]] | None:
+    """The value compared with and message arguments, when ``stated`` differs.
+
+    None when it agrees with one of ``values``, or a value is unknown.
+    """
+    if item.bases:
+        return _share(match.group("p"), stated, values)
+    for other in values:
+        if other.actual is None or close(other.actual, stated):
+            return None
+    return values[0], {}
 
 
 def _share(
