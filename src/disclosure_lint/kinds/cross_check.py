@@ -17,7 +17,7 @@ share that fits none of them is reported.
 
 Prose hard-wrapped at the page width (text from PDFs) is matched as one
 paragraph: a line that does not end a sentence is joined to the next prose
-line (at most ``_JOIN_LINES`` lines).
+line (``prose_lines``).
 
 A statement may speak of a part of what the table counts (``其中市本级``, one
 office): ``scope_markers`` are regexes found in the clause before the number.
@@ -44,19 +44,24 @@ a part, ``scope`` (the marker's text).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..document.fold import fold, fold_text
-from ..document.text import Document, Span
+from ..document.fold import fold
 from ..records import dataclass
-from ..regex.cached import compile_regex
 from ..regex.guard import pack_regex, required_texts
 from ..tables.equations import Sum, close, format_number, parse_sum
 from ..tables.schema import TableSchemaError
 from ..tables.table import Table
 from .base import Hit, KindSpec, Param
+from .prose_lines import (
+    Prose,
+    candidate_lines,
+    keyword_scans,
+    prose_of,
+    sentence_at,
+    unwrap,
+)
 from .report import Report
 
 if TYPE_CHECKING:
@@ -75,10 +80,6 @@ _CHECK_KEYS = {"pattern", "value", "expect", "percent_of"}
 _SCOPES = ("any", "whole", "part")
 _CLAUSE_END = ",;。:!?"
 _CLAUSE_MAX = 40  # characters before a number searched for a scope marker
-_JOIN_LINES = 8  # lines of a hard-wrapped paragraph matched as one
-_SENTENCE_END = "。；;！？!?"
-_SENTENCE_MAX = 400
-_MAX_SCANS = 8  # keyword scans per rule at most (see _keyword_scans)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +101,8 @@ class Prepared:
     """The checks and the keyword prefilter (empty: every line)."""
 
     checks: tuple[Check, ...]
-    # The prefilter's words (empty: every line); see _Keywords.
-    keywords: frozenset[str]
+    # A line holds a keyword when one of these finds it (see keyword_scans).
+    keywords: tuple[re.Pattern[str], ...]
     scope: str = "any"
     # Each finds a scope marker in a clause.
     markers: tuple[Regex, ...] = ()
@@ -110,8 +111,7 @@ class Prepared:
 def prepare(params: Mapping[str, Any]) -> Prepared:
     """Compile the regexes, the keyword prefilter and parse the value sums."""
     checks = tuple(_prepare_check(item) for item in params["checks"])
-    words = frozenset(str(k) for k in params["keywords"] if str(k))
-    _KEYWORDS.register(words)
+    words = {str(k) for k in params["keywords"] if str(k)}
     # NOTE: .get: a pack cache written before these params existed lacks them.
     scope = str(params.get("scope") or "any")
     if scope not in _SCOPES:
@@ -122,7 +122,7 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
     # NOTE: one regex per marker, not an alternation: a bundled pattern is
     # trusted by its own text. They only run on the clause before a match.
     found = tuple(pack_regex(marker) for marker in markers)
-    return Prepared(checks, words, scope, found)
+    return Prepared(checks, keyword_scans(words), scope, found)
 
 
 def _prepare_check(item: Any) -> Check:
@@ -167,76 +167,17 @@ def _prepare_check(item: Any) -> Check:
     )
 
 
-class _Keywords:
-    """The keywords of every cross-check rule prepared in this process.
-
-    NOTE: a draft is scanned for all of them at once (``_Prose.lines_with``)
-    rather than once per rule: on a clean draft the scan is most of what
-    these rules cost.
-    """
-
-    def __init__(self) -> None:
-        """No keywords yet."""
-        self.words: frozenset[str] = frozenset()
-        self._scan: tuple[tuple[re.Pattern[str], ...], dict[str, tuple[str, ...]]]
-        self._scan = ((), {})
-
-    def register(self, words: frozenset[str]) -> None:
-        """Add ``words`` (a rule being prepared)."""
-        if not words <= self.words:
-            self.words |= words
-            self._scan = ((), {})
-
-    def scan(self) -> tuple[tuple[re.Pattern[str], ...], dict[str, tuple[str, ...]]]:
-        """The regexes that find every keyword, and what each found word holds.
-
-        A match finds one word; every keyword inside it is in the text too
-        (``部分公开`` holds ``公开``), so the words it holds are listed.
-        """
-        if not self._scan[0] and self.words:
-            words = self.words
-            holds = {w: tuple(sorted(k for k in words if k in w)) for w in words}
-            self._scan = (_keyword_scans(set(words)), holds)
-        return self._scan
-
-
-_KEYWORDS = _Keywords()
-
-
-def _keyword_scans(words: set[str]) -> tuple[re.Pattern[str], ...]:
-    """Regexes that together find every occurrence of one of ``words``.
-
-    NOTE: ``re`` skips fast to a literal first character but tries every
-    position of the text for an alternation of words that start
-    differently (~5x slower per character). So the words are scanned for
-    in groups that share their first character, one scan per group; for
-    more than ``_MAX_SCANS`` groups one scan of them all costs less.
-    """
-    # NOTE: longest first, then in text order: the same regexes in every
-    # process (a set's order varies), so their code is found in the cache.
-    ordered = sorted(words, key=lambda word: (-len(word), word))
-    groups: dict[str, list[str]] = {}
-    for word in ordered:
-        groups.setdefault(word[0], []).append(word)
-    if len(groups) > _MAX_SCANS:
-        groups = {"": ordered}
-    return tuple(
-        compile_regex("|".join(re.escape(w) for w in group))
-        for group in groups.values()
-    )
-
-
 def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
     """Compare every number the prose states with its table cells."""
     if not report.tables:
         return
-    prose = _prose(report)
+    prose = prose_of(report)
     seen: set[tuple[int, str]] = set()
     done: set[int] = set()
     # NOTE: a check's table value is the same for every sentence of a draft;
     # worked out on its first match (so a bad name still fails only then).
     values: dict[int, list[_Value]] = {}
-    for index in _candidate_lines(prose, prepared.keywords):
+    for index in candidate_lines(prose, prepared.keywords):
         first = prose.paragraph(index)
         if first in done:
             continue  # NOTE: several lines of one wrapped paragraph.
@@ -262,7 +203,7 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
 
 def _holds(text: str, runs: tuple[str, ...]) -> bool:
     """``text`` contains every one of ``runs``."""
-    return all(run in text for run in runs)
+    return all(map(text.__contains__, runs))  # NOTE: no Python-level loop
 
 
 def _scope(prepared: Prepared, folded: str, match: RegexMatch) -> tuple[int, int]:
@@ -282,146 +223,6 @@ def _scope(prepared: Prepared, folded: str, match: RegexMatch) -> tuple[int, int
         if found is not None:
             return (begin + found.start(), begin + found.end())
     return (0, 0)
-
-
-class _Prose:
-    """The draft's lines and, once asked for, each prose paragraph folded.
-
-    A paragraph is a run of prose lines hard-wrapped mid-sentence, as text
-    from PDFs is (at most ``_JOIN_LINES``); most are one line.
-
-    NOTE: one per draft, shared by every cross-check rule: their keywords
-    often pick the same sentences, and folding costs more than matching.
-    """
-
-    __slots__ = (
-        "_first",
-        "_folded",
-        "_indexed",
-        "_last",
-        "_with",
-        "lines",
-        "starts",
-        "text",
-    )
-
-    def __init__(self, document: Document) -> None:
-        """The lines of ``document``; nothing folded yet."""
-        self.text = document.text
-        self.lines, self.starts = document.split_lines()
-        self._folded: dict[int, str | None] = {}
-        # The paragraph of a line: its first line; and the first's last.
-        self._first: dict[int, int] = {}
-        self._last: dict[int, int] = {}
-        # The lines holding each keyword, found for the words ``_indexed``.
-        self._with: dict[str, set[int]] = {}
-        self._indexed: frozenset[str] = frozenset()
-
-    def lines_with(self, words: frozenset[str]) -> list[int]:
-        """0-based numbers, in order, of the lines holding one of ``words``."""
-        if not words <= self._indexed:
-            # NOTE: a rule prepared after this draft's scan (the first draft).
-            self._index()
-        found: set[int] = set()
-        for word in words:
-            found |= self._with.get(word, set())
-        return sorted(found)
-
-    def _index(self) -> None:
-        """Scan the text once for every keyword."""
-        regexes, holds = _KEYWORDS.scan()
-        self._indexed = _KEYWORDS.words
-        found: dict[str, set[int]] = {}
-        self._with = found
-        text, starts, lines = self.text, self.starts, self.lines
-        for regex in regexes:
-            pos, index, line_end, prose = 0, -1, -1, False
-            while (match := regex.search(text, pos)) is not None:
-                if match.start() >= line_end:
-                    # NOTE: a new line; most hits share one with the last.
-                    index = bisect_right(starts, match.start()) - 1
-                    line_end = starts[index] + len(lines[index])
-                    prose = _is_prose(lines[index])
-                if not prose:
-                    pos = line_end + 1  # NOTE: a table row: on to the next line.
-                    continue
-                for word in holds[match.group()]:
-                    held = found.get(word)
-                    if held is None:
-                        held = found[word] = set()
-                    held.add(index)
-                pos = match.end()
-
-    def _open(self, index: int) -> bool:
-        """Line ``index`` is prose whose sentence goes on in the next line."""
-        line = self.lines[index]
-        return (
-            line.rstrip()[-1:] not in _SENTENCE_END
-            and index + 1 < len(self.lines)
-            and _is_prose(line)
-            and _is_prose(self.lines[index + 1])
-        )
-
-    def paragraph(self, index: int) -> int:
-        """The first line of the paragraph line ``index`` belongs to."""
-        first = self._first.get(index)
-        if first is not None:
-            return first
-        first = index
-        while first > 0 and index - first < _JOIN_LINES - 1 and self._open(first - 1):
-            first -= 1
-        last = first
-        while last - first < _JOIN_LINES - 1 and self._open(last):
-            last += 1
-        last = max(last, index)
-        for line in range(first, last + 1):
-            self._first.setdefault(line, first)
-        self._last[first] = max(self._last.get(first, first), last)
-        return first
-
-    def folded(self, first: int) -> str | None:
-        """Paragraph ``first`` folded; None for a table row."""
-        if first in self._folded:
-            return self._folded[first]
-        found = self._folded[first] = (
-            fold_text(self.at(first)[0]) if _is_prose(self.lines[first]) else None
-        )
-        return found
-
-    def at(self, first: int) -> tuple[str, int]:
-        """Paragraph ``first`` and its offset, as ``fold`` takes them."""
-        last = self._last.get(first, first)
-        start = self.starts[first]
-        end = self.starts[last] + len(self.lines[last])
-        return self.text[start:end], start
-
-
-def _is_prose(line: str) -> bool:
-    """``line`` is a non-blank line of prose, not a table row."""
-    return (
-        "\t" not in line
-        and not line.isspace()
-        and bool(line)
-        and not line.lstrip().startswith("|")
-    )
-
-
-def _prose(report: Report) -> _Prose:
-    """The report's ``_Prose``, built on first use."""
-    prose = report.shared.get(_Prose)
-    if prose is None:
-        prose = report.shared[_Prose] = _Prose(report.document)
-    return prose
-
-
-def _candidate_lines(prose: _Prose, keywords: frozenset[str]) -> Iterable[int]:
-    """0-based numbers, in order, of the lines that contain a keyword.
-
-    Every line when there are no keywords.
-    """
-    if not keywords:
-        return range(len(prose.lines))
-    return prose.lines_with(keywords)
 
 
 class _Value(NamedTuple):
@@ -473,7 +274,7 @@ def _hit(
     prepared: Prepared,
     item: Check,
     values: list[_Value],
-    prose: _Prose,
+    prose: Prose,
     first: int,
     match: RegexMatch,
 ) -> Hit | None:
@@ -482,13 +283,19 @@ def _hit(
     Scope markers are looked for, and offsets mapped back, only then: most
     statements agree.
     """
+    scope = (0, 0)
+    if prepared.scope == "part":
+        # NOTE: most statements are about the whole: looked for first here.
+        scope = _scope(prepared, prose.folded(first) or "", match)
+        if not scope[1]:
+            return None
     stated = item.expect if item.expect is not None else int(match.group("n"))
     found = _differs(item, values, stated, match)
     if found is None:
         return None
     value, extra = found
-    folded = prose.folded(first) or ""
-    scope = _scope(prepared, folded, match)
+    if prepared.scope != "part":
+        scope = _scope(prepared, prose.folded(first) or "", match)
     if (prepared.scope == "whole" and scope[1]) or (
         prepared.scope == "part"
         and not (scope[1] and not item.bases and stated > (value.actual or 0))
@@ -499,9 +306,9 @@ def _hit(
     start, end = folding.original_span(match.start(), match.end())
     if scope[1]:
         at, until = folding.original_span(*scope)
-        extra["scope"] = _unwrap(report.document.text[at:until])
+        extra["scope"] = unwrap(report.document.text[at:until])
     actual, tables = value
-    sentence = _sentence(report.document.text, start, end, offset, len(line))
+    sentence = sentence_at(report.document.text, start, end, offset, len(line))
     names = (item.bases[values.index(value)] if item.bases else item.value).names
     where = " + ".join(_describe(tables, name) for name in names)
     return Hit(
@@ -511,8 +318,8 @@ def _hit(
             "table_value": format_number(actual),
             "where": where,
             # NOTE: without the breaks of a hard-wrapped paragraph.
-            "sentence": _unwrap(report.document.text[sentence.start : sentence.end]),
-            "match": _unwrap(report.document.text[start:end]),
+            "sentence": unwrap(report.document.text[sentence.start : sentence.end]),
+            "match": unwrap(report.document.text[start:end]),
             **extra,
         },
     )
@@ -555,34 +362,10 @@ def _share(
     return values[0], {"percent": printed, "computed": f"{computed:.{decimals}f}"}
 
 
-def _unwrap(text: str) -> str:
-    """``text`` without line breaks (and the blanks around them)."""
-    if "\n" not in text:
-        return text
-    return "".join(part.strip() for part in text.split("\n"))
-
-
 def _describe(tables: dict[str, Table], name: str) -> str:
     table_key, row, column = name.split(".")
     table = tables[table_key]
     return f"{table.row_label(row)}·{table.column_name(column)}"
-
-
-def _sentence(text: str, start: int, end: int, lower: int, length: int) -> Span:
-    """The sentence around ``[start, end)`` within ``text[lower:lower+length]``.
-
-    Without blanks around it.
-    """
-    # NOTE: bounded, so a huge line with many matches stays linear.
-    line_start = max(lower, start - _SENTENCE_MAX)
-    line_end = min(lower + length, end + _SENTENCE_MAX)
-    begin = max(text.rfind(mark, line_start, start) for mark in _SENTENCE_END) + 1
-    begin = max(begin, line_start)
-    ends = [text.find(mark, end, line_end) for mark in _SENTENCE_END]
-    finish = min([e for e in ends if e != -1] or [line_end])
-    while begin < finish and text[begin].isspace():
-        begin += 1
-    return Span(begin, finish)
 
 
 KIND = KindSpec("cross-check", PARAMS, check, prepare, __doc__ or "")
