@@ -310,7 +310,7 @@ def _hit(
     actual, tables = value
     sentence = sentence_at(report.document.text, start, end, offset, len(line))
     names = (item.bases[values.index(value)] if item.bases else item.value).names
-    where = " + ".join(_describe(tables, name) for name in names)
+    where = _where(tables, names)
     return Hit(
         sentence,
         {
@@ -360,6 +360,17 @@ def _share(
             return None
     computed = 100.0 * stated / values[0].actual  # type: ignore[operator]
     return values[0], {"percent": printed, "computed": f"{computed:.{decimals}f}"}
+
+
+def _where(tables: dict[str, Table], names: tuple[str, ...]) -> str:
+    """The cells ``names`` by their labels; a row shared by all named once."""
+    rows = {name.rsplit(".", 1)[0] for name in names}
+    if len(names) < 2 or len(rows) != 1:
+        return " + ".join(_describe(tables, name) for name in names)
+    table_key, row, _ = names[0].split(".")
+    table = tables[table_key]
+    columns = " + ".join(table.column_name(n.rsplit(".", 1)[1]) for n in names)
+    return f"{table.row_label(row)}：{columns}"
 
 
 def _describe(tables: dict[str, Table], name: str) -> str:
