@@ -8,32 +8,60 @@ when the sentence states it in words ("未收到申请" means 0). Lines that are
 table rows (tab- or pipe-separated) are not prose and are skipped; blank or
 unreadable cells leave a check unchecked.
 
+A check with ``percent_of`` (a list of sums) instead of ``value`` states
+a share: its regex has a group ``n`` (the number) and ``p`` (the percent
+printed after it, ``208件(17.46%)``); it holds when ``p`` is ``n`` divided by
+any of the bases, to within one unit of the last printed digit (rounded or
+cut). Several bases mean the sentence does not say which it meant: only a
+share that fits none of them is reported.
+
+Prose hard-wrapped at the page width (text from PDFs) is matched as one
+paragraph: a line that does not end a sentence is joined to the next prose
+line (``prose_lines``).
+
+A statement may speak of a part of what the table counts (``其中市本级``, one
+office): ``scope_markers`` are regexes found in the clause before the number.
+``scope: whole`` skips such statements (the table's value is not theirs);
+``scope: part`` checks only them, and only that the part does not exceed the
+whole. Tables that could not be read cell by cell (``Table.skipped``) are
+never compared.
+
 Params:
-    checks: list of ``{pattern, value, expect?}``.
+    checks: list of ``{pattern, value | percent_of, expect?}``; ``value``
+        may be a list of sums the sentence may mean (it holds when one
+        agrees; the first is named in the message).
     keywords: a line is only folded and matched when it contains one of these
         (a cheap prefilter; default: none, every line).
+    scope_markers: regexes saying a clause speaks of a part.
+    scope: ``any`` (default), ``whole`` or ``part`` (see above).
 
 The finding points at the sentence. Message arguments: ``stated``,
 ``table_value``, ``where`` (the cells, by official labels), ``sentence``,
-``match``.
+``match``; for a share also ``percent`` (as printed) and ``computed``; for
+a part, ``scope`` (the marker's text).
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..document.fold import fold, fold_text
-from ..document.text import Document, Span
+from ..document.fold import fold
 from ..records import dataclass
-from ..regex.cached import compile_regex
-from ..regex.guard import pack_regex, required_text
+from ..regex.guard import pack_regex, required_texts
 from ..tables.equations import Sum, close, format_number, parse_sum
 from ..tables.schema import TableSchemaError
 from ..tables.table import Table
 from .base import Hit, KindSpec, Param
+from .prose_lines import (
+    Prose,
+    candidate_lines,
+    keyword_scans,
+    prose_of,
+    sentence_at,
+    unwrap,
+)
 from .report import Report
 
 if TYPE_CHECKING:
@@ -41,23 +69,31 @@ if TYPE_CHECKING:
     from ..regex.linear import Regex, RegexMatch
 
 PARAMS = {
-    "checks": Param("list", required=True, help="[{pattern, value, expect?}]"),
+    "checks": Param(
+        "list", required=True, help="[{pattern, value | percent_of, expect?}]"
+    ),
     "keywords": Param("list", default=[], help="prefilter: line must contain one"),
+    "scope_markers": Param("list", default=[], help="regexes: a clause about a part"),
+    "scope": Param("str", default="any", help="any, whole or part"),
 }
-_CHECK_KEYS = {"pattern", "value", "expect"}
-_SENTENCE_END = "。；;！？!?"
-_SENTENCE_MAX = 400
-_MAX_SCANS = 8  # keyword scans per rule at most (see _keyword_scans)
+_CHECK_KEYS = {"pattern", "value", "expect", "percent_of"}
+_SCOPES = ("any", "whole", "part")
+_CLAUSE_END = ",;。:!?"
+_CLAUSE_MAX = 40  # characters before a number searched for a scope marker
 
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """One compiled check; every match of ``regex`` contains ``required``."""
+    """One compiled check; every match of ``regex`` contains each ``required``."""
 
     regex: Regex
     value: Sum
     expect: int | None
-    required: str = ""
+    required: tuple[str, ...] = ()
+    # Non-empty: the check states a share of one of these (``value`` unused).
+    bases: tuple[Sum, ...] = ()
+    # Other values the sentence may mean; it holds when one agrees.
+    alternatives: tuple[Sum, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,59 +101,69 @@ class Prepared:
     """The checks and the keyword prefilter (empty: every line)."""
 
     checks: tuple[Check, ...]
-    # A line holds a keyword when one of these finds it (see _keyword_scans).
+    # A line holds a keyword when one of these finds it (see keyword_scans).
     keywords: tuple[re.Pattern[str], ...]
+    scope: str = "any"
+    # Each finds a scope marker in a clause.
+    markers: tuple[Regex, ...] = ()
 
 
 def prepare(params: Mapping[str, Any]) -> Prepared:
     """Compile the regexes, the keyword prefilter and parse the value sums."""
-    checks = []
-    for item in params["checks"]:
-        if not isinstance(item, dict) or not {"pattern", "value"} <= set(item):
-            raise ValueError("each check needs 'pattern' and 'value'")
-        unknown = set(item) - _CHECK_KEYS
-        if unknown:
-            raise ValueError(f"unknown key '{sorted(unknown)[0]}' in a check")
-        regex = pack_regex(str(item["pattern"]), iterate=True)
-        expect = item.get("expect")
-        if expect is None and "n" not in regex.groupindex:
-            raise ValueError(f"pattern '{item['pattern']}' needs a group 'n' or expect")
-        value = parse_sum(str(item["value"]))
-        for name in value.names:
-            if name.count(".") != 2:
-                raise ValueError(f"'{name}' must be table.row.column")
-        checks.append(
-            Check(
-                regex,
-                value,
-                int(expect) if expect is not None else None,
-                required_text(str(item["pattern"])),
-            )
-        )
+    checks = tuple(_prepare_check(item) for item in params["checks"])
     words = {str(k) for k in params["keywords"] if str(k)}
-    return Prepared(tuple(checks), _keyword_scans(words))
+    # NOTE: .get: a pack cache written before these params existed lacks them.
+    scope = str(params.get("scope") or "any")
+    if scope not in _SCOPES:
+        raise ValueError(f"scope must be one of {', '.join(_SCOPES)}")
+    markers = [str(m) for m in params.get("scope_markers") or () if str(m)]
+    if scope != "any" and not markers:
+        raise ValueError(f"scope '{scope}' needs scope_markers")
+    # NOTE: one regex per marker, not an alternation: a bundled pattern is
+    # trusted by its own text. They only run on the clause before a match.
+    found = tuple(pack_regex(marker) for marker in markers)
+    return Prepared(checks, keyword_scans(words), scope, found)
 
 
-def _keyword_scans(words: set[str]) -> tuple[re.Pattern[str], ...]:
-    """Regexes that together find every line holding one of ``words``.
-
-    NOTE: ``re`` skips fast to a literal first character but tries every
-    position of the text for an alternation of words that start
-    differently (~5x slower per character). So the words are scanned for
-    in groups that share their first character, one scan per group; for
-    more than ``_MAX_SCANS`` groups one scan of them all costs less.
-    """
-    # NOTE: longest first, then in text order: the same regexes in every
-    # process (a set's order varies), so their code is found in the cache.
-    ordered = sorted(words, key=lambda word: (-len(word), word))
-    groups: dict[str, list[str]] = {}
-    for word in ordered:
-        groups.setdefault(word[0], []).append(word)
-    if len(groups) > _MAX_SCANS:
-        groups = {"": ordered}
-    return tuple(
-        compile_regex("|".join(re.escape(w) for w in group))
-        for group in groups.values()
+def _prepare_check(item: Any) -> Check:
+    """One check of the ``checks`` param, compiled and checked."""
+    if not isinstance(item, dict) or "pattern" not in item:
+        raise ValueError("each check needs 'pattern' and 'value' or 'percent_of'")
+    unknown = set(item) - _CHECK_KEYS
+    if unknown:
+        raise ValueError(f"unknown key '{sorted(unknown)[0]}' in a check")
+    pattern = str(item["pattern"])
+    regex = pack_regex(pattern, iterate=True)
+    bases = tuple(parse_sum(str(base)) for base in item.get("percent_of") or ())
+    alternatives: tuple[Sum, ...] = ()
+    if bases:
+        if "value" in item or "expect" in item:
+            raise ValueError("a check with percent_of has no value or expect")
+        if not {"n", "p"} <= set(regex.groupindex):
+            raise ValueError(f"pattern '{pattern}' needs groups 'n' and 'p'")
+        value = bases[0]
+    else:
+        if "value" not in item:
+            raise ValueError("each check needs 'pattern' and 'value' or 'percent_of'")
+        given = item["value"]
+        # NOTE: a list: the sentence may mean any of these (办理申请N件: new,
+        # concluded, or new + carried over); it holds when one agrees.
+        sums = [parse_sum(str(v)) for v in given] if isinstance(given, list) else []
+        value = sums[0] if sums else parse_sum(str(given))
+        alternatives = tuple(sums[1:])
+    expect = item.get("expect")
+    if expect is None and "n" not in regex.groupindex:
+        raise ValueError(f"pattern '{pattern}' needs a group 'n' or expect")
+    for name in (n for total in (value, *bases, *alternatives) for n in total.names):
+        if name.count(".") != 2:
+            raise ValueError(f"'{name}' must be table.row.column")
+    return Check(
+        regex,
+        value,
+        int(expect) if expect is not None else None,
+        required_texts(pattern),
+        bases,
+        alternatives,
     )
 
 
@@ -125,26 +171,28 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
     """Compare every number the prose states with its table cells."""
     if not report.tables:
         return
-    prose = _prose(report)
+    prose = prose_of(report)
     seen: set[tuple[int, str]] = set()
-    tables: dict[str, Table] = {}
-    for table in report.tables:
-        tables.setdefault(table.key, table)
+    done: set[int] = set()
     # NOTE: a check's table value is the same for every sentence of a draft;
     # worked out on its first match (so a bad name still fails only then).
-    values: dict[int, _Value] = {}
-    for index in _candidate_lines(prose, prepared.keywords):
-        folded = prose.folded(index)
+    values: dict[int, list[_Value]] = {}
+    for index in candidate_lines(prose, prepared.keywords):
+        first = prose.paragraph(index)
+        if first in done:
+            continue  # NOTE: several lines of one wrapped paragraph.
+        done.add(first)
+        folded = prose.folded(first)
         if folded is None:
             continue
         for number, item in enumerate(prepared.checks):
-            if item.required not in folded:
+            if not _holds(folded, item.required):
                 continue  # NOTE: no match possible; finditer costs more.
             for match in item.regex.finditer(folded):
                 value = values.get(number)
                 if value is None:
-                    value = values[number] = _table_value(rule, item, tables)
-                hit = _compare(report, item, value, prose.at(index), match)
+                    value = values[number] = _table_values(report, rule, item)
+                hit = _hit(report, prepared, item, value, prose, first, match)
                 if hit is None:
                     continue
                 key = (hit.span.start, item.value.text())
@@ -153,83 +201,55 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
                     yield hit
 
 
-class _Prose:
-    """The draft's lines and, once asked for, each prose line folded.
-
-    NOTE: one per draft, shared by every cross-check rule: their keywords
-    often pick the same sentences, and folding costs more than matching.
-    """
-
-    __slots__ = ("_folded", "lines", "starts", "text")
-
-    def __init__(self, document: Document) -> None:
-        """The lines of ``document``; nothing folded yet."""
-        self.text = document.text
-        self.lines, self.starts = document.split_lines()
-        self._folded: dict[int, str | None] = {}
-
-    def folded(self, index: int) -> str | None:
-        """Line ``index`` (0-based) folded; None for a table row.
-
-        Table rows (tab- or pipe-separated) are not prose.
-        """
-        if index in self._folded:
-            return self._folded[index]
-        line = self.lines[index]
-        prose = not ("\t" in line or line.lstrip().startswith("|"))
-        found = self._folded[index] = fold_text(line) if prose else None
-        return found
-
-    def at(self, index: int) -> tuple[str, int]:
-        """Line ``index`` and its offset, as ``fold`` takes them."""
-        return self.lines[index], self.starts[index]
+def _holds(text: str, runs: tuple[str, ...]) -> bool:
+    """``text`` contains every one of ``runs``."""
+    return all(map(text.__contains__, runs))  # NOTE: no Python-level loop
 
 
-def _prose(report: Report) -> _Prose:
-    """The report's ``_Prose``, built on first use."""
-    prose = report.shared.get(_Prose)
-    if prose is None:
-        prose = report.shared[_Prose] = _Prose(report.document)
-    return prose
-
-
-def _candidate_lines(
-    prose: _Prose, keywords: tuple[re.Pattern[str], ...]
-) -> Iterable[int]:
-    """0-based numbers, in order, of the lines that contain a keyword.
-
-    Every line when there are no keywords.
-    """
-    if not keywords:
-        return range(len(prose.lines))
-    text, starts = prose.text, prose.starts
-    found: set[int] = set()
-    for keyword in keywords:
-        pos = 0
-        while (match := keyword.search(text, pos)) is not None:
-            index = bisect_right(starts, match.start()) - 1
-            found.add(index)
-            pos = starts[index + 1]  # NOTE: the next line: one hit is enough.
-    return sorted(found)
+def _scope(prepared: Prepared, folded: str, match: RegexMatch) -> tuple[int, int]:
+    """Where (folded) a scope marker is in the clause of ``match``; (0, 0): none."""
+    if not prepared.markers:
+        return (0, 0)
+    start = match.start()
+    floor = max(0, start - _CLAUSE_MAX)
+    begin = max(folded.rfind(mark, floor, start) for mark in _CLAUSE_END) + 1
+    begin = max(begin, floor)
+    # NOTE: "其中，市教育局受理…": the clause opens with the 其中 before it.
+    if folded.endswith("其中", floor, max(floor, begin - 1)):
+        begin -= 3
+    clause = folded[begin : match.end()]
+    for marker in prepared.markers:
+        found = marker.search(clause)
+        if found is not None:
+            return (begin + found.start(), begin + found.end())
+    return (0, 0)
 
 
 class _Value(NamedTuple):
-    """A check's table value (None: unknown) and the tables it was read from."""
+    """A sum's table value (None: unknown) and the tables it was read from."""
 
     actual: int | float | None
     tables: dict[str, Table]
 
 
-def _table_value(rule: Rule, item: Check, by_key: Mapping[str, Table]) -> _Value:
-    """The value of ``item.value`` in the draft's tables.
+def _table_values(report: Report, rule: Rule, item: Check) -> list[_Value]:
+    """The value of ``item.value`` (and its alternatives), or of each base."""
+    totals = item.bases or (item.value, *item.alternatives)
+    return [_table_value(rule, total, report.tables) for total in totals]
+
+
+def _table_value(rule: Rule, total: Sum, all_tables: list[Table]) -> _Value:
+    """The value of ``total`` in the draft's tables (the first of each key).
+
+    Unknown (None) when a table could not be read cell by cell.
 
     Raises:
         TableSchemaError: a name is not a table, row or column of the pack.
     """
     tables: dict[str, Table] = {}
-    for name in item.value.names:
+    for name in total.names:
         table_key = name.split(".", 1)[0]
-        table = by_key.get(table_key)
+        table = next((t for t in all_tables if t.key == table_key), None)
         if table is None:
             raise TableSchemaError(
                 f"rule {rule.id}: unknown table '{table_key}' in '{name}'"
@@ -245,59 +265,120 @@ def _table_value(rule: Rule, item: Check, by_key: Mapping[str, Table]) -> _Value
             return None  # NOTE: not read cell by cell (TB012): not compared
         return table.total(row, column, blank_is_zero=False)
 
-    return _Value(item.value.evaluate(value), tables)
+    found = total.evaluate(value)
+    if any(table.skipped for table in tables.values()):
+        found = None  # NOTE: its cells are not known; say nothing.
+    return _Value(found, tables)
 
 
-def _compare(
+def _hit(
     report: Report,
+    prepared: Prepared,
     item: Check,
-    value: _Value,
-    line: tuple[str, int],
+    values: list[_Value],
+    prose: Prose,
+    first: int,
     match: RegexMatch,
 ) -> Hit | None:
     """A hit when the number ``match`` states differs from the table's.
 
-    ``line`` is the text the folded line came from and its offset; offsets
-    are mapped back only for a hit, as most statements agree.
+    Scope markers are looked for, and offsets mapped back, only then: most
+    statements agree.
     """
+    scope = (0, 0)
+    if prepared.scope == "part":
+        # NOTE: most statements are about the whole: looked for first here.
+        scope = _scope(prepared, prose.folded(first) or "", match)
+        if not scope[1]:
+            return None
     stated = item.expect if item.expect is not None else int(match.group("n"))
-    actual, tables = value
-    if actual is None or close(actual, stated):
+    found = _differs(item, values, stated, match)
+    if found is None:
         return None
-    start, end = fold(*line).original_span(match.start(), match.end())
-    sentence = _sentence(report.document.text, start, end)
-    where = " + ".join(_describe(tables, name) for name in item.value.names)
+    value, extra = found
+    if prepared.scope != "part":
+        scope = _scope(prepared, prose.folded(first) or "", match)
+    if (prepared.scope == "whole" and scope[1]) or (
+        prepared.scope == "part"
+        and not (scope[1] and not item.bases and stated > (value.actual or 0))
+    ):
+        return None  # NOTE: a part within the whole, or its share.
+    line, offset = prose.at(first)
+    folding = fold(line, offset)
+    start, end = folding.original_span(match.start(), match.end())
+    if scope[1]:
+        at, until = folding.original_span(*scope)
+        extra["scope"] = unwrap(report.document.text[at:until])
+    actual, tables = value
+    sentence = sentence_at(report.document.text, start, end, offset, len(line))
+    names = (item.bases[values.index(value)] if item.bases else item.value).names
+    where = _where(tables, names)
     return Hit(
         sentence,
         {
             "stated": stated,
             "table_value": format_number(actual),
             "where": where,
-            "sentence": report.document.text[sentence.start : sentence.end],
-            "match": report.document.text[start:end],
+            # NOTE: without the breaks of a hard-wrapped paragraph.
+            "sentence": unwrap(report.document.text[sentence.start : sentence.end]),
+            "match": unwrap(report.document.text[start:end]),
+            **extra,
         },
     )
+
+
+def _differs(
+    item: Check, values: list[_Value], stated: int, match: RegexMatch
+) -> tuple[_Value, dict[str, Any]] | None:
+    """The value compared with and message arguments, when ``stated`` differs.
+
+    None when it agrees with one of ``values``, or a value is unknown.
+    """
+    if item.bases:
+        return _share(match.group("p"), stated, values)
+    for other in values:
+        if other.actual is None or close(other.actual, stated):
+            return None
+    return values[0], {}
+
+
+def _share(
+    printed: str, stated: int, values: list[_Value]
+) -> tuple[_Value, dict[str, Any]] | None:
+    """The first base and the share worked out, when ``printed`` fits none.
+
+    None when it fits one of them, or a base is unknown or 0 (no share can
+    be worked out: say nothing).
+    """
+    percent = float(printed)
+    decimals = len(printed.partition(".")[2])
+    # NOTE: one unit of the last printed digit either way: a share rounded
+    # or cut to the printed precision fits.
+    slack = 10.0**-decimals + 1e-9
+    for value in values:
+        if value.actual is None or value.actual <= 0:
+            return None
+        if abs(100.0 * stated / value.actual - percent) <= slack:
+            return None
+    computed = 100.0 * stated / values[0].actual  # type: ignore[operator]
+    return values[0], {"percent": printed, "computed": f"{computed:.{decimals}f}"}
+
+
+def _where(tables: dict[str, Table], names: tuple[str, ...]) -> str:
+    """The cells ``names`` by their labels; a row shared by all named once."""
+    rows = {name.rsplit(".", 1)[0] for name in names}
+    if len(names) < 2 or len(rows) != 1:
+        return " + ".join(_describe(tables, name) for name in names)
+    table_key, row, _ = names[0].split(".")
+    table = tables[table_key]
+    columns = " + ".join(table.column_name(n.rsplit(".", 1)[1]) for n in names)
+    return f"{table.row_label(row)}：{columns}"
 
 
 def _describe(tables: dict[str, Table], name: str) -> str:
     table_key, row, column = name.split(".")
     table = tables[table_key]
     return f"{table.row_label(row)}·{table.column_name(column)}"
-
-
-def _sentence(text: str, start: int, end: int) -> Span:
-    """The sentence around ``[start, end)`` within its line, without blanks."""
-    # NOTE: bounded, so a huge line with many matches stays linear.
-    line_start = max(text.rfind("\n", 0, start) + 1, start - _SENTENCE_MAX)
-    line_end = text.find("\n", end, end + _SENTENCE_MAX)
-    line_end = min(len(text), end + _SENTENCE_MAX) if line_end == -1 else line_end
-    begin = max(text.rfind(mark, line_start, start) for mark in _SENTENCE_END) + 1
-    begin = max(begin, line_start)
-    ends = [text.find(mark, end, line_end) for mark in _SENTENCE_END]
-    finish = min([e for e in ends if e != -1] or [line_end])
-    while begin < finish and text[begin].isspace():
-        begin += 1
-    return Span(begin, finish)
 
 
 KIND = KindSpec("cross-check", PARAMS, check, prepare, __doc__ or "")

@@ -230,18 +230,31 @@ def required_text(pattern: str) -> str:
     group, an alternative or a repeat), so the run is certain to be in any
     match. Empty when there is none, or when the pattern ignores case.
     """
+    return max(required_texts(pattern), key=len, default="")
+
+
+def required_texts(pattern: str) -> tuple[str, ...]:
+    """Every run of characters that every match of ``pattern`` contains.
+
+    The runs of top-level literals (see ``required_text``), longest first;
+    empty when there is none, or when the pattern ignores case.
+    """
     try:
         parsed = _sre_parse.parse(pattern)
     except (re.error, RecursionError, OverflowError):
-        return ""
+        return ()
     if parsed.state.flags & re.IGNORECASE:
-        return ""
-    best = run = ""
+        return ()
+    runs: list[str] = []
+    run = ""
     for op, arg in parsed.data:
         if op is _sre_constants.LITERAL:
             run += chr(arg)
-            if len(run) > len(best):
-                best = run
-        else:
-            run = ""
-    return best
+            continue
+        if run:
+            runs.append(run)
+        run = ""
+    if run:
+        runs.append(run)
+    # NOTE: stable: the first longest run first, as required_text gives it.
+    return tuple(sorted(runs, key=len, reverse=True))

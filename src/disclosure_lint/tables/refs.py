@@ -37,7 +37,10 @@ def check_rule_refs(rule: Rule, compiled: CompiledTables) -> None:
             _names(schema, [str(params["report_at"])], kind, where)
     elif rule.kind == "cross-check":
         for item in params["checks"]:
-            for name in parse_sum(str(item["value"])).names:
+            given = item.get("value", [])
+            sums = [*(given if isinstance(given, list) else [given])]
+            sums += item.get("percent_of") or []
+            for name in (n for text in sums for n in parse_sum(str(text)).names):
                 table_key, row, column = name.split(".")
                 schema = _table(compiled, table_key, where)
                 _names(schema, [row], "row", where)
