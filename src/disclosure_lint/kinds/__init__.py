@@ -7,7 +7,9 @@ from .balance import KIND as BALANCE
 from .base import FixSpec, Hit, KindSpec, Param
 from .cell_value import KIND as CELL_VALUE
 from .cross_check import KIND as CROSS_CHECK
+from .doubled import KIND as DOUBLED
 from .edition_markers import KIND as EDITION_MARKERS
+from .enumeration import KIND as ENUMERATION
 from .near_miss import KIND as NEAR_MISS
 from .paired_punctuation import KIND as PAIRED_PUNCTUATION
 from .pattern import KIND as PATTERN
@@ -26,7 +28,9 @@ KINDS: dict[str, KindSpec] = {
         BALANCE,
         CELL_VALUE,
         CROSS_CHECK,
+        DOUBLED,
         EDITION_MARKERS,
+        ENUMERATION,
         NEAR_MISS,
         PAIRED_PUNCTUATION,
         PATTERN,
