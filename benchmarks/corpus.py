@@ -180,7 +180,7 @@ def load_typos() -> list[tuple[str, str]]:
         pairs: list[tuple[str, str]] = []
         for rule in load_packset().all_rules():
             # NOTE: the typos of the first rules only: the sourced lists
-            # (TY007, TY103, TY009) would change every draft made since.
+            # (TY007, TY104, TY009) would change every draft made since.
             if rule.kind == "substitution" and rule.id in _CORPUS_TYPO_RULES:
                 for item in rule.params.get("pairs") or []:
                     pairs.append((str(item["wrong"]), str(item["right"])))
