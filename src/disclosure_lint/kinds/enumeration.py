@@ -21,6 +21,8 @@ sequence run 1, 2, 3 …, the message says so.
 Params:
     numerals: numeral words in order (一, 二, … 十).
     inline: regex with a named group ``n`` (the numeral) for a prose marker.
+    inline_after: the characters a prose marker may follow, besides a line
+        start (a sentence mark: ``，二是``; not ``唯一是``, ``统一是``).
     levels: list of ``{name, pattern}``; ``pattern`` (matched at a line
         start, after blanks and markdown ``#``) has a group ``n``: a numeral
         word or arabic digits.
@@ -49,6 +51,9 @@ if TYPE_CHECKING:
 PARAMS = {
     "numerals": Param("list", required=True, help="numeral words in order"),
     "inline": Param("regex", required=True, help="prose marker with group n"),
+    "inline_after": Param(
+        "str", default="", help="characters a prose marker may follow (or a line start)"
+    ),
     "levels": Param("list", required=True, help="line-start markers, outermost first"),
 }
 _PREFIX = re.compile(r"[ \t\u3000]*(?:#{1,6}[ \t]*)?")
@@ -68,7 +73,9 @@ class Prepared:
     inline: Regex
     inline_hint: str
     any_level: re.Pattern[str]
+    line_starts: re.Pattern[str]
     depths: int
+    after: frozenset[str]
 
 
 @dataclass(slots=True)
@@ -95,56 +102,118 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
             raise ValueError(f"level '{item['name']}' needs one named group 'n'")
         pack_regex(pattern)  # NOTE: checked like every pack regex
         parts.append(f"(?P<m{depth}>{pattern.replace('(?P<n>', f'(?P<n{depth}>')})")
-    any_level = compile_regex(_PREFIX.pattern + "(?:" + "|".join(parts) + ")")
+    levels = _PREFIX.pattern + "(?:" + "|".join(parts) + ")"
+    any_level = compile_regex(levels)
+    # NOTE: a scan from each newline a marker follows skips from line to line
+    # like a literal search; a pattern anchored with ^ is tried everywhere.
+    line_starts = compile_regex(f"\n{levels}")
     return Prepared(
-        values, inline, required_text(str(params["inline"])), any_level, len(parts)
+        values,
+        inline,
+        required_text(str(params["inline"])),
+        any_level,
+        line_starts,
+        len(parts),
+        frozenset(str(params["inline_after"])),
     )
 
 
 def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
     """Yield one hit per sequence that does not run 1, 2, 3 and on."""
     text = report.document.text
+    skip_levels = _section_levels(report, prepared)
+    inline: list[Item] = []
+    levels: list[list[Item]] = [[] for _ in range(prepared.depths)]
+    for depth, item in _events(report, prepared):
+        if depth is None:  # a prose marker
+            if item.value == 1:
+                yield from _close(inline, prepared, text)
+                inline = []
+            inline.append(item)
+            continue
+        yield from _close(inline, prepared, text)
+        inline = []
+        for deeper in range(depth + 1, len(levels)):
+            yield from _close(levels[deeper], prepared, text)
+            levels[deeper] = []
+        if depth < 0 or depth in skip_levels or item.value < 1:
+            continue
+        if item.value == 1:
+            yield from _close(levels[depth], prepared, text)
+            levels[depth] = []
+        levels[depth].append(item)
+    yield from _close(inline, prepared, text)
+    for items in levels:
+        yield from _close(items, prepared, text)
+
+
+_HEAD = -1
+
+
+def _events(report: Report, prepared: Prepared) -> list[tuple[int | None, Item]]:
+    """Section headings, numbered lines and prose markers, in text order.
+
+    NOTE: two scans of the whole text (C speed) rather than a loop over its
+    lines: most lines hold no marker. Depth ``-1`` is a section heading,
+    ``None`` a prose marker; an item of value 0 only restarts deeper levels.
+    """
+    text = report.document.text
     tables = [
         (t.start, t.end)
         for t in report.tables
         if t.start is not None and t.end is not None
     ]
-    heads = {s.line for s in report.outline.sections}
-    heads.update(s.line for s in report.outline.strays)
-    skip_levels = _section_levels(report, prepared)
-    inline: list[Item] = []
-    levels: list[list[Item]] = [[] for _ in range(prepared.depths)]
-    pos = 0
-    for number, line in enumerate(text.splitlines(keepends=True), 1):
-        start = pos
-        pos += len(line)
-        if _table_like(line) or any(a < pos and start < b for a, b in tables):
+    heads = {text.rfind("\n", 0, s.span.start) + 1 for s in report.outline.sections}
+    heads.update(text.rfind("\n", 0, s.span.start) + 1 for s in report.outline.strays)
+    events: list[tuple[int, int | None, Item]] = [
+        (start, _HEAD, Item(0, Span(start, start), "")) for start in heads
+    ]
+    for match in _numbered_lines(text, prepared):
+        line = match.start() + (text[match.start() : match.start() + 1] == "\n")
+        if line in heads or _not_prose(text, line, tables):
             continue
-        depth, item = _numbered(line, start, prepared, number in heads)
-        if depth is not None:
-            yield from _close(inline, prepared, text)
-            inline = []
-            for deeper in range(depth + 1, len(levels)):
-                yield from _close(levels[deeper], prepared, text)
-                levels[deeper] = []
-            if item is not None and depth not in skip_levels:
-                if item.value == 1:
-                    yield from _close(levels[depth], prepared, text)
-                    levels[depth] = []
-                levels[depth].append(item)
-        if prepared.inline_hint not in line:
-            continue
-        for match in prepared.inline.finditer(text, start, pos):
-            value = prepared.values.get(match.group("n"))
-            if value is None or _quoted(text, start, match.start()):
+        group = match.lastgroup or ""
+        depth = int(group[1:])
+        raw = match.group(f"n{depth}")
+        value = int(raw) if raw.isdigit() else prepared.values.get(raw, 0)
+        span = Span(match.start(group), match.end())
+        events.append((line, depth, Item(value, span, match.group(group))))
+    if prepared.inline_hint in text:
+        for match in prepared.inline.finditer(text):
+            numeral = prepared.values.get(match.group("n"))
+            if numeral is None or _not_prose(text, match.start(), tables):
                 continue
-            if value == 1:
-                yield from _close(inline, prepared, text)
-                inline = []
-            inline.append(Item(value, Span(match.start(), match.end()), match.group(0)))
-    yield from _close(inline, prepared, text)
-    for items in levels:
-        yield from _close(items, prepared, text)
+            pos = match.start()
+            if pos and text[pos - 1] != "\n" and text[pos - 1] not in prepared.after:
+                continue
+            if _quoted(text, match.start()):
+                continue
+            span = Span(match.start(), match.end())
+            events.append((match.start(), None, Item(numeral, span, match.group(0))))
+    events.sort(key=lambda event: event[0])
+    return [(depth, item) for _, depth, item in events]
+
+
+def _numbered_lines(text: str, prepared: Prepared) -> Iterator[re.Match[str]]:
+    """A match of the level markers at each line start where one begins.
+
+    Each match but the first (at the start of the text) begins with the
+    newline before its line.
+    """
+    first = prepared.any_level.match(text)
+    if first is not None:
+        yield first
+    yield from prepared.line_starts.finditer(text)
+
+
+def _not_prose(text: str, pos: int, tables: list[tuple[int, int]]) -> bool:
+    """Whether ``pos`` is in a table or on a table-like line."""
+    if any(a <= pos < b for a, b in tables):
+        return True
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start : len(text) if end < 0 else end]
+    return "\t" in line or line.lstrip().startswith("|")
 
 
 def _section_levels(report: Report, prepared: Prepared) -> set[int]:
@@ -157,31 +226,9 @@ def _section_levels(report: Report, prepared: Prepared) -> set[int]:
     return out
 
 
-def _numbered(
-    line: str, start: int, prepared: Prepared, heading: bool
-) -> tuple[int | None, Item | None]:
-    """The depth of a numbered line (-1: a section heading) and its item."""
-    if heading:
-        return -1, None
-    match = prepared.any_level.match(line)
-    if match is None or not match.lastgroup:
-        return None, None
-    depth = int(match.lastgroup[1:])
-    raw = match.group(f"n{depth}")
-    value = int(raw) if raw.isdigit() else prepared.values.get(raw)
-    if value is None:
-        return depth, None
-    span = Span(start + match.start(match.lastgroup), start + match.end())
-    return depth, Item(value, span, match.group(match.lastgroup))
-
-
-def _table_like(line: str) -> bool:
-    return "\t" in line or line.lstrip().startswith("|")
-
-
-def _quoted(text: str, line_start: int, pos: int) -> bool:
+def _quoted(text: str, pos: int) -> bool:
     """Whether ``pos`` lies inside a 《》 or “” opened earlier on its line."""
-    before = text[line_start:pos]
+    before = text[text.rfind("\n", 0, pos) + 1 : pos]
     return any(before.count(o) > before.count(c) for o, c in _OPEN.items())
 
 
