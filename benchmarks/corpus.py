@@ -142,6 +142,9 @@ def _sentences(blocks: list[Block]) -> list[str]:
         if block.kind != "text" or len(block.text) < 30 or "统计期限" in block.text:
             continue
         text = re.sub(r"（[一二三四五六七八九十]）[^。，]{1,12}。", "", block.text)
+        # NOTE: no 一是/二是 clauses either: shuffled, they would number a
+        # clean draft's items out of order (TY008), a defect it must not have.
+        text = re.sub(r"[一二三四五六七八九十]是", "", text)
         for piece in re.split(r"[。，；：]", text):
             piece = piece.strip()
             if (
@@ -165,6 +168,9 @@ def load_templates() -> dict[str, Template]:
     }
 
 
+_CORPUS_TYPO_RULES = ("TY001", "TY002", "TY005")
+
+
 def load_typos() -> list[tuple[str, str]]:
     """``(wrong, right)`` pairs of the substitution rules in the packs."""
     try:
@@ -173,7 +179,9 @@ def load_typos() -> list[tuple[str, str]]:
 
         pairs: list[tuple[str, str]] = []
         for rule in load_packset().all_rules():
-            if rule.kind == "substitution" and rule.category.value == "typo":
+            # NOTE: the typos of the first rules only: the sourced lists
+            # (TY007, TY104, TY009) would change every draft made since.
+            if rule.kind == "substitution" and rule.id in _CORPUS_TYPO_RULES:
                 for item in rule.params.get("pairs") or []:
                     pairs.append((str(item["wrong"]), str(item["right"])))
         return pairs or [("前面做好", "全面做好")]

@@ -7,8 +7,10 @@ from .balance import KIND as BALANCE
 from .base import FixSpec, Hit, KindSpec, Param
 from .cell_value import KIND as CELL_VALUE
 from .cross_check import KIND as CROSS_CHECK
+from .doubled import KIND as DOUBLED
 from .edition_markers import KIND as EDITION_MARKERS
 from .format_scope import KIND as FORMAT_SCOPE
+from .enumeration import KIND as ENUMERATION
 from .near_miss import KIND as NEAR_MISS
 from .paired_punctuation import KIND as PAIRED_PUNCTUATION
 from .pattern import KIND as PATTERN
@@ -27,8 +29,10 @@ KINDS: dict[str, KindSpec] = {
         BALANCE,
         CELL_VALUE,
         CROSS_CHECK,
+        DOUBLED,
         EDITION_MARKERS,
         FORMAT_SCOPE,
+        ENUMERATION,
         NEAR_MISS,
         PAIRED_PUNCTUATION,
         PATTERN,

@@ -2,13 +2,16 @@
 
 All ``wrong`` strings of a rule are compiled into one alternation (longest
 first) so the text is scanned once however many pairs there are. Message
-arguments: ``wrong``, ``right`` and ``note``.
+arguments: ``wrong``, ``right``, ``note`` and ``source``.
 
 Params:
-    pairs: list of ``{wrong, right, note?, not_before?, not_after?}``;
+    pairs: list of ``{wrong, right, note?, source?, not_before?, not_after?}``;
         ``not_before`` / ``not_after`` are regexes that, when they match right
         before / after the occurrence (ending at it / starting at its end),
         mean it is not the typo.
+    sources: ``{id: {cite, url?}}``: the public lists the pairs come from;
+        when given, every pair names one as ``source`` (message argument
+        ``source``: its ``cite``).
     scope: as for ``pattern``.
     safe: whether fixes may be applied by ``--fix`` (default true).
 """
@@ -33,10 +36,11 @@ if TYPE_CHECKING:
 
 PARAMS = {
     "pairs": Param("list", required=True, help="wrong/right pairs"),
+    "sources": Param("dict", default={}, help="id: {cite, url} of each source"),
     "scope": Param("str", default="all", help="all, title, body or a section key"),
     "safe": Param("bool", default=True, help="fixes are safe for --fix"),
 }
-_PAIR_KEYS = {"wrong", "right", "note", "not_before", "not_after"}
+_PAIR_KEYS = {"wrong", "right", "note", "source", "not_before", "not_after"}
 _CONTEXT = 12
 
 
@@ -47,6 +51,7 @@ class Pair:
     wrong: str
     right: str
     note: str
+    source: str
     not_before: Regex | None
     not_after: Regex | None
 
@@ -62,6 +67,7 @@ class Prepared:
 def prepare(params: Mapping[str, Any]) -> Prepared:
     """Validate the pairs and compile the alternation."""
     pairs: dict[str, Pair] = {}
+    sources = _sources(params.get("sources") or {})
     for item in params["pairs"]:
         if not isinstance(item, dict) or not {"wrong", "right"} <= set(item):
             raise ValueError("each pair needs 'wrong' and 'right'")
@@ -73,15 +79,31 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
             raise ValueError(f"pair '{wrong}' → '{right}' changes nothing")
         if wrong in pairs:
             raise ValueError(f"pair '{wrong}' listed twice")
+        source = str(item.get("source", ""))
+        if sources and source not in sources:
+            raise ValueError(f"pair '{wrong}' names no known source ('{source}')")
         pairs[wrong] = Pair(
             wrong,
             right,
             str(item.get("note", "")),
+            sources.get(source, ""),
             _context(item.get("not_before"), end=True),
             _context(item.get("not_after"), end=False),
         )
     alternation = "|".join(re.escape(w) for w in sorted(pairs, key=len, reverse=True))
     return Prepared(compile_regex(alternation), pairs)
+
+
+def _sources(table: Any) -> dict[str, str]:
+    """Each source id's citation; every source needs one."""
+    if not isinstance(table, dict):
+        raise ValueError("sources must map ids to {cite, url}")
+    out: dict[str, str] = {}
+    for key, value in table.items():
+        if not isinstance(value, dict) or not value.get("cite"):
+            raise ValueError(f"source '{key}' needs 'cite'")
+        out[str(key)] = str(value["cite"])
+    return out
 
 
 def _context(pattern: Any, end: bool) -> Regex | None:
@@ -107,7 +129,12 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
             if pair.not_after and pair.not_after.search(after):
                 continue
             span = Span(match.start(), match.end())
-            args = {"wrong": pair.wrong, "right": pair.right, "note": pair.note}
+            args = {
+                "wrong": pair.wrong,
+                "right": pair.right,
+                "note": pair.note,
+                "source": pair.source,
+            }
             yield Hit(span, args, FixSpec(span, pair.right, safe))
 
 
