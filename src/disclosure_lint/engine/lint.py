@@ -7,7 +7,7 @@ The engine never prints and never reads configuration files: it is given a
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from ..document.findings import Finding, Fix, Severity
 from ..document.text import Document, Record, Span
@@ -21,6 +21,9 @@ from ..packs.messages import render
 from ..packs.model import Pack, PackSet, Rule
 from ..tables.reader import read_tables
 from ..tables.schema import TableSchemaError
+
+if TYPE_CHECKING:
+    from ..document.grids import TableGrid
 
 
 class EditionError(Exception):
@@ -76,7 +79,7 @@ class FileResult(Record):
     """The outcome for one path: findings, or a one-line error."""
 
     __match_args__ = ("path", "findings", "error", "report")
-    __slots__ = __match_args__
+    __slots__ = (*__match_args__, "tables")
     __hash__ = None  # type: ignore[assignment]  # NOTE: mutable
 
     def __init__(
@@ -91,6 +94,9 @@ class FileResult(Record):
         self.findings: list[Finding] = [] if findings is None else findings
         self.error = error
         self.report = report
+        # The tables as read (``engine.grids``), for an output that draws
+        # them (needs ``tables``); None otherwise.
+        self.tables: tuple[TableGrid, ...] | None = None
 
 
 def choose_pack(

@@ -60,6 +60,9 @@ def _batches(items: list[Any]) -> Iterator[list[Any]]:
 class HtmlFormatter(Formatter):
     """Renders each file's parts as it comes; the page is assembled at the end."""
 
+    # NOTE: the table view draws the tables as read (``result.tables``).
+    needs_tables = True
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Load the template; start with no files."""
         super().__init__(*args, **kwargs)
