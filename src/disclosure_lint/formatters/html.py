@@ -109,6 +109,9 @@ class HtmlFormatter(Formatter):
     def _section(self, view: FileView, several: bool, out: TextIO | Spool) -> None:
         """Render one draft's section to ``out``, a batch at a time."""
         page = self._page
+        # NOTE: as the draft's text, a batch's clean drafts do not show their
+        # tables (the page would grow with the batch); a single draft does.
+        view.show_tables = bool(view.tables) and (view.shown or not several)
         out.write(str(page.section_open(view, several)))
         for notes in _batches(view.notes):
             out.write(str(page.note_items(view, notes)))
