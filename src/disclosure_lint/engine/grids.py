@@ -11,6 +11,7 @@ column or one row, written out with the official labels and the values.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..document.fold import fold_text
@@ -119,6 +120,12 @@ def _cells(table: Table, row: Row | None) -> tuple[GridCell, ...]:
     """The row's cells in column order (none for a row not read)."""
     if row is None:
         return ()
+    if row.plain and not row.uncertain:
+        # NOTE: the common row, plain counts: its values are the vector the
+        # rules already worked out (no cell needs building).
+        values = table.vector(row.spec.key)
+        if None not in values:
+            return tuple([GridCell(NUMBER, str(v)) for v in values])
     if row.uncertain:
         # NOTE: which column each value belongs to is unknown (as extract
         # says: every cell ambiguous, no value shown as a fact).
@@ -146,6 +153,7 @@ def _line(report: Report, row: Row | None) -> int:
     return report.document.position(row.anchor.start).line
 
 
+@lru_cache(maxsize=1024)
 def short_label(label: str, numbering: Regex) -> str:
     """A row's name in an equation: its numbering (一, （三）) or the label.
 

@@ -13,7 +13,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..document.grids import MISSING, GridEquation, TableGrid, header_rows
+from html import escape
+
+from markupsafe import Markup
+
+from ..document.grids import (
+    MISSING,
+    NUMBER,
+    GridCell,
+    GridEquation,
+    TableGrid,
+    header_rows,
+)
 
 #: A severity's rank for picking the worst of a cell's equations.
 _RANK = {"error": 3, "warning": 2, "info": 1}
@@ -29,20 +40,46 @@ class HeadCell:
     scope: str
 
 
-@dataclass(slots=True)
-class CellView:
-    """A data cell: what it shows, its status, the equations it fails in.
+#: What a cell that holds no number shows, and its hover text, by language.
+_SHOWN = {
+    "zh": {"blank": ("空", "空白单元格"), "missing": ("—", "未读到"),
+           "ambiguous": ("?", "无法确定所属列"), "text": ("", "非数字内容")},
+    "en": {"blank": ("blank", "blank cell"), "missing": ("—", "not read"),
+           "ambiguous": ("?", "column unknown"), "text": ("", "not a number")},
+}
 
-    ``equations`` are 1-based numbers in the table's list of failing
-    equations (shown beside the value, so that a printout says it too);
-    ``note`` is the hover text: those equations written out.
+
+def cell_html(cell: GridCell | None, lang: str, flags: list[int], failing: tuple[GridEquation, ...]) -> str:
+    """One ``<td>``: the value (or what the cell holds), escaped.
+
+    A cell of failing equations gets ``fail sev-…``, their 1-based numbers
+    in ``data-eq`` and as a superscript (so that a printout says it too),
+    and the equations written out as its hover text.
+
+    NOTE: built here, not in the template: a page draws a few hundred cells
+    per draft, and a macro per cell would double the time to render it.
     """
-
-    text: str
-    status: str
-    equations: list[int] = field(default_factory=list)
-    severity: str | None = None
-    note: str = ""
+    status = cell.status if cell is not None else MISSING
+    text = cell.text if cell is not None else ""
+    classes = f"v st-{status}"
+    title = ""
+    if status == NUMBER:
+        shown = escape(text)
+    else:
+        mark, title = _SHOWN[lang].get(status, _SHOWN[lang]["text"])
+        shown = escape(mark or f"“{text}”")
+    sup = ""
+    extra = ""
+    if flags:
+        severity = _worst(failing, flags)
+        classes += f" fail sev-{severity}"
+        title = "\n".join(f"{failing[n].rule} {failing[n].text}" for n in flags)
+        numbers = [str(n + 1) for n in flags]
+        extra = f' data-eq="{" ".join(numbers)}"'
+        sup = f'<sup class="eqref">{",".join(numbers)}</sup>'
+    if title:
+        extra += f' title="{escape(title)}"'
+    return f'<td class="{classes}"{extra}>{shown}{sup}</td>'
 
 
 @dataclass(slots=True)
@@ -53,7 +90,8 @@ class RowView:
     group: bool
     depth: int
     line: int
-    cells: list[CellView]
+    #: The row's ``<td>`` cells, escaped (``cell_html``).
+    cells: Markup
     problem: str = ""
 
 
@@ -76,12 +114,14 @@ class TableView:
     equations: list[GridEquation] = field(default_factory=list)
 
 
-def table_views(anchor: str, grids: tuple[TableGrid, ...]) -> list[TableView]:
+def table_views(
+    anchor: str, grids: tuple[TableGrid, ...], lang: str = "zh"
+) -> list[TableView]:
     """The views of a draft's tables; ``anchor`` prefixes their ids."""
-    return [_view(f"{anchor}-t{i}", grid) for i, grid in enumerate(grids, 1)]
+    return [_view(f"{anchor}-t{i}", grid, lang) for i, grid in enumerate(grids, 1)]
 
 
-def _view(anchor: str, grid: TableGrid) -> TableView:
+def _view(anchor: str, grid: TableGrid, lang: str) -> TableView:
     view = TableView(anchor, grid.title, grid.found, grid.skipped, grid.line)
     if not grid.found or grid.skipped:
         return view
@@ -95,23 +135,29 @@ def _view(anchor: str, grid: TableGrid) -> TableView:
         for row in header_rows(grid.columns)
     ]
     flagged = grid.flagged()
+    columns = range(len(grid.columns))
     for r, row in enumerate(grid.rows):
-        cells: list[CellView] = []
-        if not row.group:
-            for c in range(len(grid.columns)):
-                cell = row.cells[c] if row.cells else None
-                found = CellView(
-                    cell.text if cell else "", cell.status if cell else MISSING
-                )
-                numbers = flagged.get((r, c), [])
-                found.equations = [n + 1 for n in numbers]
-                found.severity = _worst(grid.failing, numbers)
-                found.note = "\n".join(
-                    f"{grid.failing[n].rule} {grid.failing[n].text}" for n in numbers
-                )
-                cells.append(found)
+        cells = ""
+        plain = row.cells and all(c.status == NUMBER for c in row.cells)
+        if plain and not any((r, c) in flagged for c in columns):
+            # NOTE: the common row, counts only and in no failing equation.
+            cells = "".join(
+                [f'<td class="v st-number">{escape(c.text)}</td>' for c in row.cells]
+            )
+        elif not row.group:
+            cells = "".join(
+                [
+                    cell_html(
+                        row.cells[c] if row.cells else None,
+                        lang,
+                        flagged.get((r, c), []),
+                        grid.failing,
+                    )
+                    for c in columns
+                ]
+            )
         view.rows.append(
-            RowView(row.label, row.group, row.depth, row.line, cells, row.problem)
+            RowView(row.label, row.group, row.depth, row.line, Markup(cells), row.problem)
         )
     view.equations = list(grid.failing)
     return view

@@ -294,7 +294,7 @@ def build_view(index: int, result: FileResult, lang: str) -> FileView:
     view.year, view.edition = report.outline.year, report.outline.edition
     view.encoding = doc.encoding
     view.form = doc.form
-    view.tables = table_views(view.anchor, result.tables or ())
+    view.tables = table_views(view.anchor, result.tables or (), lang)
     if result.findings:
         # NOTE: a draft without findings is not shown: a batch of clean
         # drafts would make a page as large as all of them.
