@@ -229,9 +229,7 @@ def _write_tables(files: list[FileCells], out: TextIO) -> None:
             continue
         if number:
             out.write("\n")
-        for line in write_grids(
-            escape_path(f.path), f.year, f.edition, f.grids, width
-        ):
+        for line in write_grids(escape_path(f.path), f.year, f.edition, f.grids, width):
             out.write(line + "\n")
 
 

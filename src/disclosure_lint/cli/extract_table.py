@@ -125,7 +125,11 @@ def grid_lines(grid: TableGrid, width: int) -> Iterator[str]:
     widths = [
         max(
             [display_width(column.label)]
-            + [display_width(texts[r][c]) for r, row in enumerate(grid.rows) if not row.group]
+            + [
+                display_width(texts[r][c])
+                for r, row in enumerate(grid.rows)
+                if not row.group
+            ]
         )
         for c, column in enumerate(grid.columns)
     ]
@@ -172,7 +176,9 @@ def _band(
     yield (left + SEP.join(header)).rstrip()
     yield "-" * (len(left) + sum(widths[start:end]) + len(SEP) * (end - start - 1))
     for r, row in enumerate(grid.rows):
-        yield _row_line(row, texts[r][start:end], widths[start:end], labels[r], label_width)
+        yield _row_line(
+            row, texts[r][start:end], widths[start:end], labels[r], label_width
+        )
 
 
 def _row_line(
@@ -186,7 +192,11 @@ def _row_line(
 
 
 def write_grids(
-    path: str, year: int | None, edition: str | None, grids: tuple[TableGrid, ...], width: int
+    path: str,
+    year: int | None,
+    edition: str | None,
+    grids: tuple[TableGrid, ...],
+    width: int,
 ) -> Iterator[str]:
     """The lines of one file: a heading, the legend, then each table."""
     yield f"== {path}（报告年度 {year or '未识别'}，格式版本 {edition or '未识别'}）"

@@ -11,7 +11,6 @@ column or one row, written out with the official labels and the values.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..document.fold import fold_text
@@ -153,13 +152,26 @@ def _line(report: Report, row: Row | None) -> int:
     return report.document.position(row.anchor.start).line
 
 
-@lru_cache(maxsize=1024)
 def short_label(label: str, numbering: Regex) -> str:
     """A row's name in an equation: its numbering (一, （三）) or the label.
 
     A label whose rest after the numbering is short stays whole (（七）总计);
     a label without numbering stays whole.
     """
+    key = (id(numbering), label)
+    known = _SHORT.get(key)
+    if known is None or known[0] is not numbering:
+        if len(_SHORT) >= 4096:
+            _SHORT.clear()
+        known = _SHORT[key] = (numbering, _short_label(label, numbering))
+    return known[1]
+
+
+# Short labels worked out, by numbering regex (kept alive here) and label.
+_SHORT: dict[tuple[int, str], tuple[Regex, str]] = {}
+
+
+def _short_label(label: str, numbering: Regex) -> str:
     folded = fold_text(label)
     match = numbering.match(folded)
     if match is None or len(folded) != len(label):

@@ -12,7 +12,6 @@ found or not read cell by cell (``skipped``) is one line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
 from html import escape
 
 from markupsafe import Markup
@@ -42,14 +41,27 @@ class HeadCell:
 
 #: What a cell that holds no number shows, and its hover text, by language.
 _SHOWN = {
-    "zh": {"blank": ("空", "空白单元格"), "missing": ("—", "未读到"),
-           "ambiguous": ("?", "无法确定所属列"), "text": ("", "非数字内容")},
-    "en": {"blank": ("blank", "blank cell"), "missing": ("—", "not read"),
-           "ambiguous": ("?", "column unknown"), "text": ("", "not a number")},
+    "zh": {
+        "blank": ("空", "空白单元格"),
+        "missing": ("—", "未读到"),
+        "ambiguous": ("?", "无法确定所属列"),
+        "text": ("", "非数字内容"),
+    },
+    "en": {
+        "blank": ("blank", "blank cell"),
+        "missing": ("—", "not read"),
+        "ambiguous": ("?", "column unknown"),
+        "text": ("", "not a number"),
+    },
 }
 
 
-def cell_html(cell: GridCell | None, lang: str, flags: list[int], failing: tuple[GridEquation, ...]) -> str:
+def cell_html(
+    cell: GridCell | None,
+    lang: str,
+    flags: list[int],
+    failing: tuple[GridEquation, ...],
+) -> str:
     """One ``<td>``: the value (or what the cell holds), escaped.
 
     A cell of failing equations gets ``fail sev-…``, their 1-based numbers
@@ -157,7 +169,9 @@ def _view(anchor: str, grid: TableGrid, lang: str) -> TableView:
                 ]
             )
         view.rows.append(
-            RowView(row.label, row.group, row.depth, row.line, Markup(cells), row.problem)
+            RowView(
+                row.label, row.group, row.depth, row.line, Markup(cells), row.problem
+            )
         )
     view.equations = list(grid.failing)
     return view
