@@ -148,6 +148,7 @@ def test_grid_marks_odd_cells_failing_equations_and_missing_tables(tmp_path) -> 
     assert row("规章") == ["_", "0", "0"]  # blank
     assert row("行政许可") == ["'无'"]  # text
     assert row("行政处罚") == ["?"]  # three values for one column
+    assert "? 行政处罚（第32行）：数值多于列数，无法确定各值所属列" in lines
     assert row("一、本年新收政府信息公开申请数量") == [
         "6*", "2*", "0*", "0*", "1*", "0*", "8*",
     ]  # fmt: skip

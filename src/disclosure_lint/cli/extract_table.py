@@ -50,6 +50,12 @@ LEGEND = (
     "* 不成立的勾稽关系所涉单元格"
 )
 _MARK = {BLANK: "_", MISSING: "-", AMBIGUOUS: "?"}
+# Why a row's values could not be placed in columns (``Row.problem``).
+_PROBLEMS = {
+    "too-many": "数值多于列数，无法确定各值所属列",
+    "too-few": "数值少于列数，无法确定各值所属列",
+    "unsplittable": "数字连写，无法拆分",
+}
 
 
 def terminal_width() -> int:
@@ -142,6 +148,10 @@ def grid_lines(grid: TableGrid, width: int) -> Iterator[str]:
         bands = column_bands(grid.columns)
     for start, end in bands:
         yield from _band(grid, texts, widths, labels, label_width, start, end)
+    for row in grid.rows:
+        if row.cells and all(cell.status == AMBIGUOUS for cell in row.cells):
+            why = _PROBLEMS.get(row.problem, row.problem)
+            yield f"? {row.label or grid.title}（第{row.line}行）：{why}"
     for equation in grid.failing:
         yield f"* {equation.rule} {equation.text}"
 

@@ -2,7 +2,9 @@
 
 One page, no network needed to view it (inline CSS, system CJK fonts, no
 scripts; a Content-Security-Policy forbids loading anything). Per draft: the
-counts by severity and category, a list of findings, then the draft itself
+counts by severity and category, a list of findings, its tables as read
+(drawn as the official grids, the cells of failing equations highlighted:
+``html_tables``), then the draft itself
 with every finding's exact span highlighted on its line and its message
 beside it. Several drafts get a summary table linking to each one.
 
