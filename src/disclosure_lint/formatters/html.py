@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ..version import __version__
 from .base import Formatter, Spool, Summary
+from .html_tables import table_views
 from .html_view import (
     CATEGORIES,
     SEVERITIES,
@@ -113,7 +114,9 @@ class HtmlFormatter(Formatter):
         page = self._page
         # NOTE: as the draft's text, a batch's clean drafts do not show their
         # tables (the page would grow with the batch); a single draft does.
-        view.show_tables = bool(view.tables) and (view.shown or not several)
+        view.show_tables = bool(view.grids) and (view.shown or not several)
+        if view.show_tables:
+            view.tables = table_views(view.anchor, view.grids, self.ctx.lang)
         out.write(str(page.section_open(view, several)))
         for notes in _batches(view.notes):
             out.write(str(page.note_items(view, notes)))

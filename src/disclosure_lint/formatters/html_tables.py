@@ -151,7 +151,7 @@ def _view(anchor: str, grid: TableGrid, lang: str) -> TableView:
     for r, row in enumerate(grid.rows):
         cells = ""
         plain = row.cells and all(c.status == NUMBER for c in row.cells)
-        if plain and not any((r, c) in flagged for c in columns):
+        if plain and not (flagged and any((r, c) in flagged for c in columns)):
             # NOTE: the common row, counts only and in no failing equation.
             cells = "".join(
                 [f'<td class="v st-number">{escape(c.text)}</td>' for c in row.cells]
