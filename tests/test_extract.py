@@ -112,4 +112,4 @@ def test_csv_and_a_bad_file(cli, tmp_path) -> None:
 def test_unknown_format_is_a_usage_error(cli) -> None:
     result = cli("extract", seed("001"), "--format", "xml")
     assert result.code == 2
-    assert "json or csv" in result.err
+    assert "json, csv, table" in result.err

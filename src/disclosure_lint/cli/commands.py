@@ -85,13 +85,23 @@ def extract(
         typer.Argument(help="Drafts (.txt, .md, .docx, .html, .pdf) or directories."),
     ],
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="json or csv.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="json, csv, or table (each table drawn as a grid, for people).",
+        ),
     ] = "json",
     year: YearOption = None,
     edition: EditionOption = None,
     packs: PacksOption = None,
 ) -> None:
-    """Export every table cell (value, raw text, line, column) as JSON or CSV."""
+    """Export every table cell (value, raw text, line, column) as JSON or CSV.
+
+    ``--format table`` draws each table as the official grid in the terminal
+    instead: labels, every value read (_ blank, - not read, ? ambiguous,
+    'text'), the failing equations written out with their cells marked *.
+    """
     from ..config.checks import check_year_edition
     from ..config.settings import SettingsError
     from ..packs.discover import bundled_rules_dir
@@ -100,7 +110,7 @@ def extract(
     from .extract import FORMATS, run_extract
 
     if output_format not in FORMATS:
-        raise _fail(f"extract --format takes {' or '.join(FORMATS)}")
+        raise _fail(f"extract --format takes {', '.join(FORMATS)}")
     settings = Settings(year=year, edition=edition)
     try:
         settings.validate()

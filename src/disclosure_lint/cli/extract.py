@@ -8,7 +8,8 @@ document, web page or PDF: as ``disclosure-lint render`` numbers it), and
 its ``location`` in the source file (the ``location`` object of the check
 JSON: a Word table cell, a PDF page and line, a place in the HTML source).
 JSON is one object (``version``, ``files``, ``cells``); CSV is one header
-line and one line per cell, the ``location`` as compact JSON.
+line and one line per cell, the ``location`` as compact JSON. ``table``
+draws each table as a grid for people (``extract_table``).
 
 Version 2: every cell has a ``location``.
 
@@ -29,6 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from ..document.grids import TableGrid
 from ..document.paths import escape_path
 from ..document.source import TextLocation
 from ..document.text import Document
@@ -59,7 +61,7 @@ FIELDS = (
     "end_col",
     "location",
 )
-FORMATS = ("json", "csv")
+FORMATS = ("json", "csv", "table")
 
 
 @dataclass(slots=True)
@@ -71,6 +73,7 @@ class FileCells:
     error: str | None = None
     year: int | None = None
     edition: str | None = None
+    grids: tuple[TableGrid, ...] = ()
 
 
 def cell_records(report: Report) -> Iterator[dict[str, Any]]:
@@ -139,11 +142,27 @@ def _unplaced(doc: Document, row: Row, cells: list[Cell]) -> list[Cell]:
     ]
 
 
-def extract_file(path: str, packset: PackSet, options: LintOptions) -> FileCells:
-    """Read one file's tables; a bad file becomes an error entry."""
+def extract_file(
+    path: str, packset: PackSet, options: LintOptions, grids: bool = False
+) -> FileCells:
+    """Read one file's tables; a bad file becomes an error entry.
+
+    With ``grids``, the tables as grids (``extract --format table``) instead
+    of cell records.
+    """
     try:
         doc = load_document(path)
         report = build_report(doc, packset, options)
+        if grids:
+            from ..engine.grids import table_grids
+
+            return FileCells(
+                path,
+                [],
+                year=report.outline.year,
+                edition=report.pack.edition,
+                grids=table_grids(report),
+            )
     except (LoadError, EditionError, TableSchemaError) as exc:
         return FileCells(path, [], error=str(exc))
     return FileCells(
@@ -162,8 +181,9 @@ def run_extract(
     out: TextIO,
     err: TextIO,
 ) -> int:
-    """Extract every file and write JSON or CSV; 2 when any file failed."""
-    files = [extract_file(p, packset, options) for p in expand_paths(paths)]
+    """Extract every file and write JSON, CSV or grids; 2 when any file failed."""
+    grids = output_format == "table"
+    files = [extract_file(p, packset, options, grids) for p in expand_paths(paths)]
     code = 0
     for result in files:
         if result.error is not None:
@@ -172,7 +192,9 @@ def run_extract(
     if not files:
         err.write(f"disclosure-lint: error: {NO_DRAFTS}\n")
         return 2
-    if output_format == "csv":
+    if grids:
+        _write_tables(files, out)
+    elif output_format == "csv":
         _write_csv(files, out)
     else:
         _write_json(files, out)
@@ -196,6 +218,19 @@ def _write_json(files: list[FileCells], out: TextIO) -> None:
     }
     out.write(json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True))
     out.write("\n")
+
+
+def _write_tables(files: list[FileCells], out: TextIO) -> None:
+    from .extract_table import terminal_width, write_grids
+
+    width = terminal_width()
+    for number, f in enumerate(files):
+        if f.error is not None:
+            continue
+        if number:
+            out.write("\n")
+        for line in write_grids(escape_path(f.path), f.year, f.edition, f.grids, width):
+            out.write(line + "\n")
 
 
 def _write_csv(files: list[FileCells], out: TextIO) -> None:

@@ -82,11 +82,12 @@ def iter_results(
     """Lint every planned file in path order (``-j`` workers), waive, fix.
 
     ``needs`` says what of each ``result.report`` the caller reads (see
-    ``parallel``): ``meta``, ``document`` (default) or ``report``. With
+    ``parallel``): ``meta``, ``document`` (default), ``tables`` or ``report``. With
     ``request.stdin``, ``stdin`` is what was read from standard input.
     """
-    from ..engine.parallel import lint_in_order
+    from ..engine.parallel import add_grids, lint_in_order
 
+    grids = needs == "tables"
     if (plan.targets or request.annotate) and needs == "meta":
         needs = "document"  # NOTE: waivers are matched against the text
     if request.fix or request.diff:
@@ -104,6 +105,8 @@ def iter_results(
             # NOTE: Ctrl-C is held back from here until the caller asks for
             # the next file, that is until this one is fixed and reported.
             with sigint_deferred():
+                if grids:  # NOTE: read here (stdin, --fix), not by a worker
+                    add_grids(result, item.context)
                 yield (item, *_after_lint(request, plan, item, result))
     finally:
         results.close()
@@ -267,6 +270,8 @@ def run(request: RunRequest, out: TextIO, err: TextIO | None = None) -> int:
     needs = "meta"
     if formatter.needs_report:
         needs = "report"
+    elif formatter.needs_tables:
+        needs = "tables"
     elif formatter.needs_document:
         needs = "document"
     results = iter_results(request, plan, needs, data)

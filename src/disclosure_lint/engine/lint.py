@@ -7,7 +7,7 @@ The engine never prints and never reads configuration files: it is given a
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from ..document.findings import Finding, Fix, Severity
 from ..document.source import ReflowMap
@@ -25,6 +25,9 @@ from ..tables.reader import read_tables
 from ..tables.schema import TableSchemaError
 from .front import front_matter
 from .reflow import reflow, split_run_together
+
+if TYPE_CHECKING:
+    from ..document.grids import TableGrid
 
 
 class EditionError(Exception):
@@ -80,7 +83,7 @@ class FileResult(Record):
     """The outcome for one path: findings, or a one-line error."""
 
     __match_args__ = ("path", "findings", "error", "report")
-    __slots__ = __match_args__
+    __slots__ = (*__match_args__, "tables")
     __hash__ = None  # type: ignore[assignment]  # NOTE: mutable
 
     def __init__(
@@ -95,6 +98,9 @@ class FileResult(Record):
         self.findings: list[Finding] = [] if findings is None else findings
         self.error = error
         self.report = report
+        # The tables as read (``engine.grids``), for an output that draws
+        # them (needs ``tables``); None otherwise.
+        self.tables: tuple[TableGrid, ...] | None = None
 
 
 def choose_pack(

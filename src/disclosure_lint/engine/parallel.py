@@ -24,6 +24,8 @@ much comes back:
               entries); findings carry their own ``location``;
 ``document``  also the full text, BOM and line endings, so ``report.document``
               is the real document (source lines, ``--fix``);
+``tables``    also the tables as read (``FileResult.tables``: ``engine.grids``
+              records, built in the process that read the draft);
 ``report``    the whole report (outline, tables): the run stays in-process.
 
 A file that makes a worker raise is reported as that file's error. A worker
@@ -53,7 +55,7 @@ from .worker import (
 if TYPE_CHECKING:
     from typing import Protocol
 
-NEEDS = ("meta", "document", "report")
+NEEDS = ("meta", "document", "tables", "report")
 
 
 # NOTE: the classes below are plain classes with __slots__, not dataclasses
@@ -129,7 +131,10 @@ def lint_in_order(
     method = _start_method()
     if jobs <= 1 or len(head) <= 1 or needs == "report" or method is None:
         for task in chain(head, stream):
-            yield task, lint_one(task.path, task.context, keep_report=True)
+            result = lint_one(task.path, task.context, keep_report=True)
+            if needs == "tables":
+                add_grids(result, task.context)
+            yield task, result
         return
     # NOTE: imported here: a one-file run (pre-commit) never starts workers.
     from .pool import _chunk_size, _Pool
@@ -140,6 +145,15 @@ def lint_in_order(
         yield from pool.run(chain(head, stream))
     finally:
         pool.close()
+
+
+def add_grids(result: FileResult, context: LintContext) -> None:
+    """Set ``result.tables`` from its full report (read in this process)."""
+    report = result.report
+    if result.tables is None and report is not None and report.tables:
+        from .grids import table_grids
+
+        result.tables = table_grids(report, context.rule_filter)
 
 
 def _start_method() -> str | None:

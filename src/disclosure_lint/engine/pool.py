@@ -380,12 +380,15 @@ class _Pool:
         if error is not None:
             return FileResult(path, error=error)
         findings = [_finding(path, r) for r in rows]
-        return FileResult(path, findings, report=self._report(task, meta))
+        result = FileResult(path, findings, report=self._report(task, meta))
+        if meta is not None:
+            result.tables = meta[-1]
+        return result
 
     def _report(self, task: Any, meta: tuple[Any, ...] | None) -> Report | None:
         if meta is None:
             return None
-        encoding, year, year_source, edition, edition_source, doc_data, form = meta
+        encoding, year, year_source, edition, edition_source, doc_data, form, _ = meta
         text, bom, newlines = doc_data if doc_data is not None else ("", b"", None)
         # NOTE: the source map stays in the worker: findings carry locations.
         document = Document(task.path, text, encoding, bom, newlines, form)

@@ -182,12 +182,12 @@ def _serve(inbox: BinaryIO, outbox: BinaryIO, state: _WorkerState) -> None:
 def _work(path: str, context: LintContext, needs: str) -> _Row:
     result = lint_one(path, context, keep_report=True)
     try:
-        return _encode(result, needs)
+        return _encode(result, needs, context)
     except Exception as exc:  # pragma: no cover - defensive
         return (internal_error(exc), [], None)
 
 
-def _encode(result: FileResult, needs: str) -> _Row:
+def _encode(result: FileResult, needs: str, context: LintContext) -> _Row:
     if result.error is not None:
         return (result.error, [], None)
     rows = [_finding_row(f) for f in result.findings]
@@ -196,7 +196,15 @@ def _encode(result: FileResult, needs: str) -> _Row:
     if report is not None:
         doc = report.document
         outline = report.outline
-        doc_data = (doc.text, doc.bom, doc.newlines) if needs == "document" else None
+        doc_data = None
+        if needs in ("document", "tables"):
+            doc_data = (doc.text, doc.bom, doc.newlines)
+        grids = None
+        if needs == "tables":
+            # NOTE: imported here: only an output that draws tables pays.
+            from .grids import table_grids
+
+            grids = table_grids(report, context.rule_filter)
         meta = (
             doc.encoding,
             outline.year,
@@ -205,6 +213,7 @@ def _encode(result: FileResult, needs: str) -> _Row:
             outline.edition_source,
             doc_data,
             doc.form,
+            grids,
         )
     return (None, rows, meta)
 

@@ -117,10 +117,13 @@ class Formatter:
     to true so a new format is correct before it is fast.
     ``needs_report``: the whole report (outline sections, tables): such a
     format runs in-process whatever ``-j`` says.
+    ``needs_tables``: the document and ``result.tables``, the tables as read
+    (``document.grids`` records, built by the process that read the draft).
     """
 
     needs_document: bool = True
     needs_report: bool = False
+    needs_tables: bool = False
 
     def __init__(self, ctx: FormatContext) -> None:
         """Keep the context."""

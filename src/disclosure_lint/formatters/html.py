@@ -2,7 +2,9 @@
 
 One page, no network needed to view it (inline CSS, system CJK fonts, no
 scripts; a Content-Security-Policy forbids loading anything). Per draft: the
-counts by severity and category, a list of findings, then the draft itself
+counts by severity and category, a list of findings, its tables as read
+(drawn as the official grids, the cells of failing equations highlighted:
+``html_tables``), then the draft itself
 with every finding's exact span highlighted on its line and its message
 beside it. Several drafts get a summary table linking to each one.
 
@@ -33,6 +35,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ..version import __version__
 from .base import Formatter, Spool, Summary
+from .html_tables import table_views
 from .html_view import (
     CATEGORIES,
     SEVERITIES,
@@ -59,6 +62,9 @@ def _batches(items: list[Any]) -> Iterator[list[Any]]:
 
 class HtmlFormatter(Formatter):
     """Renders each file's parts as it comes; the page is assembled at the end."""
+
+    # NOTE: the table view draws the tables as read (``result.tables``).
+    needs_tables = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Load the template; start with no files."""
@@ -106,6 +112,11 @@ class HtmlFormatter(Formatter):
     def _section(self, view: FileView, several: bool, out: TextIO | Spool) -> None:
         """Render one draft's section to ``out``, a batch at a time."""
         page = self._page
+        # NOTE: as the draft's text, a batch's clean drafts do not show their
+        # tables (the page would grow with the batch); a single draft does.
+        view.show_tables = bool(view.grids) and (view.shown or not several)
+        if view.show_tables:
+            view.tables = table_views(view.anchor, view.grids, self.ctx.lang)
         out.write(str(page.section_open(view, several)))
         for notes in _batches(view.notes):
             out.write(str(page.note_items(view, notes)))

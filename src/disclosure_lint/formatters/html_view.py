@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING
 from ..document.findings import Category, Severity
 from ..document.paths import escape_path
 from .base import CONTEXT_CHARS, ELLIPSIS
+from .html_tables import TableView
 
 if TYPE_CHECKING:
     from ..document.findings import Finding
+    from ..document.grids import TableGrid
     from ..engine.lint import FileResult
 
 
@@ -112,6 +114,11 @@ class FileView:
     near_only: int = 0
     by_severity: Counter[str] = field(default_factory=Counter)
     by_category: dict[str, Counter[str]] = field(default_factory=dict)
+    #: The tables as read; their views (``html_tables``), made only when
+    #: the page shows them (``show_tables``).
+    grids: tuple[TableGrid, ...] = ()
+    tables: list[TableView] = field(default_factory=list)
+    show_tables: bool = False
 
     @property
     def worst(self) -> str | None:
@@ -290,6 +297,7 @@ def build_view(index: int, result: FileResult, lang: str) -> FileView:
     view.year, view.edition = report.outline.year, report.outline.edition
     view.encoding = doc.encoding
     view.form = doc.form
+    view.grids = result.tables or ()
     if result.findings:
         # NOTE: a draft without findings is not shown: a batch of clean
         # drafts would make a page as large as all of them.

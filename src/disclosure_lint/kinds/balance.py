@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial, reduce
 from operator import add, itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..records import dataclass, field
 from ..tables.equations import Equation, Sum, Term, close, format_number, parse_equation
@@ -284,6 +284,53 @@ def _args(
         "whole": bool(detail),
         "detail": detail,
     }
+
+
+class Failure(NamedTuple):
+    """One equation failing in one column (``row`` "") or one row (``column`` "")."""
+
+    equation: Equation
+    row: str
+    column: str
+    lhs: int | float
+    rhs: int | float
+    #: The value of a name of the equation there (a row or group, a column).
+    value: Callable[[str], Value]
+
+
+def failures(table: Table, rule: Rule, prepared: Prepared) -> Iterator[Failure]:
+    """Every equation of ``rule`` that fails on ``table``, column or row.
+
+    The same comparisons as ``check`` (which reports them, once per table
+    when a column-wise equation fails in every column), for views that draw
+    the cells of each failing equation. Nothing for a table not found or
+    skipped (``Table.skipped``): its equations are not checked.
+    """
+    if not table.found or table.skipped:
+        return
+    row_sums = _compiled(table.schema, rule, prepared)
+    columns = table.schema.column_keys
+    for i, equation in enumerate(prepared.equations):
+        if prepared.for_each == "column":
+            left = _side(table, equation.left, prepared.plus[i][0])
+            right = _side(table, equation.right, prepared.plus[i][1])
+            for index, (lhs, rhs) in enumerate(zip(left, right, strict=True)):
+                if lhs is None or rhs is None or lhs == rhs or close(lhs, rhs):
+                    continue
+                yield Failure(
+                    equation, "", columns[index], lhs, rhs, _in_column(table, index)
+                )
+            continue
+        sum_left, sum_right = row_sums[i]
+        for spec in table.schema.data_rows:
+            if spec.key not in table.rows:
+                continue
+            values = table.vector(spec.key)
+            lhs, rhs = sum_left(values), sum_right(values)
+            if lhs is None or rhs is None or lhs == rhs or close(lhs, rhs):
+                continue
+            value = dict(zip(columns, values, strict=True)).__getitem__
+            yield Failure(equation, spec.key, "", lhs, rhs, value)
 
 
 KIND = KindSpec("balance", PARAMS, check, prepare, __doc__ or "")

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 RESERVED = ("reader", "row_sets")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _TABLE_KEYS = {"title", "section", "order", "caption", "header", "columns", "rows"}
-_COLUMN_KEYS = {"key", "label", "aliases", "type", "unit", "name"}
+_COLUMN_KEYS = {"key", "label", "aliases", "type", "unit", "name", "groups"}
 _ROW_KEYS = {"key", "group", "label", "aliases", "in", "rows"}
 # Domain settings a pack's tables.reader must give (see rules/common).
 _READER_REQUIRED = (
@@ -164,6 +164,7 @@ def _column(item: Any, where: str) -> ColumnSpec:
         type=kind,
         unit=str(item.get("unit") or ""),
         name=str(item.get("name") or label),
+        groups=tuple(str(g) for g in _list(item.get("groups") or [], where)),
     )
 
 

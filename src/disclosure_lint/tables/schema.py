@@ -8,10 +8,12 @@ pack can supply the part of a shared table that differs between editions).
 A schema names its ``section`` (an outline section key), an ``order``, an
 optional ``caption``, ``header`` labels that only head the table, ``columns``
 (``key``, ``label``, ``aliases``, ``type``: count, signed or amount, ``unit``,
-``name`` for messages) and ``rows``: data rows (``key``, ``label``, ``in``:
-the group they belong to) and group rows (``group``, ``label``) that carry no
-numbers. A single row without ``label`` is the unlabelled data row of a
-table such as the review/litigation table.
+``name`` for messages, ``groups``: the header cells above its label,
+outermost first, as the official form draws them) and ``rows``: data rows
+(``key``, ``label``, ``in``: the group they belong to) and group rows
+(``group``, ``label``) that carry no numbers. A single row without
+``label`` is the unlabelled data row of a table such as the
+review/litigation table.
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ class ColumnSpec:
     type: str
     unit: str
     name: str
+    # The header cells above the column's label in the official form,
+    # outermost first (行政诉讼, 未经复议直接起诉): for views of the table.
+    groups: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
