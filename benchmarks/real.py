@@ -45,17 +45,25 @@ def pack_labels() -> tuple[dict[str, str], dict[str, str]]:
     """Row and column labels of table 三 in the common pack, to their keys."""
     from ruamel.yaml import YAML
 
-    pack = YAML(typ="safe").load((ROOT / "rules" / "common" / "pack.yaml").read_text("utf-8"))
+    pack = YAML(typ="safe").load(
+        (ROOT / "rules" / "common" / "pack.yaml").read_text("utf-8")
+    )
     table = pack["tables"]["applications"]
     rows = {r["label"]: r["key"] for r in table["rows"] if "key" in r and "label" in r}
     columns = {c["label"]: c["key"] for c in table["columns"]}
     return rows, columns
 
 
-def truth_key(cell: dict[str, Any], rows: dict[str, str], columns: dict[str, str]) -> tuple[str, str, str]:
+def truth_key(
+    cell: dict[str, Any], rows: dict[str, str], columns: dict[str, str]
+) -> tuple[str, str, str]:
     table = TABLE_KEYS[cell["table"]]
     if table == "review":
-        return table, "cases", f"{REVIEW_ROWS[cell['row']]}_{REVIEW_COLUMNS[cell['column']]}"
+        return (
+            table,
+            "cases",
+            f"{REVIEW_ROWS[cell['row']]}_{REVIEW_COLUMNS[cell['column']]}",
+        )
     return table, rows[cell["row"]], columns[cell["column"]]
 
 
@@ -68,7 +76,9 @@ def run_json(args: list[str]) -> dict[str, Any]:
         check=False,
     )
     if done.returncode == 2 or not done.stdout.strip():
-        raise SystemExit(f"disclosure-lint {' '.join(args)} failed: {done.stderr.strip()}")
+        raise SystemExit(
+            f"disclosure-lint {' '.join(args)} failed: {done.stderr.strip()}"
+        )
     result: dict[str, Any] = json.loads(done.stdout)
     return result
 
@@ -76,15 +86,29 @@ def run_json(args: list[str]) -> dict[str, Any]:
 def measure(report: Path, truth: dict[str, Any]) -> dict[str, Any]:
     rows, columns = pack_labels()
     extracted = run_json(["extract", "--format", "json", str(report)])
-    read = {(c["table"], c["row"], c["column"]): c.get("value") for c in extracted["cells"]}
+    read = {
+        (c["table"], c["row"], c["column"]): c.get("value") for c in extracted["cells"]
+    }
     cells = []
     for cell in truth["cells"]:
         key = truth_key(cell, rows, columns)
         got = read.get(key)
-        cells.append({"key": "/".join(key), "want": cell["value"], "got": got, "exact": got == cell["value"]})
+        cells.append(
+            {
+                "key": "/".join(key),
+                "want": cell["value"],
+                "got": got,
+                "exact": got == cell["value"],
+            }
+        )
     checked = run_json(["--format", "json", str(report)])
     findings = [
-        {"rule": f["rule"], "severity": f["severity"], "line": f["line"], "message": f["message"]}
+        {
+            "rule": f["rule"],
+            "severity": f["severity"],
+            "line": f["line"],
+            "message": f["message"],
+        }
         for f in checked["findings"]
     ]
     return {
@@ -100,7 +124,9 @@ def measure(report: Path, truth: dict[str, Any]) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--real", type=Path, default=DEFAULT_REAL)
-    parser.add_argument("--json", action="store_true", help="print the measurements as JSON")
+    parser.add_argument(
+        "--json", action="store_true", help="print the measurements as JSON"
+    )
     args = parser.parse_args()
     results = []
     for truth_path in sorted((args.real / "truth").glob("*.json")):
@@ -111,13 +137,17 @@ def main() -> int:
         return 0
     for result in results:
         loud = [f for f in result["findings"] if f["severity"] in ("error", "warning")]
-        print(f"== {result['file']}: {result['exact']}/{result['total']} key cells exact, "
-              f"{len(loud)} errors/warnings, {len(result['findings']) - len(loud)} info")
+        quiet = len(result["findings"]) - len(loud)
+        print(
+            f"== {result['file']}: {result['exact']}/{result['total']} key cells "
+            f"exact, {len(loud)} errors/warnings, {quiet} info"
+        )
         for cell in result["cells"]:
             if not cell["exact"]:
                 print(f"   cell {cell['key']}: want {cell['want']}, got {cell['got']}")
         for finding in result["findings"]:
-            print(f"   {finding['line']}: {finding['severity']} {finding['rule']} {finding['message']}")
+            where = f"{finding['line']}: {finding['severity']} {finding['rule']}"
+            print(f"   {where} {finding['message']}")
         for defect in result["defects"]:
             print(f"   truth [{defect['origin']}] {defect['where']}")
     exact = sum(r["exact"] for r in results)

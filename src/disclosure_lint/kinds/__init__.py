@@ -9,8 +9,8 @@ from .cell_value import KIND as CELL_VALUE
 from .cross_check import KIND as CROSS_CHECK
 from .doubled import KIND as DOUBLED
 from .edition_markers import KIND as EDITION_MARKERS
-from .format_scope import KIND as FORMAT_SCOPE
 from .enumeration import KIND as ENUMERATION
+from .format_scope import KIND as FORMAT_SCOPE
 from .near_miss import KIND as NEAR_MISS
 from .paired_punctuation import KIND as PAIRED_PUNCTUATION
 from .pattern import KIND as PATTERN
@@ -31,8 +31,8 @@ KINDS: dict[str, KindSpec] = {
         CROSS_CHECK,
         DOUBLED,
         EDITION_MARKERS,
-        FORMAT_SCOPE,
         ENUMERATION,
+        FORMAT_SCOPE,
         NEAR_MISS,
         PAIRED_PUNCTUATION,
         PATTERN,

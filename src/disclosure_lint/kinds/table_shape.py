@@ -211,7 +211,13 @@ _WHY = {-1: "many", 0: "none", 1: "several"}
 
 
 def _split(report: Report, table: Table) -> Iterator[Hit]:
-    yield from _cut(report, table, "split")
+    # NOTE: one finding per table, at its first split row: the rows were
+    # split for one cause (the page lost its cell borders), and each split
+    # can be seen with `extract --format table`.
+    hits = list(_cut(report, table, "split"))
+    if hits:
+        first = hits[0]
+        yield Hit(first.span, {**first.args, "count": len(hits)})
 
 
 def _unsplit(report: Report, table: Table) -> Iterator[Hit]:

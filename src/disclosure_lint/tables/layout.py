@@ -36,6 +36,9 @@ _BLANKS = re.compile(r"[ \u3000\u00a0]+")
 _SPLIT_SCAN = 40
 
 
+_UNALIGNED = ("too-many", "too-few")
+
+
 def judge(table: Table, signs: _Signs) -> None:
     """Decide whether ``table`` can be read cell by cell (``Table.skipped``).
 
@@ -49,7 +52,10 @@ def judge(table: Table, signs: _Signs) -> None:
     together (header text that is no label) is read; its missing column
     labels are a layout artifact (``header_unread``), not missing columns.
     """
-    uncertain = sum(1 for row in table.rows.values() if row.problem and row.uncertain)
+    # NOTE: only rows whose values do not match the columns count; digits
+    # run together are another cause, split by equations or reported per row
+    # (TB013/TB014 in a reflowed draft, TB008 otherwise).
+    uncertain = sum(1 for row in table.rows.values() if row.problem in _UNALIGNED)
     # NOTE: header text made of pieces of the table's own labels is the
     # layout's; other header text (another edition's columns) is a header
     # that is really different, whose missing columns are real.
