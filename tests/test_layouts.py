@@ -450,6 +450,10 @@ def test_huaian_pdf_text_read_cell_exact() -> None:
     ]
     assert "共4个表格标题如此" in found[0]["message"]
     assert "3个行标签" in found[1]["message"]
+    # a row label numbered like a heading (四、结转下年度继续办理 103 0 …) is
+    # the table's, no extra section (ST006); nothing else is loud
+    loud = [f for f in _findings(HUAIAN_TEXT) if f["severity"] != "info"]
+    assert loud == []
 
 
 def test_huaian_pdf_published_format_defects() -> None:

@@ -107,8 +107,22 @@ def _numbering(report: Report) -> Iterator[Hit]:
 
 
 def _extra(report: Report) -> Iterator[Hit]:
-    for stray in report.outline.strays:
-        yield Hit(stray.span, {"heading": stray.text, "numeral": stray.numeral})
+    strays = report.outline.strays
+    if not strays:
+        return
+    # NOTE: a table row label numbered like a heading (四、结转下年度继续办理
+    # with its numbers on the line, as PDF text leaves it) is the table's.
+    row_labels = [
+        (row.label.start, row.label.end)
+        for table in report.tables
+        for row in table.rows.values()
+        if row.label is not None
+    ]
+    for stray in strays:
+        span = stray.span
+        if any(start < span.end and span.start < end for start, end in row_labels):
+            continue
+        yield Hit(span, {"heading": stray.text, "numeral": stray.numeral})
 
 
 def _duplicate(report: Report) -> Iterator[Hit]:

@@ -217,7 +217,9 @@ def _split(report: Report, table: Table) -> Iterator[Hit]:
     hits = list(_cut(report, table, "split"))
     if hits:
         first = hits[0]
-        yield Hit(first.span, {**first.args, "count": len(hits)})
+        yield Hit(
+            first.span, {**first.args, "count": len(hits), "several": len(hits) > 1}
+        )
 
 
 def _unsplit(report: Report, table: Table) -> Iterator[Hit]:
