@@ -11,7 +11,6 @@ guess never taken for a value, and ``--fix`` refused.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
@@ -23,8 +22,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CLEAN = ROOT / "examples" / "clean-2021.txt"
-REAL = ROOT.parent / "shared" / "real"
-CRAWLED = REAL / "pingtan-2024-crawled.txt"
 # The review table's row with multi-digit numbers (groups 15 = 12+0+3+0, …).
 REVIEW_ROW = "1\t0\t0\t0\t1\t0\t0\t0\t1\t1\t0\t0\t0\t0\t0"
 REVIEW_WIDE = "12\t0\t3\t0\t15\t0\t0\t0\t1\t1\t10\t2\t0\t0\t12"
@@ -233,39 +230,6 @@ def test_crawler_header_is_metadata(tmp_path: Path) -> None:
     found = findings(path)
     assert not [f for f in found if f["rule"] in ("FM002", "ST001", "ST003")]
     assert not [f for f in found if f["severity"] == "error"]
-
-
-def _real_truth() -> Any:
-    spec = importlib.util.spec_from_file_location(
-        "real", ROOT / "benchmarks" / "real.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_real_crawled_report_cells_and_no_false_error() -> None:
-    if not CRAWLED.is_file():
-        pytest.fail(f"{CRAWLED} is missing: the real reports live in ../shared/real")
-    real = _real_truth()
-    truth = json.loads(
-        (REAL / "truth" / "pingtan-2024-crawled.json").read_text("utf-8")
-    )
-    rows, columns = real.pack_labels()
-    read = cells(CRAWLED)
-    wrong = [
-        (cell, read.get(real.truth_key(cell, rows, columns)))
-        for cell in truth["cells"]
-        if read.get(real.truth_key(cell, rows, columns)) != ("number", cell["value"])
-    ]
-    assert not wrong and len(truth["cells"]) == 25
-    found = findings(CRAWLED)
-    assert not [f for f in found if f["severity"] == "error"]
-    # NOTE: 6233440 (第二十条第（一）项, no equation) cannot be split: one
-    # honest warning; TY009 is the report's published slip 仍在不足.
-    warnings = [f["rule"] for f in found if f["severity"] == "warning"]
-    assert sorted(warnings) == ["TB014", "TY009"]
 
 
 def test_split_search_is_bounded_and_never_guesses() -> None:

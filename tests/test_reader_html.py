@@ -218,52 +218,7 @@ def test_crlf_source_lines_are_counted() -> None:
     assert doc.source.locate(4, 7) == TextLocation(4, 6, 4, 9, form="html")
 
 
-# -- the real published page --------------------------------------------------
-
-# The truth file names rows and columns as the report prints them; extract
-# names them by key.
-_TRUTH_ROWS = {
-    "一、本年新收政府信息公开申请数量": "new",
-    "二、上年结转政府信息公开申请数量": "carried_over",
-    "（一）予以公开": "granted",
-    "（七）总计": "total",
-    "四、结转下年度继续办理": "carried_forward",
-}
-_TRUTH_COLUMNS = {"自然人": "natural_person", "总计": "total"}
-_REVIEW_ROWS = {
-    "行政复议": "review",
-    "行政诉讼·未经复议直接起诉": "direct",
-    "行政诉讼·复议后起诉": "after",
-}
-_REVIEW_COLUMNS = {
-    "结果维持": "upheld",
-    "结果纠正": "corrected",
-    "其他结果": "other",
-    "尚未审结": "pending",
-    "总计": "total",
-}
-
-
-def _truth_key(cell: dict[str, object]) -> tuple[str, str, str]:
-    row, column = str(cell["row"]), str(cell["column"])
-    if cell["table"] == "三":
-        return ("applications", _TRUTH_ROWS[row], _TRUTH_COLUMNS[column])
-    return ("review", "cases", f"{_REVIEW_ROWS[row]}_{_REVIEW_COLUMNS[column]}")
-
-
-def test_real_page_reads_its_truth_cells_exactly() -> None:
-    truth = json.loads((REAL / "truth" / "pingtan-2024.json").read_text("utf-8"))
-    run = _cli("extract", "--format", "json", str(PINGTAN))
-    assert run.returncode == 0, run.stderr
-    out = json.loads(run.stdout)
-    assert [f.get("error") for f in out["files"]] == [None]
-    assert out["files"][0]["edition"] == truth["edition"]
-    assert out["files"][0]["year"] == truth["year"]
-    cells = {(c["table"], c["row"], c["column"]): c for c in out["cells"]}
-    assert len(truth["cells"]) == 25
-    for expected in truth["cells"]:
-        got = cells[_truth_key(expected)]
-        assert (got["status"], got["value"]) == ("number", expected["value"]), expected
+# -- the real published page (its key cells: tests/test_real_reports.py) ------
 
 
 def test_real_page_gives_no_false_error() -> None:
