@@ -467,3 +467,37 @@ def test_huaian_pdf_published_format_defects() -> None:
     ]
     assert "“第二十条 第（一）项”" in found[0]["message"]
     assert "“1、”，规定格式为“1.”" in found[1]["message"]
+
+
+def test_huaian_pdf_text_laid_out_with_blank_lines(tmp_path: Path) -> None:
+    """pdfplumber's ``layout=True`` text: lines of blanks between printed
+    lines and wide margins. The title after blank lines, quotes wrapped
+    across the blank lines and every key cell are read; only the published
+    defects are reported."""
+    import pdfplumber
+
+    with pdfplumber.open(_real("huaian-2024.pdf")) as pdf:
+        text = "\n".join(page.extract_text(layout=True) for page in pdf.pages)
+    path = _write(tmp_path, "huaian-layout.txt", text + "\n")
+    pairs = _truth_cells(path, _truth("huaian-2024"))
+    assert len(pairs) == 25
+    assert [want for want, _ in pairs] == [got for _, got in pairs]
+    found = _findings(path)
+    assert [f for f in found if f["severity"] != "info"] == []
+    assert {f["rule"] for f in found} == {"PE006", "TB015", "TB016"}
+
+
+def test_huaian_pdf_text_in_column_order(tmp_path: Path) -> None:
+    """pdfminer's text puts a table's labels in one block and its numbers in
+    another, with an empty line between printed lines: each table is one
+    honest TB012 warning, no row error, and no quote wrapped over an empty
+    line is a stray."""
+    from pdfminer.high_level import extract_text
+
+    path = _write(
+        tmp_path, "huaian-pdfminer.txt", extract_text(_real("huaian-2024.pdf"))
+    )
+    found = _findings(path)
+    assert not [f for f in found if f["severity"] == "error"]
+    assert {f["rule"] for f in found if f["severity"] == "warning"} == {"TB012"}
+    assert {"PE006", "TB016"} <= {f["rule"] for f in found}

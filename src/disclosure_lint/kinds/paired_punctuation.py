@@ -3,11 +3,13 @@
 Each line is scanned left to right; a closing mark seen while no matching
 opening mark is open is flagged. A line hard-wrapped in the middle of a pair
 (PDF text: ``《规`` / ``定》``) is read with the line before it: opening marks
-left open at the end of a line may be closed on the next line (when no blank
-line comes between; a page footer line such as ``— 1 —``, matched by
-``page_footer``, may), so the closer there is no stray. The fix deletes the
-stray mark and, when the mark sits between two punctuation marks (``活动，》，于``), the
-second of those too, so the sentence does not end up with ``，，``.
+left open at the end of a line may be closed on the next line with text:
+lines of blanks may come between, as may empty lines when the line before
+does not end its sentence (text from a PDF), and one page footer line such
+as ``— 1 —``, matched by ``page_footer``; so the closer there is no stray.
+The fix deletes the stray mark and, when the mark sits between two
+punctuation marks (``活动，》，于``), the second of those too, so the sentence
+does not end up with ``，，``.
 
 Params:
     pairs: list of ``[open, close]`` single characters.
@@ -206,21 +208,54 @@ def _joined(text: str, line_end: int, line_start: int, footer: Regex | None) -> 
     """Whether the line ending at ``line_end`` runs on at ``line_start``."""
     if line_end == line_start - 1:
         return True
-    if footer is None:
+    last = text[text.rfind("\n", 0, line_end) + 1 : line_end]
+    return _transparent(text[line_end + 1 : line_start - 1], footer, last)
+
+
+# Lines a wrapped pair may span: text from a PDF may put a line of blanks, or
+# an empty line, between printed lines, and a page footer with the margins
+# around it where a page ends.
+_MAX_GAP_LINES = 16
+# A line ending in one of these ends its paragraph: an empty line after it is
+# a paragraph break, not a gap in a wrapped line.
+_PARAGRAPH_END = ("。", "！", "？", "…", ".", "!", "?")
+
+
+def _transparent(gap: str, footer: Regex | None, last: str) -> bool:
+    """Whether the text runs on from line ``last`` across ``gap``.
+
+    ``gap`` (whole lines) may hold lines of blanks, at most one page footer
+    line and, after a line that does not end its paragraph, empty lines.
+    """
+    lines = gap.split("\n")
+    if len(lines) > _MAX_GAP_LINES:
         return False
-    gap = text[line_end + 1 : line_start - 1]
-    return "\n" not in gap and footer.search(gap) is not None
+    runs_on = not last.rstrip().endswith(_PARAGRAPH_END)
+    footers = 0
+    for line in lines:
+        if (line or runs_on) and not line.strip():
+            continue
+        if footer is not None and footers == 0 and footer.search(line) is not None:
+            footers = 1
+            continue
+        return False
+    return True
 
 
 def _previous_line(text: str, line_start: int, footer: Regex | None) -> int:
     """Start of the line a line at ``line_start`` runs on from (-1: none)."""
-    if line_start == 0:
-        return -1
-    before = text.rfind("\n", 0, line_start - 1) + 1
-    gap = text[before : line_start - 1]
-    if footer is not None and before > 0 and footer.search(gap) is not None:
-        return text.rfind("\n", 0, before - 1) + 1
-    return before
+    end = line_start - 1  # the newline that ends the line before
+    for _ in range(_MAX_GAP_LINES + 1):
+        if end < 0:
+            return -1
+        before = text.rfind("\n", 0, end) + 1
+        line = text[before:end]
+        if line.strip() and (footer is None or footer.search(line) is None):
+            gap = text[end + 1 : line_start - 1]
+            joined = end == line_start - 1 or _transparent(gap, footer, line)
+            return before if joined else -1
+        end = before - 1
+    return -1
 
 
 def _line_strays(text: str, prepared: Prepared) -> Iterator[int]:

@@ -72,7 +72,10 @@ def _find_title(lines: Lines, spec: Mapping[str, Any]) -> Title | None:
     """
     keyword = str(spec.get("keyword", ""))
     scan = int(spec.get("scan_lines", 8))
-    body = [line for line in lines[:scan] if line.text.strip()]
+    # NOTE: the first lines with text: a PDF laid out as text (or a page
+    # with a top margin) may begin with lines of blanks.
+    with_text = (n for n, part in enumerate(lines.parts) if part.strip())
+    body = [lines[n : n + 1][0] for n in islice(with_text, scan)]
     if not body:
         return None
     first = _title_parts(body, spec)

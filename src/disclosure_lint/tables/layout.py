@@ -63,7 +63,10 @@ def judge(table: Table, signs: _Signs) -> None:
     if not uncertain and not torn:
         return
     degraded = signs.loose + torn + signs.fragments
-    if uncertain >= 3 or (uncertain >= 2 and degraded):
+    # NOTE: in a table of one or two rows, all of them unaligned amid a
+    # degraded layout are as telling as three.
+    whole = uncertain == len(table.rows)
+    if uncertain >= 3 or (degraded and (uncertain >= 2 or whole)):
         table.skipped = "unaligned"
     elif not uncertain and table.rows and torn:
         table.header_unread = True
