@@ -63,10 +63,13 @@ def judge(table: Table, signs: _Signs) -> None:
     if not uncertain and not torn:
         return
     degraded = signs.loose + torn + signs.fragments
-    # NOTE: in a table of one or two rows, all of them unaligned amid a
-    # degraded layout are as telling as three.
-    whole = uncertain == len(table.rows)
-    if uncertain >= 3 or (degraded and (uncertain >= 2 or whole)):
+    # NOTE: a small table whose row labels all stand without a number, amid
+    # a degraded layout, had its numbers moved away (text in column order);
+    # rows with numbers to spare are rather another edition's columns.
+    bare = uncertain == len(table.rows) and not any(
+        row.values for row in table.rows.values()
+    )
+    if uncertain >= 3 or (degraded and (uncertain >= 2 or bare)):
         table.skipped = "unaligned"
     elif not uncertain and table.rows and torn:
         table.header_unread = True
