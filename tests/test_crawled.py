@@ -116,15 +116,18 @@ def test_findings_point_at_the_digits_in_the_file(drafts) -> None:
     _, one_line = drafts
     lines = one_line.read_text("utf-8").split("\n")
     split = [f for f in findings(one_line) if f["rule"] == "TB013"]
-    # one finding per table, at its first split row: 二（一）, 三 and 四
-    assert len(split) == 3
-    assert "有25行" in split[1]["message"]
-    for finding in split:
-        where = finding["location"]
-        assert where["line"] == where["end_line"] == 2
-        text = lines[1][where["column"] - 1 : where["end_column"] - 1]
-        assert re.fullmatch(r"\d+", text), text
-        assert f"“{text}”" in finding["message"]
+    # one finding for the draft (one cause), at its first split row, naming
+    # how many rows of how many tables were split, with its longest run
+    assert len(split) == 1
+    (finding,) = split
+    assert "3个表格共28行" in finding["message"]
+    where = finding["location"]
+    assert where["line"] == where["end_line"] == 2
+    text = lines[1][where["column"] - 1 : where["end_column"] - 1]
+    assert re.fullmatch(r"\d+", text), text
+    shown = re.search(r"一行的“(\d+)”读作", finding["message"])
+    assert shown is not None and shown[1] in lines[1]
+    assert len(shown[1]) == max(len(run) for run in re.findall(r"\d+", lines[1]))
 
 
 SECTIONS = (

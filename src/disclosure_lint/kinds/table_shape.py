@@ -211,15 +211,28 @@ _WHY = {-1: "many", 0: "none", 1: "several"}
 
 
 def _split(report: Report, table: Table) -> Iterator[Hit]:
-    # NOTE: one finding per table, at its first split row: the rows were
-    # split for one cause (the page lost its cell borders), and each split
-    # can be seen with `extract --format table`.
-    hits = list(_cut(report, table, "split"))
-    if hits:
-        first = hits[0]
-        yield Hit(
-            first.span, {**first.args, "count": len(hits), "several": len(hits) > 1}
-        )
+    # NOTE: one finding per draft, at the first split row of its first table
+    # with one: every row was split for one cause (the page lost its cell
+    # borders), and each split can be seen with `extract --format table`.
+    split = [(t, row) for t in report.tables for row in t.rows.values()]
+    split = [
+        (t, row) for t, row in split if row.problem == "split" and row.problem_span
+    ]
+    if not split or split[0][0] is not table:
+        return
+    # the message shows the longest run as its example
+    shown, row = max(split, key=lambda pair: _length(pair[1].problem_span))
+    example = next(
+        hit for hit in _cut(report, shown, "split") if hit.span == row.problem_span
+    )
+    count = len(split)
+    tables = len({id(t) for t, _ in split})
+    args = {**example.args, "count": count, "tables": tables, "several": count > 1}
+    yield Hit(next(_cut(report, table, "split")).span, args)
+
+
+def _length(span: Span | None) -> int:
+    return 0 if span is None else span.end - span.start
 
 
 def _unsplit(report: Report, table: Table) -> Iterator[Hit]:
