@@ -164,13 +164,32 @@ def test_a_skipped_table_is_one_line() -> None:
         columns=(GridColumn("a", "自然人"),),
         rows=(GridRow("new", "一、本年新收", "一", cells=(GridCell("number", "5"),)),),
         found=True,
-        skipped="unaligned-rows",
+        skipped="unaligned",
         line=41,
     )
     assert list(grid_lines(grid, 120)) == [
         "收到和处理政府信息公开申请情况表（第41行）："
-        "未逐格读取（原因：unaligned-rows），表中数值未核对"
+        "未逐格读取（原因：行与列无法对齐，版式已散乱），表中数值未核对"
     ]
+
+
+def test_real_reports_grids_say_why_in_words() -> None:
+    """A table TB012 skipped and a row TB014 could not split, in words."""
+    real = ROOT.parent / "shared" / "real"
+    if not real.is_dir():
+        pytest.fail(f"{real} is missing: clone with ../shared beside the repo")
+    shanghai = run_module(
+        "extract", "--format", "table", real / "shanghai-office-2025-from-pdf.md"
+    )
+    assert (
+        "第二十条第（一）项（第78行）：未逐格读取（原因：行与列无法对齐" in shanghai.out
+    )
+    crawled = run_module(
+        "extract", "--format", "table", real / "pingtan-2024-crawled.txt"
+    )
+    assert (
+        "? 行政规范性文件（第21行）：数字连写，按表内勾稽关系有多种拆法" in crawled.out
+    )
 
 
 # --------------------------------------------------------------------------

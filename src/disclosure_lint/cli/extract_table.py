@@ -55,7 +55,10 @@ _PROBLEMS = {
     "too-many": "数值多于列数，无法确定各值所属列",
     "too-few": "数值少于列数，无法确定各值所属列",
     "unsplittable": "数字连写，无法拆分",
+    "unsplit": "数字连写，按表内勾稽关系有多种拆法或无一成立，无法确定",
 }
+# Why a table was not read cell by cell (``Table.skipped``).
+_SKIPPED = {"unaligned": "行与列无法对齐，版式已散乱"}
 
 
 def terminal_width() -> int:
@@ -116,7 +119,8 @@ def grid_lines(grid: TableGrid, width: int) -> Iterator[str]:
         yield f"{grid.title}：未找到"
         return
     if grid.skipped:
-        yield f"{grid.title}{where}：未逐格读取（原因：{grid.skipped}），表中数值未核对"
+        why = _SKIPPED.get(grid.skipped, grid.skipped)
+        yield f"{grid.title}{where}：未逐格读取（原因：{why}），表中数值未核对"
         return
     yield f"{grid.title}{where}"
     flagged = grid.flagged()
