@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 
+from .conftest import OFFICIAL_SECTIONS
+
 ROOT = Path(__file__).resolve().parent.parent
 CLEAN = ROOT / "examples" / "clean-2021.txt"
 # The review table's row with multi-digit numbers (groups 15 = 12+0+3+0, …).
@@ -130,16 +132,6 @@ def test_findings_point_at_the_digits_in_the_file(drafts) -> None:
     assert len(shown[1]) == max(len(run) for run in re.findall(r"\d+", lines[1]))
 
 
-SECTIONS = (
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-)
-
-
 @pytest.mark.parametrize("heading_alone", [True, False])
 def test_one_line_per_section(tmp_path: Path, heading_alone: bool) -> None:
     """A partial layout: each section on a line of its own (or two)."""
@@ -147,7 +139,7 @@ def test_one_line_per_section(tmp_path: Path, heading_alone: bool) -> None:
     lines = text.split("\n")
     out: list[str] = []
     for line in lines:
-        if line in SECTIONS:
+        if line in OFFICIAL_SECTIONS:
             out.append("\n" + line + ("\n" if heading_alone else ""))
         else:
             out.append(line.replace("\t", ""))

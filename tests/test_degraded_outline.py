@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, run_module
+from .conftest import OFFICIAL_SECTIONS, ROOT, run_module
 
 REAL = ROOT.parent / "shared" / "real"
 
@@ -267,15 +267,7 @@ def test_cover_line_before_the_title_is_one_info(tmp_path: Path) -> None:
 
 
 def test_bold_markdown_title_and_headings_from_a_converter(tmp_path: Path) -> None:
-    headings = [
-        "一、总体情况",
-        "二、主动公开政府信息情况",
-        "三、收到和处理政府信息公开申请情况",
-        "四、政府信息公开行政复议、行政诉讼情况",
-        "五、存在的主要问题及改进情况",
-        "六、其他需要报告的事项",
-    ]
-    body = "".join(f"**{h}**\n\n无。\n\n" for h in headings)
+    body = "".join(f"**{h}**\n\n无。\n\n" for h in OFFICIAL_SECTIONS)
     draft = _draft(
         tmp_path,
         "**某某县人民政府2024年政府信息公开工作年度报告**\n\n" + body,

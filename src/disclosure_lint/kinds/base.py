@@ -63,6 +63,17 @@ class Hit(Record):
         self.fix: Final = fix
 
 
+def reject_unknown_keys(item: Mapping[str, Any], allowed: set[str], what: str) -> None:
+    """Refuse a param entry (a pair, a check, …) with a key the kind lacks.
+
+    Raises:
+        ValueError: naming the first unknown key, alphabetically.
+    """
+    unknown = set(item) - allowed
+    if unknown:
+        raise ValueError(f"unknown key '{sorted(unknown)[0]}' in {what}")
+
+
 def _no_preparation(params: Mapping[str, Any]) -> Any:
     return None
 

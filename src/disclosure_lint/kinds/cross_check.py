@@ -53,7 +53,7 @@ from ..regex.guard import pack_regex, required_texts
 from ..tables.equations import Sum, close, format_number, parse_sum
 from ..tables.schema import TableSchemaError
 from ..tables.table import Table
-from .base import Hit, KindSpec, Param
+from .base import Hit, KindSpec, Param, reject_unknown_keys
 from .prose_lines import (
     Prose,
     candidate_lines,
@@ -129,9 +129,7 @@ def _prepare_check(item: Any) -> Check:
     """One check of the ``checks`` param, compiled and checked."""
     if not isinstance(item, dict) or "pattern" not in item:
         raise ValueError("each check needs 'pattern' and 'value' or 'percent_of'")
-    unknown = set(item) - _CHECK_KEYS
-    if unknown:
-        raise ValueError(f"unknown key '{sorted(unknown)[0]}' in a check")
+    reject_unknown_keys(item, _CHECK_KEYS, "a check")
     pattern = str(item["pattern"])
     regex = pack_regex(pattern, iterate=True)
     bases = tuple(parse_sum(str(base)) for base in item.get("percent_of") or ())

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 from ..document.text import Span
 from ..records import dataclass
 from ..regex.cached import compile_regex
-from .base import FixSpec, Hit, KindSpec, Param
+from .base import FixSpec, Hit, KindSpec, Param, reject_unknown_keys
 from .report import Report
 
 if TYPE_CHECKING:
@@ -100,9 +100,7 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
     for item in params["singles"]:
         if not isinstance(item, dict) or "text" not in item:
             raise ValueError("each single needs 'text'")
-        unknown = set(item) - _SINGLE_KEYS
-        if unknown:
-            raise ValueError(f"unknown key '{sorted(unknown)[0]}' in a single")
+        reject_unknown_keys(item, _SINGLE_KEYS, "a single")
         text = str(item["text"])
         if len(text) != 1:
             raise ValueError(f"single '{text}' must be one character")

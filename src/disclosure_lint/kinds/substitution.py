@@ -26,7 +26,7 @@ from ..document.text import Span
 from ..records import dataclass
 from ..regex.cached import compile_regex
 from ..regex.guard import pack_regex
-from .base import FixSpec, Hit, KindSpec, Param
+from .base import FixSpec, Hit, KindSpec, Param, reject_unknown_keys
 from .report import Report
 from .scope import scope_spans
 
@@ -71,9 +71,7 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
     for item in params["pairs"]:
         if not isinstance(item, dict) or not {"wrong", "right"} <= set(item):
             raise ValueError("each pair needs 'wrong' and 'right'")
-        unknown = set(item) - _PAIR_KEYS
-        if unknown:
-            raise ValueError(f"unknown key '{sorted(unknown)[0]}' in a pair")
+        reject_unknown_keys(item, _PAIR_KEYS, "a pair")
         wrong, right = str(item["wrong"]), str(item["right"])
         if not wrong or wrong == right:
             raise ValueError(f"pair '{wrong}' → '{right}' changes nothing")

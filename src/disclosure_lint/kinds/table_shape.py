@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING, Any
 from ..document.fold import fold, fold_text
 from ..document.text import Span
 from ..tables.compile import compiled_tables
-from ..tables.table import Table
+from ..tables.table import Row, Table
 from .base import Hit, KindSpec, Param
 from .report import Report
 from .table_support import section_anchor, table_anchor, tables_of
@@ -193,17 +193,7 @@ def _value_count(report: Report, table: Table) -> Iterator[Hit]:
 def _run_together(report: Report, table: Table) -> Iterator[Hit]:
     for row in table.rows.values():
         if row.problem in ("run-together", "unsplittable") and row.problem_span:
-            span = row.problem_span
-            yield Hit(
-                span,
-                {
-                    "table": table.schema.title,
-                    "row": table.row_label(row.spec.key),
-                    "text": report.document.text[span.start : span.end],
-                    "expected": len(table.schema.columns),
-                    "problem": row.problem,
-                },
-            )
+            yield _row_hit(report, table, row)
 
 
 # Why a row was not split (``why``), by the sign of ``Row.splits``.
@@ -214,21 +204,19 @@ def _split(report: Report, table: Table) -> Iterator[Hit]:
     # NOTE: one finding per draft, at the first split row of its first table
     # with one: every row was split for one cause (the page lost its cell
     # borders), and each split can be seen with `extract --format table`.
-    split = [(t, row) for t in report.tables for row in t.rows.values()]
     split = [
-        (t, row) for t, row in split if row.problem == "split" and row.problem_span
+        (t, row)
+        for t in report.tables
+        for row in t.rows.values()
+        if row.problem == "split" and row.problem_span
     ]
     if not split or split[0][0] is not table:
         return
     # the message shows the longest run as its example
-    shown, row = max(split, key=lambda pair: _length(pair[1].problem_span))
-    example = next(
-        hit for hit in _cut(report, shown, "split") if hit.span == row.problem_span
-    )
-    count = len(split)
+    shown = max(split, key=lambda pair: _length(pair[1].problem_span))
     tables = len({id(t) for t, _ in split})
-    args = {**example.args, "count": count, "tables": tables, "several": count > 1}
-    yield Hit(next(_cut(report, table, "split")).span, args)
+    args = {**_row_hit(report, *shown).args, "count": len(split), "tables": tables}
+    yield Hit(_row_hit(report, *split[0]).span, {**args, "several": len(split) > 1})
 
 
 def _length(span: Span | None) -> int:
@@ -236,27 +224,30 @@ def _length(span: Span | None) -> int:
 
 
 def _unsplit(report: Report, table: Table) -> Iterator[Hit]:
-    yield from _cut(report, table, "unsplit")
-
-
-def _cut(report: Report, table: Table, problem: str) -> Iterator[Hit]:
     for row in table.rows.values():
-        if row.problem == problem and row.problem_span:
-            span = row.problem_span
-            values = "、".join(str(cell.value) for cell in row.cells.values())
-            yield Hit(
-                span,
-                {
-                    "table": table.schema.title,
-                    "row": table.row_label(row.spec.key),
-                    "text": report.document.text[span.start : span.end],
-                    "expected": len(table.schema.columns),
-                    "values": values if problem == "split" else "",
-                    "splits": row.splits,
-                    "why": _WHY[(row.splits > 0) - (row.splits < 0)],
-                    "problem": problem,
-                },
-            )
+        if row.problem == "unsplit" and row.problem_span:
+            yield _row_hit(report, table, row)
+
+
+def _row_hit(report: Report, table: Table, row: Row) -> Hit:
+    """A hit on a row whose digits run together, at those digits."""
+    span = row.problem_span or row.anchor
+    split = row.problem == "split"
+    return Hit(
+        span,
+        {
+            "table": table.schema.title,
+            "row": table.row_label(row.spec.key),
+            "text": report.document.text[span.start : span.end],
+            "expected": len(table.schema.columns),
+            "values": "、".join(str(c.value) for c in row.cells.values())
+            if split
+            else "",
+            "splits": row.splits,
+            "why": _WHY[(row.splits > 0) - (row.splits < 0)],
+            "problem": row.problem,
+        },
+    )
 
 
 def _group_values(report: Report, table: Table) -> Iterator[Hit]:
