@@ -63,6 +63,58 @@ class Fix(Record):
         self.safe: Final = safe
 
 
+class Related(Record):
+    """Another place a finding points at, maybe in another file.
+
+    A year-over-year finding sits on this year's draft and names the
+    matching place in last year's report (JSON ``related``, SARIF
+    ``relatedLocations``).
+    """
+
+    __match_args__ = ("path", "start", "end", "message", "location")
+    __slots__ = __match_args__
+
+    def __init__(
+        self,
+        path: str,
+        start: Position,
+        end: Position,
+        message: str,
+        location: Location | None = None,
+    ) -> None:
+        """The place ``start``..``end`` of the file at ``path``, and what it is."""
+        self.path: Final = path
+        self.start: Final = start
+        self.end: Final = end
+        self.message: Final = message
+        self.location: Final = location
+
+    @property
+    def source_location(self) -> Location:
+        """Where the place is in its file, in the file's terms."""
+        return _source_location(self.location, self.start, self.end)
+
+    def to_dict(self) -> dict[str, Any]:
+        """One entry of a finding's ``related`` list in the JSON wire form."""
+        return {
+            "path": self.path,
+            "line": self.start.line,
+            "column": self.start.column,
+            "end_line": self.end.line,
+            "end_column": self.end.column,
+            "message": self.message,
+            "location": self.source_location.to_dict(),
+        }
+
+
+def _source_location(
+    location: Location | None, start: Position, end: Position
+) -> Location:
+    if location is not None:
+        return location
+    return TextLocation(start.line, start.column, end.line, end.column)
+
+
 class Finding(Record):
     """One problem at an exact place in one file."""
 
@@ -78,6 +130,7 @@ class Finding(Record):
         "message",
         "fix",
         "location",
+        "related",
     )
     __slots__ = __match_args__
 
@@ -94,13 +147,15 @@ class Finding(Record):
         message: str,
         fix: Fix | None = None,
         location: Location | None = None,
+        related: tuple[Related, ...] = (),
     ) -> None:
         """Rule ``rule`` found a problem at ``span`` of the file at ``path``.
 
         ``start`` and ``end`` are positions in the text the rules read (for
         a ``.docx``, web page or PDF: as ``disclosure-lint render`` prints
         it); ``location`` is the place in the source file when that is not
-        the same (``None`` for a text draft).
+        the same (``None`` for a text draft); ``related`` are other places
+        the finding names (last year's report, for a year-over-year check).
         """
         self.path: Final = path
         self.span: Final = span
@@ -113,14 +168,12 @@ class Finding(Record):
         self.message: Final = message
         self.fix: Final = fix
         self.location: Final = location
+        self.related: Final = related
 
     @property
     def source_location(self) -> Location:
         """Where the finding is in the user's file, in the file's terms."""
-        if self.location is not None:
-            return self.location
-        start, end = self.start, self.end
-        return TextLocation(start.line, start.column, end.line, end.column)
+        return _source_location(self.location, self.start, self.end)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -151,4 +204,6 @@ class Finding(Record):
                 "replacement": self.fix.replacement,
                 "safe": self.fix.safe,
             }
+        if self.related:
+            out["related"] = [place.to_dict() for place in self.related]
         return out

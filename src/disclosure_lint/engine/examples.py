@@ -4,7 +4,9 @@
 assert them, through this one function. An example's ``text`` is a draft's
 text, or, when its ``path`` names a ``.docx``, the body of a Word document
 (WordprocessingML with the ``w:`` prefix), packed into a real package so
-that the example goes through the real reader.
+that the example goes through the real reader. An example of a
+year-over-year rule also has ``previous``: last year's report (as text),
+linted the same way and paired with the example's draft (``engine.pairs``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ..inputs.load import document_from_bytes
 from ..kinds.report import LintOptions
 from ..packs.model import PackSet
 from .lint import RuleFilter, lint_document
+from .pairs import build_digest, pair_findings
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -40,7 +43,18 @@ def example_findings(
     )
     doc = document_from_bytes(path, data)
     rule_filter = RuleFilter(select=(rule_id,))
-    return lint_document(doc, packset, options, rule_filter)[1]
+    report, findings = lint_document(doc, packset, options, rule_filter)
+    if "previous" not in example:
+        return findings
+    last = document_from_bytes(
+        str(example.get("previous_path", "previous.txt")),
+        str(example["previous"]).encode("utf-8"),
+    )
+    last_report = lint_document(last, packset, LintOptions(lang=lang), rule_filter)[0]
+    pair = pair_findings(
+        build_digest(report), build_digest(last_report), report.pack, rule_filter, lang
+    )
+    return sorted([*findings, *pair], key=lambda f: f.sort_key)
 
 
 def package_from_body(body_xml: str) -> bytes:

@@ -237,7 +237,8 @@ def _rule_plan(pack: Pack, rule_filter: RuleFilter, lang: str) -> _Plan:
             rule.message.get(lang) or rule.message["zh"],
         )
         for rule in pack.rules
-        if rule_filter.enabled(rule)
+        # NOTE: a year-over-year rule runs on a pair (``engine.pairs``).
+        if rule_filter.enabled(rule) and not KINDS[rule.kind].is_pair
     ]
     if len(_PLANS) >= 16:
         _PLANS.clear()

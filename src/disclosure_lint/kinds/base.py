@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from ..document.text import Record, Span
+from ..document.text import Position, Record, Span
 
 if TYPE_CHECKING:
+    from ..document.source import Location
     from ..packs.model import Rule
     from .report import Report
 
@@ -63,6 +64,62 @@ class Hit(Record):
         self.fix: Final = fix
 
 
+class Where(Record):
+    """A place in a draft, resolved by the process that read the draft.
+
+    What a year-over-year kind keeps of a place in its ``extract``: the
+    draft's text is gone by the time two drafts are compared (pairs are
+    made after a batch is read, in the parent process), so the span comes
+    with its positions and its place in the source file.
+    """
+
+    __match_args__ = ("span", "start", "end", "location")
+    __slots__ = __match_args__
+
+    def __init__(
+        self, span: Span, start: Position, end: Position, location: Location | None
+    ) -> None:
+        """``span`` of the draft, from ``start`` to ``end``, at ``location``."""
+        self.span: Final = span
+        self.start: Final = start
+        self.end: Final = end
+        self.location: Final = location
+
+
+def where(report: Report, span: Span) -> Where:
+    """``span`` of ``report``'s draft as a ``Where``."""
+    doc = report.document
+    source = doc.source
+    return Where(
+        span,
+        doc.position(span.start),
+        doc.position(span.end),
+        None if source is None else source.locate(span.start, span.end),
+    )
+
+
+class PairHit(Record):
+    """What a year-over-year kind reports: a place this year, maybe last year's.
+
+    ``where`` is in this year's draft (the finding's place); ``related`` is
+    the matching place in last year's report, if there is one.
+    """
+
+    __match_args__ = ("where", "args", "related")
+    __slots__ = __match_args__
+
+    def __init__(
+        self,
+        where: Where,
+        args: Mapping[str, Any] | None = None,
+        related: Where | None = None,
+    ) -> None:
+        """A hit at ``where`` with message ``args``, naming ``related``."""
+        self.where: Final = where
+        self.args: Final[Mapping[str, Any]] = {} if args is None else args
+        self.related: Final = related
+
+
 def reject_unknown_keys(item: Mapping[str, Any], allowed: set[str], what: str) -> None:
     """Refuse a param entry (a pair, a check, …) with a key the kind lacks.
 
@@ -78,10 +135,26 @@ def _no_preparation(params: Mapping[str, Any]) -> Any:
     return None
 
 
-class KindSpec(Record):
-    """A rule kind: its parameters, a one-time ``prepare`` and ``check``."""
+def no_hits(report: Report, rule: Rule, prepared: Any) -> Iterable[Hit]:
+    """The ``check`` of a year-over-year kind: one draft alone proves nothing."""
+    return ()
 
-    __match_args__ = ("name", "params", "check", "prepare", "doc")
+
+#: What a year-over-year kind keeps of one draft (small, picklable).
+Extract = Callable[["Report", "Rule", Any], Any]
+#: This year's extract, last year's, the rule, its preparation -> hits.
+Compare = Callable[[Any, Any, "Rule", Any], Iterable[PairHit]]
+
+
+class KindSpec(Record):
+    """A rule kind: its parameters, a one-time ``prepare`` and ``check``.
+
+    A year-over-year kind (``is_pair``) also has ``extract``, which keeps
+    what it needs of one draft, and ``compare``, which compares this year's
+    extract with last year's; its ``check`` finds nothing (``no_hits``).
+    """
+
+    __match_args__ = ("name", "params", "check", "prepare", "doc", "extract", "compare")
     __slots__ = __match_args__
 
     def __init__(
@@ -91,6 +164,8 @@ class KindSpec(Record):
         check: Callable[[Report, Rule, Any], Iterable[Hit]],
         prepare: Callable[[Mapping[str, Any]], Any] = _no_preparation,
         doc: str = "",
+        extract: Extract | None = None,
+        compare: Compare | None = None,
     ) -> None:
         """The kind ``name``: what ``check`` needs, prepared by ``prepare``."""
         self.name: Final = name
@@ -98,3 +173,10 @@ class KindSpec(Record):
         self.check: Final = check
         self.prepare: Final = prepare
         self.doc: Final = doc
+        self.extract: Final = extract
+        self.compare: Final = compare
+
+    @property
+    def is_pair(self) -> bool:
+        """True for a kind that compares a draft with last year's report."""
+        return self.compare is not None

@@ -44,7 +44,16 @@ REQUIRED_RULE_KEYS = (
     "summary",
     "message",
 )
-EXAMPLE_KEYS = {"name", "text", "expect", "year", "edition", "path"}
+EXAMPLE_KEYS = {
+    "name",
+    "text",
+    "expect",
+    "year",
+    "edition",
+    "path",
+    "previous",
+    "previous_path",
+}
 _ID = re.compile(r"^[A-Z]{2}\d{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
