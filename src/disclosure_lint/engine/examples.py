@@ -52,7 +52,11 @@ def example_findings(
     )
     last_report = lint_document(last, packset, LintOptions(lang=lang), rule_filter)[0]
     pair = pair_findings(
-        build_digest(report), build_digest(last_report), report.pack, rule_filter, lang
+        build_digest(report),
+        build_digest(last_report),
+        report.pack,
+        rule_filter,
+        options,
     )
     return sorted([*findings, *pair], key=lambda f: f.sort_key)
 

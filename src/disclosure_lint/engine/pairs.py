@@ -20,7 +20,7 @@ from ..document.findings import Finding, Related
 from ..document.text import Record
 from ..kinds import KINDS
 from ..kinds.base import Where
-from ..kinds.report import Report
+from ..kinds.report import LintOptions, Report
 from ..packs.messages import render
 from ..packs.model import Pack
 from .lint import RuleFilter
@@ -75,7 +75,7 @@ def pair_findings(
     previous: Digest,
     pack: Pack,
     rule_filter: RuleFilter,
-    lang: str = "zh",
+    options: LintOptions,
 ) -> list[Finding]:
     """Findings on ``current`` (this year's draft, linted with ``pack``).
 
@@ -84,6 +84,7 @@ def pair_findings(
     change (last year's draft was linted with the other pack).
     """
     findings: list[Finding] = []
+    lang = options.lang
     note = RELATED_NOTE.get(lang, RELATED_NOTE["zh"]).format(year=previous.year)
     for rule in pack.rules:
         kind = KINDS[rule.kind]
@@ -96,7 +97,11 @@ def pair_findings(
         template = rule.message.get(lang) or rule.message["zh"]
         severity = rule_filter.severity_for(rule)
         hits = kind.compare(
-            current.extracts[rule.id], previous.extracts[rule.id], rule, rule.prepared
+            current.extracts[rule.id],
+            previous.extracts[rule.id],
+            rule,
+            rule.prepared,
+            options,
         )
         for hit in hits:
             place = hit.where

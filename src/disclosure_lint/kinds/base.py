@@ -10,7 +10,7 @@ from ..document.text import Position, Record, Span
 if TYPE_CHECKING:
     from ..document.source import Location
     from ..packs.model import Rule
-    from .report import Report
+    from .report import LintOptions, Report
 
 
 class Param(Record):
@@ -142,8 +142,9 @@ def no_hits(report: Report, rule: Rule, prepared: Any) -> Iterable[Hit]:
 
 #: What a year-over-year kind keeps of one draft (small, picklable).
 Extract = Callable[["Report", "Rule", Any], Any]
-#: This year's extract, last year's, the rule, its preparation -> hits.
-Compare = Callable[[Any, Any, "Rule", Any], Iterable[PairHit]]
+#: This year's extract, last year's, the rule, its preparation and this
+#: year's lint options (a threshold the configuration sets) -> hits.
+Compare = Callable[[Any, Any, "Rule", Any, "LintOptions"], Iterable[PairHit]]
 
 
 class KindSpec(Record):
