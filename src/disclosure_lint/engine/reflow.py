@@ -74,16 +74,20 @@ def reflow(doc: Document, pack: Any, headings_missing: bool = False) -> Document
     a crawled page whose cells kept their blanks (no digits run together)
     is looked for too.
     """
-    if doc.form != "text" or doc.source is not None:
+    if doc.form != "text" or doc.source is not None or pack is None:
+        return doc
+    run = re.compile(_RUN).search
+    # NOTE: one scan of the whole text in C settles most drafts: with no
+    # digits run together anywhere, no long line has them either.
+    if not headings_missing and run(doc.text) is None:
         return doc
     lines, starts = doc.split_lines()
     # NOTE: every step up to the hint runs in C (most drafts stop there):
     # the long lines, then those with the digits of a table in them.
     lengths = list(map(len, lines))
-    if pack is None or max(lengths, default=0) < MIN_LINE:
+    if max(lengths, default=0) < MIN_LINE:
         return doc
     long_lines = list(compress(range(len(lines)), map(MIN_LINE.__le__, lengths)))
-    run = re.compile(_RUN).search
     runs = long_lines if headings_missing else [i for i in long_lines if run(lines[i])]
     if not runs:
         return doc
