@@ -175,17 +175,30 @@ def _paragraphs(
     """
     prose = prose_of(report)
     lines, starts = prose.lines, prose.starts
-    headings = _heading_lines(report, heading)
+    known = _heading_lines(report)
+    headings: dict[int, bool] = {}
+
+    def is_heading(index: int) -> bool:
+        """Line ``index`` is a heading (worked out once, when first asked)."""
+        found = headings.get(index)
+        if found is None:
+            line = lines[index]
+            found = headings[index] = index in known or (
+                heading is not None
+                and len(line) <= _HEADING_MAX
+                and heading.match(line) is not None
+            )
+        return found
 
     def joins(index: int) -> bool:
         """Line ``index`` and the next are one paragraph."""
         return (
             index + 1 < len(lines)
-            and index not in headings
-            and index + 1 not in headings
+            and lines[index].rstrip()[-1:] not in _LINE_END
             and is_prose(lines[index])
             and is_prose(lines[index + 1])
-            and lines[index].rstrip()[-1:] not in _LINE_END
+            and not is_heading(index)
+            and not is_heading(index + 1)
         )
 
     last = -1
@@ -202,19 +215,12 @@ def _paragraphs(
         yield fold(report.document.text[begin:end], begin)
 
 
-def _heading_lines(report: Report, heading: Regex | None) -> set[int]:
-    """0-based numbers of the lines that are headings, never joined."""
+def _heading_lines(report: Report) -> set[int]:
+    """0-based numbers of the outline's heading lines: title and sections."""
     outline = report.outline
     found = {line - 1 for line in outline.title.lines} if outline.title else set()
     found.update(section.line - 1 for section in outline.sections)
     found.update(stray.line - 1 for stray in outline.strays)
-    if heading is not None:
-        lines = prose_of(report).lines
-        found.update(
-            number
-            for number, line in enumerate(lines)
-            if len(line) <= _HEADING_MAX and heading.match(line)
-        )
     return found
 
 
