@@ -18,6 +18,7 @@ from .period import KIND as PERIOD
 from .section_text import KIND as SECTION_TEXT
 from .sections import KIND as SECTIONS
 from .source_facts import KIND as SOURCE_FACTS
+from .stale_year import KIND as STALE_YEAR
 from .substitution import KIND as SUBSTITUTION
 from .table_shape import KIND as TABLE_SHAPE
 from .title import KIND as TITLE
@@ -40,6 +41,7 @@ KINDS: dict[str, KindSpec] = {
         SECTION_TEXT,
         SECTIONS,
         SOURCE_FACTS,
+        STALE_YEAR,
         SUBSTITUTION,
         TABLE_SHAPE,
         TITLE,
