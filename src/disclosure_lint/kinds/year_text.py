@@ -19,7 +19,6 @@ import re
 import zlib
 from array import array
 from collections.abc import Iterator, Mapping
-from hashlib import blake2b
 from typing import TYPE_CHECKING, Any
 
 from ..document.fold import fold_text
@@ -127,6 +126,10 @@ def fingerprint(normalised: str) -> int:
     NOTE: not ``hash()``: it differs between processes (drafts are read in
     worker processes, pairs are compared in the parent).
     """
+    # NOTE: imported on use: hashlib loads OpenSSL (2.5 ms), and a plain
+    # check of one draft never pairs.
+    from hashlib import blake2b
+
     digest = blake2b(normalised.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big")
 
