@@ -310,6 +310,14 @@ def _value(key: str, value: Any, root: Path, loc: _Locator, tokens: list[Token])
         if not isinstance(value, str) or not valid_deadline(value):
             raise bad(f"must be MM-DD or YYYY-MM-DD, not '{value}'")
         return value
+    if key == "copy-threshold":
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not 0 < value <= 1
+        ):
+            raise bad(f"must be a share above 0 and at most 1, like 0.8, not '{value}'")
+        return float(value)
     if key == "lang":
         if value not in LANGS:
             raise bad(f"must be zh or en, not '{value}'{_suggest(str(value), LANGS)}")

@@ -31,6 +31,11 @@ KEYS: dict[str, Key] = {
         "publication_deadline", "MM-DD of the year after the report year, or a date"
     ),
     "lang": Key("lang", "message language: zh or en"),
+    "copy-threshold": Key(
+        "copy_threshold",
+        "share of a section's sentences repeated from last year that makes it "
+        "copied (CS022), above 0 and at most 1",
+    ),
 }
 #: ``Settings`` fields the command line may set; the CLI passes the ones the
 #: user actually gave, and those win over the file.

@@ -41,6 +41,7 @@ class Settings:
     year: int | None = None
     edition: str | None = None
     publication_deadline: str | None = None
+    copy_threshold: float | None = None
     packs: list[Path] = field(default_factory=list)
     source: str | None = None
     # NOTE: set from a configuration file. ``use_packs`` lists the packs to
@@ -59,6 +60,7 @@ class Settings:
             year=self.year,
             edition=self.edition,
             publication_deadline=self.publication_deadline,
+            copy_threshold=self.copy_threshold,
         )
 
     def rule_filter(self, extra_ignore: list[str] | None = None) -> RuleFilter:

@@ -85,6 +85,34 @@ class Where(Record):
         self.end: Final = end
         self.location: Final = location
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as six numbers and the location.
+
+        NOTE: a batch keeps thousands (a digest has one per sentence it
+        fingerprints); as three records with their field names a place
+        pickles to three times the size.
+        """
+        span, start, end = self.span, self.start, self.end
+        numbers = (span.start, span.end, start.line, start.column, end.line)
+        return (_unpickle_where, (*numbers, end.column, self.location))
+
+
+def _unpickle_where(
+    begin: int,
+    finish: int,
+    line: int,
+    column: int,
+    end_line: int,
+    end_column: int,
+    location: Location | None,
+) -> Where:
+    return Where(
+        Span(begin, finish),
+        Position(line, column),
+        Position(end_line, end_column),
+        location,
+    )
+
 
 def where(report: Report, span: Span) -> Where:
     """``span`` of ``report``'s draft as a ``Where``."""

@@ -14,7 +14,13 @@ if TYPE_CHECKING:
 class LintOptions(Record):
     """Per-run settings the rules see (from the CLI and configuration)."""
 
-    __match_args__ = ("lang", "year", "edition", "publication_deadline")
+    __match_args__ = (
+        "lang",
+        "year",
+        "edition",
+        "publication_deadline",
+        "copy_threshold",
+    )
     __slots__ = __match_args__
 
     def __init__(
@@ -23,12 +29,18 @@ class LintOptions(Record):
         year: int | None = None,
         edition: str | None = None,
         publication_deadline: str | None = None,
+        copy_threshold: float | None = None,
     ) -> None:
-        """Options; each left out keeps its default."""
+        """Options; each left out keeps its default.
+
+        ``copy_threshold``: the share of sentences repeated from last year
+        that makes a section copied (None: the rule's own).
+        """
         self.lang: Final = lang
         self.year: Final = year
         self.edition: Final = edition
         self.publication_deadline: Final = publication_deadline
+        self.copy_threshold: Final = copy_threshold
 
 
 class Report(Record):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from ..records import dataclass, field
 
@@ -122,6 +123,26 @@ def parse_equation(text: str) -> Equation:
     if rest:
         raise ValueError(f"unexpected '{rest[0][1]}' at {rest[0][2] + 1} in '{text}'")
     return Equation(Sum(tuple(left)), Sum(tuple(right)), text)
+
+
+def expand_each(entry: Any) -> list[str]:
+    """An equation, or ``{equation, each}``, as equation texts.
+
+    ``{equation, each}`` is the equation once for every word of ``each``,
+    written where it says ``{each}`` (a row or column key).
+
+    Raises:
+        ValueError: an entry without ``equation`` or a list ``each``, or
+            with other keys, or an equation without ``{each}``.
+    """
+    if not isinstance(entry, dict):
+        return [str(entry)]
+    if set(entry) != {"equation", "each"} or not isinstance(entry["each"], list):
+        raise ValueError("an equation entry needs 'equation', a list 'each', no more")
+    text = str(entry["equation"])
+    if "{each}" not in text:
+        raise ValueError(f"'{text}' does not say where '{{each}}' goes")
+    return [text.replace("{each}", str(word)) for word in entry["each"]]
 
 
 def _tokens(text: str) -> list[tuple[str, str, int]]:

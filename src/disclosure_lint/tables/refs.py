@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .compile import compile_tables
-from .equations import parse_equation, parse_sum
+from .equations import expand_each, parse_equation, parse_sum
 from .schema import CompiledTables, TableSchema, TableSchemaError
 
 if TYPE_CHECKING:
@@ -35,16 +35,26 @@ def check_rule_refs(rule: Rule, compiled: CompiledTables) -> None:
             _names(schema, parse_equation(str(text)).names, kind, where)
         if params.get("report_at"):
             _names(schema, [str(params["report_at"])], kind, where)
+    elif rule.kind == "year-equation":
+        texts = [text for entry in params["equations"] for text in expand_each(entry)]
+        for name in (n for text in texts for n in parse_equation(text).names):
+            # NOTE: this.table.row.column or last.table.row.column
+            _cell(compiled, name.split(".", 1)[1], where)
     elif rule.kind == "cross-check":
         for item in params["checks"]:
             given = item.get("value", [])
             sums = [*(given if isinstance(given, list) else [given])]
             sums += item.get("percent_of") or []
             for name in (n for text in sums for n in parse_sum(str(text)).names):
-                table_key, row, column = name.split(".")
-                schema = _table(compiled, table_key, where)
-                _names(schema, [row], "row", where)
-                _names(schema, [column], "column", where)
+                _cell(compiled, name, where)
+
+
+def _cell(compiled: CompiledTables, name: str, where: str) -> None:
+    """Check a ``table.row.column`` name."""
+    table_key, row, column = name.split(".")
+    schema = _table(compiled, table_key, where)
+    _names(schema, [row], "row", where)
+    _names(schema, [column], "column", where)
 
 
 def _table(compiled: CompiledTables, key: str, where: str) -> TableSchema:
