@@ -1,0 +1,239 @@
+"""The typo kinds' fast scans give exactly the hits of the plain scans.
+
+Each kind's faster search (issue 11) is checked here against the plain
+algorithm it replaced, kept as a reference: on random text (hypothesis),
+on the seeds, the examples and corpus drafts, and on drafts with typos
+written into them at random places (next to and inside tables, at line
+breaks). The hits must be equal and in the same order.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from disclosure_lint.document.text import Span
+from disclosure_lint.engine.lint import build_report
+from disclosure_lint.inputs.load import document_from_bytes
+from disclosure_lint.kinds import KINDS, doubled
+from disclosure_lint.kinds.base import FixSpec, Hit
+from disclosure_lint.kinds.report import LintOptions, Report
+from disclosure_lint.packs.load import load_packset
+from disclosure_lint.packs.model import Rule
+
+from .conftest import EXAMPLES, ROOT, seed_files
+
+PACKSET = load_packset(use_cache=False)
+_CJK = "\u4e00-\u9fff"
+
+
+@cache
+def _drafts() -> tuple[str, ...]:
+    """The seeds, the examples and 40 corpus drafts, as text."""
+    texts = [p.read_text(encoding="utf-8") for p in seed_files()]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.*"))]
+    spec = importlib.util.spec_from_file_location(
+        "disclosure_lint_corpus", ROOT / "benchmarks" / "corpus.py"
+    )
+    assert spec is not None and spec.loader is not None
+    corpus = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = corpus
+    spec.loader.exec_module(corpus)
+    texts += [
+        corpus.make_draft(i, seed=11, utf8=True).data.decode("utf-8") for i in range(40)
+    ]
+    return tuple(texts)
+
+
+def _report(text: str) -> Report:
+    doc = document_from_bytes("t.txt", text.encode("utf-8"))
+    return build_report(doc, PACKSET, LintOptions())
+
+
+def _rule(report: Report, rule_id: str) -> Rule:
+    rule = next(r for r in report.pack.rules if r.id == rule_id)
+    if rule.prepared is None:
+        rule.prepared = KINDS[rule.kind].prepare(rule.params)
+    return rule
+
+
+def _hits(report: Report, rule_id: str) -> list[Hit]:
+    rule = _rule(report, rule_id)
+    return list(KINDS[rule.kind].check(report, rule, rule.prepared))
+
+
+# --- TY006 (doubled): the backreference scan of the whole text -----------
+
+
+def _old_doubled(report: Report, rule: Rule) -> Iterator[Hit]:
+    """The ``doubled`` kind's check before issue 11: three whole-text scans."""
+    params = rule.params
+    longest = int(params["max_unit"])
+    words = re.compile(f"(?P<unit>[{_CJK}]{{2,{longest}}}?)(?P=unit)")
+    wraps = re.compile(f"\\n[ \\t\\u3000]*(?=[{_CJK}]{{2}})")
+    prepared = rule.prepared
+    assert isinstance(prepared, doubled.Prepared)
+    text = report.document.text
+    skip = [
+        Span(t.start, t.end)
+        for t in report.tables
+        if t.start is not None and t.end is not None
+    ]
+    marks = str(params["prose_marks"])
+
+    def cjk(s: str) -> bool:
+        return bool(s) and all("\u4e00" <= ch <= "\u9fff" for ch in s)
+
+    def not_prose(start: int, end: int, marks: str) -> bool:
+        if any(s.start < end and start < s.end for s in skip):
+            return True
+        line_end = text.find("\n", end)
+        line = text[
+            text.rfind("\n", 0, start) + 1 : len(text) if line_end < 0 else line_end
+        ]
+        if "\t" in line or line.lstrip().startswith("|"):
+            return True
+        return bool(marks) and not any(mark in line for mark in marks)
+
+    def repeats() -> Iterator[tuple[int, int, str, bool]]:
+        for match in words.finditer(text):
+            yield match.start(), match.end(), match.group("unit"), False
+        for wrap in wraps.finditer(text):
+            before, after = wrap.start(), wrap.end()
+            while before > 0 and text[before - 1] in " \t\u3000":
+                before -= 1
+            last = text[before - 1] if before else ""
+            if not cjk(last) or text.find(last, after + 1, after + longest) < 0:
+                continue
+            start = text.rfind("\n", 0, before - 1) + 1
+            end = text.find("\n", before - 1)
+            if len(text[start : len(text) if end < 0 else end].strip()) < int(
+                params["wrap_min_line"]
+            ):
+                continue
+            for size in range(2, longest + 1):
+                unit = text[after : after + size]
+                if len(unit) < size or not cjk(unit):
+                    break
+                if text[before - size : before] == unit:
+                    yield before - size, after + size, unit, True
+                    break
+
+    for start, end, unit, wrapped in repeats():
+        if unit in prepared.allowed or (
+            prepared.allowed_pattern and prepared.allowed_pattern.fullmatch(unit)
+        ):
+            continue
+        if not_prose(start, end, marks):
+            continue
+        second = Span(end - len(unit), end)
+        yield Hit(
+            second,
+            {"text": unit, "wrapped": wrapped},
+            FixSpec(Span(start + len(unit), end), "", False),
+        )
+    if prepared.singles is None:
+        return
+    for match in prepared.singles.finditer(text):
+        entry = prepared.single[match.group(1)]
+        before_text = text[max(0, match.start() - 4) : match.start()]
+        after_text = text[match.end() : match.end() + 4]
+        if entry.not_before and entry.not_before.search(before_text):
+            continue
+        if entry.not_after and entry.not_after.match(after_text):
+            continue
+        if not_prose(match.start(), match.end(), ""):
+            continue
+        second = Span(match.start() + 1, match.end())
+        yield Hit(
+            second, {"text": entry.text, "wrapped": False}, FixSpec(second, "", True)
+        )
+
+
+def _same_doubled(text: str) -> None:
+    report = _report(text)
+    rule = _rule(report, "TY006")
+    assert _hits(report, "TY006") == list(_old_doubled(report, rule))
+
+
+# Characters whose low bytes are equal (丁 U+4E01, 企 U+4F01; 一 U+4E00
+# has a zero low byte), reduplications, marks, blanks, tabs and digits.
+_PIECES = [
+    "丁",
+    "企",
+    "一",
+    "丁企",
+    "企丁",
+    "审核",
+    "进一步",
+    "研究",
+    "的",
+    "目的",
+    "，",
+    "。",
+    "《",
+    "\n",
+    "\n\n\n",
+    " ",
+    "\u3000",
+    "\t",
+    "|",
+    "2021",
+    "0",
+    "😀",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=60))
+@example(["审核", "审核", "，"])
+@example(["进一步", "\n", "进一步", "。"])
+@example(["丁企", "企丁", "丁企", "，"])
+def test_doubled_units_as_the_backreference_scan(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    chinese = re.compile(f"[{_CJK}]")
+    for longest in (2, 3, 8):
+        old = re.compile(f"([{_CJK}]{{2,{longest}}}?)\\1")
+        expected = [(m.start(), len(m.group(1))) for m in old.finditer(text)]
+        assert doubled.doubled_units(text, longest, chinese) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=80))
+@example(["审核审核，", "\n", "\t审核审核，"])
+def test_doubled_hits_as_before_on_random_text(pieces: list[str]) -> None:
+    _same_doubled("报告" + "".join(pieces))
+
+
+def test_doubled_hits_as_before_on_the_drafts() -> None:
+    for text in _drafts():
+        _same_doubled(text)
+
+
+_TYPOS = [
+    "审核审核",
+    "进一步进一步",
+    "的的",
+    "，，",
+    "《《",
+    "信息信息\n",
+    "\n信息",
+    "\t",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_doubled_hits_as_before_with_typos_anywhere(data: Any) -> None:
+    text = data.draw(st.sampled_from(_drafts()))
+    for _ in range(data.draw(st.integers(1, 6))):
+        at = data.draw(st.integers(0, len(text)))
+        text = text[:at] + data.draw(st.sampled_from(_TYPOS)) + text[at:]
+    _same_doubled(text)
