@@ -22,9 +22,10 @@ from hypothesis import strategies as st
 from disclosure_lint.document.text import Span
 from disclosure_lint.engine.lint import build_report
 from disclosure_lint.inputs.load import document_from_bytes
-from disclosure_lint.kinds import KINDS, doubled
+from disclosure_lint.kinds import KINDS, doubled, substitution
 from disclosure_lint.kinds.base import FixSpec, Hit
 from disclosure_lint.kinds.report import LintOptions, Report
+from disclosure_lint.kinds.scope import scope_spans
 from disclosure_lint.packs.load import load_packset
 from disclosure_lint.packs.model import Rule
 
@@ -237,3 +238,110 @@ def test_doubled_hits_as_before_with_typos_anywhere(data: Any) -> None:
         at = data.draw(st.integers(0, len(text)))
         text = text[:at] + data.draw(st.sampled_from(_TYPOS)) + text[at:]
     _same_doubled(text)
+
+
+# --- TY001/TY007/TY104 (substitution): one alternation of the wrong texts --
+
+
+def _old_substitution(report: Report, rule: Rule) -> Iterator[Hit]:
+    """The ``substitution`` kind's check before issue 11: the alternation."""
+    prepared = rule.prepared
+    assert isinstance(prepared, substitution.Prepared)
+    ordered = sorted(prepared.pairs, key=len, reverse=True)
+    regex = re.compile("|".join(re.escape(w) for w in ordered))
+    text = report.document.text
+    for scope in scope_spans(report, str(rule.params["scope"])):
+        for match in regex.finditer(text, scope.start, scope.end):
+            pair = prepared.pairs[match.group(0)]
+            before = text[max(0, match.start() - 12) : match.start()]
+            after = text[match.end() : match.end() + 12]
+            if pair.not_before and pair.not_before.search(before):
+                continue
+            if pair.not_after and pair.not_after.search(after):
+                continue
+            span = Span(match.start(), match.end())
+            args = {
+                "wrong": pair.wrong,
+                "right": pair.right,
+                "note": pair.note,
+                "source": pair.source,
+            }
+            yield Hit(span, args, FixSpec(span, pair.right, bool(rule.params["safe"])))
+
+
+_SUBSTITUTIONS = ("TY001", "TY002", "TY005", "TY007", "TY009", "TY104")
+
+
+def _wrong_texts() -> list[str]:
+    report = _report(_drafts()[0])
+    return [
+        str(pair["wrong"])
+        for rule_id in _SUBSTITUTIONS
+        for pair in _rule(report, rule_id).params["pairs"]
+    ]
+
+
+def _same_substitutions(text: str) -> None:
+    report = _report(text)
+    for rule_id in _SUBSTITUTIONS:
+        rule = _rule(report, rule_id)
+        assert _hits(report, rule_id) == list(_old_substitution(report, rule))
+
+
+def test_the_long_lists_are_guarded() -> None:
+    report = _report(_drafts()[0])
+    for rule_id in ("TY007", "TY104"):
+        prepared = _rule(report, rule_id).prepared
+        assert isinstance(prepared, substitution.Prepared)
+        assert prepared.guard is not None and prepared.regex is None
+
+
+def test_substitutions_as_before_on_the_drafts() -> None:
+    for text in _drafts():
+        _same_substitutions(text)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_substitutions_as_before_with_typos_anywhere(data: Any) -> None:
+    words = _wrong_texts()
+    text = data.draw(st.sampled_from(_drafts()))
+    for _ in range(data.draw(st.integers(1, 8))):
+        at = data.draw(st.integers(0, len(text)))
+        typo = data.draw(st.sampled_from(words))
+        # NOTE: a part of a typo too, and typos run together.
+        cut = data.draw(st.integers(0, len(typo)))
+        text = text[:at] + typo[cut:] + data.draw(st.sampled_from(words)) + text[at:]
+    _same_substitutions(text)
+
+
+# Many pairs: some a prefix of another, one of a single character, one
+# that ends where another starts (甲乙 / 乙丙), some listed twice by length.
+_MANY = ["甲乙", "乙丙", "甲乙丙丁", "甲乙丙", "丙", "丁戊"] + [
+    chr(0x4E00 + 7 * i) + chr(0x4E01 + 3 * i) + "丙" * (i % 3) for i in range(30)
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from([*_MANY, "甲", "乙", "丁", "\n", "，"]), max_size=40),
+    st.booleans(),
+)
+def test_a_guarded_list_finds_what_the_alternation_finds(
+    pieces: list[str], single: bool
+) -> None:
+    words = [w for w in _MANY if single or len(w) > 1]
+    prepared = substitution.prepare(
+        {"pairs": [{"wrong": w, "right": "X"} for w in words], "sources": {}}
+    )
+    assert prepared.guard is not None
+    text = "".join(pieces)
+    regex = re.compile(
+        "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    )
+    for scope in (Span(0, len(text)), Span(1, max(1, len(text) - 2))):
+        expected = [
+            (m.start(), m.group(0))
+            for m in regex.finditer(text, scope.start, scope.end)
+        ]
+        assert list(substitution._occurrences(text, scope, prepared)) == expected
