@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from disclosure_lint.document.text import Span
 from disclosure_lint.engine.lint import build_report
 from disclosure_lint.inputs.load import document_from_bytes
-from disclosure_lint.kinds import KINDS, doubled, substitution
+from disclosure_lint.kinds import KINDS, doubled, enumeration, substitution
 from disclosure_lint.kinds.base import FixSpec, Hit
 from disclosure_lint.kinds.report import LintOptions, Report
 from disclosure_lint.kinds.scope import scope_spans
@@ -345,3 +345,94 @@ def test_a_guarded_list_finds_what_the_alternation_finds(
             for m in regex.finditer(text, scope.start, scope.end)
         ]
         assert list(substitution._occurrences(text, scope, prepared)) == expected
+
+
+# --- TY008 (enumeration): every numbered line looked at in Python --------
+
+
+def _old_events(report: Report, prepared: Any) -> list[tuple[int | None, Any]]:
+    """The ``enumeration`` kind's events before issue 11."""
+    text = report.document.text
+    tables = [
+        (t.start, t.end)
+        for t in report.tables
+        if t.start is not None and t.end is not None
+    ]
+
+    def not_prose(pos: int) -> bool:
+        if any(a <= pos < b for a, b in tables):
+            return True
+        end = text.find("\n", pos)
+        line = text[text.rfind("\n", 0, pos) + 1 : len(text) if end < 0 else end]
+        return "\t" in line or line.lstrip().startswith("|")
+
+    heads = {text.rfind("\n", 0, s.span.start) + 1 for s in report.outline.sections}
+    heads.update(text.rfind("\n", 0, s.span.start) + 1 for s in report.outline.strays)
+    events: list[tuple[int, int | None, Any]] = [
+        (start, -1, (0, Span(start, start), "")) for start in heads
+    ]
+    first = prepared.any_level.match(text)
+    numbered = ([first] if first else []) + list(prepared.line_starts.finditer(text))
+    for match in numbered:
+        line = match.start() + (text[match.start() : match.start() + 1] == "\n")
+        if line in heads or not_prose(line):
+            continue
+        group = match.lastgroup or ""
+        depth = int(group[1:])
+        raw = match.group(f"n{depth}")
+        value = int(raw) if raw.isdigit() else prepared.values.get(raw, 0)
+        span = Span(match.start(group), match.end())
+        events.append((line, depth, (value, span, match.group(group))))
+    if prepared.inline_hint in text:
+        for match in prepared.inline.finditer(text):
+            numeral = prepared.values.get(match.group("n"))
+            if numeral is None or not_prose(match.start()):
+                continue
+            pos = match.start()
+            if pos and text[pos - 1] != "\n" and text[pos - 1] not in prepared.after:
+                continue
+            before = text[text.rfind("\n", 0, pos) + 1 : pos]
+            if any(before.count(o) > before.count(c) for o, c in ("《》", "“”")):
+                continue
+            span = Span(match.start(), match.end())
+            events.append((pos, None, (numeral, span, match.group(0))))
+    events.sort(key=lambda event: event[0])
+    return [(depth, item) for _, depth, item in events]
+
+
+def _same_enumeration(text: str) -> None:
+    report = _report(text)
+    rule = _rule(report, "TY008")
+    got = [
+        (depth, (item.value, item.span, item.text))
+        for depth, item in enumeration._events(report, rule.prepared)
+    ]
+    assert got == _old_events(report, rule.prepared)
+
+
+def test_enumeration_events_as_before_on_the_drafts() -> None:
+    for text in _drafts():
+        _same_enumeration(text)
+
+
+_MARKERS = [
+    "\n（三）",
+    "\n\t1.",
+    "\n 2、",
+    "，三是",
+    "\n一是",
+    "\n| 2. ",
+    "\t",
+    "《",
+    "\n",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_enumeration_events_as_before_with_markers_anywhere(data: Any) -> None:
+    text = data.draw(st.sampled_from(_drafts()))
+    for _ in range(data.draw(st.integers(1, 8))):
+        at = data.draw(st.integers(0, len(text)))
+        text = text[:at] + data.draw(st.sampled_from(_MARKERS)) + text[at:]
+    _same_enumeration(text)
