@@ -256,12 +256,13 @@ def _events(report: Report, prepared: Prepared) -> list[tuple[int | None, Item]]
     if prepared.inline_hint in text:
         for match in prepared.inline.finditer(text):
             numeral = prepared.values.get(match.group("n"))
-            if numeral is None or _not_prose(text, match.start(), tables):
-                continue
             pos = match.start()
-            if pos and text[pos - 1] != "\n" and text[pos - 1] not in prepared.after:
+            # NOTE: the cheap tests first (each only drops the marker).
+            if numeral is None or (
+                pos and text[pos - 1] != "\n" and text[pos - 1] not in prepared.after
+            ):
                 continue
-            if _quoted(text, match.start()):
+            if _not_prose(text, pos, tables) or _quoted(text, pos):
                 continue
             span = Span(match.start(), match.end())
             events.append((match.start(), None, Item(numeral, span, match.group(0))))
