@@ -37,6 +37,7 @@ wrap).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -75,7 +76,7 @@ class Single:
 class Prepared:
     """The word scan, the single scan and the allowed units."""
 
-    words: re.Pattern[str]
+    chinese: re.Pattern[str]
     wraps: re.Pattern[str]
     longest: int
     singles: re.Pattern[str] | None
@@ -89,13 +90,20 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
     longest = int(params["max_unit"])
     if longest < 2:
         raise ValueError("max_unit must be at least 2")
-    # NOTE: one backreference scan within lines; a lazy unit finds the
-    # shortest repeat first (进一步进一步 as 进一步). Line wraps are found
-    # apart (a line break is rare enough to compare by hand): an optional
-    # wrap in this scan would cost it four times.
-    words = compile_regex(f"(?P<unit>[{_CJK}]{{2,{longest}}}?)(?P=unit)")
-    # A line break followed by Chinese text: a literal scan for newlines.
-    wraps = compile_regex(f"\\n[ \\t\\u3000]*(?=[{_CJK}]{{2}})")
+    # NOTE: words repeated within a line are found by ``doubled_units``
+    # (the shortest repeat first: 进一步进一步 as 进一步), which needs a scan
+    # for the next Chinese character. Line wraps are found apart (a line
+    # break is rare enough to compare by hand).
+    chinese = compile_regex(f"[{_CJK}]")
+    # A line break where a word may be cut in two: a literal scan for
+    # newlines. NOTE: narrower than what ``_repeats`` checks, for speed, but
+    # only by what it would drop: a tab around the break (a table row:
+    # not prose), or a last character (not counting blanks) that is no
+    # Chinese character or does not come back within ``longest`` after it.
+    wraps = compile_regex(
+        f"\\n(?:(?<=([{_CJK}])\\n)[ \\u3000]*(?=[{_CJK}]{{1,{longest - 1}}}?\\1)"
+        f"|(?<=[ \\u3000]\\n)[ \\u3000]*(?=[{_CJK}]{{2}}))"
+    )
     single: dict[str, Single] = {}
     for item in params["singles"]:
         if not isinstance(item, dict) or "text" not in item:
@@ -115,7 +123,7 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
         singles = compile_regex(f"([{chars}])\\1")
     pattern = str(params["allowed_pattern"] or "")
     return Prepared(
-        words,
+        chinese,
         wraps,
         longest,
         singles,
@@ -137,7 +145,8 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
     skip = _table_spans(report)
     wrap_min = int(rule.params["wrap_min_line"])
     marks = str(rule.params["prose_marks"])
-    for start, end, unit, wrapped in _repeats(text, prepared, wrap_min):
+    prose = _Prose(text, skip)
+    for start, end, unit, wrapped in _repeats(text, prose, prepared, wrap_min):
         if unit in prepared.allowed or (
             prepared.allowed_pattern and prepared.allowed_pattern.fullmatch(unit)
         ):
@@ -151,28 +160,127 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
         )
     if prepared.singles is None:
         return
-    for match in prepared.singles.finditer(text):
+    # NOTE: a newline single could pair across two joined lines.
+    whole = "\n" in prepared.single
+    for match in prepared.singles.finditer(text if whole else prose.joined):
         entry = prepared.single[match.group(1)]
-        before = text[max(0, match.start() - _CONTEXT) : match.start()]
-        after = text[match.end() : match.end() + _CONTEXT]
+        start = match.start() if whole else prose.position(match.start())
+        end = start + 2
+        before = text[max(0, start - _CONTEXT) : start]
+        after = text[end : end + _CONTEXT]
         if entry.not_before and entry.not_before.search(before):
             continue
         if entry.not_after and entry.not_after.match(after):
             continue
-        if _not_prose(text, match.start(), match.end(), skip, ""):
+        if _not_prose(text, start, end, skip, ""):
             continue
-        second = Span(match.start() + 1, match.end())
+        second = Span(start + 1, end)
         yield Hit(
             second, {"text": entry.text, "wrapped": False}, FixSpec(second, "", True)
         )
 
 
+class _Prose:
+    """The lines of a draft that hold text outside its tables, joined.
+
+    NOTE: a hit in a table is dropped, so the scans read only the lines
+    with some text outside the tables (joined by newlines, which no scan
+    crosses): every line whole, so each line gives the hits it gives in
+    the whole text, in the same order.
+    """
+
+    __slots__ = ("joined", "offsets", "starts")
+
+    def __init__(self, text: str, tables: list[Span]) -> None:
+        """The lines of ``text`` that are not wholly inside ``tables``."""
+        regions: list[list[int]] = []
+        pos = 0
+        for span in sorted(tables, key=lambda s: s.start):
+            if span.start > pos:
+                self._add(regions, text, pos, span.start)
+            pos = max(pos, span.end)
+        if pos < len(text) or not regions:
+            self._add(regions, text, pos, len(text))
+        parts = [text[a:b] for a, b in regions]
+        self.joined = "\n".join(parts)
+        self.starts: list[int] = []  # where each region starts in ``joined``
+        self.offsets: list[int] = []  # and in the text
+        at = 0
+        for (start, _), part in zip(regions, parts, strict=True):
+            self.starts.append(at)
+            self.offsets.append(start)
+            at += len(part) + 1
+
+    @staticmethod
+    def _add(regions: list[list[int]], text: str, start: int, end: int) -> None:
+        """Add ``start:end`` widened to whole lines (merged with the last)."""
+        start = text.rfind("\n", 0, start) + 1
+        stop = text.find("\n", end)
+        end = len(text) if stop < 0 else stop
+        if regions and start <= regions[-1][1]:
+            regions[-1][1] = max(regions[-1][1], end)
+        else:
+            regions.append([start, end])
+
+    def position(self, index: int) -> int:
+        """The text offset of ``joined[index]``."""
+        region = bisect_right(self.starts, index) - 1
+        return self.offsets[region] + index - self.starts[region]
+
+
+def doubled_units(
+    text: str, longest: int, chinese: re.Pattern[str]
+) -> list[tuple[int, int]]:
+    r"""``(start, size)`` of each Chinese unit written twice in ``text``.
+
+    As the scan ``([CJK]{2,longest}?)\1`` finds them: leftmost, shortest
+    first, not overlapping.
+
+    NOTE: a backreference scan tries every unit size at every character
+    (~50 ns a character). Here the low bytes of the characters, as one
+    integer, are compared with themselves shifted by each size at C speed:
+    ``size`` zero bytes in a row are a place where ``size`` characters may
+    come back at once; only those places (few) are checked in Python.
+    """
+    length = len(text)
+    if length < 4:
+        return []
+    low = int.from_bytes(text.encode("utf-32-le")[::4], "little")
+    found: list[tuple[int, int]] = []
+    for size in range(2, longest + 1):
+        same = (low ^ (low >> (8 * size))).to_bytes(length, "little")
+        zeros = bytes(size)
+        at = same.find(zeros)
+        while 0 <= at < length:
+            if not "\u4e00" <= text[at] <= "\u9fff":
+                # NOTE: runs of blank lines, dashes or digits: skip to the
+                # next Chinese character, where a unit may start.
+                nxt = chinese.search(text, at)
+                if nxt is None:
+                    break
+                at = same.find(zeros, nxt.start())
+                continue
+            unit = text[at : at + size]
+            if unit == text[at + size : at + 2 * size] and _all_cjk(unit):
+                found.append((at, size))
+            at = same.find(zeros, at + 1)
+    found.sort()
+    taken: list[tuple[int, int]] = []
+    end = 0
+    for at, size in found:
+        if at >= end:
+            taken.append((at, size))
+            end = at + 2 * size
+    return taken
+
+
 def _repeats(
-    text: str, prepared: Prepared, wrap_min: int
+    text: str, prose: _Prose, prepared: Prepared, wrap_min: int
 ) -> Iterator[tuple[int, int, str, bool]]:
     """``(start, end, unit, wrapped)`` of each word written twice."""
-    for match in prepared.words.finditer(text):
-        yield match.start(), match.end(), match.group("unit"), False
+    for at, size in doubled_units(prose.joined, prepared.longest, prepared.chinese):
+        start = prose.position(at)
+        yield start, start + 2 * size, text[start : start + size], False
     for wrap in prepared.wraps.finditer(text):
         before, after = _trim(text, wrap.start()), wrap.end()
         last = text[before - 1] if before else ""

@@ -33,8 +33,10 @@ as expected) and ``single`` (true when only this item is out of place).
 
 from __future__ import annotations
 
+import importlib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from ..document.text import Span
@@ -104,9 +106,17 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
         parts.append(f"(?P<m{depth}>{pattern.replace('(?P<n>', f'(?P<n{depth}>')})")
     levels = _PREFIX.pattern + "(?:" + "|".join(parts) + ")"
     any_level = compile_regex(levels)
+    # NOTE: a line led by a tab is a table row: its markers are dropped. When
+    # no marker can take in a newline (so that every line is matched on its
+    # own), the scan passes such lines at once instead of trying every level.
+    after_newline = _PREFIX.pattern
+    if all(_single_line(str(item["pattern"])) for item in params["levels"]):
+        after_newline = r"(?!\t)[ \u3000]*(?:#{1,6}[ \t]*)?"
     # NOTE: a scan from each newline a marker follows skips from line to line
     # like a literal search; a pattern anchored with ^ is tried everywhere.
-    line_starts = compile_regex(f"\n{levels}")
+    # Each match but the first line's (``any_level`` at 0) begins with the
+    # newline before its line.
+    line_starts = compile_regex("\n" + after_newline + "(?:" + "|".join(parts) + ")")
     return Prepared(
         values,
         inline,
@@ -116,6 +126,56 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
         len(parts),
         frozenset(str(params["inline_after"])),
     )
+
+
+_PARSER: Any = importlib.import_module("re._parser")  # NOTE: as regex.guard
+_OPS: Any = importlib.import_module("re._constants")
+# Classes that never hold a newline.
+_NO_NEWLINE = {
+    _OPS.CATEGORY_DIGIT,
+    _OPS.CATEGORY_WORD,
+    _OPS.CATEGORY_UNI_DIGIT,
+    _OPS.CATEGORY_UNI_WORD,
+    _OPS.CATEGORY_NOT_LINEBREAK,
+    _OPS.CATEGORY_UNI_NOT_LINEBREAK,
+}
+
+
+def _single_line(pattern: str) -> bool:
+    """Whether no match of ``pattern`` can take in a newline (or may: False)."""
+    try:
+        return _no_newline(list(_PARSER.parse(pattern)))
+    except re.error:
+        return False
+
+
+def _no_newline(items: list[Any]) -> bool:
+    ops = _OPS
+    for op, arg in items:
+        if op in (ops.AT, ops.ASSERT, ops.ASSERT_NOT):
+            continue  # takes in nothing
+        if op == ops.LITERAL:
+            ok = arg != 10
+        elif op == ops.IN:
+            ok = all(
+                (sub == ops.LITERAL and value != 10)
+                or (sub == ops.RANGE and not value[0] <= 10 <= value[1])
+                or (sub == ops.CATEGORY and value in _NO_NEWLINE)
+                for sub, value in arg
+            )
+        elif op == ops.SUBPATTERN:
+            ok = _no_newline(list(arg[-1]))
+        elif op == ops.ATOMIC_GROUP:
+            ok = _no_newline(list(arg))
+        elif op == ops.BRANCH:
+            ok = all(_no_newline(list(branch)) for branch in arg[1])
+        elif op in (ops.MAX_REPEAT, ops.MIN_REPEAT, ops.POSSESSIVE_REPEAT):
+            ok = _no_newline(list(arg[2]))
+        else:
+            ok = False  # any character, a back-reference...: perhaps
+        if not ok:
+            return False
+    return True
 
 
 def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
@@ -131,11 +191,13 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
                 inline = []
             inline.append(item)
             continue
-        yield from _close(inline, prepared, text)
-        inline = []
+        if inline:
+            yield from _close(inline, prepared, text)
+            inline = []
         for deeper in range(depth + 1, len(levels)):
-            yield from _close(levels[deeper], prepared, text)
-            levels[deeper] = []
+            if levels[deeper]:  # NOTE: most are empty: no generator for them
+                yield from _close(levels[deeper], prepared, text)
+                levels[deeper] = []
         if depth < 0 or depth in skip_levels or item.value < 1:
             continue
         if item.value == 1:
@@ -168,9 +230,22 @@ def _events(report: Report, prepared: Prepared) -> list[tuple[int | None, Item]]
     events: list[tuple[int, int | None, Item]] = [
         (start, _HEAD, Item(0, Span(start, start), "")) for start in heads
     ]
-    for match in _numbered_lines(text, prepared):
-        line = match.start() + (text[match.start() : match.start() + 1] == "\n")
-        if line in heads or _not_prose(text, line, tables):
+    # NOTE: most numbered lines are table rows (（一）予以公开): the lines come
+    # in text order, so a walk along the tables (merged) drops them cheaply.
+    merged = _merged(tables)
+    table = 0
+    tables_left = len(merged)
+    first = prepared.any_level.match(text)
+    # NOTE: one C iterator, not a generator: called for every numbered line.
+    lines = chain((first,) if first else (), prepared.line_starts.finditer(text))
+    for match in lines:
+        line = match.start()
+        line += text[line : line + 1] == "\n"
+        while table < tables_left and merged[table][1] <= line:
+            table += 1
+        if table < tables_left and merged[table][0] <= line:
+            continue  # in a table
+        if line in heads or _not_prose(text, line, ()):
             continue
         group = match.lastgroup or ""
         depth = int(group[1:])
@@ -181,12 +256,13 @@ def _events(report: Report, prepared: Prepared) -> list[tuple[int | None, Item]]
     if prepared.inline_hint in text:
         for match in prepared.inline.finditer(text):
             numeral = prepared.values.get(match.group("n"))
-            if numeral is None or _not_prose(text, match.start(), tables):
-                continue
             pos = match.start()
-            if pos and text[pos - 1] != "\n" and text[pos - 1] not in prepared.after:
+            # NOTE: the cheap tests first (each only drops the marker).
+            if numeral is None or (
+                pos and text[pos - 1] != "\n" and text[pos - 1] not in prepared.after
+            ):
                 continue
-            if _quoted(text, match.start()):
+            if _not_prose(text, pos, tables) or _quoted(text, pos):
                 continue
             span = Span(match.start(), match.end())
             events.append((match.start(), None, Item(numeral, span, match.group(0))))
@@ -194,26 +270,34 @@ def _events(report: Report, prepared: Prepared) -> list[tuple[int | None, Item]]
     return [(depth, item) for _, depth, item in events]
 
 
-def _numbered_lines(text: str, prepared: Prepared) -> Iterator[re.Match[str]]:
-    """A match of the level markers at each line start where one begins.
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` (``[start, end)``) in order, overlapping ones joined."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if start >= end:
+            continue
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
 
-    Each match but the first (at the start of the text) begins with the
-    newline before its line.
-    """
-    first = prepared.any_level.match(text)
-    if first is not None:
-        yield first
-    yield from prepared.line_starts.finditer(text)
 
-
-def _not_prose(text: str, pos: int, tables: list[tuple[int, int]]) -> bool:
+def _not_prose(text: str, pos: int, tables: Iterable[tuple[int, int]]) -> bool:
     """Whether ``pos`` is in a table or on a table-like line."""
-    if any(a <= pos < b for a, b in tables):
-        return True
+    for start, end in tables:
+        if start <= pos < end:
+            return True
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
-    line = text[start : len(text) if end < 0 else end]
-    return "\t" in line or line.lstrip().startswith("|")
+    if end < 0:
+        end = len(text)
+    # NOTE: the line is not copied: a tab in it, or a | after its blanks.
+    if text.find("\t", start, end) >= 0:
+        return True
+    while start < end and text[start].isspace():
+        start += 1
+    return text.startswith("|", start, end)
 
 
 def _section_levels(report: Report, prepared: Prepared) -> set[int]:
