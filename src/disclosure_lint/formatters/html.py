@@ -28,10 +28,14 @@ imported here only, so other formats never pay for it.
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
+
+from markupsafe import Markup
 
 from ..version import __version__
 from .base import Formatter, Spool, Summary
@@ -41,6 +45,7 @@ from .html_view import (
     SEVERITIES,
     FileView,
     Line,
+    RelatedNote,
     build_view,
 )
 
@@ -93,11 +98,22 @@ class HtmlFormatter(Formatter):
         self._first: FileView | None = None
         self._count = 0
         self._rule_names: dict[str, str] = {}
+        # NOTE: per draft of the report, what a link to it needs: its anchor
+        # and how many lines it shows (``FileView.full_lines``).
+        self._targets: dict[str, tuple[str, int]] = {}
+        # A link to a draft not seen yet is a token in the spooled sections,
+        # replaced at the end (``_Links``); a random part the drafts cannot
+        # contain by chance.
+        self._links = _Links(secrets.token_hex(8))
+        self._final = False
+        self._related = False
 
     def file(self, result: FileResult) -> None:
         """Render this file's row and section now: its document is freed next."""
         self._count += 1
         view = build_view(self._count, result, self.ctx.lang)
+        self._targets.setdefault(result.path, (view.anchor, view.full_lines))
+        self._related = self._related or any(f.related for f in result.findings)
         for finding in result.findings:
             self._rule_names.setdefault(finding.rule, finding.name)
         self._rows.write(str(self._page.summary_row(view)))
@@ -115,6 +131,9 @@ class HtmlFormatter(Formatter):
         # NOTE: as the draft's text, a batch's clean drafts do not show their
         # tables (the page would grow with the batch); a single draft does.
         view.show_tables = bool(view.grids) and (view.shown or not several)
+        for note in view.notes:
+            for related in note.related:
+                related.element = self._element(related)
         if view.show_tables:
             view.tables = table_views(view.anchor, view.grids, self.ctx.lang)
         out.write(str(page.section_open(view, several)))
@@ -137,6 +156,17 @@ class HtmlFormatter(Formatter):
             out.write(str(page.rows(view, batch)))
         out.write(str(page.section_close(view)))
 
+    def _element(self, related: RelatedNote) -> Markup:
+        """The link to a related place, or its path as text, or a token.
+
+        The draft is in the report once it has been seen (a later one is
+        not known yet: a token, resolved by ``finish``).
+        """
+        target = self._targets.get(related.path)
+        if target is not None or self._final:
+            return _element(related, target)
+        return self._links.token(related)
+
     def _long_row(self, view: FileView, line: Line, out: TextIO | Spool) -> None:
         """One line with very many pieces or notes, a batch at a time."""
         page = self._page
@@ -152,7 +182,7 @@ class HtmlFormatter(Formatter):
         """Write the head and totals, then the spooled rows and sections."""
         out = self.ctx.out
         page = self._page
-        out.write(str(page.head(summary)))
+        out.write(str(page.head(summary, self._related)))
         if self._count > 1:
             out.write(str(page.summary_open()))
             self._rows.copy_to(out)
@@ -166,7 +196,57 @@ class HtmlFormatter(Formatter):
             ]
             if statistics:
                 out.write(str(page.statistics_card(statistics)))
+        self._final = True
         if self._first is not None:
             self._section(self._first, False, out)
-        self._sections.copy_to(out)
+        if self._links.pending:
+            self._links.copy_to(self._sections, out, self._targets)
+        else:
+            self._sections.copy_to(out)
         out.write(str(page.tail()))
+
+
+def _element(related: RelatedNote, target: tuple[str, int] | None) -> Markup:
+    """A link to ``related`` in the draft's section, or its place as text.
+
+    To the line when the draft shows all its lines, else to the section.
+    """
+    if target is None:
+        return Markup('<span class="rel">{}</span>').format(related.where)
+    anchor, lines = target
+    if 1 <= related.line <= lines:
+        anchor += f"-L{related.line}"
+    return Markup('<a class="rel" href="#{}">{}</a>').format(anchor, related.where)
+
+
+class _Links:
+    """Links to drafts not yet seen: tokens in the spool, replaced at the end."""
+
+    def __init__(self, nonce: str) -> None:
+        """Tokens ``NUL rel<nonce>-<n> NUL``."""
+        self._prefix = f"\0rel{nonce}-"
+        self._pattern = re.compile(f"{re.escape(self._prefix)}(\\d+)\0")
+        self.pending: list[RelatedNote] = []
+
+    def token(self, related: RelatedNote) -> Markup:
+        """Stand for ``related``'s element until the report's drafts are known."""
+        self.pending.append(related)
+        return Markup(f"{self._prefix}{len(self.pending) - 1}\0")
+
+    def copy_to(
+        self, spool: Spool, out: TextIO, targets: dict[str, tuple[str, int]]
+    ) -> None:
+        """Write ``spool`` to ``out``, each token replaced by its element.
+
+        NOTE: a chunk at a time, a token cut by the chunk's end kept for
+        the next; the spool is never read whole.
+        """
+        elements = [_element(r, targets.get(r.path)) for r in self.pending]
+        carry = ""
+        for chunk in spool.chunks():
+            text = self._pattern.sub(lambda m: elements[int(m[1])], carry + chunk)
+            cut = text.rfind("\0")
+            keep = cut >= 0 and len(text) - cut < len(self._prefix) + 24
+            carry = text[cut:] if keep else ""
+            out.write(text[:cut] if keep else text)
+        out.write(carry)
