@@ -286,6 +286,13 @@ class Spool:
         self._file.write(text)
         self.count += 1
 
+    def lines(self) -> Iterator[str]:
+        """Everything written, a line at a time; the spool is closed after."""
+        self._file.seek(0)
+        for line in self._file:
+            yield line.rstrip("\n")
+        self._file.close()
+
     def chunks(self) -> Iterator[str]:
         """Everything written, a chunk at a time; the spool is closed after."""
         self._file.seek(0)

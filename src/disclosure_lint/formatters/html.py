@@ -28,6 +28,7 @@ imported here only, so other formats never pay for it.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from collections.abc import Iterator
@@ -98,22 +99,25 @@ class HtmlFormatter(Formatter):
         self._first: FileView | None = None
         self._count = 0
         self._rule_names: dict[str, str] = {}
-        # NOTE: per draft of the report, what a link to it needs: its anchor
-        # and how many lines it shows (``FileView.full_lines``).
-        self._targets: dict[str, tuple[str, int]] = {}
-        # A link to a draft not seen yet is a token in the spooled sections,
-        # replaced at the end (``_Links``); a random part the drafts cannot
-        # contain by chance.
+        # NOTE: a link to another draft of the report (``Finding.related``)
+        # needs its anchor and how many lines it shows, known only once all
+        # drafts are: it is a token in the spooled sections (``_Links``, a
+        # random part the drafts cannot contain by chance), replaced at the
+        # end. Each draft's anchor and lines are spooled too (memory stays
+        # flat); only the drafts named by a finding are looked up.
         self._links = _Links(secrets.token_hex(8))
-        self._final = False
-        self._related = False
+        self._targets = Spool()
+        self._wanted: set[str] = set()
+        self._resolved: dict[str, tuple[str, int]] | None = None
 
     def file(self, result: FileResult) -> None:
         """Render this file's row and section now: its document is freed next."""
         self._count += 1
         view = build_view(self._count, result, self.ctx.lang)
-        self._targets.setdefault(result.path, (view.anchor, view.full_lines))
-        self._related = self._related or any(f.related for f in result.findings)
+        place = json.dumps(result.path)  # NOTE: ASCII, on one line
+        self._targets.write(f"{view.anchor}\t{view.full_lines}\t{place}\n")
+        for finding in result.findings:
+            self._wanted.update(related.path for related in finding.related)
         for finding in result.findings:
             self._rule_names.setdefault(finding.rule, finding.name)
         self._rows.write(str(self._page.summary_row(view)))
@@ -157,15 +161,23 @@ class HtmlFormatter(Formatter):
         out.write(str(page.section_close(view)))
 
     def _element(self, related: RelatedNote) -> Markup:
-        """The link to a related place, or its path as text, or a token.
+        """The link to a related place, or its path as text.
 
-        The draft is in the report once it has been seen (a later one is
-        not known yet: a token, resolved by ``finish``).
+        A token until ``finish`` knows the report's drafts.
         """
-        target = self._targets.get(related.path)
-        if target is not None or self._final:
-            return _element(related, target)
-        return self._links.token(related)
+        if self._resolved is None:
+            return self._links.token(related)
+        return _element(related, self._resolved.get(related.path))
+
+    def _resolve(self) -> dict[str, tuple[str, int]]:
+        """Anchor and lines shown of each draft named by a finding."""
+        found: dict[str, tuple[str, int]] = {}
+        for record in self._targets.lines():
+            anchor, lines, place = record.split("\t", 2)
+            path = json.loads(place)
+            if path in self._wanted and path not in found:
+                found[path] = (anchor, int(lines))
+        return found
 
     def _long_row(self, view: FileView, line: Line, out: TextIO | Spool) -> None:
         """One line with very many pieces or notes, a batch at a time."""
@@ -182,7 +194,7 @@ class HtmlFormatter(Formatter):
         """Write the head and totals, then the spooled rows and sections."""
         out = self.ctx.out
         page = self._page
-        out.write(str(page.head(summary, self._related)))
+        out.write(str(page.head(summary, bool(self._wanted))))
         if self._count > 1:
             out.write(str(page.summary_open()))
             self._rows.copy_to(out)
@@ -196,11 +208,11 @@ class HtmlFormatter(Formatter):
             ]
             if statistics:
                 out.write(str(page.statistics_card(statistics)))
-        self._final = True
+        self._resolved = self._resolve()
         if self._first is not None:
             self._section(self._first, False, out)
         if self._links.pending:
-            self._links.copy_to(self._sections, out, self._targets)
+            self._links.copy_to(self._sections, out, self._resolved)
         else:
             self._sections.copy_to(out)
         out.write(str(page.tail()))
