@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, TextIO
 
-from ..document.findings import Finding, Severity
+from ..document.findings import Finding, Related, Severity
+from ..document.paths import escape_path
 from ..records import dataclass, field
 
 if TYPE_CHECKING:
@@ -136,18 +138,39 @@ class Formatter:
         """Write whatever comes after the last file."""
 
 
-def place(finding: Finding, lang: str = "zh") -> str:
+def place(finding: Finding | Related, lang: str = "zh") -> str:
     """What text output prints between ``path:`` and the severity.
 
     ``line:column`` of a text draft; for a draft rendered from another form
     the place in that file: ``line:column`` of the HTML source, ``段落12``
     or ``表2第3行第4列`` of a Word document, ``第3页第12行`` of a PDF
-    (English with ``lang="en"``).
+    (English with ``lang="en"``). A related place is named the same way.
     """
     location = finding.location
     if location is None:
         return f"{finding.start.line}:{finding.start.column}"
     return location.label(lang)
+
+
+#: The word before a related place where it is written as one line.
+SEE = {"zh": "参见", "en": "see"}
+
+
+def see_word(lang: str) -> str:
+    """``参见`` (``see`` with ``lang="en"``)."""
+    return SEE["en" if lang == "en" else "zh"]
+
+
+def related_line(related: Related, lang: str = "zh", path: str | None = None) -> str:
+    """A related place in one line: ``参见 previous/2023.txt:12:5: message``.
+
+    The path is escaped as every output escapes file names (``path``, if
+    given, is the form to show, e.g. relative to the checkout); the place
+    is what ``place`` prints for a finding.
+    """
+    shown = escape_path(related.path if path is None else path)
+    where = place(related, lang)
+    return f"{see_word(lang)} {shown}:{where}: {related.message}"
 
 
 #: How a rendered line is named where an excerpt of it is shown (``render``
@@ -262,6 +285,20 @@ class Spool:
         """Add one part."""
         self._file.write(text)
         self.count += 1
+
+    def lines(self) -> Iterator[str]:
+        """Everything written, a line at a time; the spool is closed after."""
+        self._file.seek(0)
+        for line in self._file:
+            yield line.rstrip("\n")
+        self._file.close()
+
+    def chunks(self) -> Iterator[str]:
+        """Everything written, a chunk at a time; the spool is closed after."""
+        self._file.seek(0)
+        while chunk := self._file.read(1 << 16):
+            yield chunk
+        self._file.close()
 
     def copy_to(self, out: TextIO) -> None:
         """Write everything to ``out``; the spool is closed afterwards."""

@@ -3,7 +3,9 @@
 ``::error file=F,line=L,col=C,endLine=L2,endColumn=C2,title=ID name::message``
 (``warning`` → ``::warning``, ``info`` → ``::notice``). A web page's lines
 are those of its HTML source; a Word document or PDF gets an annotation on
-the file with the place in the title (``title=ST001 name (段落12)``).
+the file with the place in the title (``title=ST001 name (段落12)``). An
+annotation points at one file: a place in another (last year's report) is
+named on a line of the message, ``参见 previous/2023.txt:12:5: …``.
 GitHub shows at most 10 annotations of each kind per step, first come first
 served, so errors are written first, then warnings, then notices; everything
 is still written (the log keeps it all) and a closing line says how many were
@@ -15,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..document.paths import escape_path
-from .base import Formatter, Summary, relative_path
+from .base import Formatter, Summary, related_line, relative_path
 
 if TYPE_CHECKING:
     from ..document.findings import Finding
@@ -80,7 +82,11 @@ def finding_command(finding: Finding, lang: str = "zh") -> str:
             endColumn=end_column if same_line else None,
         )
     props["title"] = title
-    return command(_COMMANDS[finding.severity.value], finding.message, **props)
+    message = finding.message
+    for related in finding.related:
+        # NOTE: an annotation points at one file; the other is named in it.
+        message += "\n" + related_line(related, lang, relative_path(related.path))
+    return command(_COMMANDS[finding.severity.value], message, **props)
 
 
 class GithubFormatter(Formatter):

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 from ..document.findings import Category, Severity
 from ..document.paths import escape_path
-from .base import CONTEXT_CHARS, ELLIPSIS
+from .base import CONTEXT_CHARS, ELLIPSIS, place
 from .html_tables import TableView
 
 if TYPE_CHECKING:
-    from ..document.findings import Finding
+    from ..document.findings import Finding, Related
     from ..document.grids import TableGrid
     from ..engine.lint import FileResult
 
@@ -34,6 +34,31 @@ NEAR_LINES = 2
 LONG_LINE = 1_000
 #: Findings named in the tooltip of one piece of text.
 MAX_TITLE_NOTES = 5
+
+
+@dataclass(slots=True)
+class RelatedNote:
+    """A place a finding names in another draft (last year's report).
+
+    ``element`` is set by the formatter when it renders the note: a link
+    to that draft's section (to the line if it is shown) when the draft is
+    in the report, else ``where`` as text.
+    """
+
+    #: The other draft's path as given (to find it among the report's).
+    path: str
+    #: Its line in the rendered text (the page's line anchors number those).
+    line: int
+    #: ``previous/2023.txt:12:5`` (the path escaped, the place in its file).
+    where: str
+    message: str
+    element: object = None
+
+
+def related_note(related: Related, lang: str) -> RelatedNote:
+    """The page's view of one related place."""
+    where = f"{escape_path(related.path)}:{place(related, lang)}"
+    return RelatedNote(related.path, related.start.line, where, related.message)
 
 
 @dataclass(slots=True)
@@ -53,6 +78,7 @@ class Note:
     #: The place in a file rendered from another form (``段落12``,
     #: ``第3页第12行``, the HTML source's ``line:column``); None for text.
     place: str | None = None
+    related: list[RelatedNote] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -112,6 +138,8 @@ class FileView:
     shown: bool = False
     #: ``NEAR_LINES`` when only the lines near findings are shown, else 0.
     near_only: int = 0
+    #: Lines shown, all of them from 1 (0: not shown, or only some).
+    full_lines: int = 0
     by_severity: Counter[str] = field(default_factory=Counter)
     by_category: dict[str, Counter[str]] = field(default_factory=dict)
     #: The tables as read; their views (``html_tables``), made only when
@@ -287,6 +315,7 @@ def build_view(index: int, result: FileResult, lang: str) -> FileView:
             message=finding.message,
             fix=fix_label(finding, lang),
             place=None if finding.location is None else finding.location.label(lang),
+            related=[related_note(r, lang) for r in finding.related],
         )
         view.notes.append(note)
         view.by_severity[note.severity] += 1
@@ -316,6 +345,7 @@ def _lines(
         count -= 1  # NOTE: the "line" after a final newline, unless flagged
     if starts[count] - 1 <= MAX_DRAFT_CHARS:
         shown = list(range(1, count + 1))
+        view.full_lines = count
     else:
         view.near_only = NEAR_LINES
         near = {

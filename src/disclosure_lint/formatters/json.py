@@ -1,7 +1,9 @@
 """JSON output, schema version 3 (documented in README, pinned by a test).
 
 ``{"version": 3, "findings": [...], "files": [...], "partial": false,
-"summary": {...}}``; findings are streamed file by file and the ``files``
+"summary": {...}}``; a finding that names other places (last year's
+report) has ``related`` (schema 3 still: an optional key added, see
+README); findings are streamed file by file and the ``files``
 entries spooled (``base.Spool``), so a large batch is never held whole.
 """
 
@@ -58,6 +60,8 @@ class JsonFormatter(Formatter):
             self._first = False
             entry = finding.to_dict()
             entry["path"] = escape_path(entry["path"])
+            for related in entry.get("related", ()):
+                related["path"] = escape_path(related["path"])
             self.ctx.out.write(
                 sep + json.dumps(entry, ensure_ascii=False, sort_keys=True)
             )

@@ -14,7 +14,9 @@ passing cases.
 A finding at or above ``--fail-on`` is a ``<failure>``, so the report agrees
 with the exit code; one below it is a passing case with the message in
 ``<system-out>``, so the report still lists it. Each case quotes an excerpt
-of its line (``base.excerpt``), never the whole line.
+of its line (``base.excerpt``), never the whole line, then each place the
+finding names in another file (``    = 参见 previous/2023.txt:12:5: …``, as
+the text format writes it).
 
 Each suite is written to a spool (``base.Spool``) as its file comes; the
 root's totals are written at the end, then the suites, so memory does not
@@ -30,7 +32,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..document.paths import escape_path
-from .base import Formatter, Spool, Summary, excerpt, gutter, place
+from .base import Formatter, Spool, Summary, excerpt, gutter, place, related_line
 
 if TYPE_CHECKING:
     from ..document.findings import Finding
@@ -126,6 +128,8 @@ class JunitFormatter(Formatter):
         if doc is not None:
             head = gutter(finding.start.line, doc.form != "text", self.ctx.lang)
             detail += f"\n{head}{excerpt(doc, finding).text}"
+        for related in finding.related:
+            detail += f"\n    = {related_line(related, self.ctx.lang)}"
         if failed:
             failure = ET.SubElement(
                 case,

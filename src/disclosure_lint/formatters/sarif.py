@@ -14,6 +14,10 @@ place (``段落12``, ``表2第3行第4列``, ``第3页第12行``) as a logical l
 and the location's message (``SarifFormatter._location``). Only a text draft's
 results carry ``fixes`` (edits of the text the rules read).
 
+A finding that names other places (last year's report) has them as
+``relatedLocations`` (ids 1, 2, …), each linked from the message as
+``[text](id)`` (SARIF 3.11.6): GitHub code scanning shows only linked ones.
+
 ``partialFingerprints`` let a service recognise the same finding after edits
 elsewhere in the file: they hash the rule id, the path, the normalised text of
 the flagged line and the flagged text, plus an occurrence index among findings
@@ -46,7 +50,7 @@ from .base import (
 )
 
 if TYPE_CHECKING:
-    from ..document.findings import Finding, Fix
+    from ..document.findings import Finding, Fix, Related
     from ..document.source import Location
     from ..document.text import Document
     from ..engine.lint import FileResult
@@ -148,7 +152,7 @@ def logical_kind(where: Location) -> str:
     return "paragraph"
 
 
-def _placed(finding: Finding) -> dict[str, Any]:
+def _placed(finding: Finding | Related) -> dict[str, Any]:
     """The location's property bag: its JSON form and the rendered span."""
     return {
         "location": finding.source_location.to_dict(),
@@ -159,6 +163,11 @@ def _placed(finding: Finding) -> dict[str, Any]:
             finding.end.column,
         ),
     }
+
+
+def _link_text(text: str) -> str:
+    r"""``text`` as an embedded link's text: ``\``, ``[`` and ``]`` escaped."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
 def rule_descriptor(rule: Rule) -> dict[str, Any]:
@@ -261,6 +270,12 @@ class SarifFormatter(Formatter):
             "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
             "properties": {"category": finding.category.value},
         }
+        if finding.related:
+            out["message"]["text"] += self._links(finding.related)
+            out["relatedLocations"] = [
+                self._related(place, number)
+                for number, place in enumerate(finding.related, 1)
+            ]
         if finding.fix is not None and finding.fix.safe and finding.location is None:
             # NOTE: a fix is an edit of the text the rules read; only a text
             # draft is that text (a web page's markup, a Word or PDF file
@@ -268,8 +283,30 @@ class SarifFormatter(Formatter):
             out["fixes"] = [self._fix(finding.fix, location, doc)]
         return out
 
+    def _links(self, related: tuple[Related, ...]) -> str:
+        """The message's embedded link (``[text](id)``) to each related place."""
+        links = [
+            f"[{_link_text(place.message)}]({number})"
+            for number, place in enumerate(related, 1)
+        ]
+        if self.ctx.lang == "en":
+            return f" (see {', '.join(links)})"
+        return f"（参见{'、'.join(links)}）"
+
+    def _related(self, place: Related, number: int) -> dict[str, Any]:
+        """One of ``relatedLocations``, located as a result is (``_location``)."""
+        out: dict[str, Any] = {"id": number}
+        out.update(self._location(place, artifact_location(place.path), ""))
+        text = place.message
+        if "logicalLocations" in out:
+            # NOTE: a viewer that shows only the message still gets the place.
+            label = out["message"]["text"]
+            text += f" ({label})" if self.ctx.lang == "en" else f"（{label}）"
+        out["message"] = {"text": text}
+        return out
+
     def _location(
-        self, finding: Finding, artifact: dict[str, str], flagged: str
+        self, finding: Finding | Related, artifact: dict[str, str], flagged: str
     ) -> dict[str, Any]:
         """The result's ``location``: a text region, or a named place.
 
@@ -280,7 +317,8 @@ class SarifFormatter(Formatter):
         location (``paragraph``, ``tableCell`` or ``pdfLine``) and the
         location's ``message``; ``properties.location`` is the JSON
         ``location`` object and ``properties.rendered`` the span in the
-        rendered text (as ``disclosure-lint render`` numbers it).
+        rendered text (as ``disclosure-lint render`` numbers it). A related
+        place (``Related``) is located the same way.
         """
         where = finding.location
         span = where.file_line if where is not None else None

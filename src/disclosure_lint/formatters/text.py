@@ -8,6 +8,10 @@ On a terminal each finding is followed by its source line and a marker under
 the span; the marker counts East Asian wide characters as two columns. A long
 line is shown as an excerpt around the span (``base.excerpt``); for a
 rendered draft it is the rendered line, and the gutter says so.
+
+A finding that names other places (``Finding.related``: last year's report)
+is followed by one indented line per place,
+``    = 参见 previous/2023.txt:12:5: 上年（2023年）报告中的对应内容``.
 """
 
 from __future__ import annotations
@@ -16,10 +20,19 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from ..document.paths import escape_path
-from .base import Excerpt, FormatContext, Formatter, Summary, excerpt, gutter, place
+from .base import (
+    Excerpt,
+    FormatContext,
+    Formatter,
+    Summary,
+    excerpt,
+    gutter,
+    place,
+    related_line,
+)
 
 if TYPE_CHECKING:
-    from ..document.findings import Finding
+    from ..document.findings import Finding, Related
     from ..engine.lint import FileResult
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
@@ -58,6 +71,8 @@ class TextFormatter(Formatter):
             out.write(self._line(escape_path(finding.path), finding) + "\n")
             if self.ctx.show_source and doc is not None:
                 out.write(self._source(excerpt(doc, finding), finding, rendered))
+            for related in finding.related:
+                out.write(self._related(related) + "\n")
 
     def _line(self, path: str, f: Finding) -> str:
         where = f"{path}:{place(f, self.ctx.lang)}:"
@@ -68,6 +83,19 @@ class TextFormatter(Formatter):
             severity = f"{_COLORS[severity]}{severity}{_RESET}"
             return f"{where} {severity} {_BOLD}{f.rule}{_RESET}{fixable} {f.message}"
         return f"{where} {severity} {f.rule}{fixable} {f.message}"
+
+    def _related(self, related: Related) -> str:
+        """``    = 参见 previous/2023.txt:12:5: message``, under its finding.
+
+        NOTE: indented and starting with ``=`` (as rustc's notes), so that
+        what reads ``path:line:col: severity`` lines (editors, problem
+        matchers, ``grep '^path:'``) never takes it for a finding, while
+        ``grep previous/2023.txt:12`` still finds it.
+        """
+        text = related_line(related, self.ctx.lang)
+        if self.ctx.color:
+            return f"    {_BOLD}={_RESET} {text}"
+        return f"    = {text}"
 
     def _source(self, shown: Excerpt, f: Finding, rendered: bool) -> str:
         pad = display_width(_expand_tabs(shown.before))
