@@ -79,6 +79,11 @@ class LabelMatcher:
         self._seen: dict[str, list[Candidate]] = {}
         # What each folded cell is (``read``); the reader looks here first.
         self.readings: dict[str, Reading] = {}
+        # The cells read so far that are plainly labels (``Reading.labels``,
+        # neither a value nor the start of a longer label): their candidates.
+        # NOTE: most text cells are such labels; the reader's loop reads them
+        # from here without going through ``read``.
+        self.plain_labels: dict[str, list[Candidate]] = {}
         # The reader's choices among shared labels' candidates, by state
         # (see ``reader._Reader._choose``).
         self.choices: dict[
@@ -171,6 +176,7 @@ class LabelMatcher:
             return found
         if len(self.readings) >= _CACHE_SIZE:
             self.readings.clear()
+            self.plain_labels.clear()
         value = self.is_value(folded)
         labels = [] if value else self.lookup(folded)
         found = Reading(
@@ -180,6 +186,8 @@ class LabelMatcher:
             [] if value or labels else self.near_miss(folded),
         )
         self.readings[folded] = found
+        if found.labels and not found.prefix:
+            self.plain_labels[folded] = found.labels
         return found
 
     def is_value(self, folded: str) -> bool:
