@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from disclosure_lint.document.fold import (
@@ -293,7 +293,10 @@ def test_reader_shortcuts_read_what_the_plain_reader_reads(
         f"四、政府信息公开行政复议、行政诉讼情况\n{second}\n{_REST[-400:]}"
     )
     for data in (text, _EXAMPLE):
-        doc = document_from_bytes("t.txt", data.encode("utf-8"))
+        try:
+            doc = document_from_bytes("t.txt", data.encode("utf-8"))
+        except LoadError:
+            assume(False)  # NOTE: binary (a NUL drawn): no draft to read
         report = build_report(doc, PACKSET, LintOptions())
         plain = _read_plainly(report.document, report.outline, report.pack)
         fast = read_tables(report.document, report.outline, report.pack)

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 # Longest folded text that is tried as a near miss of a label; prose is longer.
 MAX_LABEL_LENGTH = 60
 _TRAILING_PAREN = re.compile(r"\([^()]*\)$")
+# The order of match qualities, best first (the reader's ranking).
+QUALITY = {"exact": 0, "loose": 1, "fuzzy": 2}
 # Texts whose lookups are remembered; cleared when full.
 _CACHE_SIZE = 4096
 
@@ -261,6 +263,26 @@ class LabelMatcher:
         if best_label == "\x00":
             return []
         return best
+
+
+def same_column(candidates: list[Candidate], best: Candidate) -> list[Candidate]:
+    """When ``best`` is a column: the columns of its table with its label.
+
+    In the order the reader's ``_best`` ranks them: columns of one table differ in score
+    only by quality and position.
+    """
+    chosen = best.entry
+    if chosen.kind != "column":
+        return []
+    same = [
+        c
+        for c in candidates
+        if c.entry.table == chosen.table
+        and c.entry.kind == "column"
+        and c.entry.official == chosen.official
+    ]
+    same.sort(key=lambda c: (QUALITY[c.quality], c.entry.index))
+    return same
 
 
 def state_bits(position: int, body: bool) -> int:
