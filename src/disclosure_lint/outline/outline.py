@@ -74,8 +74,11 @@ def _find_title(lines: Lines, spec: Mapping[str, Any]) -> Title | None:
     scan = int(spec.get("scan_lines", 8))
     # NOTE: the first lines with text: a PDF laid out as text (or a page
     # with a top margin) may begin with lines of blanks.
-    with_text = (n for n, part in enumerate(lines.parts) if part.strip())
-    body = [lines[n : n + 1][0] for n in islice(with_text, scan)]
+    texts, starts = lines.parts, lines.starts
+    with_text = (n for n, part in enumerate(texts) if part.strip())
+    # NOTE: each Line built here, not through ``lines[n : n + 1]`` (a slice
+    # and a list a line).
+    body = [Line(n + 1, starts[n], texts[n]) for n in islice(with_text, scan)]
     if not body:
         return None
     first = _title_parts(body, spec)

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 # Longest folded text that is tried as a near miss of a label; prose is longer.
 MAX_LABEL_LENGTH = 60
 _TRAILING_PAREN = re.compile(r"\([^()]*\)$")
+# The order of match qualities, best first (the reader's ranking).
+QUALITY = {"exact": 0, "loose": 1, "fuzzy": 2}
 # Texts whose lookups are remembered; cleared when full.
 _CACHE_SIZE = 4096
 
@@ -79,6 +81,11 @@ class LabelMatcher:
         self._seen: dict[str, list[Candidate]] = {}
         # What each folded cell is (``read``); the reader looks here first.
         self.readings: dict[str, Reading] = {}
+        # The cells read so far that are plainly labels (``Reading.labels``,
+        # neither a value nor the start of a longer label): their candidates.
+        # NOTE: most text cells are such labels; the reader's loop reads them
+        # from here without going through ``read``.
+        self.plain_labels: dict[str, list[Candidate]] = {}
         # The reader's choices among shared labels' candidates, by state
         # (see ``reader._Reader._choose``).
         self.choices: dict[
@@ -171,6 +178,7 @@ class LabelMatcher:
             return found
         if len(self.readings) >= _CACHE_SIZE:
             self.readings.clear()
+            self.plain_labels.clear()
         value = self.is_value(folded)
         labels = [] if value else self.lookup(folded)
         found = Reading(
@@ -180,6 +188,8 @@ class LabelMatcher:
             [] if value or labels else self.near_miss(folded),
         )
         self.readings[folded] = found
+        if found.labels and not found.prefix:
+            self.plain_labels[folded] = found.labels
         return found
 
     def is_value(self, folded: str) -> bool:
@@ -253,6 +263,26 @@ class LabelMatcher:
         if best_label == "\x00":
             return []
         return best
+
+
+def same_column(candidates: list[Candidate], best: Candidate) -> list[Candidate]:
+    """When ``best`` is a column: the columns of its table with its label.
+
+    In the order the reader's ``_best`` ranks them: columns of one table differ in score
+    only by quality and position.
+    """
+    chosen = best.entry
+    if chosen.kind != "column":
+        return []
+    same = [
+        c
+        for c in candidates
+        if c.entry.table == chosen.table
+        and c.entry.kind == "column"
+        and c.entry.official == chosen.official
+    ]
+    same.sort(key=lambda c: (QUALITY[c.quality], c.entry.index))
+    return same
 
 
 def state_bits(position: int, body: bool) -> int:

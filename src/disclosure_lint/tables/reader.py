@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING
 from ..document.text import Document, Span
 from ..outline.model import Outline
 from .compile import compiled_tables
-from .labels import Candidate, LabelMatcher, Reading, minimal_fix, state_bits
+from .labels import (
+    QUALITY,
+    Candidate,
+    LabelMatcher,
+    Reading,
+    minimal_fix,
+    same_column,
+    state_bits,
+)
 from .layout import (
     _NO_SIGNS,
     LayoutReading,
@@ -28,10 +36,10 @@ from .layout import (
     judge,
 )
 from .region import table_region
-from .schema import CompiledTables, RowSpec
+from .schema import CompiledTables
 from .table import Row, Table, new_hit
 from .tokens import Token, Tokenizer
-from .values import assign
+from .values import assign, hold_counts, unlabelled_spec
 
 if TYPE_CHECKING:
     from ..packs.model import Pack
@@ -39,7 +47,6 @@ if TYPE_CHECKING:
 # A label broken over at most this many cells is put back together.
 MAX_JOIN = 4
 _FOLDED = itemgetter(1)
-_QUALITY = {"exact": 0, "loose": 1, "fuzzy": 2}
 _KITS: dict[int, tuple[CompiledTables, LabelMatcher, Tokenizer]] = {}
 _START = object()
 # Choices among candidates remembered per pack; cleared when full.
@@ -109,15 +116,26 @@ class _Reader(LayoutReading):
         stream = iter(tokens)
         section = self.section
         run = self.run
+        plain_labels = self.matcher.plain_labels
+        label = self._label
+        pending = self.pending
         for token in stream:
             folded = token[1]
-            # NOTE: most cells are bare digits (asked first) or empty, of the
-            # section being read; they only join the row, without a call.
-            if (folded.isdigit() or not folded) and token[4] == section:
-                run.append(token)
-            else:
-                self._cell(token, stream)
-                run, section = self.run, self.section
+            if token[4] == section:
+                # NOTE: most cells are bare digits or empty (join the row) or
+                # labels read before (straight to ``_label``): no ``_cell``.
+                if folded.isdigit() or not folded:
+                    run.append(token)
+                    continue
+                candidates = plain_labels.get(folded)
+                if candidates is not None:
+                    label(candidates, token, token, folded)
+                    if pending:
+                        self._cell(pending.pop(), stream)
+                    run = self.run
+                    continue
+            self._cell(token, stream)
+            run, section = self.run, self.section
         self._close(None)
         self._settle()
 
@@ -220,7 +238,7 @@ class _Reader(LayoutReading):
             if len(choices) >= _CHOICES:
                 choices.clear()
             best = self._best(candidates, section)
-            known = choices[key] = (candidates, best, _same_column(candidates, best))
+            known = choices[key] = (candidates, best, same_column(candidates, best))
         if known[2]:
             # NOTE: the review table repeats 结果维持 … 总计 under three groups;
             # each occurrence fills the next column with that label.
@@ -261,7 +279,7 @@ class _Reader(LayoutReading):
                 0 if section is None or entry.section == section else 1,
                 0 if table is current else 1,
                 phase,
-                _QUALITY[candidate.quality],
+                QUALITY[candidate.quality],
                 state >> (2 * position) & 1,  # Table.found
                 position,
                 entry.index,
@@ -353,7 +371,7 @@ class _Reader(LayoutReading):
                 self._end_row(self.row_table, row, run)  # NOTE: may wait
             else:
                 self.ended = row.label  # NOTE: ``_end_row``'s common case
-                self._assign(self.row_table, row, run)
+                self._assign_counts(self.row_table, row, run)
             return
         if isinstance(row, _Group):
             self._end_group(row, run)
@@ -373,7 +391,7 @@ class _Reader(LayoutReading):
             # header cells, not data; a number there belongs to no row.
             self._dropped(table, run)
             return
-        spec = _unlabelled(table.schema.rows)
+        spec = unlabelled_spec(table.schema.rows)
         if spec is None or spec.key in table.rows or not self._numbers(run):
             self._dropped(table, run)  # NOTE: header text is no data row
             return
@@ -382,36 +400,17 @@ class _Reader(LayoutReading):
         self._found(table)
         self._assign(table, unlabelled, run)
 
+    def _assign_counts(self, table: Table, row: Row, run: list[Token]) -> None:
+        """``_assign``, quicker for its common case (``values.hold_counts``)."""
+        if hold_counts(row, run, table.schema):
+            table.extend(run[0][2], run[-1][3])
+        else:
+            self._assign(table, row, run)
+
     def _assign(self, table: Table, row: Row, run: list[Token]) -> None:
         assign(row, run, table.schema, self.spec, table.columns)
         if run:
             table.extend(run[0][2], run[-1][3])
-
-
-def _same_column(candidates: list[Candidate], best: Candidate) -> list[Candidate]:
-    """When ``best`` is a column: the columns of its table with its label.
-
-    In the order ``_best`` ranks them: columns of one table differ in score
-    only by quality and position.
-    """
-    chosen = best.entry
-    if chosen.kind != "column":
-        return []
-    same = [
-        c
-        for c in candidates
-        if c.entry.table == chosen.table
-        and c.entry.kind == "column"
-        and c.entry.official == chosen.official
-    ]
-    same.sort(key=lambda c: (_QUALITY[c.quality], c.entry.index))
-    return same
-
-
-def _unlabelled(rows: tuple[RowSpec, ...]) -> RowSpec | None:
-    if len(rows) == 1 and rows[0].label is None:
-        return rows[0]
-    return None
 
 
 def read_tables(doc: Document, outline: Outline, pack: Pack) -> list[Table]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..document.fold import fold
 from ..document.text import Span
-from .schema import ReaderSpec, TableSchema
+from .schema import ReaderSpec, RowSpec, TableSchema
 from .table import AMBIGUOUS, BLANK, MISSING, NUMBER, TEXT, Cell, Row, new_cell
 from .tokens import Token
 
@@ -106,6 +106,32 @@ def assign(
     _fill_missing(row, columns, schema)
     row.problem = "too-few"
     row.problem_span = _span_of(tokens, row.anchor)
+
+
+def unlabelled_spec(rows: tuple[RowSpec, ...]) -> RowSpec | None:
+    """The one row of a table whose only row has no label, else None."""
+    if len(rows) == 1 and rows[0].label is None:
+        return rows[0]
+    return None
+
+
+def hold_counts(row: Row, run: list[Token], schema: TableSchema) -> bool:
+    """``assign``'s common case, quicker: one plain count per column.
+
+    NOTE: the same check (every cell ASCII digits, none empty), made without
+    ``assign``'s calls; the reader's rows mostly are such. Returns False,
+    having done nothing, for any other run (``assign`` then places it).
+    """
+    columns = schema.column_keys
+    anchor = row.anchor
+    if len(run) != len(columns) or not (anchor.start or anchor.end):
+        return False
+    joined = "".join(map(_FOLDED, run))
+    if not (joined.isdigit() and joined.isascii() and all(map(_FOLDED, run))):
+        return False
+    row.values = len(run)
+    row.hold_counts(schema.key, columns, run)
+    return True
 
 
 def _run_together(
