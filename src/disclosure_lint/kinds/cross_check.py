@@ -48,15 +48,14 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..document.fold import fold
-from ..records import dataclass
-from ..regex.guard import pack_regex, required_texts
+from ..records import dataclass, field
+from ..regex.guard import pack_regex, required_choices
 from ..tables.equations import Sum, close, format_number, parse_sum
 from ..tables.schema import TableSchemaError
 from ..tables.table import Table
 from .base import Hit, KindSpec, Param, reject_unknown_keys
 from .prose_lines import (
     Prose,
-    candidate_lines,
     keyword_scans,
     prose_of,
     sentence_at,
@@ -84,16 +83,22 @@ _CLAUSE_MAX = 40  # characters before a number searched for a scope marker
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """One compiled check; every match of ``regex`` contains each ``required``."""
+    """One compiled check; a match of ``regex`` holds a text of each ``required``.
+
+    ``required``: see ``regex.guard.required_choices``.
+    """
 
     regex: Regex
     value: Sum
     expect: int | None
-    required: tuple[str, ...] = ()
+    required: tuple[tuple[str, ...], ...] = ()
     # Non-empty: the check states a share of one of these (``value`` unused).
     bases: tuple[Sum, ...] = ()
     # Other values the sentence may mean; it holds when one agrees.
     alternatives: tuple[Sum, ...] = ()
+    # The sums compared with (``bases``, else ``value`` and ``alternatives``),
+    # each with its text (the key of its table value for a draft).
+    totals: tuple[tuple[str, Sum], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,11 +111,44 @@ class Prepared:
     scope: str = "any"
     # Each finds a scope marker in a clause.
     markers: tuple[Regex, ...] = ()
+    # Every text some check requires, once (see ``candidates``); and per
+    # check, as bits in that order, the texts it needs all of and, for each
+    # choice of texts it needs one of, those texts.
+    texts: tuple[str, ...] = ()
+    needs: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    # The bits of the texts a paragraph holds -> the checks that may match
+    # it, in order (worked out on first use: a rule sees few combinations).
+    possible: dict[int, tuple[Check, ...]] = field(default_factory=dict, compare=False)
+
+    def candidates(self, folded: str) -> tuple[Check, ...]:
+        """The checks whose required texts ``folded`` holds, in order.
+
+        NOTE: one ``in`` test per distinct text rather than per check and
+        text (several checks require 申请 or 件), and no Python-level loop
+        over the checks once the combination was seen.
+        """
+        held = 0
+        bit = 1
+        for text in self.texts:
+            if text in folded:
+                held |= bit
+            bit <<= 1
+        found = self.possible.get(held)
+        if found is None:
+            found = self.possible[held] = tuple(
+                item
+                for item, (every, choices) in zip(self.checks, self.needs, strict=True)
+                if every & held == every and all(held & one for one in choices)
+            )
+        return found
 
 
 def prepare(params: Mapping[str, Any]) -> Prepared:
     """Compile the regexes, the keyword prefilter and parse the value sums."""
     checks = tuple(_prepare_check(item) for item in params["checks"])
+    texts = tuple(dict.fromkeys(t for item in checks for c in item.required for t in c))
+    bits = {text: 1 << index for index, text in enumerate(texts)}
+    needs = tuple(_needs(item.required, bits) for item in checks)
     words = {str(k) for k in params["keywords"] if str(k)}
     # NOTE: .get: a pack cache written before these params existed lacks them.
     scope = str(params.get("scope") or "any")
@@ -122,7 +160,15 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
     # NOTE: one regex per marker, not an alternation: a bundled pattern is
     # trusted by its own text. They only run on the clause before a match.
     found = tuple(pack_regex(marker) for marker in markers)
-    return Prepared(checks, keyword_scans(words), scope, found)
+    return Prepared(checks, keyword_scans(words), scope, found, texts, needs)
+
+
+def _needs(
+    required: tuple[tuple[str, ...], ...], bits: Mapping[str, int]
+) -> tuple[int, tuple[int, ...]]:
+    """The bits of the texts needed, all and one of each choice (``Prepared``)."""
+    every = sum({bits[c[0]] for c in required if len(c) == 1})
+    return every, tuple(sum(bits[t] for t in c) for c in required if len(c) > 1)
 
 
 def _prepare_check(item: Any) -> Check:
@@ -159,9 +205,21 @@ def _prepare_check(item: Any) -> Check:
         regex,
         value,
         int(expect) if expect is not None else None,
-        required_texts(pattern),
+        _required(pattern),
         bases,
         alternatives,
+        tuple((total.text(), total) for total in bases or (value, *alternatives)),
+    )
+
+
+def _required(pattern: str) -> tuple[tuple[str, ...], ...]:
+    """The texts a match of ``pattern`` holds, worth an ``in`` test each.
+
+    NOTE: a choice with a one-character text (``(?:未|没有)``) is left out:
+    most paragraphs hold one, and each text costs a test per paragraph.
+    """
+    return tuple(
+        c for c in required_choices(pattern) if len(c) == 1 or min(map(len, c)) > 1
     )
 
 
@@ -171,25 +229,15 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
         return
     prose = prose_of(report)
     seen: set[tuple[int, str]] = set()
-    done: set[int] = set()
     # NOTE: a check's table value is the same for every sentence of a draft;
     # worked out on its first match (so a bad name still fails only then).
     values: dict[int, list[_Value]] = {}
-    for index in candidate_lines(prose, prepared.keywords):
-        first = prose.paragraph(index)
-        if first in done:
-            continue  # NOTE: several lines of one wrapped paragraph.
-        done.add(first)
-        folded = prose.folded(first)
-        if folded is None:
-            continue
-        for number, item in enumerate(prepared.checks):
-            if not _holds(folded, item.required):
-                continue  # NOTE: no match possible; finditer costs more.
+    for first, folded in prose.paragraphs(prepared.keywords):
+        for item in prepared.candidates(folded):
             for match in item.regex.finditer(folded):
-                value = values.get(number)
+                value = values.get(id(item))
                 if value is None:
-                    value = values[number] = _table_values(report, rule, item)
+                    value = values[id(item)] = _table_values(report, rule, item)
                 hit = _hit(report, prepared, item, value, prose, first, match)
                 if hit is None:
                     continue
@@ -197,11 +245,6 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
                 if key not in seen:
                     seen.add(key)
                     yield hit
-
-
-def _holds(text: str, runs: tuple[str, ...]) -> bool:
-    """``text`` contains every one of ``runs``."""
-    return all(map(text.__contains__, runs))  # NOTE: no Python-level loop
 
 
 def _scope(prepared: Prepared, folded: str, match: RegexMatch) -> tuple[int, int]:
@@ -230,10 +273,27 @@ class _Value(NamedTuple):
     tables: dict[str, Table]
 
 
+class _Known(dict[str, _Value]):
+    """The table values of sums worked out so far for a draft (``Report.shared``).
+
+    NOTE: the rules name the same sums (申请 new total in CS010, CS017 and
+    CS018...); a value depends only on the draft's tables, read once.
+    """
+
+
 def _table_values(report: Report, rule: Rule, item: Check) -> list[_Value]:
     """The value of ``item.value`` (and its alternatives), or of each base."""
-    totals = item.bases or (item.value, *item.alternatives)
-    return [_table_value(rule, total, report.tables) for total in totals]
+    known = report.shared.get(_Known)
+    if known is None:
+        known = report.shared[_Known] = _Known()
+    found: list[_Value] = []
+    for text, total in item.totals:
+        value = known.get(text)
+        if value is None:
+            # NOTE: a bad name raises here for each rule naming it, as before.
+            value = known[text] = _table_value(rule, total, report.tables)
+        found.append(value)
+    return found
 
 
 def _table_value(rule: Rule, total: Sum, all_tables: list[Table]) -> _Value:

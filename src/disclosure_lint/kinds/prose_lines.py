@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from ..document.fold import fold_text
 from ..document.text import Document, Span
@@ -60,6 +60,7 @@ class Prose:
         "_first",
         "_folded",
         "_last",
+        "_paragraphs",
         "_with",
         "lines",
         "starts",
@@ -76,6 +77,35 @@ class Prose:
         self._last: dict[int, int] = {}
         # The prose lines each keyword scan finds (rules may share scans).
         self._with: dict[re.Pattern[str], set[int]] = {}
+        # The prose paragraphs each set of scans picks (rules may share them).
+        self._paragraphs: dict[
+            tuple[re.Pattern[str], ...], tuple[tuple[int, str], ...]
+        ] = {}
+
+    def paragraphs(
+        self, scans: tuple[re.Pattern[str], ...]
+    ) -> tuple[tuple[int, str], ...]:
+        """The paragraphs with a line where one of ``scans`` matches, folded.
+
+        Each as (its first line, its folded text), in order, once; every
+        prose paragraph when there are no scans. Worked out once per draft
+        for each set of scans.
+        """
+        found = self._paragraphs.get(scans)
+        if found is None:
+            found = self._paragraphs[scans] = tuple(self._pick(scans))
+        return found
+
+    def _pick(self, scans: tuple[re.Pattern[str], ...]) -> Iterator[tuple[int, str]]:
+        done: set[int] = set()
+        for index in candidate_lines(self, scans):
+            first = self.paragraph(index)
+            if first in done:
+                continue  # NOTE: several lines of one wrapped paragraph.
+            done.add(first)
+            folded = self.folded(first)
+            if folded is not None:
+                yield first, folded
 
     def lines_with(self, scans: tuple[re.Pattern[str], ...]) -> set[int]:
         """0-based numbers of the prose lines where one of ``scans`` matches."""
