@@ -111,20 +111,23 @@ class Prepared:
     scope: str = "any"
     # Each finds a scope marker in a clause.
     markers: tuple[Regex, ...] = ()
-    # Every text some check requires, once (see ``candidates``); and per
-    # check, as bits in that order, the texts it needs all of and, for each
-    # choice of texts it needs one of, those texts.
+    # Every text some check requires, once; every choice of texts of which
+    # some check requires one, once; and per check, as bits in those orders,
+    # the texts and the choices it requires (see ``candidates``).
     texts: tuple[str, ...] = ()
-    needs: tuple[tuple[int, tuple[int, ...]], ...] = ()
-    # The bits of the texts a paragraph holds -> the checks that may match
-    # it, in order (worked out on first use: a rule sees few combinations).
-    possible: dict[int, tuple[Check, ...]] = field(default_factory=dict, compare=False)
+    choices: tuple[tuple[str, ...], ...] = ()
+    needs: tuple[tuple[int, int], ...] = ()
+    # The bits of the texts a paragraph holds -> the choices still to test
+    # (with their bits) and, by the bits of those it holds, the checks that
+    # may match, in order. Worked out on first use: a rule sees few of them.
+    plans: dict[int, _Plan] = field(default_factory=dict, compare=False)
 
     def candidates(self, folded: str) -> tuple[Check, ...]:
         """The checks whose required texts ``folded`` holds, in order.
 
         NOTE: one ``in`` test per distinct text rather than per check and
-        text (several checks require 申请 or 件), and no Python-level loop
+        text (several checks require 申请 or 件); a choice of texts only
+        when a check needing it may still match; and no Python-level loop
         over the checks once the combination was seen.
         """
         held = 0
@@ -133,22 +136,55 @@ class Prepared:
             if text in folded:
                 held |= bit
             bit <<= 1
-        found = self.possible.get(held)
+        plan = self.plans.get(held)
+        if plan is None:
+            plan = self.plans[held] = self._plan(held)
+        chosen = 0
+        for bit, texts in plan.choices:
+            for text in texts:
+                if text in folded:
+                    chosen |= bit
+                    break
+        found = plan.checks.get(chosen)
         if found is None:
-            found = self.possible[held] = tuple(
+            found = plan.checks[chosen] = tuple(
                 item
                 for item, (every, choices) in zip(self.checks, self.needs, strict=True)
-                if every & held == every and all(held & one for one in choices)
+                if every & held == every and choices & chosen == choices
             )
         return found
+
+    def _plan(self, held: int) -> _Plan:
+        """The choices the checks whose texts are all ``held`` need."""
+        needed = 0
+        for every, choices in self.needs:
+            if every & held == every:
+                needed |= choices
+        return _Plan(
+            tuple(
+                (1 << index, texts)
+                for index, texts in enumerate(self.choices)
+                if needed & 1 << index
+            ),
+            {},
+        )
+
+
+class _Plan(NamedTuple):
+    """What is left to test once the texts a paragraph holds are known."""
+
+    choices: tuple[tuple[int, tuple[str, ...]], ...]
+    # The bits of the choices held -> the checks that may match.
+    checks: dict[int, tuple[Check, ...]]
 
 
 def prepare(params: Mapping[str, Any]) -> Prepared:
     """Compile the regexes, the keyword prefilter and parse the value sums."""
     checks = tuple(_prepare_check(item) for item in params["checks"])
-    texts = tuple(dict.fromkeys(t for item in checks for c in item.required for t in c))
-    bits = {text: 1 << index for index, text in enumerate(texts)}
-    needs = tuple(_needs(item.required, bits) for item in checks)
+    required = [c for item in checks for c in item.required]
+    texts = tuple(dict.fromkeys(c[0] for c in required if len(c) == 1))
+    choices = tuple(dict.fromkeys(c for c in required if len(c) > 1))
+    needs = tuple(_needs(item.required, texts, choices) for item in checks)
     words = {str(k) for k in params["keywords"] if str(k)}
     # NOTE: .get: a pack cache written before these params existed lacks them.
     scope = str(params.get("scope") or "any")
@@ -160,15 +196,17 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
     # NOTE: one regex per marker, not an alternation: a bundled pattern is
     # trusted by its own text. They only run on the clause before a match.
     found = tuple(pack_regex(marker) for marker in markers)
-    return Prepared(checks, keyword_scans(words), scope, found, texts, needs)
+    return Prepared(checks, keyword_scans(words), scope, found, texts, choices, needs)
 
 
 def _needs(
-    required: tuple[tuple[str, ...], ...], bits: Mapping[str, int]
-) -> tuple[int, tuple[int, ...]]:
-    """The bits of the texts needed, all and one of each choice (``Prepared``)."""
-    every = sum({bits[c[0]] for c in required if len(c) == 1})
-    return every, tuple(sum(bits[t] for t in c) for c in required if len(c) > 1)
+    required: tuple[tuple[str, ...], ...],
+    texts: tuple[str, ...],
+    choices: tuple[tuple[str, ...], ...],
+) -> tuple[int, int]:
+    """The bits of the texts and of the choices ``required`` holds (``Prepared``)."""
+    every = sum({1 << texts.index(c[0]) for c in required if len(c) == 1})
+    return every, sum({1 << choices.index(c) for c in required if len(c) > 1})
 
 
 def _prepare_check(item: Any) -> Check:
@@ -232,12 +270,24 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
     # NOTE: a check's table value is the same for every sentence of a draft;
     # worked out on its first match (so a bad name still fails only then).
     values: dict[int, list[_Value]] = {}
+    # The numbers that agree with a check's values; None: every statement
+    # agrees or cannot be compared (see ``_agreeing``).
+    agreeing: dict[int, frozenset[int | float] | None] = {}
     for first, folded in prose.paragraphs(prepared.keywords):
         for item in prepared.candidates(folded):
+            number = id(item)
+            if number in values and agreeing[number] is None:
+                continue  # NOTE: no statement of it can differ: not matched.
             for match in item.regex.finditer(folded):
-                value = values.get(id(item))
+                value = values.get(number)
                 if value is None:
-                    value = values[id(item)] = _table_values(report, rule, item)
+                    value = values[number] = _table_values(report, rule, item)
+                    agreeing[number] = _agreeing(item, value)
+                numbers = agreeing[number]
+                if numbers is None:
+                    break
+                if numbers and int(match.group("n")) in numbers:
+                    continue  # NOTE: most statements agree: no _hit.
                 hit = _hit(report, prepared, item, value, prose, first, match)
                 if hit is None:
                     continue
@@ -245,6 +295,28 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
                 if key not in seen:
                     seen.add(key)
                     yield hit
+
+
+def _agreeing(item: Check, values: list[_Value]) -> frozenset[int | float] | None:
+    """The stated numbers ``_differs`` finds agreeing with ``values``.
+
+    None when it finds every statement of ``item`` agreeing or unknown (a
+    value is unknown; or ``expect`` agrees; or a base of a share is unknown
+    or 0): then ``_hit`` gives None for each. A number not in the set may
+    agree too (``close``): ``_hit`` decides.
+    """
+    actual = [value.actual for value in values]
+    if item.bases:
+        if any(found is None or found <= 0 for found in actual):
+            return None
+        return frozenset()  # NOTE: a share is compared in _hit.
+    known = [found for found in actual if found is not None]
+    if len(known) < len(actual):
+        return None
+    if item.expect is not None:
+        expect = item.expect
+        return None if any(close(found, expect) for found in known) else frozenset()
+    return frozenset(known)
 
 
 def _scope(prepared: Prepared, folded: str, match: RegexMatch) -> tuple[int, int]:
