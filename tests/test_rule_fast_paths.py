@@ -241,15 +241,35 @@ def test_cross_checks_on_random_statements_find_what_the_plain_way_finds(
 # --- FM003, FM101, pattern --------------------------------------------------
 
 MARKS = st.lists(
-    st.sampled_from(["《", "》", "“", "”", "【", "】", "\n", "— 1 —\n", "规定", " "])
+    st.sampled_from(["《", "》", "“", "”", "【", "】", "\n", "— 1 —\n", "规定", "。"])
+    | st.sampled_from(["《规定》", "\n\n", " "])
     | st.text(max_size=2),
     max_size=40,
 ).map("".join)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "《规定》",
+        "《规定。\n\n》",
+        "《规\n定》",
+        "《规\n\n\n定》》",
+        "“a《b”》",
+        "》《",
+    ],
+)
+def test_pairs_closed_on_their_line_are_skipped_exactly_in(text: str) -> None:
+    _same_strays(text)
+
+
 @settings(max_examples=400, deadline=None)
 @given(MARKS)
 def test_pairs_closed_on_their_line_are_skipped_exactly(text: str) -> None:
+    _same_strays(text)
+
+
+def _same_strays(text: str) -> None:
     for rule in _rules("paired-punctuation"):
         prepared = KINDS[rule.kind].prepare(rule.params)
         if not prepared.independent:
