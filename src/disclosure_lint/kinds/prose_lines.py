@@ -61,6 +61,7 @@ class Prose:
         "_folded",
         "_last",
         "_paragraphs",
+        "_prose",
         "_with",
         "lines",
         "starts",
@@ -81,6 +82,16 @@ class Prose:
         self._paragraphs: dict[
             tuple[re.Pattern[str], ...], tuple[tuple[int, str], ...]
         ] = {}
+        # Whether a line is prose (``is_prose``), once asked: the scans, the
+        # paragraphs and the folding ask for the same lines.
+        self._prose: dict[int, bool] = {}
+
+    def _is_prose(self, index: int) -> bool:
+        """``is_prose`` of line ``index``, remembered."""
+        found = self._prose.get(index)
+        if found is None:
+            found = self._prose[index] = is_prose(self.lines[index])
+        return found
 
     def paragraphs(
         self, scans: tuple[re.Pattern[str], ...]
@@ -119,12 +130,12 @@ class Prose:
 
     def _scan(self, regex: re.Pattern[str]) -> set[int]:
         """The prose lines where ``regex`` matches (table rows left out)."""
-        text, starts, lines = self.text, self.starts, self.lines
+        text, starts, prose = self.text, self.starts, self._is_prose
         found: set[int] = set()
         pos = 0
         while (match := regex.search(text, pos)) is not None:
             index = bisect_right(starts, match.start()) - 1
-            if is_prose(lines[index]):
+            if prose(index):
                 found.add(index)
             if index + 1 >= len(starts):
                 break
@@ -137,8 +148,8 @@ class Prose:
         return (
             line.rstrip()[-1:] not in _SENTENCE_END
             and index + 1 < len(self.lines)
-            and is_prose(line)
-            and is_prose(self.lines[index + 1])
+            and self._is_prose(index)
+            and self._is_prose(index + 1)
         )
 
     def paragraph(self, index: int) -> int:
@@ -163,7 +174,7 @@ class Prose:
         if first in self._folded:
             return self._folded[first]
         found = self._folded[first] = (
-            fold_text(self.at(first)[0]) if is_prose(self.lines[first]) else None
+            fold_text(self.at(first)[0]) if self._is_prose(first) else None
         )
         return found
 
