@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..document.fold import fold
 from ..records import dataclass, field
-from ..regex.guard import pack_regex, required_choices
+from ..regex.guard import pack_regex
 from ..tables.equations import Sum, close, format_number, parse_sum
 from ..tables.schema import TableSchemaError
 from ..tables.table import Table
@@ -62,6 +62,7 @@ from .prose_lines import (
     unwrap,
 )
 from .report import Report
+from .text_sieve import Sieve, worth_testing
 
 if TYPE_CHECKING:
     from ..packs.model import Rule
@@ -85,7 +86,7 @@ _CLAUSE_MAX = 40  # characters before a number searched for a scope marker
 class Check:
     """One compiled check; a match of ``regex`` holds a text of each ``required``.
 
-    ``required``: see ``regex.guard.required_choices``.
+    ``required``: see ``text_sieve.worth_testing``.
     """
 
     regex: Regex
@@ -111,80 +112,13 @@ class Prepared:
     scope: str = "any"
     # Each finds a scope marker in a clause.
     markers: tuple[Regex, ...] = ()
-    # Every text some check requires, once; every choice of texts of which
-    # some check requires one, once; and per check, as bits in those orders,
-    # the texts and the choices it requires (see ``candidates``).
-    texts: tuple[str, ...] = ()
-    choices: tuple[tuple[str, ...], ...] = ()
-    needs: tuple[tuple[int, int], ...] = ()
-    # The bits of the texts a paragraph holds -> the choices still to test
-    # (with their bits) and, by the bits of those it holds, the checks that
-    # may match, in order. Worked out on first use: a rule sees few of them.
-    plans: dict[int, _Plan] = field(default_factory=dict, compare=False)
-
-    def candidates(self, folded: str) -> tuple[Check, ...]:
-        """The checks whose required texts ``folded`` holds, in order.
-
-        NOTE: one ``in`` test per distinct text rather than per check and
-        text (several checks require 申请 or 件); a choice of texts only
-        when a check needing it may still match; and no Python-level loop
-        over the checks once the combination was seen.
-        """
-        held = 0
-        bit = 1
-        for text in self.texts:
-            if text in folded:
-                held |= bit
-            bit <<= 1
-        plan = self.plans.get(held)
-        if plan is None:
-            plan = self.plans[held] = self._plan(held)
-        chosen = 0
-        for bit, texts in plan.choices:
-            for text in texts:
-                if text in folded:
-                    chosen |= bit
-                    break
-        found = plan.checks.get(chosen)
-        if found is None:
-            found = plan.checks[chosen] = tuple(
-                item
-                for item, (every, choices) in zip(self.checks, self.needs, strict=True)
-                if every & held == every and choices & chosen == choices
-            )
-        return found
-
-    def _plan(self, held: int) -> _Plan:
-        """The choices the checks whose texts are all ``held`` need."""
-        needed = 0
-        for every, choices in self.needs:
-            if every & held == every:
-                needed |= choices
-        return _Plan(
-            tuple(
-                (1 << index, texts)
-                for index, texts in enumerate(self.choices)
-                if needed & 1 << index
-            ),
-            {},
-        )
-
-
-class _Plan(NamedTuple):
-    """What is left to test once the texts a paragraph holds are known."""
-
-    choices: tuple[tuple[int, tuple[str, ...]], ...]
-    # The bits of the choices held -> the checks that may match.
-    checks: dict[int, tuple[Check, ...]]
+    # Which checks may match a paragraph (by the texts their matches hold).
+    sieve: Sieve[Check] = field(default_factory=lambda: Sieve((), ()), compare=False)
 
 
 def prepare(params: Mapping[str, Any]) -> Prepared:
     """Compile the regexes, the keyword prefilter and parse the value sums."""
     checks = tuple(_prepare_check(item) for item in params["checks"])
-    required = [c for item in checks for c in item.required]
-    texts = tuple(dict.fromkeys(c[0] for c in required if len(c) == 1))
-    choices = tuple(dict.fromkeys(c for c in required if len(c) > 1))
-    needs = tuple(_needs(item.required, texts, choices) for item in checks)
     words = {str(k) for k in params["keywords"] if str(k)}
     # NOTE: .get: a pack cache written before these params existed lacks them.
     scope = str(params.get("scope") or "any")
@@ -196,17 +130,8 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
     # NOTE: one regex per marker, not an alternation: a bundled pattern is
     # trusted by its own text. They only run on the clause before a match.
     found = tuple(pack_regex(marker) for marker in markers)
-    return Prepared(checks, keyword_scans(words), scope, found, texts, choices, needs)
-
-
-def _needs(
-    required: tuple[tuple[str, ...], ...],
-    texts: tuple[str, ...],
-    choices: tuple[tuple[str, ...], ...],
-) -> tuple[int, int]:
-    """The bits of the texts and of the choices ``required`` holds (``Prepared``)."""
-    every = sum({1 << texts.index(c[0]) for c in required if len(c) == 1})
-    return every, sum({1 << choices.index(c) for c in required if len(c) > 1})
+    sieve = Sieve(checks, [item.required for item in checks])
+    return Prepared(checks, keyword_scans(words), scope, found, sieve)
 
 
 def _prepare_check(item: Any) -> Check:
@@ -243,21 +168,10 @@ def _prepare_check(item: Any) -> Check:
         regex,
         value,
         int(expect) if expect is not None else None,
-        _required(pattern),
+        worth_testing(pattern),
         bases,
         alternatives,
         tuple((total.text(), total) for total in bases or (value, *alternatives)),
-    )
-
-
-def _required(pattern: str) -> tuple[tuple[str, ...], ...]:
-    """The texts a match of ``pattern`` holds, worth an ``in`` test each.
-
-    NOTE: a choice with a one-character text (``(?:未|没有)``) is left out:
-    most paragraphs hold one, and each text costs a test per paragraph.
-    """
-    return tuple(
-        c for c in required_choices(pattern) if len(c) == 1 or min(map(len, c)) > 1
     )
 
 
@@ -274,7 +188,7 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
     # agrees or cannot be compared (see ``_agreeing``).
     agreeing: dict[int, frozenset[int | float] | None] = {}
     for first, folded in prose.paragraphs(prepared.keywords):
-        for item in prepared.candidates(folded):
+        for item in prepared.sieve.sift(folded):
             number = id(item)
             if number in values and agreeing[number] is None:
                 continue  # NOTE: no statement of it can differ: not matched.
