@@ -48,21 +48,21 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..document.fold import fold
-from ..records import dataclass
-from ..regex.guard import pack_regex, required_texts
+from ..records import dataclass, field
+from ..regex.guard import pack_regex
 from ..tables.equations import Sum, close, format_number, parse_sum
 from ..tables.schema import TableSchemaError
 from ..tables.table import Table
 from .base import Hit, KindSpec, Param, reject_unknown_keys
 from .prose_lines import (
     Prose,
-    candidate_lines,
     keyword_scans,
     prose_of,
     sentence_at,
     unwrap,
 )
 from .report import Report
+from .text_sieve import Sieve, worth_testing
 
 if TYPE_CHECKING:
     from ..packs.model import Rule
@@ -84,16 +84,22 @@ _CLAUSE_MAX = 40  # characters before a number searched for a scope marker
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """One compiled check; every match of ``regex`` contains each ``required``."""
+    """One compiled check; a match of ``regex`` holds a text of each ``required``.
+
+    ``required``: see ``text_sieve.worth_testing``.
+    """
 
     regex: Regex
     value: Sum
     expect: int | None
-    required: tuple[str, ...] = ()
+    required: tuple[tuple[str, ...], ...] = ()
     # Non-empty: the check states a share of one of these (``value`` unused).
     bases: tuple[Sum, ...] = ()
     # Other values the sentence may mean; it holds when one agrees.
     alternatives: tuple[Sum, ...] = ()
+    # The sums compared with (``bases``, else ``value`` and ``alternatives``),
+    # each with its text (the key of its table value for a draft).
+    totals: tuple[tuple[str, Sum], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +112,8 @@ class Prepared:
     scope: str = "any"
     # Each finds a scope marker in a clause.
     markers: tuple[Regex, ...] = ()
+    # Which checks may match a paragraph (by the texts their matches hold).
+    sieve: Sieve[Check] = field(default_factory=lambda: Sieve((), ()), compare=False)
 
 
 def prepare(params: Mapping[str, Any]) -> Prepared:
@@ -122,7 +130,8 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
     # NOTE: one regex per marker, not an alternation: a bundled pattern is
     # trusted by its own text. They only run on the clause before a match.
     found = tuple(pack_regex(marker) for marker in markers)
-    return Prepared(checks, keyword_scans(words), scope, found)
+    sieve = Sieve(checks, [item.required for item in checks])
+    return Prepared(checks, keyword_scans(words), scope, found, sieve)
 
 
 def _prepare_check(item: Any) -> Check:
@@ -159,9 +168,10 @@ def _prepare_check(item: Any) -> Check:
         regex,
         value,
         int(expect) if expect is not None else None,
-        required_texts(pattern),
+        worth_testing(pattern),
         bases,
         alternatives,
+        tuple((total.text(), total) for total in bases or (value, *alternatives)),
     )
 
 
@@ -171,25 +181,27 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
         return
     prose = prose_of(report)
     seen: set[tuple[int, str]] = set()
-    done: set[int] = set()
     # NOTE: a check's table value is the same for every sentence of a draft;
     # worked out on its first match (so a bad name still fails only then).
     values: dict[int, list[_Value]] = {}
-    for index in candidate_lines(prose, prepared.keywords):
-        first = prose.paragraph(index)
-        if first in done:
-            continue  # NOTE: several lines of one wrapped paragraph.
-        done.add(first)
-        folded = prose.folded(first)
-        if folded is None:
-            continue
-        for number, item in enumerate(prepared.checks):
-            if not _holds(folded, item.required):
-                continue  # NOTE: no match possible; finditer costs more.
+    # The numbers that agree with a check's values; None: every statement
+    # agrees or cannot be compared (see ``_agreeing``).
+    agreeing: dict[int, frozenset[int | float] | None] = {}
+    for first, folded in prose.paragraphs(prepared.keywords):
+        for item in prepared.sieve.sift(folded):
+            number = id(item)
+            if number in values and agreeing[number] is None:
+                continue  # NOTE: no statement of it can differ: not matched.
             for match in item.regex.finditer(folded):
                 value = values.get(number)
                 if value is None:
                     value = values[number] = _table_values(report, rule, item)
+                    agreeing[number] = _agreeing(item, value)
+                numbers = agreeing[number]
+                if numbers is None:
+                    break
+                if numbers and int(match.group("n")) in numbers:
+                    continue  # NOTE: most statements agree: no _hit.
                 hit = _hit(report, prepared, item, value, prose, first, match)
                 if hit is None:
                     continue
@@ -199,9 +211,26 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
                     yield hit
 
 
-def _holds(text: str, runs: tuple[str, ...]) -> bool:
-    """``text`` contains every one of ``runs``."""
-    return all(map(text.__contains__, runs))  # NOTE: no Python-level loop
+def _agreeing(item: Check, values: list[_Value]) -> frozenset[int | float] | None:
+    """The stated numbers ``_differs`` finds agreeing with ``values``.
+
+    None when it finds every statement of ``item`` agreeing or unknown (a
+    value is unknown; or ``expect`` agrees; or a base of a share is unknown
+    or 0): then ``_hit`` gives None for each. A number not in the set may
+    agree too (``close``): ``_hit`` decides.
+    """
+    actual = [value.actual for value in values]
+    if item.bases:
+        if any(found is None or found <= 0 for found in actual):
+            return None
+        return frozenset()  # NOTE: a share is compared in _hit.
+    known = [found for found in actual if found is not None]
+    if len(known) < len(actual):
+        return None
+    if item.expect is not None:
+        expect = item.expect
+        return None if any(close(found, expect) for found in known) else frozenset()
+    return frozenset(known)
 
 
 def _scope(prepared: Prepared, folded: str, match: RegexMatch) -> tuple[int, int]:
@@ -230,10 +259,27 @@ class _Value(NamedTuple):
     tables: dict[str, Table]
 
 
+class _Known(dict[str, _Value]):
+    """The table values of sums worked out so far for a draft (``Report.shared``).
+
+    NOTE: the rules name the same sums (申请 new total in CS010, CS017 and
+    CS018...); a value depends only on the draft's tables, read once.
+    """
+
+
 def _table_values(report: Report, rule: Rule, item: Check) -> list[_Value]:
     """The value of ``item.value`` (and its alternatives), or of each base."""
-    totals = item.bases or (item.value, *item.alternatives)
-    return [_table_value(rule, total, report.tables) for total in totals]
+    known = report.shared.get(_Known)
+    if known is None:
+        known = report.shared[_Known] = _Known()
+    found: list[_Value] = []
+    for text, total in item.totals:
+        value = known.get(text)
+        if value is None:
+            # NOTE: a bad name raises here for each rule naming it, as before.
+            value = known[text] = _table_value(rule, total, report.tables)
+        found.append(value)
+    return found
 
 
 def _table_value(rule: Rule, total: Sum, all_tables: list[Table]) -> _Value:

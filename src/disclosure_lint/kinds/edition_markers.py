@@ -50,7 +50,8 @@ class Prepared:
 
     regex: re.Pattern[str]
     names: dict[str, str]
-    # Every character a marker can start with (the first of its class).
+    # Where a match can start: a character a marker can start with, followed
+    # (blanks between) by one its second character can be.
     starts: re.Pattern[str]
 
 
@@ -63,6 +64,8 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
     names: dict[str, str] = {}
     parts = []
     firsts: set[str] = set()
+    seconds: set[str] = set()
+    short = False  # a marker of one character: no second to look for
     for i, marker in enumerate(sorted(markers, key=len, reverse=True)):
         folded = fold_text(marker)
         if not folded:
@@ -71,8 +74,20 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
         parts.append(f"(?P<m{i}>{body})")
         names[f"m{i}"] = marker
         firsts |= {folded[0], *variants.get(folded[0], set())}
-    starts = "[" + "".join(re.escape(c) for c in sorted(firsts)) + "]"
+        if len(folded) == 1:
+            short = True
+        else:
+            seconds |= {folded[1], *variants.get(folded[1], set())}
+    starts = _class(firsts)
+    if not short:
+        # NOTE: 本 starts many words of a draft, 本年 fewer: the marker
+        # regex is tried at fewer places.
+        starts += f"(?={_GAP}{_class(seconds)})"
     return Prepared(compile_regex("|".join(parts)), names, compile_regex(starts))
+
+
+def _class(chars: set[str]) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
 
 
 def _variants() -> dict[str, set[str]]:
@@ -123,7 +138,7 @@ def _markers(
     """Every match of the regex in ``span``, as ``finditer`` finds them.
 
     NOTE: the alternation of character classes is slow to try at every
-    position; a match can only start at one of ``starts``, which a single
+    position; a match can only start where ``starts`` matches, which a
     character class finds fast, so it is tried only there.
     """
     pos, end = span.start, span.end

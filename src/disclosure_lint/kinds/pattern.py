@@ -23,7 +23,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ..document.text import Record, Span
 from ..regex.cached import compile_regex
-from ..regex.guard import pack_regex, required_text, starts_at_line_start
+from ..regex.guard import (
+    pack_regex,
+    required_choices,
+    required_text,
+    starts_at_line_start,
+)
 from .base import FixSpec, Hit, KindSpec, Param
 from .report import Report
 from .scope import scope_spans
@@ -46,20 +51,27 @@ PARAMS = {
 class Prepared(Record):
     """The pattern and what speeds it up.
 
-    For a pattern anchored at line starts, a scanner for them; and the text
-    every match holds (``regex.guard.required_text``; may be empty).
+    For a pattern anchored at line starts, a scanner for them; the text
+    every match holds (``regex.guard.required_text``; may be empty); and,
+    when there is none, a scanner for texts one of which every match holds
+    (``regex.guard.required_choices``: ``(?:来源|发布日期)``), or None.
     """
 
-    __match_args__ = ("regex", "line_starts", "required")
+    __match_args__ = ("regex", "line_starts", "required", "needles")
     __slots__ = __match_args__
 
     def __init__(
-        self, regex: Regex, line_starts: re.Pattern[str] | None, required: str = ""
+        self,
+        regex: Regex,
+        line_starts: re.Pattern[str] | None,
+        required: str = "",
+        needles: re.Pattern[str] | None = None,
     ) -> None:
         """``line_starts`` finds each newline the pattern matches right after."""
         self.regex: Final = regex
         self.line_starts: Final = line_starts
         self.required: Final = required
+        self.needles: Final = needles
 
     def finditer(self, text: str, start: int, end: int) -> Iterator[RegexMatch]:
         """What ``regex.finditer(text, start, end)`` yields."""
@@ -75,10 +87,25 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
     if group and group not in regex.groupindex:
         raise ValueError(f"report_group '{group}' is not a named group of pattern")
     required = required_text(str(params["pattern"]))
+    needles = None if required else _needles(str(params["pattern"]))
     if not isinstance(regex, re.Pattern):
         # NOTE: RE2 needs no line-start scanner (linear anyway).
-        return Prepared(regex, None, required)
-    return Prepared(regex, _line_start_scanner(regex), required)
+        return Prepared(regex, None, required, needles)
+    return Prepared(regex, _line_start_scanner(regex), required, needles)
+
+
+def _needles(pattern: str) -> re.Pattern[str] | None:
+    """A scanner for the texts one of which every match holds, or None.
+
+    NOTE: such a pattern (an alternation of words) is tried at every
+    character; most drafts hold none of its words, which one scan for them
+    (a literal alternation, fast) shows.
+    """
+    choices = required_choices(pattern, re.MULTILINE)
+    if not choices:
+        return None
+    texts = min(choices, key=len)
+    return compile_regex("|".join(re.escape(t) for t in sorted(texts)))
 
 
 def _line_start_scanner(regex: re.Pattern[str]) -> re.Pattern[str] | None:
@@ -141,6 +168,9 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
             # NOTE: no match can lie in the scope (most drafts hold no typo
             # or leftover); a search for the text costs less than the regex.
             continue
+        needles = prepared.needles
+        if needles is not None and needles.search(text, scope.start, scope.end) is None:
+            continue  # NOTE: likewise, for one of several texts.
         for match in prepared.finditer(text, scope.start, scope.end):
             if match.end() == match.start():
                 continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from ..document.fold import fold_text
 from ..document.text import Document, Span
@@ -60,6 +60,8 @@ class Prose:
         "_first",
         "_folded",
         "_last",
+        "_paragraphs",
+        "_prose",
         "_with",
         "lines",
         "starts",
@@ -76,6 +78,45 @@ class Prose:
         self._last: dict[int, int] = {}
         # The prose lines each keyword scan finds (rules may share scans).
         self._with: dict[re.Pattern[str], set[int]] = {}
+        # The prose paragraphs each set of scans picks (rules may share them).
+        self._paragraphs: dict[
+            tuple[re.Pattern[str], ...], tuple[tuple[int, str], ...]
+        ] = {}
+        # Whether a line is prose (``is_prose``), once asked: the scans, the
+        # paragraphs and the folding ask for the same lines.
+        self._prose: dict[int, bool] = {}
+
+    def _is_prose(self, index: int) -> bool:
+        """``is_prose`` of line ``index``, remembered."""
+        found = self._prose.get(index)
+        if found is None:
+            found = self._prose[index] = is_prose(self.lines[index])
+        return found
+
+    def paragraphs(
+        self, scans: tuple[re.Pattern[str], ...]
+    ) -> tuple[tuple[int, str], ...]:
+        """The paragraphs with a line where one of ``scans`` matches, folded.
+
+        Each as (its first line, its folded text), in order, once; every
+        prose paragraph when there are no scans. Worked out once per draft
+        for each set of scans.
+        """
+        found = self._paragraphs.get(scans)
+        if found is None:
+            found = self._paragraphs[scans] = tuple(self._pick(scans))
+        return found
+
+    def _pick(self, scans: tuple[re.Pattern[str], ...]) -> Iterator[tuple[int, str]]:
+        done: set[int] = set()
+        for index in candidate_lines(self, scans):
+            first = self.paragraph(index)
+            if first in done:
+                continue  # NOTE: several lines of one wrapped paragraph.
+            done.add(first)
+            folded = self.folded(first)
+            if folded is not None:
+                yield first, folded
 
     def lines_with(self, scans: tuple[re.Pattern[str], ...]) -> set[int]:
         """0-based numbers of the prose lines where one of ``scans`` matches."""
@@ -89,12 +130,12 @@ class Prose:
 
     def _scan(self, regex: re.Pattern[str]) -> set[int]:
         """The prose lines where ``regex`` matches (table rows left out)."""
-        text, starts, lines = self.text, self.starts, self.lines
+        text, starts, prose = self.text, self.starts, self._is_prose
         found: set[int] = set()
         pos = 0
         while (match := regex.search(text, pos)) is not None:
             index = bisect_right(starts, match.start()) - 1
-            if is_prose(lines[index]):
+            if prose(index):
                 found.add(index)
             if index + 1 >= len(starts):
                 break
@@ -107,8 +148,8 @@ class Prose:
         return (
             line.rstrip()[-1:] not in _SENTENCE_END
             and index + 1 < len(self.lines)
-            and is_prose(line)
-            and is_prose(self.lines[index + 1])
+            and self._is_prose(index)
+            and self._is_prose(index + 1)
         )
 
     def paragraph(self, index: int) -> int:
@@ -133,7 +174,7 @@ class Prose:
         if first in self._folded:
             return self._folded[first]
         found = self._folded[first] = (
-            fold_text(self.at(first)[0]) if is_prose(self.lines[first]) else None
+            fold_text(self.at(first)[0]) if self._is_prose(first) else None
         )
         return found
 

@@ -258,3 +258,70 @@ def required_texts(pattern: str) -> tuple[str, ...]:
         runs.append(run)
     # NOTE: stable: the first longest run first, as required_text gives it.
     return tuple(sorted(runs, key=len, reverse=True))
+
+
+def required_choices(pattern: str, flags: int = 0) -> tuple[tuple[str, ...], ...]:
+    """Texts every match of ``pattern`` holds: one of each tuple's texts.
+
+    A 1-tuple is a run of literals every match holds (``required_texts``
+    gives those at the top level); a longer tuple comes from alternatives
+    (``(?:未发生|没有发生)``), each of which holds one of its texts. Runs
+    inside groups and repeats of at least one count too; look-arounds,
+    classes and optional parts do not. In pattern order, each once; empty
+    when the pattern ignores case or does not parse.
+    """
+    try:
+        parsed = _sre_parse.parse(pattern, flags)
+        if parsed.state.flags & re.IGNORECASE:
+            return ()
+        return tuple(dict.fromkeys(_choices(parsed.data)))
+    except (re.error, RecursionError, OverflowError):
+        return ()
+
+
+def _choices(items: Iterable[tuple[Any, Any]]) -> list[tuple[str, ...]]:
+    """``required_choices`` of a sequence of parsed items."""
+    found: list[tuple[str, ...]] = []
+    run = ""
+    for op, arg in items:
+        if op is _sre_constants.LITERAL:
+            run += chr(arg)
+            continue
+        if run:
+            found.append((run,))
+        run = ""
+        if op is _sre_constants.BRANCH:
+            found.extend(_branch(arg[1]))
+        elif op is _sre_constants.SUBPATTERN:
+            if not arg[1] & re.IGNORECASE:
+                found.extend(_choices(arg[3]))
+        elif op in _REPEATS and arg[0] >= 1:
+            found.extend(_choices(arg[2]))
+        elif op is _sre_constants.ATOMIC_GROUP:
+            found.extend(_choices(arg))
+    if run:
+        found.append((run,))
+    return found
+
+
+_REPEATS = (
+    _sre_constants.MAX_REPEAT,
+    _sre_constants.MIN_REPEAT,
+    _sre_constants.POSSESSIVE_REPEAT,
+)
+
+
+def _branch(alternatives: Iterable[Any]) -> list[tuple[str, ...]]:
+    """One tuple of texts, one of which each alternative holds ([] if none)."""
+    texts: list[str] = []
+    for alternative in alternatives:
+        choices = _choices(alternative)
+        if not choices:
+            return []  # NOTE: this alternative needs no text at all.
+        # NOTE: the best of its own: a run it must hold (the longest),
+        # else its smallest choice of texts.
+        best = min(choices, key=lambda c: (len(c), -max(map(len, c))))
+        texts.extend(best)
+    # NOTE: a text holding another is implied by it (信息来源 by 来源).
+    unique = dict.fromkeys(texts)
+    return [tuple(t for t in unique if not any(o != t and o in t for o in unique))]
