@@ -310,6 +310,10 @@ def _value(key: str, value: Any, root: Path, loc: _Locator, tokens: list[Token])
         if not isinstance(value, str) or not valid_deadline(value):
             raise bad(f"must be MM-DD or YYYY-MM-DD, not '{value}'")
         return value
+    if key == "pairing":
+        if not isinstance(value, bool):
+            raise bad(f"must be true or false, not '{value}'")
+        return value
     if key == "lang":
         if value not in LANGS:
             raise bad(f"must be zh or en, not '{value}'{_suggest(str(value), LANGS)}")

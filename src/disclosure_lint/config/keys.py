@@ -31,6 +31,10 @@ KEYS: dict[str, Key] = {
         "publication_deadline", "MM-DD of the year after the report year, or a date"
     ),
     "lang": Key("lang", "message language: zh or en"),
+    "pairing": Key(
+        "pairing",
+        "pair a batch's drafts with last year's report of their issuer (default true)",
+    ),
 }
 #: ``Settings`` fields the command line may set; the CLI passes the ones the
 #: user actually gave, and those win over the file.
@@ -42,4 +46,5 @@ CLI_FIELDS = (
     "year",
     "edition",
     "publication_deadline",
+    "pairing",
 )
