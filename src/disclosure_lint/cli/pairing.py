@@ -25,8 +25,8 @@ linted (its findings are not reported) only for its digest.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from ..engine.lint import FileResult
 
@@ -48,7 +48,10 @@ def paired_results(plan: Plan, jobs: int, needs: str) -> _Results:
     entries: list[tuple[Planned, int, int | None]] = []
     placed: list[Placed] = []
     interrupted = False
-    results = lint_in_order(plan.files, jobs, needs, plan.count, digests=True)
+    results = cast(
+        Generator[tuple["Planned", FileResult], None, None],
+        lint_in_order(plan.files, jobs, needs, plan.count, digests=True),
+    )
     try:
         for item, result in results:
             digest, result.digest = result.digest, None
@@ -145,18 +148,22 @@ def _result(item: Planned, spool: Any, offset: int, needs: str) -> FileResult:
         edition_source=edition_source,
     )
     packset = item.context.packset
-    pack = (packset.for_edition(edition) if edition else None) or packset.for_year(
-        year
-    )
+    pack = (packset.for_edition(edition) if edition else None) or packset.for_year(year)
     if pack is not None:
         result.report = Report(document, outline, pack, item.context.options)
     return result
 
 
-def previous_digest(path: str, item: Planned) -> tuple[Digest | None, str | None]:
-    """``--previous``: the digest of last year's report, or why there is none."""
+def load_previous(path: str, plan: Plan) -> tuple[Digest | None, str | None]:
+    """``--previous``: the digest of last year's report, or why there is none.
+
+    It is linted with the one draft's settings; its findings are dropped.
+    """
     from ..engine.worker import add_digest, lint_one
 
+    if plan.count != 1:
+        return None, "--previous gives last year's report of one draft; name one"
+    item = next(iter(plan.files))
     result = lint_one(path, item.context, keep_report=True)
     add_digest(result)
     if result.error is not None:
@@ -167,7 +174,7 @@ def previous_digest(path: str, item: Planned) -> tuple[Digest | None, str | None
 def with_previous(
     results: Iterator[tuple[Planned, FileResult]],
     previous: Digest,
-    note: Callable[[str], None],
+    err: TextIO,
 ) -> _Results:
     """The single draft's result, paired with ``previous`` if it fits.
 
@@ -182,16 +189,16 @@ def with_previous(
             if problem is None:
                 add_pair_findings(result, current, previous, item)
             else:
-                note(problem)
+                err.write(f"disclosure-lint: {problem}\n")
             if (
                 problem is None
                 and current.issuer_key
                 and previous.issuer_key
                 and current.issuer_key != previous.issuer_key
             ):
-                note(
-                    f"note: --previous {previous.path} names {previous.issuer}, "
-                    f"not {current.issuer}; paired as given"
+                err.write(
+                    f"disclosure-lint: note: --previous {previous.path} names "
+                    f"{previous.issuer}, not {current.issuer}; paired as given\n"
                 )
         yield item, result
 

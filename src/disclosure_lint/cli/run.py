@@ -29,16 +29,14 @@ from ..engine.lint import FileResult, lint_document, lint_loaded
 from ..engine.worker import sigint_deferred
 from ..formatters import FormatContext, Summary, get_formatter
 from ..packs.model import PackError
-from .pairing import paired_results, previous_digest, with_previous
+from .pairing import load_previous, paired_results, with_previous
 from .plan import Plan, Planned, RunRequest, make_plan
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from ..engine.pairs import Digest
     from ..document.findings import Finding
     from ..document.text import Document
     from ..engine.fixes import FixOutcome
+    from ..engine.pairs import Digest
     from ..kinds.report import Report
 
 EXIT_OK = 0
@@ -86,15 +84,15 @@ def iter_results(
     needs: str = "document",
     stdin: bytes = b"",
     previous: Digest | None = None,
-    note: Callable[[str], None] = lambda text: None,
+    err: TextIO | None = None,
 ) -> Generator[tuple[Planned, FileResult, FixOutcome | None], None, None]:
     """Lint every planned file in path order (``-j`` workers), pair, waive, fix.
 
     ``needs`` says what of each ``result.report`` the caller reads (see
     ``parallel``): ``meta``, ``document`` (default), ``tables`` or ``report``. With
     ``request.stdin``, ``stdin`` is what was read from standard input.
-    ``previous`` is the digest of ``--previous`` (``cli.pairing``); ``note``
-    writes a line on stderr.
+    ``previous`` is the digest of ``--previous`` (``cli.pairing``), which
+    notes on ``err`` when it is not last year's report.
     """
     from ..engine.parallel import add_grids, lint_in_order
 
@@ -115,7 +113,7 @@ def iter_results(
         else lint_in_order(plan.files, jobs, needs, plan.count, previous is not None),
     )
     if previous is not None:
-        results = with_previous(results, previous, note)
+        results = with_previous(results, previous, err or sys.stderr)
     try:
         for item, result in results:
             # NOTE: Ctrl-C is held back from here until the caller asks for
@@ -257,7 +255,7 @@ def run(request: RunRequest, out: TextIO, err: TextIO | None = None) -> int:
     settings = plan.first
     previous = None
     if request.previous is not None:
-        previous, problem = _previous(request, plan)
+        previous, problem = load_previous(request.previous, plan)
         if problem is not None:
             err.write(f"disclosure-lint: error: {problem}\n")
             return EXIT_ERROR
@@ -304,7 +302,7 @@ def run(request: RunRequest, out: TextIO, err: TextIO | None = None) -> int:
         needs,
         data,
         previous,
-        lambda text: err.write(f"disclosure-lint: {text}\n"),
+        err,
     )
     try:
         for item, result, outcome in results:
@@ -367,15 +365,6 @@ def run(request: RunRequest, out: TextIO, err: TextIO | None = None) -> int:
     elif not request.quiet:
         err.write(_diff_closing(summary, plan.lang))
     return worst
-
-
-def _previous(request: RunRequest, plan: Plan) -> tuple[Digest | None, str | None]:
-    """``--previous``: its digest, linted with the one draft's settings."""
-    if plan.count != 1:
-        return None, "--previous gives last year's report of one draft; name one"
-    assert request.previous is not None
-    item = next(iter(plan.files))
-    return previous_digest(request.previous, item)
 
 
 def _write_source(out: TextIO, outcome: FixOutcome | None, data: bytes) -> None:

@@ -142,7 +142,10 @@ class Spool:
 
     def __init__(self) -> None:
         """An empty spool."""
-        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="disclosure-lint-")
+        # NOTE: kept open across the two passes of a run; ``close`` ends it.
+        self._file: IO[bytes] = tempfile.TemporaryFile(  # noqa: SIM115
+            prefix="disclosure-lint-"
+        )
         self._end = 0
 
     def put(self, record: Any) -> int:
