@@ -423,6 +423,18 @@ def test_previous_pairs_one_draft(cli_in, probe) -> None:
     result = cli_in(probe, this, "--previous", last, "-f", "json")
     assert _pairs(result.out) == [(str(this), "warning", str(last))]
     assert result.err == ""
+    # another issuer's: trusted, and said
+    other = drafts / "other-2021.txt"
+    other.write_text(
+        _year(CLEAN, 2021, "白河乡人民政府2021年政府信息公开工作年度报告"),
+        encoding="utf-8",
+    )
+    renamed = cli_in(probe, this, "--previous", other, "-f", "json")
+    assert _pairs(renamed.out) == [(str(this), "warning", str(other))]
+    assert renamed.err == (
+        f"disclosure-lint: note: --previous {other} names 白河乡人民政府, "
+        "not 青山镇政府; paired as given\n"
+    )
     # not last year's: said on stderr, nothing paired
     wrong = cli_in(probe, drafts / "m-2023.txt", "--previous", last, "-f", "json")
     assert _pairs(wrong.out) == []

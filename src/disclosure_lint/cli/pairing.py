@@ -40,7 +40,7 @@ _Results = Generator[tuple["Planned", FileResult], None, None]
 def paired_results(plan: Plan, jobs: int, needs: str) -> _Results:
     """Every planned file's result in path order, with its pair's findings."""
     from ..engine.parallel import lint_in_order
-    from ..engine.series import Placed, Spool, find_series
+    from ..engine.series import Placed, Spool, find_series, spooled
 
     spool = Spool()
     # NOTE: per file, only this: its plan record (shared settings), where
@@ -55,7 +55,7 @@ def paired_results(plan: Plan, jobs: int, needs: str) -> _Results:
     try:
         for item, result in results:
             digest, result.digest = result.digest, None
-            offset = spool.put(None if needs == "report" else _slim(result, needs))
+            offset = spool.put(None if needs == "report" else spooled(result, needs))
             at = None if digest is None else spool.put(digest)
             entries.append((item, offset, at))
             placed.append(_placed(len(placed), item.path, digest))
@@ -105,53 +105,14 @@ def _placed(index: int, path: str, digest: Digest | None) -> Any:
     return Placed(index, path, digest.issuer, digest.issuer_key, digest.year)
 
 
-def _slim(result: FileResult, needs: str) -> tuple[Any, ...]:
-    """What the report needs of ``result``: as a worker sends it back."""
-    report = result.report
-    meta = None
-    if report is not None:
-        doc, outline = report.document, report.outline
-        text = None if needs == "meta" else (doc.text, doc.bom, doc.newlines)
-        meta = (
-            doc.encoding,
-            outline.year,
-            outline.year_source,
-            outline.edition,
-            outline.edition_source,
-            text,
-            doc.form,
-        )
-    return (result.error, result.findings, result.tables, meta)
-
-
 def _result(item: Planned, spool: Any, offset: int, needs: str) -> FileResult:
     """The result of ``item`` back from the spool (linted again for a fix)."""
-    from ..document.text import Document
+    from ..engine.series import unspooled
     from ..engine.worker import lint_one
-    from ..kinds.report import Report
-    from ..outline.model import Outline
 
     if needs == "report":
         return lint_one(item.path, item.context, keep_report=True)
-    error, findings, tables, meta = spool.get(offset)
-    result = FileResult(item.path, findings, error)
-    result.tables = tables
-    if meta is None:
-        return result
-    encoding, year, year_source, edition, edition_source, text, form = meta
-    text, bom, newlines = text if text is not None else ("", b"", None)
-    document = Document(item.path, text, encoding, bom, newlines, form)
-    outline = Outline(
-        year=year,
-        year_source=year_source,
-        edition=edition,
-        edition_source=edition_source,
-    )
-    packset = item.context.packset
-    pack = (packset.for_edition(edition) if edition else None) or packset.for_year(year)
-    if pack is not None:
-        result.report = Report(document, outline, pack, item.context.options)
-    return result
+    return unspooled(spool.get(offset), item.path, item.context)
 
 
 def load_previous(path: str, plan: Plan) -> tuple[Digest | None, str | None]:
