@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import resource
 import subprocess
@@ -66,7 +65,8 @@ def report(number: int, year: int, seed: int = 7) -> str:
     assert found is not None, first
     org, old = found.group("org"), draft.year
     body = body.replace(org, issuer(number))
-    body = body.replace(f"{old}年", f"{year}年").replace(f"{old - 1}年", f"{year - 1}年")
+    body = body.replace(f"{old}年", f"{year}年")
+    body = body.replace(f"{old - 1}年", f"{year - 1}年")
     short = "政府" if (number + year) % 3 == 0 else "人民政府"
     mark = found.group(1) or ""
     title = f"{mark}{issuer(number)}{short}{year}年政府信息公开工作年度报告"
@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
                 for path in chosen:
                     link = target / path.parent.name / path.name
                     link.parent.mkdir(exist_ok=True)
-                    os.symlink(path, link)
+                    link.symlink_to(path)
             for flag in ("", "--no-pairing"):
                 args = [str(target), "-j", str(options.jobs), "-f", "json"]
                 result = measure([*args, flag] if flag else args)
