@@ -477,3 +477,33 @@ def test_no_pair_rule_no_change(tmp_path) -> None:
         paired = run_module("drafts", "-f", fmt, "-j", "2", cwd=tmp_path)
         alone = run_module("drafts", "-f", fmt, "--no-pairing", cwd=tmp_path)
         assert (paired.code, paired.out) == (alone.code, alone.out)
+
+
+def test_ctrl_c_while_a_batch_is_read_reports_what_was_read(
+    cli_in, probe, monkeypatch
+) -> None:
+    # NOTE: a real SIGINT in pass 1, as the second draft's result is spooled:
+    # the report holds the first draft, marked partial.
+    import os
+    import signal
+
+    from disclosure_lint.engine.series import Spool
+
+    _batch(probe)
+    real = Spool.put
+    calls = []
+
+    def put(self: Spool, record: Any) -> int:
+        calls.append(record)
+        if len(calls) == 3:  # a result and a digest per draft
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(self, record)
+
+    monkeypatch.setattr(Spool, "put", put)
+    result = cli_in(probe, "drafts", "-f", "json", "-j", "1")
+    assert result.code == 130, result.err
+    data = json.loads(result.out)
+    assert data["partial"] is True
+    assert [f["path"] for f in data["files"]] == ["drafts/a-2022.txt"]
+    assert data["summary"]["files"] == 1
+    assert result.err.endswith("disclosure-lint: interrupted after 1 file(s)\n")
