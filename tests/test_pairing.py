@@ -507,3 +507,47 @@ def test_ctrl_c_while_a_batch_is_read_reports_what_was_read(
     assert [f["path"] for f in data["files"]] == ["drafts/a-2022.txt"]
     assert data["summary"]["files"] == 1
     assert result.err.endswith("disclosure-lint: interrupted after 1 file(s)\n")
+
+
+def test_a_fixed_draft_keeps_its_pair_findings(cli_in, probe) -> None:
+    # NOTE: --fix relints the fixed text: the pair is compared again on it.
+    defects = (EXAMPLES / "defects-2021.txt").read_text(encoding="utf-8")
+    drafts = probe / "drafts"
+    drafts.mkdir()
+    this = drafts / "a-2022.txt"
+    this.write_text(_year(defects, 2022, "青山镇2021年政府信息公开年度报告"), "utf-8")
+    (drafts / "z-2021.txt").write_text(CLEAN, encoding="utf-8")
+    before = this.read_text(encoding="utf-8")
+    fixed = cli_in(probe, "drafts", "--fix", "-f", "json")
+    assert json.loads(fixed.out)["summary"]["fixed"] > 0
+    assert this.read_text(encoding="utf-8") != before
+    assert _pairs(fixed.out) == [("drafts/a-2022.txt", "warning", "drafts/z-2021.txt")]
+    this.write_text(before, encoding="utf-8")
+    alone = cli_in(
+        probe, this, "--previous", drafts / "z-2021.txt", "--fix", "-f", "json"
+    )
+    assert len(_pairs(alone.out)) == 1
+    assert this.read_text(encoding="utf-8") != before
+
+
+def _broken(*args: Any) -> Iterator[PairHit]:
+    raise RuntimeError("boom")
+
+
+def test_a_bug_in_a_pair_rule_is_that_files_error(cli_in, probe) -> None:
+    KINDS["pair-probe"] = KindSpec(
+        "pair-probe", {}, no_hits, extract=_extract, compare=_broken
+    )
+    _batch(probe)
+    result = cli_in(probe, "drafts", "-f", "json", "-j", "2")
+    assert result.code == 2
+    assert result.err == (
+        "drafts/a-2022.txt: error: internal error (RuntimeError: boom); "
+        "please report this as a bug\n"
+    )
+    files = json.loads(result.out)["files"]
+    assert [f["path"] for f in files] == [
+        "drafts/a-2022.txt",
+        "drafts/m-2023.txt",
+        "drafts/z-2021.txt",
+    ]

@@ -29,7 +29,7 @@ from ..engine.lint import FileResult, lint_document, lint_loaded
 from ..engine.worker import sigint_deferred
 from ..formatters import FormatContext, Summary, get_formatter
 from ..packs.model import PackError
-from .pairing import load_previous, paired_results, with_previous
+from .pairing import load_previous, paired_again, paired_results, with_previous
 from .plan import Plan, Planned, RunRequest, make_plan
 
 if TYPE_CHECKING:
@@ -204,6 +204,7 @@ def _after_lint(
         report, findings = lint_document(
             document, item.packset, options, item.rule_filter
         )
+        findings = paired_again(report, findings, result.previous, item)
         return report, waive(findings, document)
 
     save = None
