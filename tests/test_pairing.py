@@ -551,3 +551,18 @@ def test_a_bug_in_a_pair_rule_is_that_files_error(cli_in, probe) -> None:
         "drafts/m-2023.txt",
         "drafts/z-2021.txt",
     ]
+
+
+def test_one_draft_is_never_spooled(cli_in, probe, monkeypatch) -> None:
+    from disclosure_lint.engine.series import Spool
+
+    def refuse(self: Spool) -> None:
+        raise AssertionError("spooled")
+
+    drafts = _batch(probe)
+    monkeypatch.setattr(Spool, "__init__", refuse)
+    alone = cli_in(probe, drafts / "a-2022.txt", "-f", "json")
+    assert alone.code == 0 and _pairs(alone.out) == []
+    monkeypatch.setattr(Spool, "__init__", refuse)
+    with pytest.raises(AssertionError, match="spooled"):
+        cli_in(probe, "drafts", "-f", "json")
