@@ -183,6 +183,22 @@ def check(
             "comment (批注) to this .docx file.",
         ),
     ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="Last year's report of the one draft checked (any input format): "
+            "year-over-year checks compare the two.",
+        ),
+    ] = None,
+    no_pairing: Annotated[
+        bool,
+        typer.Option(
+            "--no-pairing",
+            help="Do not pair a batch's drafts with last year's report of their "
+            "issuer.",
+        ),
+    ] = False,
 ) -> None:
     """Check drafts and report findings with line and column."""
     from .check import CheckUsageError, check_request, run_check
@@ -212,6 +228,8 @@ def check(
             stdin_filename=stdin_filename,
             quiet=quiet,
             annotate=annotate,
+            previous=previous,
+            no_pairing=no_pairing,
         )
     except CheckUsageError as exc:
         raise _fail(str(exc)) from None
@@ -227,6 +245,7 @@ app.command()(commands.render)
 app.command("config")(commands.show_config)
 app.command("docs")(commands.docs_command)
 app.command()(commands.waive)
+app.command("series")(commands.series_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,6 +42,7 @@ COMMANDS = frozenset(
         "config",
         "docs",
         "waive",
+        "series",
     )
 )
 # The one option the plain path understands: the fixing pre-commit hook's.
@@ -107,6 +108,8 @@ def check_request(
     stdin_filename: str | None = None,
     quiet: bool = False,
     annotate: Path | None = None,
+    previous: Path | None = None,
+    no_pairing: bool = False,
 ) -> RunRequest:
     """The run that ``check``'s option values ask for.
 
@@ -133,6 +136,7 @@ def check_request(
         "year": year,
         "edition": edition,
         "publication_deadline": publication_deadline,
+        "pairing": False if no_pairing else None,
     }
     settings = Settings(
         lang=lang or "zh",
@@ -142,6 +146,7 @@ def check_request(
         year=year,
         edition=edition,
         publication_deadline=publication_deadline,
+        pairing=not no_pairing,
         packs=list(packs or []),
     )
     try:
@@ -165,6 +170,8 @@ def check_request(
             check_annotate(paths, annotate, output, fix=fix, diff=diff, stdin=stdin)
         except WordError as exc:
             raise CheckUsageError(str(exc)) from None
+    if previous is not None and no_pairing:
+        raise CheckUsageError("--previous and --no-pairing exclude each other")
     tty = output is None and sys.stdout.isatty()
     use_color = color == "always" or (
         color == "auto" and tty and "NO_COLOR" not in os.environ
@@ -187,6 +194,8 @@ def check_request(
         stdin=stdin,
         quiet=quiet,
         annotate=annotate,
+        previous=None if previous is None else str(previous),
+        pairing=not no_pairing,
     )
 
 

@@ -1,7 +1,7 @@
 """The commands besides ``check``, which ``app`` registers.
 
 ``rules``, ``explain``, ``validate-packs``, ``extract``, ``render``,
-``config``, ``docs`` and ``waive``: plain functions with typer annotations;
+``config``, ``docs``, ``waive`` and ``series``: plain functions with typer annotations;
 ``app`` registers them.
 """
 
@@ -281,6 +281,46 @@ def waive(
         request, reason.strip(), split_list(rule), until, sys.stdout, sys.stderr
     )
     raise typer.Exit(code)
+
+
+def series_command(
+    paths: Annotated[list[str], typer.Argument(help="Drafts or directories.")],
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text or json.")
+    ] = "text",
+    lang: Annotated[
+        str | None, typer.Option(help="Language of the text: zh or en.")
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes."),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Use this configuration file.")
+    ] = None,
+    isolated: Annotated[
+        bool, typer.Option(help="Ignore every configuration file.")
+    ] = False,
+) -> None:
+    """List the series (one issuer's reports, year by year) that pairing finds."""
+    from .plan import RunRequest
+    from .series import run_series
+
+    if output_format not in ("text", "json"):
+        raise _fail("series --format takes text or json")
+    if lang is not None and lang not in ("zh", "en"):
+        raise _fail(f"unknown language '{lang}' (use zh or en)")
+    if config is not None and isolated:
+        raise _fail("--config and --isolated exclude each other")
+    request = RunRequest(
+        paths=paths,
+        settings=Settings(lang=lang or "zh"),
+        jobs=jobs,
+        explicit=("lang",) if lang else (),
+        config=config,
+        isolated=isolated,
+    )
+    raise typer.Exit(run_series(request, output_format, sys.stdout, sys.stderr))
 
 
 def _packs_or_exit() -> Any:

@@ -45,6 +45,8 @@ class RunRequest:
     stdin: bool = False  # the draft is standard input, named paths[0]
     quiet: bool = False  # --quiet: findings only, no closing line or note
     annotate: Path | None = None  # --annotate: write a commented .docx copy
+    previous: str | None = None  # --previous: last year's report of the draft
+    pairing: bool = True  # False: --no-pairing (the batch is not paired)
 
 
 @dataclass(slots=True)

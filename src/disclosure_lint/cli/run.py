@@ -29,12 +29,14 @@ from ..engine.lint import FileResult, lint_document, lint_loaded
 from ..engine.worker import sigint_deferred
 from ..formatters import FormatContext, Summary, get_formatter
 from ..packs.model import PackError
+from .pairing import load_previous, paired_again, paired_results, with_previous
 from .plan import Plan, Planned, RunRequest, make_plan
 
 if TYPE_CHECKING:
     from ..document.findings import Finding
     from ..document.text import Document
     from ..engine.fixes import FixOutcome
+    from ..engine.pairs import Digest
     from ..kinds.report import Report
 
 EXIT_OK = 0
@@ -77,13 +79,20 @@ def _jobs_note(asked: int | None) -> str | None:
 
 
 def iter_results(
-    request: RunRequest, plan: Plan, needs: str = "document", stdin: bytes = b""
+    request: RunRequest,
+    plan: Plan,
+    needs: str = "document",
+    stdin: bytes = b"",
+    previous: Digest | None = None,
+    err: TextIO | None = None,
 ) -> Generator[tuple[Planned, FileResult, FixOutcome | None], None, None]:
-    """Lint every planned file in path order (``-j`` workers), waive, fix.
+    """Lint every planned file in path order (``-j`` workers), pair, waive, fix.
 
     ``needs`` says what of each ``result.report`` the caller reads (see
     ``parallel``): ``meta``, ``document`` (default), ``tables`` or ``report``. With
     ``request.stdin``, ``stdin`` is what was read from standard input.
+    ``previous`` is the digest of ``--previous`` (``cli.pairing``), which
+    notes on ``err`` when it is not last year's report.
     """
     from ..engine.parallel import add_grids, lint_in_order
 
@@ -94,12 +103,17 @@ def iter_results(
         needs = "report"  # NOTE: table cells guard fixes; fixing relints here
     jobs = worker_count(request.jobs, plan.count)
     # NOTE: a generator, closed below so that its workers stop with us.
+    pairing = request.pairing and plan.count > 1 and not request.stdin
     results = cast(
         Generator[tuple[Planned, FileResult], None, None],
-        _lint_stdin(plan, stdin)
+        _lint_stdin(plan, stdin, previous is not None)
         if request.stdin
-        else lint_in_order(plan.files, jobs, needs, plan.count),
+        else paired_results(plan, jobs, needs)
+        if pairing
+        else lint_in_order(plan.files, jobs, needs, plan.count, previous is not None),
     )
+    if previous is not None:
+        results = with_previous(results, previous, err or sys.stderr)
     try:
         for item, result in results:
             # NOTE: Ctrl-C is held back from here until the caller asks for
@@ -113,10 +127,10 @@ def iter_results(
 
 
 def _lint_stdin(
-    plan: Plan, data: bytes
+    plan: Plan, data: bytes, digests: bool = False
 ) -> Generator[tuple[Planned, FileResult], None, None]:
     """Lint the draft read from standard input, in this process."""
-    from ..engine.worker import internal_error
+    from ..engine.worker import add_digest, internal_error
     from ..inputs.errors import LoadError
     from ..inputs.load import stdin_document
 
@@ -136,6 +150,8 @@ def _lint_stdin(
             if os.environ.get("DISCLOSURE_LINT_DEBUG"):
                 raise
             result = FileResult(item.path, error=internal_error(exc))
+        if digests:
+            add_digest(result)
         yield item, result
 
 
@@ -188,6 +204,7 @@ def _after_lint(
         report, findings = lint_document(
             document, item.packset, options, item.rule_filter
         )
+        findings = paired_again(report, findings, result.previous, item)
         return report, waive(findings, document)
 
     save = None
@@ -237,6 +254,12 @@ def run(request: RunRequest, out: TextIO, err: TextIO | None = None) -> int:
         err.write(f"disclosure-lint: error: {exc}\n")
         return EXIT_ERROR
     settings = plan.first
+    previous = None
+    if request.previous is not None:
+        previous, problem = load_previous(request.previous, plan)
+        if problem is not None:
+            err.write(f"disclosure-lint: error: {problem}\n")
+            return EXIT_ERROR
     data = b""
     if request.stdin:
         from ..inputs.load import read_stdin
@@ -274,7 +297,14 @@ def run(request: RunRequest, out: TextIO, err: TextIO | None = None) -> int:
         needs = "tables"
     elif formatter.needs_document:
         needs = "document"
-    results = iter_results(request, plan, needs, data)
+    results = iter_results(
+        request,
+        plan,
+        needs,
+        data,
+        previous,
+        err,
+    )
     try:
         for item, result, outcome in results:
             threshold = item.settings.fail_on.rank

@@ -318,6 +318,10 @@ def _value(key: str, value: Any, root: Path, loc: _Locator, tokens: list[Token])
         ):
             raise bad(f"must be a share above 0 and at most 1, like 0.8, not '{value}'")
         return float(value)
+    if key == "pairing":
+        if not isinstance(value, bool):
+            raise bad(f"must be true or false, not '{value}'")
+        return value
     if key == "lang":
         if value not in LANGS:
             raise bad(f"must be zh or en, not '{value}'{_suggest(str(value), LANGS)}")

@@ -36,6 +36,10 @@ KEYS: dict[str, Key] = {
         "share of a section's sentences repeated from last year that makes it "
         "copied (CS022), above 0 and at most 1",
     ),
+    "pairing": Key(
+        "pairing",
+        "pair a batch's drafts with last year's report of their issuer (default true)",
+    ),
 }
 #: ``Settings`` fields the command line may set; the CLI passes the ones the
 #: user actually gave, and those win over the file.
@@ -47,4 +51,5 @@ CLI_FIELDS = (
     "year",
     "edition",
     "publication_deadline",
+    "pairing",
 )

@@ -42,6 +42,8 @@ class Settings:
     edition: str | None = None
     publication_deadline: str | None = None
     copy_threshold: float | None = None
+    #: Year-over-year pairing of this draft with last year's report.
+    pairing: bool = True
     packs: list[Path] = field(default_factory=list)
     source: str | None = None
     # NOTE: set from a configuration file. ``use_packs`` lists the packs to

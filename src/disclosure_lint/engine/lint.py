@@ -28,6 +28,7 @@ from .reflow import reflow, split_run_together
 
 if TYPE_CHECKING:
     from ..document.grids import TableGrid
+    from .pairs import Digest
 
 
 class EditionError(Exception):
@@ -83,7 +84,7 @@ class FileResult(Record):
     """The outcome for one path: findings, or a one-line error."""
 
     __match_args__ = ("path", "findings", "error", "report")
-    __slots__ = (*__match_args__, "tables")
+    __slots__ = (*__match_args__, "tables", "digest", "previous")
     __hash__ = None  # type: ignore[assignment]  # NOTE: mutable
 
     def __init__(
@@ -101,6 +102,12 @@ class FileResult(Record):
         # The tables as read (``engine.grids``), for an output that draws
         # them (needs ``tables``); None otherwise.
         self.tables: tuple[TableGrid, ...] | None = None
+        # What year-over-year pairing keeps of the draft (``engine.pairs``),
+        # when the run pairs drafts; None otherwise.
+        self.digest: Digest | None = None
+        # Last year's digest once the draft is paired: a fix relints the
+        # draft, and its pair's findings are found again on the fixed text.
+        self.previous: Digest | None = None
 
 
 def choose_pack(

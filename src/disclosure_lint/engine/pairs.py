@@ -35,7 +35,7 @@ RELATED_NOTE = {
 class Digest(Record):
     """What pairing keeps of one linted draft."""
 
-    __match_args__ = ("path", "year", "edition", "extracts")
+    __match_args__ = ("path", "year", "edition", "extracts", "issuer", "issuer_key")
     __slots__ = __match_args__
 
     def __init__(
@@ -44,12 +44,20 @@ class Digest(Record):
         year: int | None,
         edition: str,
         extracts: dict[str, Any],
+        issuer: str | None = None,
+        issuer_key: str | None = None,
     ) -> None:
-        """The digest of the draft at ``path``: per rule id, its extract."""
+        """The digest of the draft at ``path``: per rule id, its extract.
+
+        ``issuer`` is the issuer as the title writes it, ``issuer_key`` the
+        key that pairs it (``outline.issuer``); None if the title names none.
+        """
         self.path: Final = path
         self.year: Final = year
         self.edition: Final = edition
         self.extracts: Final = extracts
+        self.issuer: Final = issuer
+        self.issuer_key: Final = issuer_key
 
 
 def build_digest(report: Report) -> Digest:
@@ -67,7 +75,14 @@ def build_digest(report: Report) -> Digest:
             rule.prepared = kind.prepare(rule.params)
         extracts[rule.id] = kind.extract(report, rule, rule.prepared)
     outline = report.outline
-    return Digest(report.document.path, outline.year, str(outline.edition), extracts)
+    return Digest(
+        report.document.path,
+        outline.year,
+        str(outline.edition),
+        extracts,
+        outline.issuer,
+        outline.issuer_key,
+    )
 
 
 def pair_findings(

@@ -49,6 +49,7 @@ from ..packs.model import PackSet
 from .lint import FileResult, RuleFilter
 from .worker import (
     LintContext,
+    add_digest,
     lint_one,
 )
 
@@ -112,7 +113,11 @@ def iter_file_results(
 
 
 def lint_in_order(
-    tasks: Iterable[TaskT], jobs: int = 1, needs: str = "meta", count: int = 0
+    tasks: Iterable[TaskT],
+    jobs: int = 1,
+    needs: str = "meta",
+    count: int = 0,
+    digests: bool = False,
 ) -> Iterator[tuple[TaskT, FileResult]]:
     """Lint ``tasks`` with ``jobs`` processes; yield ``(task, result)`` in order.
 
@@ -122,6 +127,8 @@ def lint_in_order(
         needs: what of ``FileResult.report`` the consumer reads, one of
             ``NEEDS`` (see the module docstring).
         count: how many tasks there are, if known (sizes the chunks).
+        digests: each result also carries its pairing digest
+            (``FileResult.digest``, ``engine.pairs``).
     """
     if needs not in NEEDS:
         raise ValueError(f"needs must be one of {', '.join(NEEDS)}")
@@ -132,6 +139,8 @@ def lint_in_order(
     if jobs <= 1 or len(head) <= 1 or needs == "report" or method is None:
         for task in chain(head, stream):
             result = lint_one(task.path, task.context, keep_report=True)
+            if digests:
+                add_digest(result)
             if needs == "tables":
                 add_grids(result, task.context)
             yield task, result
@@ -140,7 +149,7 @@ def lint_in_order(
     from .pool import _chunk_size, _Pool
 
     size = _chunk_size(max(count, len(head)), jobs)
-    pool = _Pool(method, jobs, needs, size)
+    pool = _Pool(method, jobs, needs, size, digests)
     try:
         yield from pool.run(chain(head, stream))
     finally:

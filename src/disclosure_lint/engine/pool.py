@@ -108,12 +108,15 @@ class _Worker:
 class _Pool:
     """Worker processes fed chunk by chunk; results drained in task order."""
 
-    def __init__(self, method: str, jobs: int, needs: str, chunk: int) -> None:
+    def __init__(
+        self, method: str, jobs: int, needs: str, chunk: int, digests: bool = False
+    ) -> None:
         import selectors
 
         self.method = method
         self.jobs = jobs
         self.needs = needs
+        self.digests = digests
         self.chunk = chunk
         self.window = jobs * WINDOW_PER_JOB
         self.registry = _Registry()
@@ -286,7 +289,7 @@ class _Pool:
         os.set_blocking(worker.send_fd, False)
         self.selector.register(worker.recv_fd, selectors.EVENT_READ, worker)
         if worker.process is not None:
-            self._post(worker, self.needs)
+            self._post(worker, (self.needs, self.digests))
 
     def _fork(self) -> _Worker:
         to_child, from_parent = os.pipe()
@@ -308,7 +311,10 @@ class _Pool:
                     os.close(other.recv_fd)
                 self.selector.close()
                 state = _WorkerState(
-                    self.registry.contexts, self.registry.packsets, self.needs
+                    self.registry.contexts,
+                    self.registry.packsets,
+                    self.needs,
+                    self.digests,
                 )
                 _serve(os.fdopen(to_child, "rb"), os.fdopen(from_child, "wb"), state)
             finally:
@@ -382,13 +388,13 @@ class _Pool:
         findings = [_finding(path, r) for r in rows]
         result = FileResult(path, findings, report=self._report(task, meta))
         if meta is not None:
-            result.tables = meta[-1]
+            result.tables, result.digest = meta[-2:]
         return result
 
     def _report(self, task: Any, meta: tuple[Any, ...] | None) -> Report | None:
         if meta is None:
             return None
-        encoding, year, year_source, edition, edition_source, doc_data, form, _ = meta
+        encoding, year, year_source, edition, edition_source, doc_data, form = meta[:7]
         text, bom, newlines = doc_data if doc_data is not None else ("", b"", None)
         # NOTE: the source map stays in the worker: findings carry locations.
         document = Document(task.path, text, encoding, bom, newlines, form)

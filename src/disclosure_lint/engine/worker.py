@@ -69,6 +69,23 @@ def lint_one(path: str, context: LintContext, keep_report: bool) -> FileResult:
         return FileResult(path, error=internal_error(exc))
 
 
+def add_digest(result: FileResult) -> None:
+    """Set ``result.digest`` (year-over-year pairing) from its full report.
+
+    NOTE: a failure here is that file's error, as one in linting would be.
+    """
+    if result.error is not None or result.report is None:
+        return
+    from .pairs import build_digest
+
+    try:
+        result.digest = build_digest(result.report)
+    except Exception as exc:
+        if os.environ.get("DISCLOSURE_LINT_DEBUG"):
+            raise
+        result.error = internal_error(exc)
+
+
 def internal_error(exc: BaseException) -> str:
     """One line naming an unexpected exception."""
     detail = " ".join(str(exc).split())[:_MAX_ERROR]
@@ -140,18 +157,23 @@ def _fix(row: tuple[Any, ...]) -> Fix:
 class _WorkerState:
     """What a worker knows: contexts and pack sets by number, and ``needs``."""
 
-    __slots__ = ("contexts", "needs", "packsets")
+    __slots__ = ("contexts", "digests", "needs", "packsets")
 
     def __init__(
         self,
         contexts: dict[int, LintContext],
         packsets: dict[int, PackSet],
         needs: str,
+        digests: bool = False,
     ) -> None:
-        """Start from what the worker inherited (nothing if it did not fork)."""
+        """Start from what the worker inherited (nothing if it did not fork).
+
+        ``digests``: each result also carries the draft's pairing digest.
+        """
         self.contexts = contexts
         self.packsets = packsets
         self.needs = needs
+        self.digests = digests
 
     def learn(
         self,
@@ -174,15 +196,17 @@ def _serve(inbox: BinaryIO, outbox: BinaryIO, state: _WorkerState) -> None:
         tasks, contexts, packsets = message
         state.learn(contexts, packsets)
         contexts_by_number = state.contexts
-        rows = [_work(path, contexts_by_number[n], state.needs) for path, n in tasks]
+        rows = [_work(path, contexts_by_number[n], state) for path, n in tasks]
         outbox.write(_frame(rows))
         outbox.flush()
 
 
-def _work(path: str, context: LintContext, needs: str) -> _Row:
+def _work(path: str, context: LintContext, state: _WorkerState) -> _Row:
     result = lint_one(path, context, keep_report=True)
     try:
-        return _encode(result, needs, context)
+        if state.digests:
+            add_digest(result)
+        return _encode(result, state.needs, context)
     except Exception as exc:  # pragma: no cover - defensive
         return (internal_error(exc), [], None)
 
@@ -214,6 +238,7 @@ def _encode(result: FileResult, needs: str, context: LintContext) -> _Row:
             doc_data,
             doc.form,
             grids,
+            result.digest,
         )
     return (None, rows, meta)
 
@@ -260,11 +285,12 @@ def _interpreter_worker() -> None:  # pragma: no cover - macOS
     inbox = os.fdopen(os.dup(0), "rb")
     outbox = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    needs = _unframe(inbox)
-    if needs is None:
+    first = _unframe(inbox)
+    if first is None:
         return
+    needs, digests = first
     with suppress(BrokenPipeError):
-        _serve(inbox, outbox, _WorkerState({}, {}, needs))
+        _serve(inbox, outbox, _WorkerState({}, {}, needs, digests))
 
 
 @contextmanager

@@ -126,6 +126,8 @@ class Outline(Record):
         "edition_source",
         "sections",
         "strays",
+        "issuer",
+        "issuer_key",
     )
     __slots__ = __match_args__
     __hash__ = None  # type: ignore[assignment]  # NOTE: mutable
@@ -146,6 +148,8 @@ class Outline(Record):
         edition_source: str = "",
         sections: list[Section] | None = None,
         strays: list[StrayHeading] | None = None,
+        issuer: str | None = None,
+        issuer_key: str | None = None,
     ) -> None:
         """An outline; every part is empty unless given."""
         self.title = title
@@ -162,6 +166,10 @@ class Outline(Record):
         self.edition_source = edition_source
         self.sections: list[Section] = [] if sections is None else sections
         self.strays: list[StrayHeading] = [] if strays is None else strays
+        #: The issuer (机关名称) as the title writes it, and its pairing key
+        #: (``outline.issuer``); None when the title names none.
+        self.issuer = issuer
+        self.issuer_key = issuer_key
 
     def section(self, key: str) -> Section | None:
         """The first section with ``key``."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..document.fold import fold, fold_parts, fold_text
 from ..document.text import Document, Span
+from .issuer import find_issuer
 from .lines import Line, Lines, _regex, _search_folded
 from .model import DateFound, Outline, Period, Title
 from .sections import _find_sections, _strip_end
@@ -35,6 +36,9 @@ def build_outline(doc: Document, spec: Mapping[str, Any]) -> Outline:
         title = {**markup, **title}
     outline.title = _find_title(lines, title)
     _find_title_year(outline, spec)
+    issuer = find_issuer(doc, outline.title, spec)
+    if issuer is not None:
+        outline.issuer, outline.issuer_key = issuer
     outline.sections, outline.strays = _find_sections(lines, spec)
     _find_opening_year(outline, lines, spec)
     _find_period(outline, lines, spec.get("period") or {})

@@ -41,6 +41,7 @@ DOCUMENT_REGEXES = (
     "heading_pattern",
     "heading_patterns",
     "crawler_header.separator",
+    "issuer.patterns",
 )
 PACK_KEYS = {
     "name": "pack name, used by extends and --packs",
