@@ -469,14 +469,39 @@ def test_previous_errors(cli_in, tmp_path, args, message) -> None:
     assert (result.code, result.out, result.err) == (2, "", message)
 
 
-def test_no_pair_rule_no_change(tmp_path) -> None:
-    # NOTE: the bundled packs, a batch with a pair: byte for byte what the
-    # run without pairing writes (until the pair rules land, nothing to add).
+def test_the_bundled_pair_rules_on_a_report_copied_from_last_year(tmp_path) -> None:
+    # NOTE: the bundled packs, end to end: this year's draft is last year's
+    # with the years changed. Pairing adds exactly the year-over-year
+    # findings (sections 一, 五, 六 copied; 现行有效 not carried forward),
+    # each naming last year's place, and changes nothing else.
     _batch(tmp_path)
-    for fmt in ("text", "json", "sarif"):
-        paired = run_module("drafts", "-f", fmt, "-j", "2", cwd=tmp_path)
-        alone = run_module("drafts", "-f", fmt, "--no-pairing", cwd=tmp_path)
-        assert (paired.code, paired.out) == (alone.code, alone.out)
+    paired = json.loads(run_module("drafts", "-f", "json", "-j", "2", cwd=tmp_path).out)
+    alone = json.loads(
+        run_module("drafts", "-f", "json", "--no-pairing", cwd=tmp_path).out
+    )
+    yoy = {"CS019", "CS020", "CS021", "CS022"}
+    found = [f for f in paired["findings"] if f["rule"] in yoy]
+    assert [f for f in paired["findings"] if f["rule"] not in yoy] == alone["findings"]
+    assert [
+        (f["path"], f["line"], f["column"], f["rule"])
+        + tuple((r["path"], r["line"], r["column"]) for r in f["related"])
+        for f in found
+    ] == [
+        ("drafts/a-2022.txt", 5, 1, "CS022", ("drafts/z-2021.txt", 7, 1)),
+        ("drafts/a-2022.txt", 24, 13, "CS020", ("drafts/z-2021.txt", 24, 13)),
+        ("drafts/a-2022.txt", 77, 1, "CS022", ("drafts/z-2021.txt", 79, 1)),
+        ("drafts/a-2022.txt", 83, 1, "CS022", ("drafts/z-2021.txt", 85, 14)),
+    ]
+    assert "8句中有8句（100%）" in found[0]["message"]
+    assert "所列问题与上年相同" in found[2]["message"]
+    text = run_module("drafts", cwd=tmp_path).out
+    assert (
+        "drafts/a-2022.txt:24:13: warning CS020 “行政规范性文件·现行有效件数”为5，"
+        in text
+    )
+    assert (
+        "    = 参见 drafts/z-2021.txt:24:13: 上年（2021年）报告中的对应内容\n" in text
+    )
 
 
 def test_ctrl_c_while_a_batch_is_read_reports_what_was_read(
