@@ -25,7 +25,7 @@ from disclosure_lint.kinds import KINDS
 from disclosure_lint.kinds.base import KindSpec, PairHit, no_hits, where
 from disclosure_lint.kinds.report import LintOptions
 
-from .conftest import EXAMPLES, run_module, seed_files
+from .conftest import EXAMPLES, SEEDS, run_module, seed_files
 
 CLEAN = (EXAMPLES / "clean-2021.txt").read_text(encoding="utf-8")
 TITLE = "青山镇人民政府2021年政府信息公开工作年度报告"
@@ -483,8 +483,13 @@ def test_the_bundled_pair_rules_on_a_report_copied_from_last_year(tmp_path) -> N
     found = [f for f in paired["findings"] if f["rule"] in yoy]
     assert [f for f in paired["findings"] if f["rule"] not in yoy] == alone["findings"]
     assert [
-        (f["path"], f["line"], f["column"], f["rule"])
-        + tuple((r["path"], r["line"], r["column"]) for r in f["related"])
+        (
+            f["path"],
+            f["line"],
+            f["column"],
+            f["rule"],
+            *((r["path"], r["line"], r["column"]) for r in f["related"]),
+        )
         for f in found
     ] == [
         ("drafts/a-2022.txt", 5, 1, "CS022", ("drafts/z-2021.txt", 7, 1)),
@@ -591,3 +596,29 @@ def test_one_draft_is_never_spooled(cli_in, probe, monkeypatch) -> None:
     monkeypatch.setattr(Spool, "__init__", refuse)
     with pytest.raises(AssertionError, match="spooled"):
         cli_in(probe, "drafts", "-f", "json")
+
+
+def test_the_real_reports_issuers_in_every_form(cli) -> None:
+    # NOTE: the crawled page's title is its header line (标题: …): the key is
+    # not part of the name, so the page and its crawl are one issuer-year.
+    real = SEEDS.parent / "real"
+    done = cli(
+        "series",
+        "-f",
+        "json",
+        str(real / "pingtan-2024-crawled.txt"),
+        str(real / "pingtan-2024.html"),
+        str(real / "huaian-2024.pdf"),
+        str(real / "shanghai-office-2025-from-pdf.md"),
+    )
+    data = json.loads(done.out)
+    assert [(s["issuer"], [y["year"] for y in s["years"]]) for s in data["series"]] == [
+        ("上海市人民政府办公厅", [2025]),
+        ("淮安市人民政府", [2024]),
+    ]
+    assert [
+        (u["issuer"], u["reason"], Path(u["other"]).name) for u in data["unplaced"]
+    ] == [
+        ("平潭综合实验区", "duplicate", "pingtan-2024.html"),
+        ("平潭综合实验区", "duplicate", "pingtan-2024-crawled.txt"),
+    ]

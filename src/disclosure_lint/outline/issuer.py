@@ -31,11 +31,14 @@ def find_issuer(
     if title is None or not data:
         return None
     folded = title.folded
+    skip = _header_key_length(folded.text, spec)
     for pattern in data.get("patterns") or ():
-        match = _regex(str(pattern)).search(folded.text)
+        match = _regex(str(pattern)).search(folded.text[skip:])
         if match is None:
             continue
-        start, end = folded.original_span(match.start("issuer"), match.end("issuer"))
+        start, end = folded.original_span(
+            skip + match.start("issuer"), skip + match.end("issuer")
+        )
         # NOTE: a name wrapped over two lines is one name.
         ignore = str(data.get("ignore", ""))
         written = "".join(doc.text[start:end].split()).strip(ignore)
@@ -43,6 +46,19 @@ def find_issuer(
         if key:
             return written, key
     return None
+
+
+def _header_key_length(folded: str, spec: Mapping[str, Any]) -> int:
+    """Length of a crawler header's key before the title (``标题: …``), or 0.
+
+    NOTE: a crawled page's title is its header line (pack
+    ``document.crawler_header``); the key is not part of the name.
+    """
+    keys = (spec.get("crawler_header") or {}).get("keys") or ()
+    for key in keys:
+        if folded.startswith(f"{key}:"):
+            return len(key) + 1
+    return 0
 
 
 def issuer_key(name: str, data: Mapping[str, Any]) -> str:
