@@ -957,9 +957,30 @@ def write_report(results: dict[str, Any], path: Path, command: str) -> None:
             f"| 10 MB, the narrative on one line | {one_line.wall:.2f} s | "
             f"{one_line.wall / 10:.2f} | {rss} |"
         )
-    lines += ["", "## Notes", "", *results.get("notes", []), ""]
+    lines += ["", *_kept_sections(path, lines)]
+    lines += ["## Notes", "", *results.get("notes", []), ""]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _kept_sections(path: Path, lines: list[str]) -> list[str]:
+    """The sections of the page at ``path`` that other scripts wrote.
+
+    NOTE: ``readers.py``, ``docx_batch.py`` and ``pairing.py`` print
+    sections that are pasted into the page by hand; a refresh of this
+    script's own sections keeps them, in their order.
+    """
+    if not path.exists():
+        return []
+    own = {line for line in lines if line.startswith("## ")} | {"## Notes"}
+    kept: list[str] = []
+    keep = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            keep = line not in own
+        if keep:
+            kept.append(line)
+    return kept
 
 
 def _linearity(runs: list[CliRun]) -> str:

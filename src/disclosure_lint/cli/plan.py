@@ -9,16 +9,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from ..config.checks import check_cli_tokens
+from ..config.file import ConfigError
 from ..config.resolve import ConfigResolver, ignores_for, packset_for
 from ..config.settings import Settings
 from ..config.waivers import WaiverBook
 from ..engine.lint import RuleFilter
 from ..engine.worker import LintContext
 from ..inputs.paths import join_name, walk
-from ..packs.model import PackSet
+from ..packs.model import PackError, PackSet
 from ..records import dataclass
 
 if TYPE_CHECKING:
@@ -244,3 +245,17 @@ def make_plan(request: RunRequest, book: WaiverBook | None = None) -> Plan:
 def load_packs_for(settings: Settings) -> PackSet:
     """The packs ``settings`` ask for (bundled, configured and ``--packs``)."""
     return packset_for(settings)
+
+
+def plan_or_report(request: RunRequest, err: TextIO) -> Plan | None:
+    """``make_plan(request)``, or None once its error is written to ``err``.
+
+    A pack or configuration error: the command then exits with code 2.
+    """
+    try:
+        return make_plan(request)
+    except PackError as exc:
+        err.write(f"disclosure-lint: error: pack: {exc}\n")
+    except ConfigError as exc:
+        err.write(f"disclosure-lint: error: {exc}\n")
+    return None

@@ -23,14 +23,12 @@ import sys
 from collections.abc import Generator
 from typing import TYPE_CHECKING, TextIO, cast
 
-from ..config.file import ConfigError
 from ..document.paths import escape_path
 from ..engine.lint import FileResult, lint_document, lint_loaded
 from ..engine.worker import sigint_deferred
 from ..formatters import FormatContext, Summary, get_formatter
-from ..packs.model import PackError
 from .pairing import load_previous, paired_again, paired_results, with_previous
-from .plan import Plan, Planned, RunRequest, make_plan
+from .plan import Plan, Planned, RunRequest, plan_or_report
 
 if TYPE_CHECKING:
     from ..document.findings import Finding
@@ -245,13 +243,8 @@ def _after_lint(
 def run(request: RunRequest, out: TextIO, err: TextIO | None = None) -> int:
     """Lint, write the output and return the exit code."""
     err = err or sys.stderr
-    try:
-        plan = make_plan(request)
-    except PackError as exc:
-        err.write(f"disclosure-lint: error: pack: {exc}\n")
-        return EXIT_ERROR
-    except ConfigError as exc:
-        err.write(f"disclosure-lint: error: {exc}\n")
+    plan = plan_or_report(request, err)
+    if plan is None:
         return EXIT_ERROR
     settings = plan.first
     previous = None

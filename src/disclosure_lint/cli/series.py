@@ -12,12 +12,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..config.file import ConfigError
 from ..document.paths import escape_path
 from ..engine.lint import RuleFilter
 from ..engine.series import DUPLICATE, NO_ISSUER, NO_YEAR, Found, Placed, find_series
 from ..engine.worker import LintContext
-from ..packs.model import PackError
 
 if TYPE_CHECKING:
     from .plan import RunRequest
@@ -68,16 +66,11 @@ def run_series(
 ) -> int:
     """Find and write the series of ``request.paths``; the exit code."""
     from ..engine.parallel import lint_in_order
-    from .plan import make_plan
+    from .plan import plan_or_report
     from .run import NO_DRAFTS, worker_count
 
-    try:
-        plan = make_plan(request)
-    except PackError as exc:
-        err.write(f"disclosure-lint: error: pack: {exc}\n")
-        return EXIT_ERROR
-    except ConfigError as exc:
-        err.write(f"disclosure-lint: error: {exc}\n")
+    plan = plan_or_report(request, err)
+    if plan is None:
         return EXIT_ERROR
     quiet: dict[int, LintContext] = {}
 
