@@ -142,18 +142,23 @@ class Sentences(NamedTuple):
     normal: list[str]
 
 
-# NOTE: the last section cut (text, body, rules → sentences): the kinds
-# that read one section (section 五 for copies and for follow-up) share it.
-# The text is held, so its identity cannot be reused by another string.
-_LAST: list[tuple[str, Span, SentenceRules, Sentences]] = []
+# NOTE: the sections cut of the last text (text, body, rules → sentences):
+# the kinds that read one section (section 五 for copies and for
+# follow-up) share it. The text is held, so its identity cannot be reused
+# by another string while it is the key.
+_LAST: list[tuple[str, dict[tuple[Any, ...], Sentences]]] = []
 
 
 def section_sentences(text: str, body: Span, rules: SentenceRules) -> Sentences:
     """The sentences of ``text[body]``, folded and normalised (``normalise``)."""
-    if _LAST:
-        last_text, last_body, last_rules, last = _LAST[0]
-        if last_text is text and last_body == body and last_rules == rules:
-            return last
+    if not _LAST or _LAST[0][0] is not text:
+        _LAST[:] = [(text, {})]
+    cut = _LAST[0][1]
+    # NOTE: what cuts and normalises (not min_chars: the kinds' own filter).
+    key = (body, rules.cuts, rules.wrap_min, rules.numbers, rules.joinable)
+    known = cut.get(key)
+    if known is not None:
+        return known
     bounds = sentence_bounds(text, body, rules)
     pieces = [text[start:end] for start, end in bounds]
     if rules.joinable and text.find(_JOIN, body.start, body.end) < 0:
@@ -161,8 +166,7 @@ def section_sentences(text: str, body: Span, rules: SentenceRules) -> Sentences:
     else:
         folded = [fold_text(piece) for piece in pieces]
         normal = [normalise(piece, rules) for piece in pieces]
-    found = Sentences(bounds, folded, normal)
-    _LAST[:] = [(text, body, rules, found)]
+    found = cut[key] = Sentences(bounds, folded, normal)
     return found
 
 
