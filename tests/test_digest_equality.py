@@ -22,13 +22,17 @@ from types import ModuleType
 import pytest
 
 from disclosure_lint.document.findings import Finding
+from disclosure_lint.document.fold import fold_text
+from disclosure_lint.document.text import Span
 from disclosure_lint.engine.lint import RuleFilter, lint_document
 from disclosure_lint.engine.pairs import build_digest, pair_findings
 from disclosure_lint.inputs.load import document_from_bytes
 from disclosure_lint.kinds import KINDS
 from disclosure_lint.kinds.base import KindSpec
 from disclosure_lint.kinds.report import LintOptions, Report
+from disclosure_lint.kinds.year_text import section_sentences, sentence_rules
 from disclosure_lint.packs.load import load_packset
+from disclosure_lint.regex.guard import trusting
 
 from . import yoy_reference as ref
 from .conftest import EXAMPLES, ROOT, SEEDS
@@ -139,3 +143,43 @@ def test_compact_digests_find_what_the_old_ones_found(
     # NOTE: the comparison means something only if both rules found things.
     assert compared > 200
     assert fired.get("CS022", 0) > 50 and fired.get("CS021", 0) > 5, fired
+
+
+@pytest.mark.parametrize(
+    ("numbers", "joinable"),
+    [
+        (r"\d{1,12}(?:\.\d{1,6})?", True),
+        (
+            r"\d{1,12}(?:\.\d{1,6})?|[〇零一二三四五六七八九]{4}年|[一二三四五六七八九十百千两]{1,6}[次件]",
+            True,
+        ),
+        (r"(?:第)?\d{1,9}(?:,\d{3})?[件条]?", True),
+        (r"\d{0,4}年|[0-9]{1,12}", True),
+        (r"(?<=\W)\d{1,3}", False),  # look-behind: one sentence at a time
+        (r"\d{1,12}$", False),  # anchored: one sentence at a time
+    ],
+)
+def test_a_section_at_once_is_each_sentence_alone(numbers: str, joinable: bool) -> None:
+    # NOTE: trusted (on ``re``, as the bundled packs' regexes), or RE2 refuses
+    # the look-behind; RE2 patterns go one sentence at a time anyway.
+    with trusting():
+        rules = sentence_rules(
+            {
+                "sentence_ends": "。；;",
+                "wrap_min": 20,
+                "numbers": numbers,
+                "min_chars": 1,
+            }
+        )
+    assert rules.joinable == joinable
+    text = (
+        "2023年，我局制发规范性文件3件；第12条修订。\n全年1,200条、二〇二三年"
+        "办结十五件_共计3.5万元\n\t表格\t1\n一二三件。\n共计15\n4"
+    )
+    found = section_sentences(text, Span(0, len(text)), rules)
+    pieces = [text[start:end] for start, end in found.bounds]
+    assert pieces == [
+        text[s.start : s.end] for s in ref.sentences(text, Span(0, len(text)), rules)
+    ]
+    assert found.folded == [fold_text(piece) for piece in pieces]
+    assert found.normal == [ref.normalise(piece, rules) for piece in pieces]
