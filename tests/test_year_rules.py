@@ -343,7 +343,7 @@ def test_digest_is_small(clean: Report) -> None:
     # NOTE: measured 4.2 KB (README); a batch keeps 10,000 of these.
     assert size < 6000, size
     copied = digest.extracts["CS022"]
-    assert all(len(s.excerpt) <= 30 for p in copied.values() for s in p.sentences)
+    assert all(len(e) <= 30 for p in copied.values() for e in p.excerpts)
 
 
 def test_copy_threshold_from_the_configuration(tmp_path: Path) -> None:

@@ -13,8 +13,10 @@ may well read the same every year. The configuration's ``copy-threshold``
 (``LintOptions.copy_threshold``) overrides ``threshold``.
 
 What a draft keeps (``extract``), per section: its heading's place and,
-per counted sentence, a 64-bit fingerprint of the normalised text, its
-place and its first ``excerpt_chars`` characters.
+compactly (``SectionPrint``), per counted sentence a 64-bit fingerprint of
+the normalised text and its offsets, the offsets of the section's lines,
+and the excerpts (first ``excerpt_chars`` characters) of only the first
+sentences, those that can be named at the share of the draft's options.
 
 Params:
     sections: section keys.
@@ -33,9 +35,13 @@ Message arguments: ``heading``, ``share`` (``85%``), ``repeated``,
 
 from __future__ import annotations
 
+import re
+from array import array
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ..document.text import Position, Span
 from ..records import dataclass
 from ..regex.guard import pack_regex
 from .base import KindSpec, PairHit, Param, Where, no_hits, where
@@ -44,13 +50,13 @@ from .year_text import (
     SENTENCE_PARAMS,
     SentenceRules,
     clip,
-    fingerprint,
-    normalise,
+    fingerprints,
+    section_sentences,
     sentence_rules,
-    sentences,
 )
 
 if TYPE_CHECKING:
+    from ..document.source import Location
     from ..packs.model import Rule
     from ..regex.linear import Regex
 
@@ -65,20 +71,30 @@ PARAMS = {
 }
 
 
-class Printed(NamedTuple):
-    """A counted sentence as a draft keeps it."""
-
-    fingerprint: int
-    where: Where
-    excerpt: str
-
-
 class SectionPrint(NamedTuple):
-    """A section as a draft keeps it: heading and counted sentences."""
+    """A section as a draft keeps it: heading and counted sentences.
+
+    Kept compact (a batch keeps one per section of every draft): per
+    counted sentence its fingerprint (``prints``) and its start and end
+    offsets (``offsets``, two numbers a sentence); the offsets of the lines
+    they are on (``lines``, the first being line ``first_line``), from
+    which ``compare`` makes the place of the one sentence it names; their
+    places in the source file (``locations``, None for plain text); and
+    the excerpts (clipped) of only the first ``len(excerpts)`` sentences:
+    the first repeated sentence of a section judged copied is among them
+    (``excerpts_needed``).
+    """
 
     heading: Where
     title: str
-    sentences: tuple[Printed, ...]
+    prints: array[int]
+    offsets: array[int]
+    first_line: int
+    lines: array[int]
+    excerpts: tuple[str, ...]
+    locations: tuple[Location | None, ...] | None
+    # The share the excerpts were kept for (see ``excerpts_needed``).
+    cut: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,23 +141,93 @@ def extract(report: Report, rule: Rule, prepared: Prepared) -> dict[str, Section
     """Per section: its heading and its counted sentences' fingerprints."""
     text = report.document.text
     out: dict[str, SectionPrint] = {}
+    cut = _threshold(prepared, report.options)
     for key in prepared.sections:
         section = report.outline.section(key)
         if section is None:
             continue
-        printed = []
-        for span in sentences(text, section.body, prepared.rules):
-            sentence = text[span.start : span.end]
-            normal = normalise(sentence, prepared.rules)
-            if len(normal) < prepared.rules.min_chars or any(
-                regex.search(normal) for regex in prepared.boilerplate
-            ):
-                continue
-            excerpt = clip(sentence, prepared.excerpt_chars)
-            printed.append(Printed(fingerprint(normal), where(report, span), excerpt))
-        heading = where(report, section.span)
-        out[key] = SectionPrint(heading, section.heading, tuple(printed))
+        found = section_sentences(text, section.body, prepared.rules)
+        counted = [
+            i
+            for i, normal in enumerate(found.normal)
+            if len(normal) >= prepared.rules.min_chars
+            and not any(regex.search(normal) for regex in prepared.boilerplate)
+        ]
+        bounds = [found.bounds[i] for i in counted]
+        keep = excerpts_needed(len(counted), cut, prepared.min_sentences)
+        excerpts = tuple(
+            clip(text[start:end], prepared.excerpt_chars)
+            for start, end in bounds[:keep]
+        )
+        first_line, lines = _lines(report, section.body)
+        source = report.document.source
+        out[key] = SectionPrint(
+            where(report, section.span),
+            section.heading,
+            fingerprints([found.normal[i] for i in counted]),
+            _numbers([offset for bound in bounds for offset in bound]),
+            first_line,
+            lines,
+            excerpts,
+            None if source is None else tuple(source.locate(*b) for b in bounds),
+            cut,
+        )
     return out
+
+
+def excerpts_needed(counted: int, threshold: float, min_sentences: int) -> int:
+    """How many of a section's first counted sentences may be named.
+
+    The first repeated sentence, at index ``f``, is followed by the others
+    repeated: a section with ``repeated / counted >= threshold`` has
+    ``(counted - f) / counted >= threshold`` (the same float division, so
+    the same rounding). A section too short to be judged names none.
+    """
+    if counted < min_sentences:
+        return 0
+    keep = 0
+    while keep < counted and (counted - keep) / counted >= threshold:
+        keep += 1
+    return keep
+
+
+def _threshold(prepared: Prepared, options: LintOptions) -> float:
+    configured = options.copy_threshold
+    return prepared.threshold if configured is None else configured
+
+
+def _lines(report: Report, body: Span) -> tuple[int, array[int]]:
+    """The number of the line ``body`` starts on, and the offsets of its lines."""
+    text = report.document.text
+    position = report.document.position(body.start)
+    starts = [body.start - position.column + 1]
+    starts += [m.end() for m in _LINE_BREAK.finditer(text, body.start, body.end)]
+    return position.line, _numbers(starts)
+
+
+_LINE_BREAK = re.compile("\n")
+
+
+def _numbers(values: list[int]) -> array[int]:
+    """Non-negative numbers in 2 bytes each if they fit, else in 8."""
+    return array("H" if not values or max(values) < 0x10000 else "Q", values)
+
+
+def _place(section: SectionPrint, index: int) -> Where:
+    """The place of counted sentence ``index`` (what ``where`` gave)."""
+    start, end = section.offsets[2 * index], section.offsets[2 * index + 1]
+    locations = section.locations
+    return Where(
+        Span(start, end),
+        _position(section, start),
+        _position(section, end),
+        None if locations is None else locations[index],
+    )
+
+
+def _position(section: SectionPrint, offset: int) -> Position:
+    line = bisect_right(section.lines, offset) - 1
+    return Position(section.first_line + line, offset - section.lines[line] + 1)
 
 
 def compare(
@@ -152,36 +238,41 @@ def compare(
     options: LintOptions,
 ) -> Iterator[PairHit]:
     """One hit per section mostly repeated from last year's same section."""
-    configured = options.copy_threshold
-    threshold = prepared.threshold if configured is None else configured
+    threshold = _threshold(prepared, options)
     for key in prepared.sections:
         this, last = current.get(key), previous.get(key)
         if this is None or last is None:
             continue
-        counted = this.sentences
-        if len(counted) < prepared.min_sentences:
+        total = len(this.prints)
+        if total < prepared.min_sentences:
             continue
         # NOTE: the first of equal sentences is the one named.
-        earlier: dict[int, Where] = {}
-        for sentence in last.sentences:
-            earlier.setdefault(sentence.fingerprint, sentence.where)
-        repeated = [s for s in counted if s.fingerprint in earlier]
-        share = len(repeated) / len(counted)
+        earlier: dict[int, int] = {}
+        for index, print_ in enumerate(last.prints):
+            earlier.setdefault(print_, index)
+        repeated = [i for i, p in enumerate(this.prints) if p in earlier]
+        share = len(repeated) / total
         if not repeated or share < threshold:
             continue
         first = repeated[0]
+        if first >= len(this.excerpts):
+            # NOTE: only if this year's digest was built for a higher share.
+            raise ValueError(
+                f"copied-sections: digest kept excerpts for a share of {this.cut}, "
+                f"compared at {threshold}"
+            )
         yield PairHit(
             this.heading,
             {
                 "heading": this.title,
                 # NOTE: rounded down: a share just short of all is not 100%.
-                "share": f"{len(repeated) * 100 // len(counted)}%",
+                "share": f"{len(repeated) * 100 // total}%",
                 "repeated": len(repeated),
-                "total": len(counted),
-                "sentence": first.excerpt,
+                "total": total,
+                "sentence": this.excerpts[first],
                 "problems": key in prepared.problem_sections,
             },
-            earlier[first.fingerprint],
+            _place(last, earlier[this.prints[first]]),
         )
 
 

@@ -20,9 +20,9 @@ Regexes run on folded text (half-width punctuation, no blanks); a section
 without text of its own is left to the rules on sections.
 
 What a draft keeps (``extract``): its edition, the section heading's place,
-whether it reports on last year's problems, the packed character-pair
-hashes of its problem sentences and of its handled sentences, the place of
-its problem list.
+whether it reports on last year's problems, the normalised text of its
+problem sentences and of its handled sentences (their character pairs are
+hashed when compared), the place of its problem list.
 
 Params:
     section: section key.
@@ -42,7 +42,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..document.fold import fold_text
 from ..document.text import Span
 from ..records import dataclass
 from ..regex.guard import pack_regex
@@ -54,11 +53,8 @@ from .year_text import (
     SentenceRules,
     bigrams,
     fingerprint,
-    normalise,
-    pack,
+    section_sentences,
     sentence_rules,
-    sentences,
-    unpack,
 )
 
 if TYPE_CHECKING:
@@ -79,15 +75,20 @@ PARAMS = {
 
 
 class FollowUp(NamedTuple):
-    """What a draft keeps of its section (``heading`` None: no text)."""
+    """What a draft keeps of its section (``heading`` None: no text).
+
+    ``problems`` and ``handled``: the normalised text of its problem
+    sentences and of its handled sentences; their character pairs are
+    hashed (``bigrams``) only by a ``compare`` that needs them.
+    """
 
     edition: str | None
     heading: Where | None
     title: str
     followed: bool
-    problems: tuple[bytes, ...]
+    problems: tuple[str, ...]
     problem_list: Where | None
-    handled: bytes
+    handled: tuple[str, ...]
     # A fingerprint of the section's normalised sentences.
     body: int = 0
 
@@ -134,47 +135,43 @@ def extract(report: Report, rule: Rule, prepared: Prepared) -> FollowUp:
     """The section's problems, handled sentences and follow-up, kept small."""
     edition = report.pack.edition
     section = report.outline.section(prepared.section)
-    if section is None:
-        return FollowUp(edition, None, "", False, (), None, b"")
     text = report.document.text
+    if section is None or not text[section.body.start : section.body.end].strip():
+        return FollowUp(edition, None, "", False, (), None, ())
+    found = section_sentences(text, section.body, prepared.rules)
     followed = False
-    problems: list[tuple[Span, bytes]] = []
-    handled: set[int] = set()
-    normalised: list[str] = []
-    for span in sentences(text, section.body, prepared.rules):
-        sentence = text[span.start : span.end]
-        folded = fold_text(sentence)
-        normal = normalise(sentence, prepared.rules)
-        normalised.append(normal)
+    problems: list[int] = []
+    handled: list[str] = []
+    min_chars = prepared.rules.min_chars
+    for index, folded in enumerate(found.folded):
         if _found(prepared.followup, folded):
             # NOTE: a follow-up sentence is no new problem (next year's).
             followed = True
             continue
-        if len(normal) < prepared.rules.min_chars:
+        normal = found.normal[index]
+        if len(normal) < min_chars:
             continue
-        pairs = bigrams(normal)
         if _found(prepared.handled, folded):
-            handled |= unpack(pairs)
+            handled.append(normal)
         elif (
             len(problems) < prepared.max_problems
             and _found(prepared.problem, folded)
             and not _found(prepared.none, folded)
         ):
-            problems.append((span, pairs))
-    if not text[section.body.start : section.body.end].strip():
-        return FollowUp(edition, None, "", False, (), None, b"")
+            problems.append(index)
     problem_list = None
     if problems:
-        problem_list = where(report, Span(problems[0][0].start, problems[-1][0].end))
+        first, last = found.bounds[problems[0]], found.bounds[problems[-1]]
+        problem_list = where(report, Span(first[0], last[1]))
     return FollowUp(
         edition,
         where(report, section.span),
         section.heading,
         followed,
-        tuple(pairs for _, pairs in problems),
+        tuple(found.normal[i] for i in problems),
         problem_list,
-        pack(handled),
-        fingerprint("\n".join(normalised)),
+        tuple(handled),
+        fingerprint("\n".join(found.normal)),
     )
 
 
@@ -192,9 +189,11 @@ def compare(
         return
     if current.body == previous.body:
         return  # NOTE: the section copied whole: CS022's one finding
-    handled = unpack(current.handled)
+    handled: set[int] = set()
+    for sentence in current.handled:
+        handled |= bigrams(sentence)
     for problem in previous.problems:
-        pairs = unpack(problem)
+        pairs = bigrams(problem)
         if pairs and len(pairs & handled) >= prepared.overlap * len(pairs):
             return
     yield PairHit(
