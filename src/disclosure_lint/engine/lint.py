@@ -14,7 +14,7 @@ from ..document.source import ReflowMap
 from ..document.text import Document, Record, Span
 from ..inputs.errors import LoadError
 from ..inputs.load import document_from_bytes, load_document
-from ..kinds import KINDS, KindSpec
+from ..kinds import KINDS, PAIR_KINDS, KindSpec
 from ..kinds.format_scope import format_kinds, format_start
 from ..kinds.report import LintOptions, Report
 from ..outline.outline import build_outline
@@ -245,7 +245,9 @@ def _rule_plan(pack: Pack, rule_filter: RuleFilter, lang: str) -> _Plan:
         )
         for rule in pack.rules
         # NOTE: a year-over-year rule runs on a pair (``engine.pairs``).
-        if rule_filter.enabled(rule) and not KINDS[rule.kind].is_pair
+        if rule_filter.enabled(rule)
+        and rule.kind not in PAIR_KINDS
+        and not KINDS[rule.kind].is_pair
     ]
     if len(_PLANS) >= 16:
         _PLANS.clear()

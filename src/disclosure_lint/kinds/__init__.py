@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import ItemsView, Iterator, KeysView, ValuesView
+from importlib import import_module
+
 from .amount_unit import KIND as AMOUNT_UNIT
 from .balance import KIND as BALANCE
 from .base import FixSpec, Hit, KindSpec, Param
 from .cell_value import KIND as CELL_VALUE
-from .copied_text import KIND as COPIED_SECTIONS
 from .cross_check import KIND as CROSS_CHECK
 from .doubled import KIND as DOUBLED
 from .edition_markers import KIND as EDITION_MARKERS
 from .enumeration import KIND as ENUMERATION
-from .follow_up import KIND as PROBLEMS_FOLLOW_UP
 from .format_scope import KIND as FORMAT_SCOPE
 from .near_miss import KIND as NEAR_MISS
 from .paired_punctuation import KIND as PAIRED_PUNCTUATION
@@ -24,15 +25,63 @@ from .stale_year import KIND as STALE_YEAR
 from .substitution import KIND as SUBSTITUTION
 from .table_shape import KIND as TABLE_SHAPE
 from .title import KIND as TITLE
-from .year_equation import KIND as YEAR_EQUATION
 
-KINDS: dict[str, KindSpec] = {
-    kind.name: kind
+#: The year-over-year kinds (name -> module), imported on first use: a
+#: plain check of one draft never pairs, and their modules were a twelfth of
+#: its start-up. The engine tells their rules apart by name (``PAIR_KINDS``)
+#: without importing them.
+PAIR_KINDS = {
+    "copied-sections": "copied_text",
+    "problems-follow-up": "follow_up",
+    "year-equation": "year_equation",
+}
+
+
+class _Kinds(dict[str, KindSpec]):
+    """The kinds by name; a year-over-year kind is imported when first asked for."""
+
+    def __missing__(self, name: str) -> KindSpec:
+        module = PAIR_KINDS.get(name)
+        if module is None:
+            raise KeyError(name)
+        kind: KindSpec = import_module(f".{module}", __name__).KIND
+        self[name] = kind
+        return kind
+
+    def __contains__(self, name: object) -> bool:
+        return name in PAIR_KINDS or dict.__contains__(self, name)
+
+    def _all(self) -> None:
+        for name in PAIR_KINDS:
+            self[name]  # NOTE: imports it
+
+    def __iter__(self) -> Iterator[str]:
+        self._all()
+        return dict.__iter__(self)
+
+    def keys(self) -> KeysView[str]:  # type: ignore[override]
+        self._all()
+        return dict.keys(self)
+
+    def values(self) -> ValuesView[KindSpec]:  # type: ignore[override]
+        self._all()
+        return dict.values(self)
+
+    def items(self) -> ItemsView[str, KindSpec]:  # type: ignore[override]
+        self._all()
+        return dict.items(self)
+
+    def __len__(self) -> int:
+        self._all()
+        return dict.__len__(self)
+
+
+KINDS: dict[str, KindSpec] = _Kinds(
+    (kind.name, kind)
     for kind in (
         AMOUNT_UNIT,
         BALANCE,
         CELL_VALUE,
-        COPIED_SECTIONS,
         CROSS_CHECK,
         DOUBLED,
         EDITION_MARKERS,
@@ -42,7 +91,6 @@ KINDS: dict[str, KindSpec] = {
         PAIRED_PUNCTUATION,
         PATTERN,
         PERIOD,
-        PROBLEMS_FOLLOW_UP,
         SECTION_TEXT,
         SECTIONS,
         SOURCE_FACTS,
@@ -50,8 +98,7 @@ KINDS: dict[str, KindSpec] = {
         SUBSTITUTION,
         TABLE_SHAPE,
         TITLE,
-        YEAR_EQUATION,
     )
-}
+)
 
-__all__ = ["KINDS", "FixSpec", "Hit", "KindSpec", "Param"]
+__all__ = ["KINDS", "PAIR_KINDS", "FixSpec", "Hit", "KindSpec", "Param"]
