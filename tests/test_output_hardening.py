@@ -458,9 +458,18 @@ def _interrupt(
 ) -> tuple[int, bytes, str]:
     """Run the CLI, SIGINT it once the first result is out; code, out, err.
 
-    ``ready`` is polled after that until it holds.
+    ``ready`` is polled after that until it holds. NOTE: without pairing, so
+    that results stream while files are still being read (with pairing, a
+    batch reports only once every file is read: tests/test_pairing.py
+    interrupts that first pass).
     """
-    command = [sys.executable, "-m", "disclosure_lint", *map(str, args)]
+    command = [
+        sys.executable,
+        "-m",
+        "disclosure_lint",
+        "--no-pairing",
+        *map(str, args),
+    ]
     proc = subprocess.Popen(
         command,
         cwd=cwd,
