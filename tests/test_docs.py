@@ -65,3 +65,21 @@ def test_bad_pack_exits_2(cli, tmp_path) -> None:
     result = cli("docs", tmp_path / "p", "--check")
     assert result.code == 2
     assert "unknown key 'nme'" in result.err
+
+
+def test_a_year_over_year_example_shows_last_years_report(cli) -> None:
+    # NOTE: without last year's text a pair rule's example reads as if there
+    # were nothing to compare.
+    page = (bundled_rules_dir() / "common" / "README.md").read_text(encoding="utf-8")
+    section = page.split("## CS019")[1].split("\n## ")[0]
+    assert section.count("Last year's report (`previous`):") >= 2
+    assert section.index("Last year's report") < section.index("This year's report")
+    done = cli("explain", "CS019", "--lang", "en")
+    assert done.code == 0, done.err
+    lines = done.out.splitlines()
+    last = lines.index("  last year's report:")
+    this = lines.index("  this year's report:")
+    assert last < this and all(
+        line.startswith("  | ") for line in lines[last + 1 : this]
+    )
+    assert any(line.startswith("  → ") and " CS019 " in line for line in lines)

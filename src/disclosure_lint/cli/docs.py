@@ -95,6 +95,8 @@ _EXPLAIN = {
         "year": "报告年度 {value}",
         "edition": "{value}年版格式",
         "path": "文件 {value}",
+        "previous": "上年报告：",
+        "current": "本年报告：",
     },
     "en": {
         "rationale": "Rationale:",
@@ -106,6 +108,8 @@ _EXPLAIN = {
         "year": "year {value}",
         "edition": "edition {value}",
         "path": "path {value}",
+        "previous": "last year's report:",
+        "current": "this year's report:",
     },
 }
 
@@ -168,14 +172,23 @@ def _explain_example(
         heading += (
             f" [{', '.join(context)}]" if lang == "en" else f"（{'；'.join(context)}）"
         )
-    text = str(example["text"]).rstrip("\n").split("\n")
+    text = [f"  | {line}" for line in str(example["text"]).rstrip("\n").split("\n")]
+    if "previous" in example:
+        # NOTE: a year-over-year example: last year's report, then this year's.
+        last = str(example["previous"]).rstrip("\n").split("\n")
+        text = [
+            f"  {words['previous']}",
+            *(f"  | {line}" for line in last),
+            f"  {words['current']}",
+            *text,
+        ]
     if packset is None:
         expect = ", ".join(example["expect"]) or words["none"]
-        return [f"{heading}: {expect}", *(f"  | {line}" for line in text), ""]
+        return [f"{heading}: {expect}", *text, ""]
     findings = _example_findings(rule, example, lang, packset)
     verdict = words["found"].format(count=len(findings)) if findings else words["none"]
     colon = ": " if lang == "en" else "："
-    lines = [f"{heading}{colon}{verdict}", *(f"  | {line}" for line in text)]
+    lines = [f"{heading}{colon}{verdict}", *text]
     lines += [
         f"  → {f.start.line}:{f.start.column} {f.rule} {f.message}" for f in findings
     ]
@@ -316,12 +329,22 @@ def _rule_section(rule: Rule) -> list[str]:
             if example.get(key) is not None
         ]
         suffix = f" ({', '.join(context)})" if context else ""
-        text = str(example["text"])
-        if not text.endswith("\n"):
-            text += "\n"
-        fence = _fence(text)
-        out += [f"*{title}*{suffix} → {expect}", "", f"{fence}text", text + fence, ""]
+        out += [f"*{title}*{suffix} → {expect}", ""]
+        if "previous" in example:
+            # NOTE: a year-over-year example is a pair: last year's report first.
+            out += ["Last year's report (`previous`):", ""]
+            out += _fenced(str(example["previous"]))
+            out += ["This year's report (`text`):", ""]
+        out += _fenced(str(example["text"]))
     return out
+
+
+def _fenced(text: str) -> list[str]:
+    """``text`` as a fenced block of a generated page, then a blank line."""
+    if not text.endswith("\n"):
+        text += "\n"
+    fence = _fence(text)
+    return [f"{fence}text", text + fence, ""]
 
 
 def generate_docs(roots: list[Path] | None = None) -> dict[Path, str]:
