@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -97,3 +100,16 @@ def cli(monkeypatch: pytest.MonkeyPatch):
         return CliResult(code, out.getvalue(), err.getvalue())
 
     return run
+
+
+@cache
+def benchmark_corpus() -> ModuleType:
+    """``benchmarks/corpus.py`` (the generator of benchmark drafts), loaded once."""
+    spec = importlib.util.spec_from_file_location(
+        "disclosure_lint_corpus", ROOT / "benchmarks" / "corpus.py"
+    )
+    assert spec is not None and spec.loader is not None
+    corpus = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = corpus
+    spec.loader.exec_module(corpus)
+    return corpus

@@ -13,11 +13,8 @@ reports so paired; at the configured share and at a low one.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from itertools import pairwise
-from types import ModuleType
 
 import pytest
 
@@ -35,7 +32,7 @@ from disclosure_lint.packs.load import load_packset
 from disclosure_lint.regex.guard import trusting
 
 from . import yoy_reference as ref
-from .conftest import EXAMPLES, ROOT, SEEDS
+from .conftest import EXAMPLES, ROOT, SEEDS, benchmark_corpus
 
 PACKSET = load_packset(use_cache=False)
 YOY = RuleFilter(select=("CS019", "CS020", "CS021", "CS022"))
@@ -43,23 +40,12 @@ REAL = ROOT.parent / "shared" / "real"
 CORPUS_DRAFTS = 60
 
 
-def _corpus() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "disclosure_lint_corpus", ROOT / "benchmarks" / "corpus.py"
-    )
-    assert spec is not None and spec.loader is not None
-    corpus = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = corpus
-    spec.loader.exec_module(corpus)
-    return corpus
-
-
 def _drafts() -> list[tuple[str, bytes]]:
     drafts = [(p.name, p.read_bytes()) for p in sorted(SEEDS.glob("*")) if p.is_file()]
     drafts += [
         (p.name, p.read_bytes()) for p in sorted(EXAMPLES.iterdir()) if p.is_file()
     ]
-    corpus = _corpus()
+    corpus = benchmark_corpus()
     for index in range(CORPUS_DRAFTS):
         made = corpus.make_draft(index, 1)
         drafts.append((made.name, made.data))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -26,7 +25,13 @@ from disclosure_lint.regex.guard import RegexRejected
 from disclosure_lint.regex.linear import LinearPattern
 from disclosure_lint.regex.translate import Untranslatable, translate
 
-from .conftest import EXAMPLES, ROOT, CliResult, run_module, seed_files
+from .conftest import (
+    EXAMPLES,
+    CliResult,
+    benchmark_corpus,
+    run_module,
+    seed_files,
+)
 
 # The patterns (8-51 s each on one short line with re) and variations.
 HOSTILE = [
@@ -374,13 +379,7 @@ def test_random_patterns_match_exactly_as_re(pattern, multiline, text, pos, endp
 def _corpus_texts() -> list[str]:
     texts = [p.read_text(encoding="utf-8") for p in seed_files()]
     texts += [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.*"))]
-    spec = importlib.util.spec_from_file_location(
-        "disclosure_lint_corpus", ROOT / "benchmarks" / "corpus.py"
-    )
-    assert spec is not None and spec.loader is not None
-    corpus = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = corpus
-    spec.loader.exec_module(corpus)
+    corpus = benchmark_corpus()
     texts += [
         corpus.make_draft(i, seed=7, utf8=True).data.decode("utf-8") for i in range(40)
     ]

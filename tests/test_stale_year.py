@@ -7,17 +7,14 @@ published reports and generated drafts must get no finding at all.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from disclosure_lint.kinds.stale_year import prepare
 
-from .conftest import EXAMPLES, ROOT, SEEDS, run_module
+from .conftest import EXAMPLES, ROOT, SEEDS, benchmark_corpus, run_module
 
 REAL = ROOT.parent / "shared" / "real"
 CLEAN = (EXAMPLES / "clean-2021.txt").read_text(encoding="utf-8")
@@ -86,19 +83,8 @@ def test_seeds_examples_and_real_reports_get_no_stale_year() -> None:
     assert result["findings"] == []
 
 
-def _corpus() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "disclosure_lint_corpus", ROOT / "benchmarks" / "corpus.py"
-    )
-    assert spec is not None and spec.loader is not None
-    corpus = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = corpus
-    spec.loader.exec_module(corpus)
-    return corpus
-
-
 def test_generated_drafts_get_no_stale_year(tmp_path: Path) -> None:
-    corpus = _corpus()
+    corpus = benchmark_corpus()
     corpus.generate(tmp_path, 200, seed=3)
     done = run_module(tmp_path, "--select", "PE007", "--format", "json", "-j", "2")
     assert done.code == 0, done.err

@@ -9,9 +9,7 @@ breaks). The hits must be equal and in the same order.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -29,7 +27,7 @@ from disclosure_lint.kinds.scope import scope_spans
 from disclosure_lint.packs.load import load_packset
 from disclosure_lint.packs.model import Rule
 
-from .conftest import EXAMPLES, ROOT, seed_files
+from .conftest import EXAMPLES, benchmark_corpus, seed_files
 
 PACKSET = load_packset(use_cache=False)
 _CJK = "\u4e00-\u9fff"
@@ -40,13 +38,7 @@ def _drafts() -> tuple[str, ...]:
     """The seeds, the examples and 40 corpus drafts, as text."""
     texts = [p.read_text(encoding="utf-8") for p in seed_files()]
     texts += [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.*"))]
-    spec = importlib.util.spec_from_file_location(
-        "disclosure_lint_corpus", ROOT / "benchmarks" / "corpus.py"
-    )
-    assert spec is not None and spec.loader is not None
-    corpus = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = corpus
-    spec.loader.exec_module(corpus)
+    corpus = benchmark_corpus()
     texts += [
         corpus.make_draft(i, seed=11, utf8=True).data.decode("utf-8") for i in range(40)
     ]

@@ -43,7 +43,8 @@ _Results = Generator[tuple["Planned", FileResult], None, None]
 def paired_results(plan: Plan, jobs: int, needs: str) -> _Results:
     """Every planned file's result in path order, with its pair's findings."""
     from ..engine.parallel import lint_in_order
-    from ..engine.series import Placed, Spool, find_series, spooled
+    from ..engine.series import Placed, Spool, find_series
+    from ..engine.worker import encode
 
     spool = Spool()
     # NOTE: per file, only this: its plan record (shared settings), where
@@ -58,7 +59,9 @@ def paired_results(plan: Plan, jobs: int, needs: str) -> _Results:
     try:
         for item, result in results:
             digest, result.digest = result.digest, None
-            offset = spool.put(None if needs == "report" else spooled(result, needs))
+            offset = spool.put(
+                None if needs == "report" else encode(result, needs, item.context)
+            )
             at = None if digest is None else spool.put(digest)
             entries.append((item, offset, at))
             placed.append(_placed(len(placed), item.path, digest))
@@ -141,12 +144,11 @@ def _placed(index: int, path: str, digest: Digest | None) -> Any:
 
 def _result(item: Planned, spool: Any, offset: int, needs: str) -> FileResult:
     """The result of ``item`` back from the spool (linted again for a fix)."""
-    from ..engine.series import unspooled
-    from ..engine.worker import lint_one
+    from ..engine.worker import decode, lint_one
 
     if needs == "report":
         return lint_one(item.path, item.context, keep_report=True)
-    return unspooled(spool.get(offset), item.path, item.context)
+    return decode(item.path, item.context, spool.get(offset))
 
 
 def load_previous(path: str, plan: Plan) -> tuple[Digest | None, str | None]:

@@ -16,20 +16,17 @@ from contextlib import suppress
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from ..document.text import Document
-from ..kinds.report import LintOptions, Report
-from ..outline.model import Outline
+from ..kinds.report import LintOptions
 from .lint import FileResult, RuleFilter
 from .worker import (
     _HEADER,
-    LintContext,
-    _finding,
     _frame,
     _packs_data,
     _Registry,
     _Row,
     _serve,
     _WorkerState,
+    decode,
     sigint_deferred,
 )
 
@@ -148,7 +145,7 @@ class _Pool:
             if head.rows is not None:
                 pending.popleft()
                 for task, row in zip(head.tasks, head.rows, strict=True):
-                    yield task, self._decode(task, row)
+                    yield task, decode(task.path, task.context, row)
                 continue
             self._dispatch()
             self._wait(pending)
@@ -379,34 +376,3 @@ class _Pool:
             gc.unfreeze()
 
     # -- results
-
-    def _decode(self, task: Any, row: _Row) -> FileResult:
-        error, rows, meta = row
-        path = task.path
-        if error is not None:
-            return FileResult(path, error=error)
-        findings = [_finding(path, r) for r in rows]
-        result = FileResult(path, findings, report=self._report(task, meta))
-        if meta is not None:
-            result.tables, result.digest = meta[-2:]
-        return result
-
-    def _report(self, task: Any, meta: tuple[Any, ...] | None) -> Report | None:
-        if meta is None:
-            return None
-        encoding, year, year_source, edition, edition_source, doc_data, form = meta[:7]
-        text, bom, newlines = doc_data if doc_data is not None else ("", b"", None)
-        # NOTE: the source map stays in the worker: findings carry locations.
-        document = Document(task.path, text, encoding, bom, newlines, form)
-        outline = Outline(
-            year=year,
-            year_source=year_source,
-            edition=edition,
-            edition_source=edition_source,
-        )
-        context: LintContext = task.context
-        pack = context.packset.for_edition(edition) if edition else None
-        pack = pack or context.packset.for_year(year)
-        if pack is None:  # pragma: no cover - a lint result implies a pack
-            return None
-        return Report(document, outline, pack, context.options)

@@ -11,7 +11,8 @@ gives the pairs of consecutive years.
 ``Spool`` keeps the results of a batch between its two passes (see
 ``cli.pairing``): an unnamed temporary file of pickles, read back by offset,
 so that a batch of any size holds only a ``Placed`` per draft in memory;
-a result is spooled as a worker sends it back (``spooled``, ``unspooled``).
+a result is spooled as the row a worker sends it back as (``engine.worker``:
+``encode``, ``decode``).
 """
 
 from __future__ import annotations
@@ -21,11 +22,7 @@ import tempfile
 from collections.abc import Iterable
 from typing import IO, Any, Final
 
-from ..document.text import Document, Record
-from ..kinds.report import Report
-from ..outline.model import Outline
-from .lint import FileResult
-from .worker import LintContext
+from ..document.text import Record
 
 #: Why a draft could not be placed in a series.
 NO_ISSUER = "no-issuer"
@@ -171,50 +168,3 @@ class Spool:
     def close(self) -> None:
         """Drop the file."""
         self._file.close()
-
-
-def spooled(result: FileResult, needs: str) -> tuple[Any, ...]:
-    """What the output needs of ``result``, as a worker sends it back.
-
-    NOTE: never the whole report (its pack, its tables): the document's
-    text only when ``needs`` asks for it (see ``engine.parallel``).
-    """
-    report = result.report
-    meta = None
-    if report is not None:
-        doc, outline = report.document, report.outline
-        text = None if needs == "meta" else (doc.text, doc.bom, doc.newlines)
-        meta = (
-            doc.encoding,
-            outline.year,
-            outline.year_source,
-            outline.edition,
-            outline.edition_source,
-            text,
-            doc.form,
-        )
-    return (result.error, result.findings, result.tables, meta)
-
-
-def unspooled(row: tuple[Any, ...], path: str, context: LintContext) -> FileResult:
-    """The result ``spooled`` wrote, for the file at ``path``."""
-    error, findings, tables, meta = row
-    result = FileResult(path, findings, error)
-    result.tables = tables
-    if meta is None:
-        return result
-    encoding, year, year_source, edition, edition_source, text, form = meta
-    text, bom, newlines = text if text is not None else ("", b"", None)
-    document = Document(path, text, encoding, bom, newlines, form)
-    outline = Outline(
-        year=year,
-        year_source=year_source,
-        edition=edition,
-        edition_source=edition_source,
-    )
-    packset = context.packset
-    pack = packset.for_edition(edition) if edition else None
-    pack = pack or packset.for_year(year)
-    if pack is not None:
-        result.report = Report(document, outline, pack, context.options)
-    return result

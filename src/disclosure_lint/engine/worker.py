@@ -2,7 +2,8 @@
 
 ``LintContext`` and ``lint_one`` serve the in-process path too; the rest is the
 worker's side: its loop (``_serve``), the messages on its pipes (``_frame``)
-and the compact rows its results travel as (``_encode``, ``_finding``).
+and the compact rows its results travel as (``encode``, ``decode``), also
+what a paired batch spools (``cli.pairing``).
 ``sigint_deferred`` blocks Ctrl-C while a worker forks or a result is written.
 """
 
@@ -16,8 +17,9 @@ from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..document.findings import Category, Finding, Fix, Severity
-from ..document.text import Position, Span
-from ..kinds.report import LintOptions
+from ..document.text import Document, Position, Span
+from ..kinds.report import LintOptions, Report
+from ..outline.model import Outline
 from ..packs.model import Pack, PackSet
 from .lint import FileResult, RuleFilter, lint_file
 
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
 _MAX_ERROR = 300
 #: Bytes before each message: the length of the pickle that follows.
 _HEADER = 8
-# One row per file: (error, findings, meta); see _encode/_decode.
+# One row per file: (error, findings, meta); see encode/decode.
 _Row = tuple[str | None, list[tuple[Any, ...]], tuple[Any, ...] | None]
 
 
@@ -206,12 +208,17 @@ def _work(path: str, context: LintContext, state: _WorkerState) -> _Row:
     try:
         if state.digests:
             add_digest(result)
-        return _encode(result, state.needs, context)
+        return encode(result, state.needs, context)
     except Exception as exc:  # pragma: no cover - defensive
         return (internal_error(exc), [], None)
 
 
-def _encode(result: FileResult, needs: str, context: LintContext) -> _Row:
+def encode(result: FileResult, needs: str, context: LintContext) -> _Row:
+    """``result`` as a compact row: what ``needs`` asks for of its report.
+
+    NOTE: never the whole report (its pack, its tables): the document's text
+    only for ``document`` and ``tables`` (see ``engine.parallel``).
+    """
     if result.error is not None:
         return (result.error, [], None)
     rows = [_finding_row(f) for f in result.findings]
@@ -223,8 +230,8 @@ def _encode(result: FileResult, needs: str, context: LintContext) -> _Row:
         doc_data = None
         if needs in ("document", "tables"):
             doc_data = (doc.text, doc.bom, doc.newlines)
-        grids = None
-        if needs == "tables":
+        grids = result.tables
+        if needs == "tables" and grids is None:
             # NOTE: imported here: only an output that draws tables pays.
             from .grids import table_grids
 
@@ -241,6 +248,33 @@ def _encode(result: FileResult, needs: str, context: LintContext) -> _Row:
             result.digest,
         )
     return (None, rows, meta)
+
+
+def decode(path: str, context: LintContext, row: _Row) -> FileResult:
+    """The ``FileResult`` that ``encode`` made ``row`` of, for ``path``."""
+    error, rows, meta = row
+    if error is not None:
+        return FileResult(path, error=error)
+    result = FileResult(path, [_finding(path, r) for r in rows])
+    if meta is None:
+        return result
+    encoding, year, year_source, edition, edition_source, doc_data, form = meta[:7]
+    result.tables, result.digest = meta[7:]
+    text, bom, newlines = doc_data if doc_data is not None else ("", b"", None)
+    # NOTE: the source map stays where the file was read: findings carry
+    # their locations.
+    document = Document(path, text, encoding, bom, newlines, form)
+    outline = Outline(
+        year=year,
+        year_source=year_source,
+        edition=edition,
+        edition_source=edition_source,
+    )
+    pack = context.packset.for_edition(edition) if edition else None
+    pack = pack or context.packset.for_year(year)
+    if pack is not None:
+        result.report = Report(document, outline, pack, context.options)
+    return result
 
 
 def _finding_row(f: Finding) -> tuple[Any, ...]:
