@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..dates import checked_date, this_year
 from ..document.findings import Severity
 from ..records import dataclass, field
 
@@ -102,7 +102,7 @@ def year_problem(year: int) -> str | None:
     NOTE: before 2008 there were no reports; a report on a year after next
     is a typo. The range moves with the calendar.
     """
-    last = dt.date.today().year + 1
+    last = this_year() + 1
     if FIRST_REPORT_YEAR <= year <= last:
         return None
     return (
@@ -118,7 +118,7 @@ def valid_deadline(value: str) -> bool:
         return False
     year = int(match["year"]) if match["year"] else 2000  # 2000: has 29 Feb
     try:
-        dt.date(year, int(match["month"]), int(match["day"]))
+        checked_date(year, int(match["month"]), int(match["day"]))
     except ValueError:
         return False
     return True

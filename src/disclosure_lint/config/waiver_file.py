@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +12,7 @@ from ..records import dataclass, field
 from .file import ConfigError, display
 
 if TYPE_CHECKING:
-    pass
+    import datetime as dt
 
 
 TOP_KEYS = {"waivers": "the list of waivers"}
@@ -192,6 +191,8 @@ def _entry(path: Path, name: str, entries: Any, i: int, entry: Any) -> Waiver:
 
 
 def _date(value: Any) -> dt.date | None:
+    import datetime as dt  # NOTE: only with a waiver file (start-up)
+
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -219,7 +220,11 @@ def parse_expires(value: str, today: dt.date | None = None) -> dt.date:
     date = parse_date(value)
     if date is None:
         raise WaiverError(f"--expires '{value}' is not a date YYYY-MM-DD")
-    if date < (today or dt.date.today()):
+    if today is None:
+        import datetime as dt
+
+        today = dt.date.today()
+    if date < today:
         raise WaiverError(
             f"--expires {value} is in the past; a waiver holds through its expiry date"
         )

@@ -34,7 +34,6 @@ the ``waive`` command ``cli.waive``.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,7 +55,7 @@ from .waiver_match import anchor, assign
 from .waiver_rules import EXPIRED, GONE, UNUSED, WAIVER_NAME, WAIVER_RULES
 
 if TYPE_CHECKING:
-    pass
+    import datetime as dt
 
 
 # --------------------------------------------------------------------------
@@ -161,6 +160,8 @@ class WaiverBook:
         book = self.file_for(path)
         if book is None or doc is None:
             return findings
+        import datetime as dt  # NOTE: only with a waiver file (start-up)
+
         today = dt.date.today()
         mine = [w for w in book.waivers if w.target == target and not w.expired(today)]
         if not mine:
@@ -199,7 +200,12 @@ class WaiverBook:
         Only entries whose draft was checked in this run, or no longer
         exists, are judged; the others belong to another run.
         """
-        today = today or dt.date.today()
+        if not self._files:
+            return []
+        if today is None:
+            import datetime as dt  # NOTE: only with a waiver file (start-up)
+
+            today = dt.date.today()
         out: list[FileResult] = []
         for book in self._files.values():
             doc = Document(display(book.path), book.text.replace("\r\n", "\n"))

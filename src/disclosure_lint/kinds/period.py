@@ -33,11 +33,11 @@ is not known and ``deadline`` was assumed).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from ..dates import checked_date, iso
 from ..document.text import Record, Span
 from ..regex.guard import pack_regex
 from .base import Hit, KindSpec, Param
@@ -174,21 +174,21 @@ def _deadline(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
     full = _FULL_DATE.match(setting)
     try:
         if full:
-            deadline = dt.date(int(full[1]), int(full[2]), int(full[3]))
+            deadline = checked_date(int(full[1]), int(full[2]), int(full[3]))
         else:
             month_day = _MONTH_DAY.match(setting)
             if month_day is None:
                 return
-            deadline = dt.date(year + 1, int(month_day[1]), int(month_day[2]))
-        date = dt.date(published.year, published.month, published.day)
+            deadline = checked_date(year + 1, int(month_day[1]), int(month_day[2]))
+        date = checked_date(published.year, published.month, published.day)
     except ValueError:
         return
     if date > deadline:
         yield Hit(
             published.span,
             {
-                "date": date.isoformat(),
-                "deadline": deadline.isoformat(),
+                "date": iso(date),
+                "deadline": iso(deadline),
                 "issuer": issuer,
                 "issuer_kind": kind,
             },
