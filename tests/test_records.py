@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import typing
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from disclosure_lint import records
+from disclosure_lint import named_tuples, records
 
 Maker = Callable[..., Any]
 
@@ -152,3 +153,102 @@ def test_a_field_without_annotation_default_is_class_data() -> None:
     assert repr(Empty()).endswith(".<locals>.Empty()")
     assert Empty.LIMIT == 3
     assert hash(Empty()) == hash(())
+
+
+# --------------------------------------------------------------------------
+# named_tuples.NamedTuple against typing.NamedTuple
+
+
+class _Cell(named_tuples.NamedTuple):
+    """A cell."""
+
+    value: int
+    text: str
+    note: str = ""
+    flag: bool = False
+
+    def doubled(self) -> int:
+        return 2 * self.value
+
+
+class _TypingCell(typing.NamedTuple):
+    """A cell."""
+
+    value: int
+    text: str
+    note: str = ""
+    flag: bool = False
+
+    def doubled(self) -> int:
+        return 2 * self.value
+
+
+_CALLS: list[tuple[tuple[Any, ...], dict[str, Any]]] = [
+    ((1, "a"), {}),
+    ((1, "a", "n"), {}),
+    ((1, "a", "n", True), {}),
+    ((1,), {"text": "a"}),
+    ((), {"value": 1, "text": "a", "flag": True}),
+    ((1, "a"), {"note": "x"}),
+]
+_BAD_CALLS: list[tuple[tuple[Any, ...], dict[str, Any]]] = [
+    ((), {}),
+    ((1,), {}),
+    ((1, "a", "n", True, 5), {}),
+    ((1, "a"), {"value": 2}),
+    ((1, "a"), {"other": 2}),
+    ((1,), {"flag": True}),
+]
+
+
+@pytest.mark.parametrize(("args", "kwargs"), _CALLS)
+def test_a_tuple_record_is_made_as_typing_makes_it(
+    args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    ours, theirs = _Cell(*args, **kwargs), _TypingCell(*args, **kwargs)
+    assert tuple(ours) == tuple(theirs)
+    assert ours == theirs and hash(ours) == hash(theirs)  # as tuples do
+    assert repr(ours) == repr(theirs).replace("_TypingCell", "_Cell")
+    assert ours._asdict() == theirs._asdict()
+    assert ours.doubled() == theirs.doubled()
+    assert (ours.value, ours.text, ours.note, ours.flag) == tuple(theirs)
+    assert ours._replace(text="b") == theirs._replace(text="b")
+    assert _Cell._make(tuple(theirs)) == ours
+    assert pickle.loads(pickle.dumps(ours)) == ours
+    assert type(pickle.loads(pickle.dumps(ours))) is _Cell
+    match ours:
+        case _Cell(value, text):
+            assert (value, text) == (theirs.value, theirs.text)
+
+
+@pytest.mark.parametrize(("args", "kwargs"), _BAD_CALLS)
+def test_a_bad_call_fails_as_with_typing(
+    args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    with pytest.raises(TypeError):
+        _TypingCell(*args, **kwargs)
+    with pytest.raises(TypeError):
+        _Cell(*args, **kwargs)
+
+
+def test_tuple_record_class_data_matches_typing() -> None:
+    assert _Cell._fields == _TypingCell._fields
+    assert _Cell._field_defaults == _TypingCell._field_defaults
+    assert _Cell.__match_args__ == _TypingCell.__match_args__
+    assert _Cell.__doc__ == _TypingCell.__doc__
+    assert _Cell.__mro__[1:] == (tuple, object)
+    assert _Cell.value.__doc__ == _TypingCell.value.__doc__
+    with pytest.raises(AttributeError):
+        _Cell(1, "a").value = 2  # type: ignore[misc]
+    with pytest.raises(ValueError):
+        _Cell(1, "a")._replace(other=1)
+    with pytest.raises(TypeError):
+        _Cell._make((1,))
+
+
+def test_a_default_before_a_required_field_is_refused() -> None:
+    with pytest.raises(TypeError):
+
+        class _Bad(named_tuples.NamedTuple):
+            first: int = 0
+            second: int

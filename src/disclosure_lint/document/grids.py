@@ -12,7 +12,7 @@ them.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from ..named_tuples import NamedTuple
 
 #: Cell statuses, as ``tables/table.py`` names them (repeated here: this
 #: package may not import ``tables/``; ``tests/test_grids.py`` checks both).

@@ -16,10 +16,11 @@ for tools that edit or annotate the document, into the runs it covers
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..document.source import DocxLocation, Location, SourceMap
 from ..document.text import Document
+from ..named_tuples import NamedTuple
 from .errors import LoadError
 
 _QUOTE = 20  # characters of text quoted in a location

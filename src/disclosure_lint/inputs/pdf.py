@@ -23,10 +23,11 @@ longer than ``MAX_PAGES`` is a one-line ``LoadError``.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..document.source import Location, PdfLocation, SourceMap
 from ..document.text import Document
+from ..named_tuples import NamedTuple
 from .errors import LoadError
 from .pdf_layout import (
     Placed,

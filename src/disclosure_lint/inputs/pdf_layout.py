@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+
+from ..named_tuples import NamedTuple
 
 # A gap wider than this share of the font size is a space between two Latin
 # letters or digits (word spacing is about a quarter em).

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
+from ..named_tuples import NamedTuple
 from .pdf_layout import Glyph, Placed, TextLine, join_break, needs_space, numbered
 
 # Two parts of a table on consecutive pages are one table when they have

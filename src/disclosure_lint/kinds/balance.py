@@ -28,8 +28,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial, reduce
 from operator import add, itemgetter
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
+from ..named_tuples import NamedTuple
 from ..records import dataclass, field
 from ..tables.equations import Equation, Sum, Term, close, format_number, parse_equation
 from ..tables.schema import TableSchema

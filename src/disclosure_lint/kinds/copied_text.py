@@ -39,9 +39,10 @@ import re
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ..document.text import Position, Span
+from ..named_tuples import NamedTuple
 from ..records import dataclass
 from ..regex.guard import pack_regex
 from .base import KindSpec, PairHit, Param, Where, no_hits, where

@@ -40,9 +40,10 @@ last year's report has).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ..document.text import Span
+from ..named_tuples import NamedTuple
 from ..records import dataclass
 from ..regex.guard import pack_regex
 from .base import KindSpec, PairHit, Param, Where, no_hits, where

@@ -10,8 +10,9 @@ a test costs less than a search, and several regexes need the same texts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Generic, NamedTuple, TypeVar
+from typing import Generic, TypeVar
 
+from ..named_tuples import NamedTuple
 from ..regex.guard import required_choices
 
 T = TypeVar("T")

@@ -27,9 +27,10 @@ its labels), ``last_at`` (last year's cell), ``equation``.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ..document.text import Span
+from ..named_tuples import NamedTuple
 from ..records import dataclass
 from ..tables.equations import (
     Equation,

@@ -19,10 +19,11 @@ import re
 import zlib
 from array import array
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ..document.fold import fold_text, translate
 from ..document.text import Span
+from ..named_tuples import NamedTuple
 from ..records import dataclass
 from ..regex.guard import pack_regex
 from .base import Param

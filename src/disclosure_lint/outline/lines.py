@@ -8,10 +8,11 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import count
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ..document.fold import Folded, fold, fold_char_table, fold_text
 from ..document.text import Span, line_starts
+from ..named_tuples import NamedTuple
 
 if TYPE_CHECKING:
     from ..regex.linear import Regex, RegexMatch

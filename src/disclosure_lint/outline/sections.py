@@ -7,10 +7,11 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from itertools import compress, count, repeat
 from operator import is_not
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final
 
 from ..document.fold import fold_text
 from ..document.text import Span
+from ..named_tuples import NamedTuple
 from .lines import _TRAILING, Lines, _regex
 from .model import Section, StrayHeading
 

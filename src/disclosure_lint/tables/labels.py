@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from ..document.fold import fold, fold_text
+from ..named_tuples import NamedTuple
 from ..records import dataclass
 from .pieces import Pieces
 from .schema import CompiledTables, RowSpec, TableSchema

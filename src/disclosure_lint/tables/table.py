@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial, reduce
 from operator import add, itemgetter
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ..document.text import Span
+from ..named_tuples import NamedTuple
 from ..records import dataclass, field
 from .schema import RowSpec, TableSchema
 
