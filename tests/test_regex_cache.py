@@ -75,28 +75,69 @@ def test_code_that_does_not_load_is_compiled_by_re(fresh: None) -> None:
     assert built.findall("共3件") == ["3"]
 
 
-def test_a_run_with_the_cache_warm_compiles_no_pack_regex(tmp_path: Path) -> None:
+def test_a_run_with_the_cache_warm_compiles_and_parses_no_pack_regex(
+    tmp_path: Path,
+) -> None:
+    # NOTE: the kinds also ask what texts every match of a pattern holds
+    # (regex.guard.required_choices); answering parses it (~0.1 ms a pattern,
+    # ~6 ms a run), so the answers are kept in the pack cache too: the warm
+    # run fails if it parses a pattern for them.
     code = (
         "import sys\n"
         "from disclosure_lint.__main__ import main\n"
-        "from disclosure_lint.regex import cached\n"
+        "from disclosure_lint.regex import cached, guard\n"
+        "def refuse(pattern, flags):\n"
+        "    raise AssertionError(f'parsed {pattern!r}')\n"
+        "if sys.argv[1] == 'warm':\n"
+        "    guard._required_choices = guard._required_texts = refuse\n"
         f"sys.argv = ['disclosure-lint', {str(EXAMPLES / 'defects-2021.txt')!r}]\n"
-        "main()\n"
-        "print(len(cached._SAVED), sorted(cached._COMPILED), file=sys.stderr)\n"
+        "code = main()\n"
+        "print(code, len(guard._FACTS), len(cached._SAVED), "
+        "sorted(cached._COMPILED), file=sys.stderr)\n"
     )
     env = {"XDG_CACHE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     runs = [
         subprocess.run(
-            [sys.executable, "-c", code],
+            [sys.executable, "-c", code, state],
             capture_output=True,
             text=True,
             env=env,
             check=False,
         )
-        for _ in range(2)
+        for state in ("cold", "warm")
     ]
     first, second = (run.stderr.strip().splitlines()[-1] for run in runs)
-    assert first.startswith("0 ") and first != "0 []"  # compiled, then saved
-    saved, compiled = second.split(" ", 1)
+    code, facts, saved, compiled = first.split(" ", 3)
+    assert (code, saved) == ("1", "0") and compiled != "[]"  # compiled, then saved
+    assert int(facts) > 20
+    code, facts_warm, saved, compiled = second.split(" ", 3)
+    assert code == "1", runs[1].stderr  # the same findings, nothing parsed
+    assert facts_warm == facts
     assert int(saved) > 20
     assert compiled == "[]"
+
+
+def test_pattern_facts_read_back_as_they_were_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from disclosure_lint.regex import guard
+
+    monkeypatch.setattr(guard, "_FACTS", {})
+    pattern = r"(?:未发生|没有发生)(?P<n>\d+)件申请"
+    asked = (
+        guard.required_choices(pattern),
+        guard.required_texts(pattern),
+        guard.starts_at_line_start(re.compile("^来源", re.MULTILINE)),
+    )
+    entries = _as_the_cache_stores(guard.pattern_facts())
+    monkeypatch.setattr(guard, "_FACTS", {})
+    guard.remember_facts(entries)
+    monkeypatch.setattr(guard, "_required_choices", None)  # not asked again
+    monkeypatch.setattr(guard, "_required_texts", None)
+    monkeypatch.setattr(guard, "_starts_at_line_start", None)
+    again = (
+        guard.required_choices(pattern),
+        guard.required_texts(pattern),
+        guard.starts_at_line_start(re.compile("^来源", re.MULTILINE)),
+    )
+    assert again == asked == ((("未发生", "没有发生"), ("件申请",)), ("件申请",), True)

@@ -39,7 +39,7 @@ from .model import Pack, PackError, PackSet
 
 # NOTE: bump when what compiling a pack produces changes, so that caches
 # written by an earlier build of the same version are not read back.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 
 # --------------------------------------------------------------------------
@@ -94,7 +94,7 @@ def load_packset(
         try:
             data = marshal.loads(cache.read_bytes())
             packset = PackSet({n: Pack.from_json(p) for n, p in data["packs"].items()})
-            _mark_proven(data["proven_regexes"])
+            _mark_proven(data["proven_regexes"], data["regex_facts"])
             load_saved(data["compiled_regexes"])
             if data["translated_regexes"]:
                 from ..regex.translate import remember
@@ -111,16 +111,17 @@ def load_packset(
     return packset
 
 
-def _mark_proven(patterns: list[str]) -> None:
-    from ..regex.guard import mark_proven
+def _mark_proven(patterns: list[str], facts: list[list[Any]]) -> None:
+    from ..regex.guard import mark_proven, remember_facts
 
     mark_proven(str(p) for p in patterns)
+    remember_facts(facts)
 
 
 def _write_cache(cache: Path, packset: PackSet) -> None:
     import json
 
-    from ..regex.guard import proven_patterns
+    from ..regex.guard import pattern_facts, proven_patterns
 
     # NOTE: the regexes proved safe while compiling are listed so that a
     # cached load (every run after the first) only compiles them again.
@@ -134,6 +135,8 @@ def _write_cache(cache: Path, packset: PackSet) -> None:
             {
                 "packs": {n: p.to_json() for n, p in packset.packs.items()},
                 "proven_regexes": proven_patterns(),
+                # NOTE: and what the kinds ask of their parse (required texts).
+                "regex_facts": pattern_facts(),
                 # NOTE: their code, so that a cached load skips re's compiler.
                 "compiled_regexes": saved_code(),
                 # NOTE: RE2 translations of the packs' regexes (see above).

@@ -205,6 +205,45 @@ def check_regex(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return compiled
 
 
+# NOTE: what kinds ask of a pattern's parse (``starts_at_line_start``,
+# ``required_texts``, ``required_choices``), by question, pattern and flags:
+# parsing takes ~0.1 ms a pattern and every run prepares its rules again
+# (~6 ms a run), so the answers are kept in the pack cache with the proofs.
+_FACTS: dict[tuple[str, str, int], Any] = {}
+_UNKNOWN: Any = object()
+
+
+def _fact(question: str, pattern: str, flags: int, work: Any) -> Any:
+    """The answer to ``question`` about ``pattern``: remembered, else ``work``'s."""
+    key = (question, pattern, flags)
+    found = _FACTS.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = work(pattern, flags)
+        if len(_FACTS) < _MAX_PROVEN:
+            _FACTS[key] = found
+    return found
+
+
+def pattern_facts() -> list[list[Any]]:
+    """``[question, pattern, flags, answer]`` of every answer so far (for the cache)."""
+    return [[*key, value] for key, value in sorted(_FACTS.items())]
+
+
+def remember_facts(entries: Iterable[list[Any]]) -> None:
+    """Take the answers ``pattern_facts`` gave, read back from the pack cache.
+
+    NOTE: the cache's JSON data turned tuples into lists: made tuples again.
+    """
+    for question, pattern, flags, value in entries:
+        if len(_FACTS) >= _MAX_PROVEN:
+            return
+        if question == "choices":
+            value = tuple(tuple(choice) for choice in value)
+        elif question == "texts":
+            value = tuple(value)
+        _FACTS[question, pattern, flags] = value
+
+
 def starts_at_line_start(regex: re.Pattern[str]) -> bool:
     """Whether ``regex`` (multiline) can only match where a line starts.
 
@@ -213,8 +252,12 @@ def starts_at_line_start(regex: re.Pattern[str]) -> bool:
     """
     if not regex.flags & re.MULTILINE:
         return False
+    return bool(_fact("line-start", regex.pattern, regex.flags, _starts_at_line_start))
+
+
+def _starts_at_line_start(pattern: str, flags: int) -> bool:
     try:
-        parsed = _sre_parse.parse(regex.pattern, regex.flags)
+        parsed = _sre_parse.parse(pattern, flags)
     except (re.error, RecursionError, OverflowError):  # pragma: no cover
         return False
     return len(parsed) > 0 and parsed[0] == (
@@ -239,8 +282,13 @@ def required_texts(pattern: str) -> tuple[str, ...]:
     The runs of top-level literals (see ``required_text``), longest first;
     empty when there is none, or when the pattern ignores case.
     """
+    found: tuple[str, ...] = _fact("texts", pattern, 0, _required_texts)
+    return found
+
+
+def _required_texts(pattern: str, flags: int) -> tuple[str, ...]:
     try:
-        parsed = _sre_parse.parse(pattern)
+        parsed = _sre_parse.parse(pattern, flags)
     except (re.error, RecursionError, OverflowError):
         return ()
     if parsed.state.flags & re.IGNORECASE:
@@ -270,6 +318,13 @@ def required_choices(pattern: str, flags: int = 0) -> tuple[tuple[str, ...], ...
     classes and optional parts do not. In pattern order, each once; empty
     when the pattern ignores case or does not parse.
     """
+    found: tuple[tuple[str, ...], ...] = _fact(
+        "choices", pattern, flags, _required_choices
+    )
+    return found
+
+
+def _required_choices(pattern: str, flags: int) -> tuple[tuple[str, ...], ...]:
     try:
         parsed = _sre_parse.parse(pattern, flags)
         if parsed.state.flags & re.IGNORECASE:
