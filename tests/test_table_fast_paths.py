@@ -39,6 +39,7 @@ from disclosure_lint.tables.reader import _Reader, read_tables
 from disclosure_lint.tables.region import table_region
 from disclosure_lint.tables.table import Row, Table
 from disclosure_lint.tables.tokens import Token, Tokenizer
+from disclosure_lint.tables.values import assign, hold_counts
 
 PACKSET = load_packset(use_cache=False)
 PACK_2021 = PACKSET.for_year(2021)
@@ -210,10 +211,15 @@ def test_required_text_is_the_longest_top_level_literal_run() -> None:
 
 
 class _PlainReader(_Reader):
-    """The reader without its row shortcut: every row through ``values.assign``."""
+    """The reader without its row shortcut: every row through ``values.assign``.
+
+    A row ended with numbers and nothing waiting takes the general way
+    (``_end_row``: a row may wait for its numbers, or share them with one
+    that waits), which ends in ``values.assign``.
+    """
 
     def _assign_counts(self, table: Table, row: Row, run: list[Token]) -> None:
-        self._assign(table, row, run)
+        self._end_row(table, row, run)
 
 
 class _Unkept(dict[str, list[Candidate]]):
@@ -301,3 +307,37 @@ def test_reader_shortcuts_read_what_the_plain_reader_reads(
         plain = _read_plainly(report.document, report.outline, report.pack)
         fast = read_tables(report.document, report.outline, report.pack)
         assert _snapshot(fast) == _snapshot(plain)
+
+
+RUN_CELLS = st.sampled_from(
+    ["", "", "0", "3", "12", "007", "１２", "O", "增", "-3", "1,234", "3件", "0000000"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(RUN_CELLS, max_size=18),
+    st.integers(min_value=0, max_value=20),
+    st.booleans(),
+)
+def test_held_counts_are_what_assign_places(
+    texts: list[str], table_index: int, anchored: bool
+) -> None:
+    # NOTE: ``hold_counts`` (the reader's row shortcut, merged empty edge
+    # fields dropped) must leave a row as ``values.assign`` does, or do
+    # nothing and leave the row to it.
+    compiled = compiled_tables(PACK_2021)
+    schema = compiled.schemas[table_index % len(compiled.schemas)]
+    spec = schema.data_rows[0]
+    run: list[Token] = []
+    at = 10
+    for text in texts:
+        run.append((text, fold_text(text), at, at + len(text), "a"))
+        at += len(text) + 1
+    anchor = Span(1, 5) if anchored else Span(0, 0)
+    fast, plain = Row(spec, None, anchor=anchor), Row(spec, None, anchor=anchor)
+    if not hold_counts(fast, run, schema):
+        assert fast == Row(spec, None, anchor=anchor)  # NOTE: untouched
+        assign(fast, run, schema, compiled.reader, {})
+    assign(plain, run, schema, compiled.reader, {})
+    assert _row_snapshot(fast) == _row_snapshot(plain)

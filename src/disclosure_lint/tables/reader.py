@@ -300,21 +300,20 @@ class _Reader(LayoutReading):
         ``folded`` is the label's folded text (its cells' joined).
         """
         section = first[4]
-        if candidates[0].entry.section != section and self._elsewhere(
-            candidates, section
-        ):
+        choice = candidates[0]
+        entry = choice.entry
+        if entry.section != section and self._elsewhere(candidates, section):
             self._plain(first)  # NOTE: a piece of this section's header
             return
-        if len(candidates) == 1:
-            choice = candidates[0]
-        else:
-            choice = self._choose(candidates, first[4])
-        entry = choice.entry
+        if len(candidates) != 1:
+            choice = self._choose(candidates, section)
+            entry = choice.entry
         table = self.tables[entry.table]
         if self.row is not None or self.run:
             self._close(table)  # NOTE: else nothing is open (most header labels)
         start, end = first[2], last[3]
-        text = self.text[start:end]
+        # NOTE: a token's text is ``document[start:end]``: no slice for one cell.
+        text = first[0] if first is last else self.text[start:end]
         quality = choice.quality
         fix = None
         if quality == "fuzzy":
@@ -357,7 +356,8 @@ class _Reader(LayoutReading):
         elif kind == "row":
             spec = entry.spec
             if spec is not None and entry.key not in table.rows:
-                row = Row(spec, hit, anchor=Span(start, end))
+                # NOTE: positional (``anchor`` is the eighth field): cheaper.
+                row = Row(spec, hit, 0, 0, "", None, 0, Span(start, end))
                 table.rows[entry.key] = row
                 self.row, self.row_table = row, table
 
@@ -367,10 +367,12 @@ class _Reader(LayoutReading):
         row = self.row
         if isinstance(row, Row) and self.row_table is not None:
             self.row = None
-            if self.waiting or not run or not run[-1][1]:
+            if self.waiting or not (run and (run[-1][1] or any(map(_FOLDED, run)))):
                 self._end_row(self.row_table, row, run)  # NOTE: may wait
             else:
-                self.ended = row.label  # NOTE: ``_end_row``'s common case
+                # NOTE: ``_end_row``'s common case: nothing waits, and the
+                # row has a number (often a merged empty field last).
+                self.ended = row.label
                 self._assign_counts(self.row_table, row, run)
             return
         if isinstance(row, _Group):

@@ -124,13 +124,18 @@ def hold_counts(row: Row, run: list[Token], schema: TableSchema) -> bool:
     """
     columns = schema.column_keys
     anchor = row.anchor
-    if len(run) != len(columns) or not (anchor.start or anchor.end):
+    if not (anchor.start or anchor.end):
         return False
-    joined = "".join(map(_FOLDED, run))
-    if not (joined.isdigit() and joined.isascii() and all(map(_FOLDED, run))):
+    width = len(columns)
+    # NOTE: empty edge fields (merged cells) dropped as ``assign`` drops them.
+    tokens = run if len(run) <= width else _trim(run, width)
+    if len(tokens) != width:
         return False
-    row.values = len(run)
-    row.hold_counts(schema.key, columns, run)
+    joined = "".join(map(_FOLDED, tokens))
+    if not (joined.isdigit() and joined.isascii() and all(map(_FOLDED, tokens))):
+        return False
+    row.values = width
+    row.hold_counts(schema.key, columns, tokens)
     return True
 
 
