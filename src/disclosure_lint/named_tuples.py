@@ -5,7 +5,9 @@ Why not ``typing.NamedTuple``: it makes each class with
 checks every annotation (strings here, so each becomes a ``ForwardRef``):
 0.1-0.3 ms a class, ~2 ms for the eight on the path of a plain run. Here a
 class is a ``tuple`` subclass built directly: ``__new__`` binds its
-arguments in a loop, the fields are read by ``_collections._tuplegetter``
+arguments in a loop until the class has made ``COMPILE_AFTER`` records (most
+make a few a run), then namedtuple's compiled ``__new__`` takes over; the
+fields are read by ``_collections._tuplegetter``
 (what namedtuple uses), and ``_fields``, ``_field_defaults``, ``_make``,
 ``_replace``, ``_asdict``, ``__repr__``, ``__getnewargs__`` and
 ``__match_args__`` behave as namedtuple's (``tests/test_records.py``
