@@ -55,6 +55,7 @@ from ..tables.schema import TableSchemaError
 from ..tables.table import Table
 from .base import Hit, KindSpec, Param, reject_unknown_keys
 from .prose_lines import (
+    KeywordIndex,
     Prose,
     keyword_scans,
     prose_of,
@@ -65,7 +66,7 @@ from .report import Report
 from .text_sieve import Sieve, worth_testing
 
 if TYPE_CHECKING:
-    from ..packs.model import Rule
+    from ..packs.model import Pack, Rule
     from ..regex.linear import Regex, RegexMatch
 
 PARAMS = {
@@ -80,6 +81,8 @@ _CHECK_KEYS = {"pattern", "value", "expect", "percent_of"}
 _SCOPES = ("any", "whole", "part")
 _CLAUSE_END = ",;。:!?"
 _CLAUSE_MAX = 40  # characters before a number searched for a scope marker
+# A sum's names, each as (name, table key, row, column).
+_Cells = tuple[tuple[str, str, str, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +101,9 @@ class Check:
     # Other values the sentence may mean; it holds when one agrees.
     alternatives: tuple[Sum, ...] = ()
     # The sums compared with (``bases``, else ``value`` and ``alternatives``),
-    # each with its text (the key of its table value for a draft).
-    totals: tuple[tuple[str, Sum], ...] = ()
+    # each with its text (the key of its table value for a draft) and its
+    # names split (see ``_Cells``).
+    totals: tuple[tuple[str, Sum, _Cells], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,12 +118,14 @@ class Prepared:
     markers: tuple[Regex, ...] = ()
     # Which checks may match a paragraph (by the texts their matches hold).
     sieve: Sieve[Check] = field(default_factory=lambda: Sieve((), ()), compare=False)
+    # The keywords (``_keywords``), as the pack's ``KeywordIndex`` knows them.
+    words: frozenset[str] = frozenset()
 
 
 def prepare(params: Mapping[str, Any]) -> Prepared:
     """Compile the regexes, the keyword prefilter and parse the value sums."""
     checks = tuple(_prepare_check(item) for item in params["checks"])
-    words = {str(k) for k in params["keywords"] if str(k)}
+    words = _keywords(params)
     # NOTE: .get: a pack cache written before these params existed lacks them.
     scope = str(params.get("scope") or "any")
     if scope not in _SCOPES:
@@ -131,7 +137,41 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
     # trusted by its own text. They only run on the clause before a match.
     found = tuple(pack_regex(marker) for marker in markers)
     sieve = Sieve(checks, [item.required for item in checks])
-    return Prepared(checks, keyword_scans(words), scope, found, sieve)
+    return Prepared(checks, keyword_scans(set(words)), scope, found, sieve, words)
+
+
+def _keywords(params: Mapping[str, Any]) -> frozenset[str]:
+    """The ``keywords`` param: the words a line must hold one of."""
+    return frozenset(str(k) for k in params["keywords"] if str(k))
+
+
+# By pack id (with the pack, so an id is never reused): its keyword index.
+_INDEXES: dict[int, tuple[Pack, KeywordIndex | None]] = {}
+_INDEXES_MAX = 64
+
+
+def keyword_index(pack: Pack) -> KeywordIndex | None:
+    """One index of the keywords of every cross-check rule of ``pack``.
+
+    None when no rule has keywords. NOTE: once per pack (``compile_packs``
+    builds it too, so its regex is saved in the pack cache); a set with a
+    word holding a line break is left to its own scans.
+    """
+    known = _INDEXES.get(id(pack))
+    if known is not None and known[0] is pack:
+        return known[1]
+    sets = [
+        words
+        for rule in pack.rules
+        if rule.kind == KIND.name
+        and (words := _keywords(rule.params))
+        and not any("\n" in word for word in words)
+    ]
+    index = KeywordIndex(sets) if sets else None
+    if len(_INDEXES) >= _INDEXES_MAX:
+        _INDEXES.clear()
+    _INDEXES[id(pack)] = (pack, index)
+    return index
 
 
 def _prepare_check(item: Any) -> Check:
@@ -171,8 +211,20 @@ def _prepare_check(item: Any) -> Check:
         worth_testing(pattern),
         bases,
         alternatives,
-        tuple((total.text(), total) for total in bases or (value, *alternatives)),
+        tuple(
+            (total.text(), total, _cells(total))
+            for total in bases or (value, *alternatives)
+        ),
     )
+
+
+def _cells(total: Sum) -> _Cells:
+    """The names of ``total`` split once (each checked to be table.row.column)."""
+    out = []
+    for name in total.names:
+        table_key, row, column = name.split(".")
+        out.append((name, table_key, row, column))
+    return tuple(out)
 
 
 def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
@@ -187,7 +239,9 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
     # The numbers that agree with a check's values; None: every statement
     # agrees or cannot be compared (see ``_agreeing``).
     agreeing: dict[int, frozenset[int | float] | None] = {}
-    for first, folded in prose.paragraphs(prepared.keywords):
+    index = keyword_index(report.pack)
+    paragraphs = prose.paragraphs(prepared.keywords, index, prepared.words)
+    for first, folded in paragraphs:
         for item in prepared.sieve.sift(folded):
             number = id(item)
             if number in values and agreeing[number] is None:
@@ -266,20 +320,60 @@ class _Known(dict[str, _Value]):
     CS018...); a value depends only on the draft's tables, read once.
     """
 
+    __slots__ = ("by_key",)
+
+    def __init__(self, tables: list[Table]) -> None:
+        """No values yet; the first table of each key."""
+        super().__init__()
+        self.by_key: dict[str, Table] = {}
+        for table in tables:
+            self.by_key.setdefault(table.key, table)
+
 
 def _table_values(report: Report, rule: Rule, item: Check) -> list[_Value]:
     """The value of ``item.value`` (and its alternatives), or of each base."""
     known = report.shared.get(_Known)
     if known is None:
-        known = report.shared[_Known] = _Known()
+        known = report.shared[_Known] = _Known(report.tables)
     found: list[_Value] = []
-    for text, total in item.totals:
+    for text, total, cells in item.totals:
         value = known.get(text)
         if value is None:
-            # NOTE: a bad name raises here for each rule naming it, as before.
-            value = known[text] = _table_value(rule, total, report.tables)
+            value = _known_value(total, cells, known.by_key)
+            if value is None:
+                # NOTE: a bad name raises here for each rule naming it, as
+                # before (and only where ``_table_value`` finds it).
+                value = _table_value(rule, total, report.tables)
+            known[text] = value
         found.append(value)
     return found
+
+
+def _known_value(total: Sum, cells: _Cells, by_key: dict[str, Table]) -> _Value | None:
+    """``_table_value`` when every name is a cell of the draft's tables, else None.
+
+    NOTE: the same tables and values, with the names split once per pack
+    and the tables found by key; a name that is not found is left to
+    ``_table_value``, which says so (or not, as before).
+    """
+    tables: dict[str, Table] = {}
+    values: dict[str, int | float | None] = {}
+    skipped = False
+    for name, table_key, row, column in cells:
+        table = by_key.get(table_key)
+        if table is None:
+            return None
+        tables[table_key] = table
+        schema = table.schema
+        if schema.row(row) is None or schema.column(column) is None:
+            return None
+        if table.skipped:
+            skipped = True
+            values[name] = None
+        else:
+            values[name] = table.vector(row, False)[schema.column_index[column]]
+    found = None if skipped else total.evaluate(values.__getitem__)
+    return _Value(found, tables)
 
 
 def _table_value(rule: Rule, total: Sum, all_tables: list[Table]) -> _Value:

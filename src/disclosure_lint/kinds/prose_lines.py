@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from ..document.fold import fold_text
 from ..document.text import Document, Span
@@ -46,6 +46,100 @@ def keyword_scans(words: set[str]) -> tuple[re.Pattern[str], ...]:
     )
 
 
+# A word's occurrences seen at a hit of it (see ``KeywordIndex``): the bits
+# of the word sets holding a word found inside it, and the words that may
+# start inside it and go on past its end, each with its offset and bits.
+_Found = tuple[int, tuple[tuple[int, str, int], ...]]
+
+
+class KeywordIndex:
+    """The keywords of several rules, found in a text by one scan.
+
+    NOTE: each set of keywords scanned for on its own costs a pass over the
+    text per first character (``keyword_scans``): some twenty passes per
+    draft for the cross-check rules of a pack. One regex of every word (a
+    trie: ``re`` tries each position once) finds them all in one pass; a
+    hit tells the word sets holding a word that occurs where it starts or
+    inside it, and the few words that overlap its end are tested there, so
+    every occurrence of every word is seen, as the separate scans see them.
+    """
+
+    __slots__ = ("_bits", "_found", "regex", "sets")
+
+    def __init__(self, sets: Sequence[frozenset[str]]) -> None:
+        """An index of ``sets`` of words (none holds a line break)."""
+        self.sets = tuple(dict.fromkeys(sets))
+        # The bit of each set.
+        self._bits = {words: 1 << i for i, words in enumerate(self.sets)}
+        owners: dict[str, int] = {}
+        for words, bit in self._bits.items():
+            for word in words:
+                owners[word] = owners.get(word, 0) | bit
+        # NOTE: sorted, so the pattern is the same in every process (its code
+        # is saved in the pack cache).
+        every = sorted(owners)
+        self.regex = compile_regex(_trie(every))
+        self._found: dict[str, _Found] = {}
+        for word in every:
+            inside = 0
+            overlaps: list[tuple[int, str, int]] = []
+            for other, bits in owners.items():
+                if other in word:
+                    inside |= bits
+                for offset in range(1, len(word)):
+                    rest = word[offset:]
+                    if len(other) > len(rest) and other.startswith(rest):
+                        overlaps.append((offset, other, bits))
+            self._found[word] = (inside, tuple(overlaps))
+
+    def bit(self, words: frozenset[str]) -> int:
+        """The bit of the set ``words`` (0 when it is not indexed)."""
+        return self._bits.get(words, 0)
+
+    def lines(self, text: str, starts: list[int]) -> dict[int, int]:
+        """The 0-based lines where a word occurs: the bits of its sets.
+
+        A word occurs in the line where it starts (as ``Prose._scan``).
+        """
+        found: dict[int, int] = {}
+        table = self._found
+        line, end, mask = -1, -1, 0
+        for match in self.regex.finditer(text):
+            start = match.start()
+            if start >= end:
+                if mask:
+                    found[line] = mask
+                line = bisect_right(starts, start) - 1
+                end = starts[line + 1] if line + 1 < len(starts) else len(text) + 1
+                mask = 0
+            inside, overlaps = table[match.group()]
+            mask |= inside
+            for offset, other, bits in overlaps:
+                # NOTE: a word starting inside this one and going on past it,
+                # which the scan, resuming at the end of this one, skips.
+                if text.startswith(other, start + offset):
+                    mask |= bits
+        if mask:
+            found[line] = mask
+        return found
+
+
+def _trie(words: list[str]) -> str:
+    """A regex of ``words`` (sorted) as a trie: the longest word at a position."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(word[1:])
+    parts = []
+    for first, rests in groups.items():
+        longer = [rest for rest in rests if rest]
+        if not longer:
+            parts.append(re.escape(first))
+            continue
+        optional = "?" if len(longer) < len(rests) else ""
+        parts.append(f"{re.escape(first)}(?:{_trie(longer)}){optional}")
+    return "|".join(parts)
+
+
 class Prose:
     """The draft's lines and, once asked for, each prose paragraph folded.
 
@@ -59,6 +153,7 @@ class Prose:
     __slots__ = (
         "_first",
         "_folded",
+        "_indexed",
         "_last",
         "_paragraphs",
         "_prose",
@@ -85,6 +180,9 @@ class Prose:
         # Whether a line is prose (``is_prose``), once asked: the scans, the
         # paragraphs and the folding ask for the same lines.
         self._prose: dict[int, bool] = {}
+        # A keyword index and, by the bit of each of its sets, the prose
+        # lines holding one of its words (in order).
+        self._indexed: tuple[KeywordIndex, dict[int, list[int]]] | None = None
 
     def _is_prose(self, index: int) -> bool:
         """``is_prose`` of line ``index``, remembered."""
@@ -94,22 +192,51 @@ class Prose:
         return found
 
     def paragraphs(
-        self, scans: tuple[re.Pattern[str], ...]
+        self,
+        scans: tuple[re.Pattern[str], ...],
+        index: KeywordIndex | None = None,
+        words: frozenset[str] = frozenset(),
     ) -> tuple[tuple[int, str], ...]:
         """The paragraphs with a line where one of ``scans`` matches, folded.
 
         Each as (its first line, its folded text), in order, once; every
         prose paragraph when there are no scans. Worked out once per draft
-        for each set of scans.
+        for each set of scans. ``index``: when it holds ``words`` (the words
+        ``scans`` find), the lines are found through it.
         """
         found = self._paragraphs.get(scans)
         if found is None:
-            found = self._paragraphs[scans] = tuple(self._pick(scans))
+            lines: Iterable[int] | None = None
+            if scans and index is not None and (bit := index.bit(words)):
+                lines = self._indexed_lines(index).get(bit, [])
+            found = self._paragraphs[scans] = tuple(self._pick(scans, lines))
         return found
 
-    def _pick(self, scans: tuple[re.Pattern[str], ...]) -> Iterator[tuple[int, str]]:
+    def _indexed_lines(self, index: KeywordIndex) -> dict[int, list[int]]:
+        """The prose lines of each set of ``index``, by its bit; once a draft."""
+        indexed = self._indexed
+        if indexed is not None and indexed[0] is index:
+            return indexed[1]
+        found: dict[int, list[int]] = {}
+        bits: dict[int, tuple[int, ...]] = {}
+        for line, mask in index.lines(self.text, self.starts).items():
+            if not self._is_prose(line):
+                continue
+            each = bits.get(mask)
+            if each is None:
+                each = bits[mask] = tuple(
+                    1 << i for i in range(mask.bit_length()) if mask >> i & 1
+                )
+            for bit in each:
+                found.setdefault(bit, []).append(line)
+        self._indexed = (index, found)
+        return found
+
+    def _pick(
+        self, scans: tuple[re.Pattern[str], ...], lines: Iterable[int] | None
+    ) -> Iterator[tuple[int, str]]:
         done: set[int] = set()
-        for index in candidate_lines(self, scans):
+        for index in candidate_lines(self, scans) if lines is None else lines:
             first = self.paragraph(index)
             if first in done:
                 continue  # NOTE: several lines of one wrapped paragraph.
