@@ -46,12 +46,6 @@ def keyword_scans(words: set[str]) -> tuple[re.Pattern[str], ...]:
     )
 
 
-# A word's occurrences seen at a hit of it (see ``KeywordIndex``): the bits
-# of the word sets holding a word found inside it, and the words that may
-# start inside it and go on past its end, each with its offset and bits.
-_Found = tuple[int, tuple[tuple[int, str, int], ...]]
-
-
 class KeywordIndex:
     """The keywords of several rules, found in a text by one scan.
 
@@ -64,7 +58,7 @@ class KeywordIndex:
     every occurrence of every word is seen, as the separate scans see them.
     """
 
-    __slots__ = ("_bits", "_found", "regex", "sets")
+    __slots__ = ("_bits", "_inside", "_overlaps", "regex", "sets")
 
     def __init__(self, sets: Sequence[frozenset[str]]) -> None:
         """An index of ``sets`` of words (none holds a line break)."""
@@ -79,7 +73,11 @@ class KeywordIndex:
         # is saved in the pack cache).
         every = sorted(owners)
         self.regex = compile_regex(_trie(every))
-        self._found: dict[str, _Found] = {}
+        # By word: the bits of the sets holding a word found inside it; and,
+        # for the few that have some, the words that may start inside it and
+        # go on past its end, each with its offset and bits.
+        self._inside: dict[str, int] = {}
+        self._overlaps: dict[str, tuple[tuple[int, str, int], ...]] = {}
         for word in every:
             inside = 0
             overlaps: list[tuple[int, str, int]] = []
@@ -90,7 +88,9 @@ class KeywordIndex:
                     rest = word[offset:]
                     if len(other) > len(rest) and other.startswith(rest):
                         overlaps.append((offset, other, bits))
-            self._found[word] = (inside, tuple(overlaps))
+            self._inside[word] = inside
+            if overlaps:
+                self._overlaps[word] = tuple(overlaps)
 
     def bit(self, words: frozenset[str]) -> int:
         """The bit of the set ``words`` (0 when it is not indexed)."""
@@ -102,7 +102,7 @@ class KeywordIndex:
         A word occurs in the line where it starts (as ``Prose._scan``).
         """
         found: dict[int, int] = {}
-        table = self._found
+        inside, overlapping = self._inside, self._overlaps
         line, end, mask = -1, -1, 0
         for match in self.regex.finditer(text):
             start = match.start()
@@ -112,13 +112,14 @@ class KeywordIndex:
                 line = bisect_right(starts, start) - 1
                 end = starts[line + 1] if line + 1 < len(starts) else len(text) + 1
                 mask = 0
-            inside, overlaps = table[match.group()]
-            mask |= inside
-            for offset, other, bits in overlaps:
-                # NOTE: a word starting inside this one and going on past it,
-                # which the scan, resuming at the end of this one, skips.
-                if text.startswith(other, start + offset):
-                    mask |= bits
+            word = match[0]
+            mask |= inside[word]
+            if word in overlapping:
+                for offset, other, bits in overlapping[word]:
+                    # NOTE: a word starting inside this one and going on past
+                    # it, which the scan, resuming at its end, skips.
+                    if text.startswith(other, start + offset):
+                        mask |= bits
         if mask:
             found[line] = mask
         return found
@@ -236,12 +237,17 @@ class Prose:
         self, scans: tuple[re.Pattern[str], ...], lines: Iterable[int] | None
     ) -> Iterator[tuple[int, str]]:
         done: set[int] = set()
+        # NOTE: what ``paragraph`` and ``folded`` remember, looked up here
+        # first: most lines were asked for by an earlier rule.
+        firsts, folds = self._first, self._folded
         for index in candidate_lines(self, scans) if lines is None else lines:
-            first = self.paragraph(index)
+            first = firsts.get(index)
+            if first is None:
+                first = self.paragraph(index)
             if first in done:
                 continue  # NOTE: several lines of one wrapped paragraph.
             done.add(first)
-            folded = self.folded(first)
+            folded = folds[first] if first in folds else self.folded(first)
             if folded is not None:
                 yield first, folded
 
@@ -284,6 +290,15 @@ class Prose:
         first = self._first.get(index)
         if first is not None:
             return first
+        lines = self.lines
+        if (index == 0 or lines[index - 1].rstrip()[-1:] in _SENTENCE_END) and lines[
+            index
+        ].rstrip()[-1:] in _SENTENCE_END:
+            # NOTE: the common case, a line between two ends of sentences:
+            # neither ``_open``, as their first test says; nothing joined.
+            self._first[index] = index
+            self._last[index] = max(self._last.get(index, index), index)
+            return index
         first = index
         while first > 0 and index - first < _JOIN_LINES - 1 and self._open(first - 1):
             first -= 1
