@@ -25,7 +25,13 @@ from disclosure_lint.document.text import Span
 from disclosure_lint.engine.lint import build_report
 from disclosure_lint.inputs.errors import LoadError
 from disclosure_lint.inputs.load import document_from_bytes
-from disclosure_lint.kinds import KINDS, cross_check, paired_punctuation, pattern
+from disclosure_lint.kinds import (
+    KINDS,
+    cross_check,
+    cross_values,
+    paired_punctuation,
+    pattern,
+)
 from disclosure_lint.kinds.edition_markers import _markers
 from disclosure_lint.kinds.prose_lines import KeywordIndex, Prose, candidate_lines
 from disclosure_lint.kinds.report import LintOptions, Report
@@ -134,7 +140,7 @@ def _plain_check(report: Report, rule: Any, prepared: Any) -> list[Any]:
                 if number not in values:
                     totals = item.bases or (item.value, *item.alternatives)
                     values[number] = [
-                        cross_check._table_value(rule, total, report.tables)
+                        cross_values.table_value(rule, total, report.tables)
                         for total in totals
                     ]
                 hit = cross_check._hit(

@@ -45,15 +45,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ..document.fold import fold
 from ..records import dataclass, field
 from ..regex.guard import pack_regex
 from ..tables.equations import Sum, close, format_number, parse_sum
-from ..tables.schema import TableSchemaError
 from ..tables.table import Table
 from .base import Hit, KindSpec, Param, reject_unknown_keys
+from .cross_values import Totals, Value, cells_of, table_values
 from .prose_lines import (
     KeywordIndex,
     Prose,
@@ -81,8 +81,6 @@ _CHECK_KEYS = {"pattern", "value", "expect", "percent_of"}
 _SCOPES = ("any", "whole", "part")
 _CLAUSE_END = ",;。:!?"
 _CLAUSE_MAX = 40  # characters before a number searched for a scope marker
-# A sum's names, each as (name, table key, row, column).
-_Cells = tuple[tuple[str, str, str, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +100,8 @@ class Check:
     alternatives: tuple[Sum, ...] = ()
     # The sums compared with (``bases``, else ``value`` and ``alternatives``),
     # each with its text (the key of its table value for a draft) and its
-    # names split (see ``_Cells``).
-    totals: tuple[tuple[str, Sum, _Cells], ...] = ()
+    # names split (see ``cross_values.Cells``).
+    totals: Totals = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,19 +210,10 @@ def _prepare_check(item: Any) -> Check:
         bases,
         alternatives,
         tuple(
-            (total.text(), total, _cells(total))
+            (total.text(), total, cells_of(total))
             for total in bases or (value, *alternatives)
         ),
     )
-
-
-def _cells(total: Sum) -> _Cells:
-    """The names of ``total`` split once (each checked to be table.row.column)."""
-    out = []
-    for name in total.names:
-        table_key, row, column = name.split(".")
-        out.append((name, table_key, row, column))
-    return tuple(out)
 
 
 def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
@@ -235,7 +224,7 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
     seen: set[tuple[int, str]] = set()
     # NOTE: a check's table value is the same for every sentence of a draft;
     # worked out on its first match (so a bad name still fails only then).
-    values: dict[int, list[_Value]] = {}
+    values: dict[int, list[Value]] = {}
     # The numbers that agree with a check's values; None: every statement
     # agrees or cannot be compared (see ``_agreeing``).
     agreeing: dict[int, frozenset[int | float] | None] = {}
@@ -249,7 +238,7 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
             for match in item.regex.finditer(folded):
                 value = values.get(number)
                 if value is None:
-                    value = values[number] = _table_values(report, rule, item)
+                    value = values[number] = table_values(report, rule, item.totals)
                     agreeing[number] = _agreeing(item, value)
                 numbers = agreeing[number]
                 if numbers is None:
@@ -265,7 +254,7 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
                     yield hit
 
 
-def _agreeing(item: Check, values: list[_Value]) -> frozenset[int | float] | None:
+def _agreeing(item: Check, values: list[Value]) -> frozenset[int | float] | None:
     """The stated numbers ``_differs`` finds agreeing with ``values``.
 
     None when it finds every statement of ``item`` agreeing or unknown (a
@@ -306,114 +295,11 @@ def _scope(prepared: Prepared, folded: str, match: RegexMatch) -> tuple[int, int
     return (0, 0)
 
 
-class _Value(NamedTuple):
-    """A sum's table value (None: unknown) and the tables it was read from."""
-
-    actual: int | float | None
-    tables: dict[str, Table]
-
-
-class _Known(dict[str, _Value]):
-    """The table values of sums worked out so far for a draft (``Report.shared``).
-
-    NOTE: the rules name the same sums (申请 new total in CS010, CS017 and
-    CS018...); a value depends only on the draft's tables, read once.
-    """
-
-    __slots__ = ("by_key",)
-
-    def __init__(self, tables: list[Table]) -> None:
-        """No values yet; the first table of each key."""
-        super().__init__()
-        self.by_key: dict[str, Table] = {}
-        for table in tables:
-            self.by_key.setdefault(table.key, table)
-
-
-def _table_values(report: Report, rule: Rule, item: Check) -> list[_Value]:
-    """The value of ``item.value`` (and its alternatives), or of each base."""
-    known = report.shared.get(_Known)
-    if known is None:
-        known = report.shared[_Known] = _Known(report.tables)
-    found: list[_Value] = []
-    for text, total, cells in item.totals:
-        value = known.get(text)
-        if value is None:
-            value = _known_value(total, cells, known.by_key)
-            if value is None:
-                # NOTE: a bad name raises here for each rule naming it, as
-                # before (and only where ``_table_value`` finds it).
-                value = _table_value(rule, total, report.tables)
-            known[text] = value
-        found.append(value)
-    return found
-
-
-def _known_value(total: Sum, cells: _Cells, by_key: dict[str, Table]) -> _Value | None:
-    """``_table_value`` when every name is a cell of the draft's tables, else None.
-
-    NOTE: the same tables and values, with the names split once per pack
-    and the tables found by key; a name that is not found is left to
-    ``_table_value``, which says so (or not, as before).
-    """
-    tables: dict[str, Table] = {}
-    values: dict[str, int | float | None] = {}
-    skipped = False
-    for name, table_key, row, column in cells:
-        table = by_key.get(table_key)
-        if table is None:
-            return None
-        tables[table_key] = table
-        schema = table.schema
-        if schema.row(row) is None or schema.column(column) is None:
-            return None
-        if table.skipped:
-            skipped = True
-            values[name] = None
-        else:
-            values[name] = table.vector(row, False)[schema.column_index[column]]
-    found = None if skipped else total.evaluate(values.__getitem__)
-    return _Value(found, tables)
-
-
-def _table_value(rule: Rule, total: Sum, all_tables: list[Table]) -> _Value:
-    """The value of ``total`` in the draft's tables (the first of each key).
-
-    Unknown (None) when a table could not be read cell by cell.
-
-    Raises:
-        TableSchemaError: a name is not a table, row or column of the pack.
-    """
-    tables: dict[str, Table] = {}
-    for name in total.names:
-        table_key = name.split(".", 1)[0]
-        table = next((t for t in all_tables if t.key == table_key), None)
-        if table is None:
-            raise TableSchemaError(
-                f"rule {rule.id}: unknown table '{table_key}' in '{name}'"
-            )
-        tables[table_key] = table
-
-    def value(name: str) -> int | float | None:
-        table_key, row, column = name.split(".")
-        table = tables[table_key]
-        if table.schema.row(row) is None or table.schema.column(column) is None:
-            raise TableSchemaError(f"rule {rule.id}: unknown cell '{name}'")
-        if table.skipped:
-            return None  # NOTE: not read cell by cell (TB012): not compared
-        return table.total(row, column, blank_is_zero=False)
-
-    found = total.evaluate(value)
-    if any(table.skipped for table in tables.values()):
-        found = None  # NOTE: its cells are not known; say nothing.
-    return _Value(found, tables)
-
-
 def _hit(
     report: Report,
     prepared: Prepared,
     item: Check,
-    values: list[_Value],
+    values: list[Value],
     prose: Prose,
     first: int,
     match: RegexMatch,
@@ -466,8 +352,8 @@ def _hit(
 
 
 def _differs(
-    item: Check, values: list[_Value], stated: int, match: RegexMatch
-) -> tuple[_Value, dict[str, Any]] | None:
+    item: Check, values: list[Value], stated: int, match: RegexMatch
+) -> tuple[Value, dict[str, Any]] | None:
     """The value compared with and message arguments, when ``stated`` differs.
 
     None when it agrees with one of ``values``, or a value is unknown.
@@ -481,8 +367,8 @@ def _differs(
 
 
 def _share(
-    printed: str, stated: int, values: list[_Value]
-) -> tuple[_Value, dict[str, Any]] | None:
+    printed: str, stated: int, values: list[Value]
+) -> tuple[Value, dict[str, Any]] | None:
     """The first base and the share worked out, when ``printed`` fits none.
 
     None when it fits one of them, or a base is unknown or 0 (no share can

@@ -2,8 +2,10 @@
 
 Lines are grouped in paragraphs (a sentence hard-wrapped over lines, as PDF
 text is, is one paragraph), folded once per draft and shared by every
-cross-check rule; the lines holding a rule's keywords are found by one scan
-per group of its keywords (see ``keyword_scans``), skipping table rows.
+cross-check rule; the lines holding a rule's keywords are found, skipping
+table rows, by one scan per draft for all the rules of a pack
+(``KeywordIndex``), or by one scan per group of a rule's keywords
+(``keyword_scans``; stale-year, and a rule the index does not hold).
 """
 
 from __future__ import annotations
@@ -78,16 +80,22 @@ class KeywordIndex:
         # go on past its end, each with its offset and bits.
         self._inside: dict[str, int] = {}
         self._overlaps: dict[str, tuple[tuple[int, str, int], ...]] = {}
+        # NOTE: by first character, so a pack with many keywords does not
+        # compare every word with every other.
+        starting: dict[str, list[str]] = {}
+        for word in every:
+            starting.setdefault(word[0], []).append(word)
         for word in every:
             inside = 0
-            overlaps: list[tuple[int, str, int]] = []
-            for other, bits in owners.items():
+            for other in (o for c in set(word) for o in starting.get(c, ())):
                 if other in word:
-                    inside |= bits
-                for offset in range(1, len(word)):
-                    rest = word[offset:]
-                    if len(other) > len(rest) and other.startswith(rest):
-                        overlaps.append((offset, other, bits))
+                    inside |= owners[other]
+            overlaps = [
+                (offset, other, owners[other])
+                for offset in range(1, len(word))
+                for other in starting.get(word[offset], ())
+                if len(other) > len(word) - offset and other.startswith(word[offset:])
+            ]
             self._inside[word] = inside
             if overlaps:
                 self._overlaps[word] = tuple(overlaps)
