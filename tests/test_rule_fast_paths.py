@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import sys
+from bisect import bisect_right
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +25,20 @@ from disclosure_lint.document.text import Span
 from disclosure_lint.engine.lint import build_report
 from disclosure_lint.inputs.errors import LoadError
 from disclosure_lint.inputs.load import document_from_bytes
-from disclosure_lint.kinds import KINDS, cross_check, paired_punctuation, pattern
+from disclosure_lint.kinds import (
+    KINDS,
+    cross_check,
+    cross_values,
+    paired_punctuation,
+    pattern,
+)
 from disclosure_lint.kinds.edition_markers import _markers
-from disclosure_lint.kinds.prose_lines import Prose, candidate_lines
+from disclosure_lint.kinds.prose_lines import KeywordIndex, Prose, candidate_lines
 from disclosure_lint.kinds.report import LintOptions, Report
 from disclosure_lint.packs.load import load_packset
 from disclosure_lint.regex.guard import required_choices
+
+from .conftest import benchmark_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKSET = load_packset(use_cache=False)
@@ -131,7 +140,7 @@ def _plain_check(report: Report, rule: Any, prepared: Any) -> list[Any]:
                 if number not in values:
                     totals = item.bases or (item.value, *item.alternatives)
                     values[number] = [
-                        cross_check._table_value(rule, total, report.tables)
+                        cross_values.table_value(rule, total, report.tables)
                         for total in totals
                     ]
                 hit = cross_check._hit(
@@ -236,6 +245,75 @@ def test_cross_checks_on_random_statements_find_what_the_plain_way_finds(
     report = _report(prose + "\n" + tables)
     if report is not None:
         _same_cross_checks(report)
+
+
+# --- keyword index -----------------------------------------------------------
+
+
+def _lines_with_reference(text: str, words: frozenset[str]) -> list[int]:
+    """The 0-based lines where one of ``words`` starts: every occurrence found."""
+    starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+    lines: set[int] = set()
+    for word in words:
+        at = text.find(word)
+        while at != -1:
+            lines.add(bisect_right(starts, at) - 1)
+            at = text.find(word, at + 1)
+    return sorted(lines)
+
+
+def _indexed(index: KeywordIndex, text: str, words: frozenset[str]) -> list[int]:
+    starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+    bit = index.bit(words)
+    return [line for line, bits in index.lines(text, starts).items() if bits & bit]
+
+
+# NOTE: few characters, so that words overlap, hold one another and repeat.
+WORD = st.text(alphabet="ab申请%.", min_size=1, max_size=4)
+WORD_SETS = st.lists(
+    st.frozensets(WORD, min_size=1, max_size=5), min_size=1, max_size=5
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(WORD_SETS, st.text(alphabet="ab申请%.\n x", max_size=60))
+def test_one_scan_finds_the_lines_of_every_word_set(
+    sets: list[frozenset[str]], text: str
+) -> None:
+    index = KeywordIndex(sets)
+    for words in sets:
+        assert _indexed(index, text, words) == _lines_with_reference(text, words)
+
+
+def test_one_scan_sees_a_word_overlapping_the_end_of_another() -> None:
+    index = KeywordIndex([frozenset({"办结"}), frozenset({"结转"}), frozenset({"结"})])
+    text = "x\n办结转入\n"
+    assert _indexed(index, text, frozenset({"结转"})) == [1]
+    assert _indexed(index, text, frozenset({"结"})) == [1]
+
+
+def _same_paragraphs(report: Report) -> None:
+    """Each cross-check rule's paragraphs, through the pack's index and not."""
+    index = cross_check.keyword_index(report.pack)
+    assert index is not None
+    plain, indexed = Prose(report.document), Prose(report.document)
+    for rule in report.pack.rules:
+        if rule.kind == "cross-check":
+            prepared = KINDS[rule.kind].prepare(rule.params)
+            assert index.bit(prepared.words), rule.id
+            expected = plain.paragraphs(prepared.keywords)
+            got = indexed.paragraphs(prepared.keywords, index, prepared.words)
+            assert got == expected, rule.id
+
+
+def test_the_keyword_index_picks_the_paragraphs_the_scans_pick() -> None:
+    corpus = benchmark_corpus()
+    docs = [document_from_bytes(p.name, p.read_bytes()) for p in _files()]
+    for number in range(60):
+        made = corpus.make_draft(number, 1)
+        docs.append(document_from_bytes(made.name, made.data))
+    for doc in docs:
+        _same_paragraphs(build_report(doc, PACKSET, LintOptions()))
 
 
 # --- FM003, FM101, pattern --------------------------------------------------

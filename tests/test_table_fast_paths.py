@@ -41,6 +41,8 @@ from disclosure_lint.tables.table import Row, Table
 from disclosure_lint.tables.tokens import Token, Tokenizer
 from disclosure_lint.tables.values import assign, hold_counts
 
+from .conftest import benchmark_corpus
+
 PACKSET = load_packset(use_cache=False)
 PACK_2021 = PACKSET.for_year(2021)
 assert PACK_2021 is not None
@@ -151,6 +153,69 @@ def test_remembered_totals_are_the_recursive_sums(text: str) -> None:
         for name in names:
             by_row = table.row_totals(name)
             assert by_row == {c: table.total(name, c) for c in table.schema.column_keys}
+
+
+def _running_sums(table: Table, names: tuple[str, ...], blank_is_zero: bool) -> list:
+    """``Table.sum_vector`` the plain way: a running total per column, from 0."""
+    sums: list = []
+    for index in range(len(table.schema.column_keys)):
+        total = 0
+        for name in names:
+            value = table.vector(name, blank_is_zero)[index]
+            if value is None:
+                total = None
+                break
+            total = total + value
+        sums.append(total)
+    return sums
+
+
+def _same_sum_vectors(report, names_of) -> int:
+    """Every table's ``sum_vector`` of some names against running totals."""
+    compared = 0
+    for table in report.tables:
+        keys = [row.key for row in table.schema.rows]
+        for names in names_of(keys):
+            for blank_is_zero in (True, False):
+                got = table.sum_vector(names, blank_is_zero)
+                expected = _running_sums(table, names, blank_is_zero)
+                assert list(got) == expected, names
+                assert [type(v) for v in got] == [type(v) for v in expected]
+                compared += 1
+    return compared
+
+
+@settings(max_examples=100, deadline=None)
+@given(TEXTS, st.randoms(use_true_random=False))
+def test_sum_vectors_are_running_totals(text: str, random) -> None:
+    try:
+        doc = document_from_bytes("t.txt", text.encode("utf-8", "surrogatepass"))
+    except LoadError:
+        return
+    report = build_report(doc, PACKSET, LintOptions(year=2021))
+    _same_sum_vectors(
+        report,
+        lambda keys: [tuple(random.choices(keys, k=n)) for n in (1, 2, 3, 5)],
+    )
+
+
+def test_sum_vectors_of_corpus_tables_are_running_totals() -> None:
+    corpus = benchmark_corpus()
+    compared = 0
+    for number in range(40):
+        made = corpus.make_draft(number, 1)
+        report = build_report(
+            document_from_bytes(made.name, made.data), PACKSET, LintOptions()
+        )
+        compared += _same_sum_vectors(
+            report,
+            lambda keys: [
+                tuple(keys[i : i + n])
+                for n in (1, 2, 4)
+                for i in range(0, len(keys), n)
+            ],
+        )
+    assert compared > 0
 
 
 def _rules(kind: str) -> list:

@@ -52,10 +52,11 @@ from ..named_tuples import NamedTuple
 from ..records import dataclass, field
 from ..regex.guard import pack_regex
 from ..tables.equations import Sum, close, format_number, parse_sum
-from ..tables.schema import TableSchemaError
 from ..tables.table import Table
 from .base import Hit, KindSpec, Param, reject_unknown_keys
+from .cross_values import Totals, Value, cells_of, table_values
 from .prose_lines import (
+    KeywordIndex,
     Prose,
     keyword_scans,
     prose_of,
@@ -66,7 +67,7 @@ from .report import Report
 from .text_sieve import Sieve, worth_testing
 
 if TYPE_CHECKING:
-    from ..packs.model import Rule
+    from ..packs.model import Pack, Rule
     from ..regex.linear import Regex, RegexMatch
 
 PARAMS = {
@@ -99,8 +100,9 @@ class Check:
     # Other values the sentence may mean; it holds when one agrees.
     alternatives: tuple[Sum, ...] = ()
     # The sums compared with (``bases``, else ``value`` and ``alternatives``),
-    # each with its text (the key of its table value for a draft).
-    totals: tuple[tuple[str, Sum], ...] = ()
+    # each with its text (the key of its table value for a draft) and its
+    # names split (see ``cross_values.Cells``).
+    totals: Totals = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +117,14 @@ class Prepared:
     markers: tuple[Regex, ...] = ()
     # Which checks may match a paragraph (by the texts their matches hold).
     sieve: Sieve[Check] = field(default_factory=lambda: Sieve((), ()), compare=False)
+    # The keywords (``_keywords``), as the pack's ``KeywordIndex`` knows them.
+    words: frozenset[str] = frozenset()
 
 
 def prepare(params: Mapping[str, Any]) -> Prepared:
     """Compile the regexes, the keyword prefilter and parse the value sums."""
     checks = tuple(_prepare_check(item) for item in params["checks"])
-    words = {str(k) for k in params["keywords"] if str(k)}
+    words = _keywords(params)
     # NOTE: .get: a pack cache written before these params existed lacks them.
     scope = str(params.get("scope") or "any")
     if scope not in _SCOPES:
@@ -132,7 +136,41 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
     # trusted by its own text. They only run on the clause before a match.
     found = tuple(pack_regex(marker) for marker in markers)
     sieve = Sieve(checks, [item.required for item in checks])
-    return Prepared(checks, keyword_scans(words), scope, found, sieve)
+    return Prepared(checks, keyword_scans(set(words)), scope, found, sieve, words)
+
+
+def _keywords(params: Mapping[str, Any]) -> frozenset[str]:
+    """The ``keywords`` param: the words a line must hold one of."""
+    return frozenset(str(k) for k in params["keywords"] if str(k))
+
+
+# By pack id (with the pack, so an id is never reused): its keyword index.
+_INDEXES: dict[int, tuple[Pack, KeywordIndex | None]] = {}
+_INDEXES_MAX = 64
+
+
+def keyword_index(pack: Pack) -> KeywordIndex | None:
+    """One index of the keywords of every cross-check rule of ``pack``.
+
+    None when no rule has keywords. NOTE: once per pack (``compile_packs``
+    builds it too, so its regex is saved in the pack cache); a set with a
+    word holding a line break is left to its own scans.
+    """
+    known = _INDEXES.get(id(pack))
+    if known is not None and known[0] is pack:
+        return known[1]
+    sets = [
+        words
+        for rule in pack.rules
+        if rule.kind == KIND.name
+        and (words := _keywords(rule.params))
+        and not any("\n" in word for word in words)
+    ]
+    index = KeywordIndex(sets) if sets else None
+    if len(_INDEXES) >= _INDEXES_MAX:
+        _INDEXES.clear()
+    _INDEXES[id(pack)] = (pack, index)
+    return index
 
 
 def _prepare_check(item: Any) -> Check:
@@ -172,7 +210,10 @@ def _prepare_check(item: Any) -> Check:
         worth_testing(pattern),
         bases,
         alternatives,
-        tuple((total.text(), total) for total in bases or (value, *alternatives)),
+        tuple(
+            (total.text(), total, cells_of(total))
+            for total in bases or (value, *alternatives)
+        ),
     )
 
 
@@ -184,11 +225,13 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
     seen: set[tuple[int, str]] = set()
     # NOTE: a check's table value is the same for every sentence of a draft;
     # worked out on its first match (so a bad name still fails only then).
-    values: dict[int, list[_Value]] = {}
+    values: dict[int, list[Value]] = {}
     # The numbers that agree with a check's values; None: every statement
     # agrees or cannot be compared (see ``_agreeing``).
     agreeing: dict[int, frozenset[int | float] | None] = {}
-    for first, folded in prose.paragraphs(prepared.keywords):
+    index = keyword_index(report.pack)
+    paragraphs = prose.paragraphs(prepared.keywords, index, prepared.words)
+    for first, folded in paragraphs:
         for item in prepared.sieve.sift(folded):
             number = id(item)
             if number in values and agreeing[number] is None:
@@ -196,7 +239,7 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
             for match in item.regex.finditer(folded):
                 value = values.get(number)
                 if value is None:
-                    value = values[number] = _table_values(report, rule, item)
+                    value = values[number] = table_values(report, rule, item.totals)
                     agreeing[number] = _agreeing(item, value)
                 numbers = agreeing[number]
                 if numbers is None:
@@ -212,7 +255,7 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
                     yield hit
 
 
-def _agreeing(item: Check, values: list[_Value]) -> frozenset[int | float] | None:
+def _agreeing(item: Check, values: list[Value]) -> frozenset[int | float] | None:
     """The stated numbers ``_differs`` finds agreeing with ``values``.
 
     None when it finds every statement of ``item`` agreeing or unknown (a
@@ -253,74 +296,11 @@ def _scope(prepared: Prepared, folded: str, match: RegexMatch) -> tuple[int, int
     return (0, 0)
 
 
-class _Value(NamedTuple):
-    """A sum's table value (None: unknown) and the tables it was read from."""
-
-    actual: int | float | None
-    tables: dict[str, Table]
-
-
-class _Known(dict[str, _Value]):
-    """The table values of sums worked out so far for a draft (``Report.shared``).
-
-    NOTE: the rules name the same sums (申请 new total in CS010, CS017 and
-    CS018...); a value depends only on the draft's tables, read once.
-    """
-
-
-def _table_values(report: Report, rule: Rule, item: Check) -> list[_Value]:
-    """The value of ``item.value`` (and its alternatives), or of each base."""
-    known = report.shared.get(_Known)
-    if known is None:
-        known = report.shared[_Known] = _Known()
-    found: list[_Value] = []
-    for text, total in item.totals:
-        value = known.get(text)
-        if value is None:
-            # NOTE: a bad name raises here for each rule naming it, as before.
-            value = known[text] = _table_value(rule, total, report.tables)
-        found.append(value)
-    return found
-
-
-def _table_value(rule: Rule, total: Sum, all_tables: list[Table]) -> _Value:
-    """The value of ``total`` in the draft's tables (the first of each key).
-
-    Unknown (None) when a table could not be read cell by cell.
-
-    Raises:
-        TableSchemaError: a name is not a table, row or column of the pack.
-    """
-    tables: dict[str, Table] = {}
-    for name in total.names:
-        table_key = name.split(".", 1)[0]
-        table = next((t for t in all_tables if t.key == table_key), None)
-        if table is None:
-            raise TableSchemaError(
-                f"rule {rule.id}: unknown table '{table_key}' in '{name}'"
-            )
-        tables[table_key] = table
-
-    def value(name: str) -> int | float | None:
-        table_key, row, column = name.split(".")
-        table = tables[table_key]
-        if table.schema.row(row) is None or table.schema.column(column) is None:
-            raise TableSchemaError(f"rule {rule.id}: unknown cell '{name}'")
-        if table.skipped:
-            return None  # NOTE: not read cell by cell (TB012): not compared
-        return table.total(row, column, blank_is_zero=False)
-
-    found = total.evaluate(value)
-    if any(table.skipped for table in tables.values()):
-        found = None  # NOTE: its cells are not known; say nothing.
-    return _Value(found, tables)
-
-
 def _hit(
     report: Report,
     prepared: Prepared,
     item: Check,
-    values: list[_Value],
+    values: list[Value],
     prose: Prose,
     first: int,
     match: RegexMatch,
@@ -373,8 +353,8 @@ def _hit(
 
 
 def _differs(
-    item: Check, values: list[_Value], stated: int, match: RegexMatch
-) -> tuple[_Value, dict[str, Any]] | None:
+    item: Check, values: list[Value], stated: int, match: RegexMatch
+) -> tuple[Value, dict[str, Any]] | None:
     """The value compared with and message arguments, when ``stated`` differs.
 
     None when it agrees with one of ``values``, or a value is unknown.
@@ -388,8 +368,8 @@ def _differs(
 
 
 def _share(
-    printed: str, stated: int, values: list[_Value]
-) -> tuple[_Value, dict[str, Any]] | None:
+    printed: str, stated: int, values: list[Value]
+) -> tuple[Value, dict[str, Any]] | None:
     """The first base and the share worked out, when ``printed`` fits none.
 
     None when it fits one of them, or a base is unknown or 0 (no share can

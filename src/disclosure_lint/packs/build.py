@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
+from ..kinds.cross_check import keyword_index
 from .compile import _compile_rule
 from .discover import (
     PACK_FILE,
@@ -100,6 +101,9 @@ def compile_packs(dirs: list[Path], fallback: Iterable[Path] = ()) -> PackSet:
     resolved: dict[str, Pack] = {}
     for name in raw:
         _resolve(name, raw, resolved, [])
+    # NOTE: built now so that its regex is saved in the pack cache.
+    for pack in resolved.values():
+        keyword_index(pack)
     return PackSet(resolved)
 
 

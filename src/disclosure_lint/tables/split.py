@@ -91,6 +91,7 @@ def split_table(
         else:
             _place(row, table, text, digits_of[key][1], cut)
     table._vectors = ({}, {})
+    table._counts = set()
     table._irregular = None
 
 

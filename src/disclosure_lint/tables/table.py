@@ -252,6 +252,8 @@ class Table:
     )
     # The rows that are not plain counts, picked out on first use.
     _irregular: list[Row] | None = field(default=None, repr=False)
+    # The rows and groups whose vectors hold counts alone (ints, no None).
+    _counts: set[str] = field(default_factory=set, repr=False)
     # The schema key. NOTE: a field, not a property: looked up by the reader
     # and by every table rule, each draft.
     key: str = field(init=False, repr=False, compare=False)
@@ -345,11 +347,14 @@ class Table:
         if found is None:
             members = self.schema.members.get(name)
             if members is None:
-                found = _row_vector(
-                    self.rows.get(name), self.schema.column_keys, blank_is_zero
-                )
+                row = self.rows.get(name)
+                found = _row_vector(row, self.schema.column_keys, blank_is_zero)
+                if row is not None and row._counts is not None and not row.uncertain:
+                    self._counts.add(name)
             else:
                 found = self.sum_vector(members, blank_is_zero)
+                if self._counts.issuperset(members):
+                    self._counts.add(name)
             known[name] = found
         return found
 
@@ -362,6 +367,10 @@ class Table:
         vectors = [self.vector(name, blank_is_zero) for name in names]
         if not vectors:
             return (0,) * len(self.schema.column_keys)
+        if self._counts.issuperset(names):
+            # NOTE: counts alone (the common case): no None, and ints add up
+            # exactly, so ``sum`` in C gives what the running total gives.
+            return tuple(map(sum, zip(*vectors, strict=True)))
         # NOTE: a column at a time, added up in C in member order from 0, as
         # a running total would (not ``sum``: from Python 3.12 it compensates
         # float rounding, which would change amounts in the last digit).
