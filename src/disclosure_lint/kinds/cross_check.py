@@ -48,7 +48,6 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..document.fold import fold
-from ..named_tuples import NamedTuple
 from ..records import dataclass, field
 from ..regex.guard import pack_regex
 from ..tables.equations import Sum, close, format_number, parse_sum

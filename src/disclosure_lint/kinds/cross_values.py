@@ -6,8 +6,9 @@ value is unknown (None) when a table could not be read cell by cell.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
+from ..named_tuples import NamedTuple
 from ..tables.equations import Sum
 from ..tables.schema import TableSchemaError
 from ..tables.table import Table
