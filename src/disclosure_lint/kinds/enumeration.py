@@ -37,7 +37,8 @@ import importlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain
-from typing import TYPE_CHECKING, Any
+from re import Match
+from typing import TYPE_CHECKING, Any, cast
 
 from ..document.text import Span
 from ..records import dataclass
@@ -68,16 +69,20 @@ class Prepared:
 
     ``any_level`` matches a line start; group ``m<i>`` is the marker of
     level ``i`` and ``n<i>`` its numeral. ``inline_hint`` is text every
-    prose marker holds (a line without it is not searched).
+    prose marker holds (a line without it is not searched);
+    ``inline_width`` the most characters a prose marker takes (0: unknown
+    or too many: the whole text is scanned).
     """
 
     values: dict[str, int]
     inline: Regex
     inline_hint: str
+    inline_width: int
     any_level: re.Pattern[str]
     line_starts: re.Pattern[str]
     depths: int
     after: frozenset[str]
+    line_bound: bool
 
 
 @dataclass(slots=True)
@@ -117,18 +122,65 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
     # Each match but the first line's (``any_level`` at 0) begins with the
     # newline before its line.
     line_starts = compile_regex("\n" + after_newline + "(?:" + "|".join(parts) + ")")
+    hint = required_text(str(params["inline"]))
     return Prepared(
         values,
         inline,
-        required_text(str(params["inline"])),
+        hint,
+        _width(str(params["inline"]), inline) if hint else 0,
         any_level,
         line_starts,
         len(parts),
         frozenset(str(params["inline_after"])),
+        all(_single_line(str(i["pattern"]), strict=True) for i in params["levels"]),
     )
 
 
 _PARSER: Any = importlib.import_module("re._parser")  # NOTE: as regex.guard
+_WIDEST = 16
+
+
+def _width(pattern: str, regex: Regex) -> int:
+    """The most characters a match of ``pattern`` takes (0: too many, unknown)."""
+    if not isinstance(regex, re.Pattern):
+        return 0  # NOTE: the RE2 engine (regex.linear) has no match at a position
+    try:
+        widest = int(_PARSER.parse(pattern).getwidth()[1])
+    except (re.error, RecursionError, OverflowError):
+        return 0
+    return widest if widest <= _WIDEST else 0
+
+
+def _inline_matches(text: str, prepared: Prepared) -> Iterator[Match[str]]:
+    """The matches ``prepared.inline.finditer(text)`` gives, found from the hint.
+
+    NOTE: every match holds the hint and takes at most ``inline_width``
+    characters, so it starts at most that far before an occurrence of the
+    hint: a literal search (C speed) for the hint, then a match tried at
+    those few places, leftmost first (as a scan would), replaces a scan of
+    every character. A match is never empty (it holds the hint).
+    """
+    hint, width = prepared.inline_hint, prepared.inline_width
+    if not width:
+        yield from prepared.inline.finditer(text)
+        return
+    match_at = cast("re.Pattern[str]", prepared.inline).match
+    back = width - len(hint)
+    pos = 0
+    at = text.find(hint)
+    while at >= 0:
+        for start in range(max(pos, at - back), at + 1):
+            match = match_at(text, start)
+            if match is not None:
+                yield match
+                pos = match.end()
+                break
+        else:
+            # NOTE: a match starting after ``at`` holds a later occurrence.
+            pos = at + 1
+        at = text.find(hint, pos)
+
+
 _OPS: Any = importlib.import_module("re._constants")
 # Classes that never hold a newline.
 _NO_NEWLINE = {
@@ -141,18 +193,30 @@ _NO_NEWLINE = {
 }
 
 
-def _single_line(pattern: str) -> bool:
-    """Whether no match of ``pattern`` can take in a newline (or may: False)."""
+def _single_line(pattern: str, strict: bool = False) -> bool:
+    r"""Whether no match of ``pattern`` can take in a newline (or may: False).
+
+    ``strict``: nor look past one (a look-ahead that may take in a newline,
+    ``$`` or ``\Z``): a match then reads nothing after the newline that
+    ends its line, and a scan that stops there finds it all the same.
+    """
     try:
-        return _no_newline(list(_PARSER.parse(pattern)))
+        return _no_newline(list(_PARSER.parse(pattern)), strict)
     except re.error:
         return False
 
 
-def _no_newline(items: list[Any]) -> bool:
+def _no_newline(items: list[Any], strict: bool = False) -> bool:
     ops = _OPS
     for op, arg in items:
-        if op in (ops.AT, ops.ASSERT, ops.ASSERT_NOT):
+        if op == ops.AT:
+            if strict and arg in (ops.AT_END, ops.AT_END_STRING):
+                return False
+            continue  # takes in nothing
+        if op in (ops.ASSERT, ops.ASSERT_NOT):
+            # NOTE: arg: direction (1: ahead, -1: behind) and the pattern.
+            if strict and arg[0] == 1 and not _no_newline(list(arg[1]), strict):
+                return False
             continue  # takes in nothing
         if op == ops.LITERAL:
             ok = arg != 10
@@ -164,13 +228,13 @@ def _no_newline(items: list[Any]) -> bool:
                 for sub, value in arg
             )
         elif op == ops.SUBPATTERN:
-            ok = _no_newline(list(arg[-1]))
+            ok = _no_newline(list(arg[-1]), strict)
         elif op == ops.ATOMIC_GROUP:
-            ok = _no_newline(list(arg))
+            ok = _no_newline(list(arg), strict)
         elif op == ops.BRANCH:
-            ok = all(_no_newline(list(branch)) for branch in arg[1])
+            ok = all(_no_newline(list(branch), strict) for branch in arg[1])
         elif op in (ops.MAX_REPEAT, ops.MIN_REPEAT, ops.POSSESSIVE_REPEAT):
-            ok = _no_newline(list(arg[2]))
+            ok = _no_newline(list(arg[2]), strict)
         else:
             ok = False  # any character, a back-reference...: perhaps
         if not ok:
@@ -230,21 +294,7 @@ def _events(report: Report, prepared: Prepared) -> list[tuple[int | None, Item]]
     events: list[tuple[int, int | None, Item]] = [
         (start, _HEAD, Item(0, Span(start, start), "")) for start in heads
     ]
-    # NOTE: most numbered lines are table rows (（一）予以公开): the lines come
-    # in text order, so a walk along the tables (merged) drops them cheaply.
-    merged = _merged(tables)
-    table = 0
-    tables_left = len(merged)
-    first = prepared.any_level.match(text)
-    # NOTE: one C iterator, not a generator: called for every numbered line.
-    lines = chain((first,) if first else (), prepared.line_starts.finditer(text))
-    for match in lines:
-        line = match.start()
-        line += text[line : line + 1] == "\n"
-        while table < tables_left and merged[table][1] <= line:
-            table += 1
-        if table < tables_left and merged[table][0] <= line:
-            continue  # in a table
+    for line, match in _numbered_lines(text, prepared, _merged(tables)):
         if line in heads or _not_prose(text, line, ()):
             continue
         group = match.lastgroup or ""
@@ -254,7 +304,7 @@ def _events(report: Report, prepared: Prepared) -> list[tuple[int | None, Item]]
         span = Span(match.start(group), match.end())
         events.append((line, depth, Item(value, span, match.group(group))))
     if prepared.inline_hint in text:
-        for match in prepared.inline.finditer(text):
+        for match in _inline_matches(text, prepared):
             numeral = prepared.values.get(match.group("n"))
             pos = match.start()
             # NOTE: the cheap tests first (each only drops the marker).
@@ -268,6 +318,51 @@ def _events(report: Report, prepared: Prepared) -> list[tuple[int | None, Item]]
             events.append((match.start(), None, Item(numeral, span, match.group(0))))
     events.sort(key=lambda event: event[0])
     return [(depth, item) for _, depth, item in events]
+
+
+def _numbered_lines(
+    text: str, prepared: Prepared, tables: list[tuple[int, int]]
+) -> list[tuple[int, re.Match[str]]]:
+    """``(line start, match)`` of each numbered line outside ``tables``.
+
+    ``tables``: merged spans, in order. NOTE: most numbered lines are table
+    rows (（一）予以公开). When no marker takes in or looks past a newline
+    (``line_bound``), each match starts at a newline and reads nothing after
+    the next, so the matches do not depend on where a scan starts or stops:
+    only the text between the tables is scanned (C speed), not every row
+    matched and dropped in Python.
+    """
+    found: list[tuple[int, re.Match[str]]] = []
+    first = prepared.any_level.match(text)
+    if not prepared.line_bound:
+        # A match may run over lines: one scan of the whole text, with a walk
+        # along the tables (in text order) to drop their rows.
+        table, left = 0, len(tables)
+        lines = chain((first,) if first else (), prepared.line_starts.finditer(text))
+        for match in lines:
+            line = match.start()
+            line += text[line : line + 1] == "\n"
+            while table < left and tables[table][1] <= line:
+                table += 1
+            if not (table < left and tables[table][0] <= line):
+                found.append((line, match))
+        return found
+    pos = 0
+    for start, end in (*tables, (len(text) + 1, len(text) + 1)):
+        if start > pos:
+            if pos == 0 and first is not None:
+                found.append((0, first))
+            # NOTE: the match of the line at ``pos`` starts at the newline
+            # before it; that of the last line before the table reads up to
+            # the newline ending it at most.
+            stop = text.find("\n", start - 1) + 1 or len(text)
+            for match in prepared.line_starts.finditer(text, max(0, pos - 1), stop):
+                line = match.start() + 1
+                if line >= start:
+                    break
+                found.append((line, match))
+        pos = end
+    return found
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
