@@ -33,7 +33,6 @@ as expected) and ``single`` (true when only this item is out of place).
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain
@@ -45,6 +44,7 @@ from ..records import dataclass
 from ..regex.cached import compile_regex
 from ..regex.guard import pack_regex, required_text
 from .base import Hit, KindSpec, Param
+from .regex_shape import single_line, widest_match
 from .report import Report
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
     # no marker can take in a newline (so that every line is matched on its
     # own), the scan passes such lines at once instead of trying every level.
     after_newline = _PREFIX.pattern
-    if all(_single_line(str(item["pattern"])) for item in params["levels"]):
+    if all(single_line(str(item["pattern"])) for item in params["levels"]):
         after_newline = r"(?!\t)[ \u3000]*(?:#{1,6}[ \t]*)?"
     # NOTE: a scan from each newline a marker follows skips from line to line
     # like a literal search; a pattern anchored with ^ is tried everywhere.
@@ -127,28 +127,13 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
         values,
         inline,
         hint,
-        _width(str(params["inline"]), inline) if hint else 0,
+        widest_match(str(params["inline"]), inline) if hint else 0,
         any_level,
         line_starts,
         len(parts),
         frozenset(str(params["inline_after"])),
-        all(_single_line(str(i["pattern"]), strict=True) for i in params["levels"]),
+        all(single_line(str(i["pattern"]), strict=True) for i in params["levels"]),
     )
-
-
-_PARSER: Any = importlib.import_module("re._parser")  # NOTE: as regex.guard
-_WIDEST = 16
-
-
-def _width(pattern: str, regex: Regex) -> int:
-    """The most characters a match of ``pattern`` takes (0: too many, unknown)."""
-    if not isinstance(regex, re.Pattern):
-        return 0  # NOTE: the RE2 engine (regex.linear) has no match at a position
-    try:
-        widest = int(_PARSER.parse(pattern).getwidth()[1])
-    except (re.error, RecursionError, OverflowError):
-        return 0
-    return widest if widest <= _WIDEST else 0
 
 
 def _inline_matches(text: str, prepared: Prepared) -> Iterator[Match[str]]:
@@ -179,67 +164,6 @@ def _inline_matches(text: str, prepared: Prepared) -> Iterator[Match[str]]:
             # NOTE: a match starting after ``at`` holds a later occurrence.
             pos = at + 1
         at = text.find(hint, pos)
-
-
-_OPS: Any = importlib.import_module("re._constants")
-# Classes that never hold a newline.
-_NO_NEWLINE = {
-    _OPS.CATEGORY_DIGIT,
-    _OPS.CATEGORY_WORD,
-    _OPS.CATEGORY_UNI_DIGIT,
-    _OPS.CATEGORY_UNI_WORD,
-    _OPS.CATEGORY_NOT_LINEBREAK,
-    _OPS.CATEGORY_UNI_NOT_LINEBREAK,
-}
-
-
-def _single_line(pattern: str, strict: bool = False) -> bool:
-    r"""Whether no match of ``pattern`` can take in a newline (or may: False).
-
-    ``strict``: nor look past one (a look-ahead that may take in a newline,
-    ``$`` or ``\Z``): a match then reads nothing after the newline that
-    ends its line, and a scan that stops there finds it all the same.
-    """
-    try:
-        return _no_newline(list(_PARSER.parse(pattern)), strict)
-    except re.error:
-        return False
-
-
-def _no_newline(items: list[Any], strict: bool = False) -> bool:
-    ops = _OPS
-    for op, arg in items:
-        if op == ops.AT:
-            if strict and arg in (ops.AT_END, ops.AT_END_STRING):
-                return False
-            continue  # takes in nothing
-        if op in (ops.ASSERT, ops.ASSERT_NOT):
-            # NOTE: arg: direction (1: ahead, -1: behind) and the pattern.
-            if strict and arg[0] == 1 and not _no_newline(list(arg[1]), strict):
-                return False
-            continue  # takes in nothing
-        if op == ops.LITERAL:
-            ok = arg != 10
-        elif op == ops.IN:
-            ok = all(
-                (sub == ops.LITERAL and value != 10)
-                or (sub == ops.RANGE and not value[0] <= 10 <= value[1])
-                or (sub == ops.CATEGORY and value in _NO_NEWLINE)
-                for sub, value in arg
-            )
-        elif op == ops.SUBPATTERN:
-            ok = _no_newline(list(arg[-1]), strict)
-        elif op == ops.ATOMIC_GROUP:
-            ok = _no_newline(list(arg), strict)
-        elif op == ops.BRANCH:
-            ok = all(_no_newline(list(branch), strict) for branch in arg[1])
-        elif op in (ops.MAX_REPEAT, ops.MIN_REPEAT, ops.POSSESSIVE_REPEAT):
-            ok = _no_newline(list(arg[2]), strict)
-        else:
-            ok = False  # any character, a back-reference...: perhaps
-        if not ok:
-            return False
-    return True
 
 
 def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
