@@ -20,12 +20,13 @@ from hypothesis import strategies as st
 from disclosure_lint.document.text import Span
 from disclosure_lint.engine.lint import build_report
 from disclosure_lint.inputs.load import document_from_bytes
-from disclosure_lint.kinds import KINDS, doubled, enumeration, substitution
+from disclosure_lint.kinds import KINDS, doubled, enumeration, regex_shape, substitution
 from disclosure_lint.kinds.base import FixSpec, Hit
 from disclosure_lint.kinds.report import LintOptions, Report
 from disclosure_lint.kinds.scope import scope_spans
 from disclosure_lint.packs.load import load_packset
 from disclosure_lint.packs.model import Rule
+from disclosure_lint.regex.guard import required_text
 
 from .conftest import EXAMPLES, benchmark_corpus, seed_files
 
@@ -428,3 +429,93 @@ def test_enumeration_events_as_before_with_markers_anywhere(data: Any) -> None:
         at = data.draw(st.integers(0, len(text)))
         text = text[:at] + data.draw(st.sampled_from(_MARKERS)) + text[at:]
     _same_enumeration(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_numbered_lines_between_tables_as_the_whole_scan(data: Any) -> None:
+    """Scanning only between the tables finds the rows the whole scan keeps.
+
+    Table spans at any offsets (mid-line too), against the scan of the whole
+    text with its walk along the tables (the path for markers that may take
+    in a newline).
+    """
+    text = data.draw(st.sampled_from(_drafts()))
+    for _ in range(data.draw(st.integers(0, 6))):
+        at = data.draw(st.integers(0, len(text)))
+        text = text[:at] + data.draw(st.sampled_from(_MARKERS)) + text[at:]
+    spans = []
+    for _ in range(data.draw(st.integers(0, 5))):
+        start = data.draw(st.integers(0, len(text)))
+        end = data.draw(st.integers(start, len(text)))
+        if data.draw(st.booleans()):  # NOTE: as tables are: whole lines
+            start, end = text.rfind("\n", 0, start) + 1, text.rfind("\n", 0, end) + 1
+        spans.append((start, end))
+    tables = enumeration._merged(spans)
+    prepared = _rule(_report("一、总体情况\n"), "TY008").prepared
+    assert isinstance(prepared, enumeration.Prepared) and prepared.line_bound
+    fields = {name: getattr(prepared, name) for name in prepared.__slots__}
+    whole = enumeration.Prepared(**{**fields, "line_bound": False})
+    got = enumeration._numbered_lines(text, prepared, tables)
+    want = enumeration._numbered_lines(text, whole, tables)
+    assert [(line, m.span(), m.lastgroup) for line, m in got] == [
+        (line, m.span(), m.lastgroup) for line, m in want
+    ]
+
+
+_INLINE = [
+    "(?P<n>[一二三四五六七八九十])是",
+    "(?P<n>[一二]|十[一二])是",
+    "(?<=[，。\\n])(?P<n>[一二])是",
+    "^(?P<n>[一二])是",
+    "(?P<n>[一二]|是[一二])是是",
+    "(?P<n>[一二])是(?=是)",
+    "(?P<n>一|二是)是",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(_INLINE), st.text(alphabet="一二十是，。\n", max_size=40))
+@example(_INLINE[4], "一是是是是")
+@example(_INLINE[6], "二是是是二是是")
+def test_inline_markers_found_from_the_hint_as_the_scan(
+    pattern: str, text: str
+) -> None:
+    """The hint-led search gives exactly the matches of the whole-text scan.
+
+    On patterns of several widths, with look-arounds and anchors (run by
+    ``re``, as the packs' proven patterns are).
+    """
+    prepared = _rule(_report("一、总体情况\n"), "TY008").prepared
+    assert isinstance(prepared, enumeration.Prepared)
+    inline = re.compile(pattern, re.MULTILINE)
+    fields = {name: getattr(prepared, name) for name in prepared.__slots__}
+    fields.update(
+        inline=inline,
+        inline_hint=required_text(pattern),
+        inline_width=regex_shape.widest_match(pattern, inline),
+    )
+    ours = enumeration.Prepared(**fields)
+    assert ours.inline_width > 0
+    got = [(m.span(), m.group("n")) for m in enumeration._inline_matches(text, ours)]
+    assert got == [(m.span(), m.group("n")) for m in inline.finditer(text)]
+
+
+def test_inline_markers_found_from_the_hint_on_the_drafts() -> None:
+    prepared = _rule(_report("一、总体情况\n"), "TY008").prepared
+    assert isinstance(prepared, enumeration.Prepared) and prepared.inline_width == 2
+    for text in _drafts():
+        got = [m.span() for m in enumeration._inline_matches(text, prepared)]
+        assert got == [m.span() for m in prepared.inline.finditer(text)]
+
+
+def test_only_markers_that_read_within_their_line_scan_between_tables() -> None:
+    """A marker that looks past its line's newline is scanned whole."""
+    assert regex_shape.single_line(r"(?P<n>\d)[.．](?!\d)", strict=True)
+    assert regex_shape.single_line(r"(?<=\n)(?P<n>\d)[.．]", strict=True)
+    assert regex_shape.single_line(r"(?P<n>\d)[.．](?=\n)")
+    assert not regex_shape.single_line(r"(?P<n>\d)[.．](?=\n)", strict=True)
+    assert not regex_shape.single_line(r"(?P<n>\d)[.．](?![^\d])", strict=True)
+    assert not regex_shape.single_line(r"(?P<n>\d)[.．]$", strict=True)
+    assert not regex_shape.single_line(r"(?P<n>\d)[.．]\Z", strict=True)
+    assert not regex_shape.single_line(r"(?P<n>\d)[.．\n]")

@@ -33,17 +33,18 @@ as expected) and ``single`` (true when only this item is out of place).
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain
-from typing import TYPE_CHECKING, Any
+from re import Match
+from typing import TYPE_CHECKING, Any, cast
 
 from ..document.text import Span
 from ..records import dataclass
 from ..regex.cached import compile_regex
 from ..regex.guard import pack_regex, required_text
 from .base import Hit, KindSpec, Param
+from .regex_shape import single_line, widest_match
 from .report import Report
 
 if TYPE_CHECKING:
@@ -68,16 +69,20 @@ class Prepared:
 
     ``any_level`` matches a line start; group ``m<i>`` is the marker of
     level ``i`` and ``n<i>`` its numeral. ``inline_hint`` is text every
-    prose marker holds (a line without it is not searched).
+    prose marker holds (a line without it is not searched);
+    ``inline_width`` the most characters a prose marker takes (0: unknown
+    or too many: the whole text is scanned).
     """
 
     values: dict[str, int]
     inline: Regex
     inline_hint: str
+    inline_width: int
     any_level: re.Pattern[str]
     line_starts: re.Pattern[str]
     depths: int
     after: frozenset[str]
+    line_bound: bool
 
 
 @dataclass(slots=True)
@@ -110,72 +115,55 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
     # no marker can take in a newline (so that every line is matched on its
     # own), the scan passes such lines at once instead of trying every level.
     after_newline = _PREFIX.pattern
-    if all(_single_line(str(item["pattern"])) for item in params["levels"]):
+    if all(single_line(str(item["pattern"])) for item in params["levels"]):
         after_newline = r"(?!\t)[ \u3000]*(?:#{1,6}[ \t]*)?"
     # NOTE: a scan from each newline a marker follows skips from line to line
     # like a literal search; a pattern anchored with ^ is tried everywhere.
     # Each match but the first line's (``any_level`` at 0) begins with the
     # newline before its line.
     line_starts = compile_regex("\n" + after_newline + "(?:" + "|".join(parts) + ")")
+    hint = required_text(str(params["inline"]))
     return Prepared(
         values,
         inline,
-        required_text(str(params["inline"])),
+        hint,
+        widest_match(str(params["inline"]), inline) if hint else 0,
         any_level,
         line_starts,
         len(parts),
         frozenset(str(params["inline_after"])),
+        all(single_line(str(i["pattern"]), strict=True) for i in params["levels"]),
     )
 
 
-_PARSER: Any = importlib.import_module("re._parser")  # NOTE: as regex.guard
-_OPS: Any = importlib.import_module("re._constants")
-# Classes that never hold a newline.
-_NO_NEWLINE = {
-    _OPS.CATEGORY_DIGIT,
-    _OPS.CATEGORY_WORD,
-    _OPS.CATEGORY_UNI_DIGIT,
-    _OPS.CATEGORY_UNI_WORD,
-    _OPS.CATEGORY_NOT_LINEBREAK,
-    _OPS.CATEGORY_UNI_NOT_LINEBREAK,
-}
+def _inline_matches(text: str, prepared: Prepared) -> Iterator[Match[str]]:
+    """The matches ``prepared.inline.finditer(text)`` gives, found from the hint.
 
-
-def _single_line(pattern: str) -> bool:
-    """Whether no match of ``pattern`` can take in a newline (or may: False)."""
-    try:
-        return _no_newline(list(_PARSER.parse(pattern)))
-    except re.error:
-        return False
-
-
-def _no_newline(items: list[Any]) -> bool:
-    ops = _OPS
-    for op, arg in items:
-        if op in (ops.AT, ops.ASSERT, ops.ASSERT_NOT):
-            continue  # takes in nothing
-        if op == ops.LITERAL:
-            ok = arg != 10
-        elif op == ops.IN:
-            ok = all(
-                (sub == ops.LITERAL and value != 10)
-                or (sub == ops.RANGE and not value[0] <= 10 <= value[1])
-                or (sub == ops.CATEGORY and value in _NO_NEWLINE)
-                for sub, value in arg
-            )
-        elif op == ops.SUBPATTERN:
-            ok = _no_newline(list(arg[-1]))
-        elif op == ops.ATOMIC_GROUP:
-            ok = _no_newline(list(arg))
-        elif op == ops.BRANCH:
-            ok = all(_no_newline(list(branch)) for branch in arg[1])
-        elif op in (ops.MAX_REPEAT, ops.MIN_REPEAT, ops.POSSESSIVE_REPEAT):
-            ok = _no_newline(list(arg[2]))
+    NOTE: every match holds the hint and takes at most ``inline_width``
+    characters, so it starts at most that far before an occurrence of the
+    hint: a literal search (C speed) for the hint, then a match tried at
+    those few places, leftmost first (as a scan would), replaces a scan of
+    every character. A match is never empty (it holds the hint).
+    """
+    hint, width = prepared.inline_hint, prepared.inline_width
+    if not width:
+        yield from prepared.inline.finditer(text)
+        return
+    match_at = cast("re.Pattern[str]", prepared.inline).match
+    back = width - len(hint)
+    pos = 0
+    at = text.find(hint)
+    while at >= 0:
+        for start in range(max(pos, at - back), at + 1):
+            match = match_at(text, start)
+            if match is not None:
+                yield match
+                pos = match.end()
+                break
         else:
-            ok = False  # any character, a back-reference...: perhaps
-        if not ok:
-            return False
-    return True
+            # NOTE: a match starting after ``at`` holds a later occurrence.
+            pos = at + 1
+        at = text.find(hint, pos)
 
 
 def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
@@ -230,21 +218,7 @@ def _events(report: Report, prepared: Prepared) -> list[tuple[int | None, Item]]
     events: list[tuple[int, int | None, Item]] = [
         (start, _HEAD, Item(0, Span(start, start), "")) for start in heads
     ]
-    # NOTE: most numbered lines are table rows (（一）予以公开): the lines come
-    # in text order, so a walk along the tables (merged) drops them cheaply.
-    merged = _merged(tables)
-    table = 0
-    tables_left = len(merged)
-    first = prepared.any_level.match(text)
-    # NOTE: one C iterator, not a generator: called for every numbered line.
-    lines = chain((first,) if first else (), prepared.line_starts.finditer(text))
-    for match in lines:
-        line = match.start()
-        line += text[line : line + 1] == "\n"
-        while table < tables_left and merged[table][1] <= line:
-            table += 1
-        if table < tables_left and merged[table][0] <= line:
-            continue  # in a table
+    for line, match in _numbered_lines(text, prepared, _merged(tables)):
         if line in heads or _not_prose(text, line, ()):
             continue
         group = match.lastgroup or ""
@@ -254,7 +228,7 @@ def _events(report: Report, prepared: Prepared) -> list[tuple[int | None, Item]]
         span = Span(match.start(group), match.end())
         events.append((line, depth, Item(value, span, match.group(group))))
     if prepared.inline_hint in text:
-        for match in prepared.inline.finditer(text):
+        for match in _inline_matches(text, prepared):
             numeral = prepared.values.get(match.group("n"))
             pos = match.start()
             # NOTE: the cheap tests first (each only drops the marker).
@@ -268,6 +242,51 @@ def _events(report: Report, prepared: Prepared) -> list[tuple[int | None, Item]]
             events.append((match.start(), None, Item(numeral, span, match.group(0))))
     events.sort(key=lambda event: event[0])
     return [(depth, item) for _, depth, item in events]
+
+
+def _numbered_lines(
+    text: str, prepared: Prepared, tables: list[tuple[int, int]]
+) -> list[tuple[int, re.Match[str]]]:
+    """``(line start, match)`` of each numbered line outside ``tables``.
+
+    ``tables``: merged spans, in order. NOTE: most numbered lines are table
+    rows (（一）予以公开). When no marker takes in or looks past a newline
+    (``line_bound``), each match starts at a newline and reads nothing after
+    the next, so the matches do not depend on where a scan starts or stops:
+    only the text between the tables is scanned (C speed), not every row
+    matched and dropped in Python.
+    """
+    found: list[tuple[int, re.Match[str]]] = []
+    first = prepared.any_level.match(text)
+    if not prepared.line_bound:
+        # A match may run over lines: one scan of the whole text, with a walk
+        # along the tables (in text order) to drop their rows.
+        table, left = 0, len(tables)
+        lines = chain((first,) if first else (), prepared.line_starts.finditer(text))
+        for match in lines:
+            line = match.start()
+            line += text[line : line + 1] == "\n"
+            while table < left and tables[table][1] <= line:
+                table += 1
+            if not (table < left and tables[table][0] <= line):
+                found.append((line, match))
+        return found
+    pos = 0
+    for start, end in (*tables, (len(text) + 1, len(text) + 1)):
+        if start > pos:
+            if pos == 0 and first is not None:
+                found.append((0, first))
+            # NOTE: the match of the line at ``pos`` starts at the newline
+            # before it; that of the last line before the table reads up to
+            # the newline ending it at most.
+            stop = text.find("\n", start - 1) + 1 or len(text)
+            for match in prepared.line_starts.finditer(text, max(0, pos - 1), stop):
+                line = match.start() + 1
+                if line >= start:
+                    break
+                found.append((line, match))
+        pos = end
+    return found
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
