@@ -264,7 +264,10 @@ def test_the_package_makes_its_named_tuples_with_named_tuples() -> None:
     found = []
     for path in sorted(src.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module == "typing":
-                if any(a.name == "NamedTuple" for a in node.names):
-                    found.append(path.relative_to(src).as_posix())
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module == "typing"
+                and any(a.name == "NamedTuple" for a in node.names)
+            ):
+                found.append(path.relative_to(src).as_posix())
     assert found == ["named_tuples.py"]
