@@ -58,8 +58,9 @@ def check(
 ) -> Iterator[Hit]:
     """Yield a hit per offending cell (blank cells grouped)."""
     which, types = prepared
-    for table in tables_of(report, rule.params["tables"]):
-        if not table.found:
+    wanted = rule.params["tables"]
+    for table in _checked(report):
+        if wanted and table.key not in wanted:
             continue
         columns = table.schema.columns_of(types)
         if which == "blank":
@@ -73,6 +74,27 @@ def check(
                 cell = row.cells.get(key)
                 if cell is not None and _offends(which, cell):
                     yield Hit(cell.span, _args(table, row, cell))
+
+
+class _Checked(list[Table]):
+    """The tables a cell check can flag anything in, picked once per draft."""
+
+
+def _checked(report: Report) -> _Checked:
+    """Found tables, not skipped, with a row that is neither plain nor uncertain.
+
+    NOTE: only such a row holds a cell any check of this kind (five rules)
+    can flag, or makes a blank row or table; most tables have none. The
+    report's order is kept.
+    """
+    checked = report.shared.get(_Checked)
+    if checked is None:
+        checked = report.shared[_Checked] = _Checked(
+            table
+            for table in tables_of(report, ())
+            if any(not row.uncertain for row in table.irregular_rows())
+        )
+    return checked
 
 
 def _offends(which: str, cell: Cell) -> bool:
