@@ -3,7 +3,10 @@
 Issue 11 (engine throughput): the ``table-shape`` checks pick once per draft
 the tables that can break each of them (``_Shape``), the ``cell-value``
 checks the tables holding a cell they can flag (``_checked``), and the
-``amount-unit`` checks the amount cells with their unit (``_amounts``).
+``amount-unit`` checks the amount cells with their unit (``_amounts``); the
+``near-miss`` checks skip tables without a fuzzy label and drafts without a
+variant heading, and ``caption-blank`` looks only at labels not written
+exactly.
 Each rule of those kinds is compared here with the way it was written
 before (every rule walking every table, kept below as the reference): the
 same hits, in the same order, with the same arguments, on the seeds, the
@@ -20,21 +23,31 @@ from typing import Any
 
 import pytest
 
+from disclosure_lint.document.fold import fold_text
+from disclosure_lint.document.text import Span
 from disclosure_lint.engine.lint import build_report
 from disclosure_lint.inputs.errors import LoadError
 from disclosure_lint.inputs.load import document_from_bytes
-from disclosure_lint.kinds import KINDS, amount_unit, cell_value, table_shape
-from disclosure_lint.kinds.base import Hit
+from disclosure_lint.kinds import (
+    KINDS,
+    amount_unit,
+    cell_value,
+    near_miss,
+    table_shape,
+)
+from disclosure_lint.kinds.base import FixSpec, Hit
 from disclosure_lint.kinds.report import LintOptions, Report
 from disclosure_lint.kinds.table_support import section_anchor, tables_of
 from disclosure_lint.packs.load import load_packset
+from disclosure_lint.tables.compile import compiled_tables
+from disclosure_lint.tables.labels import minimal_fix, osa_distance
 from disclosure_lint.tables.table import NUMBER, Table
 
 from .conftest import benchmark_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKSET = load_packset(use_cache=False)
-KINDS_WALKED = ("table-shape", "cell-value", "amount-unit")
+KINDS_WALKED = ("table-shape", "cell-value", "amount-unit", "near-miss")
 
 
 # --- the reference: each rule walks every table (as before issue 11) -------
@@ -42,9 +55,7 @@ KINDS_WALKED = ("table-shape", "cell-value", "amount-unit")
 
 def _table_shape(report: Report, rule: Any, which: str) -> Iterator[Hit]:
     if which == "caption-blank":
-        yield from table_shape._caption_blanks(
-            report, tables_of(report, rule.params["tables"])
-        )
+        yield from _caption_blanks(report, tables_of(report, rule.params["tables"]))
         return
     if which == "skipped":
         for table in tables_of(report, rule.params["tables"], skipped=True):
@@ -59,6 +70,29 @@ def _table_shape(report: Report, rule: Any, which: str) -> Iterator[Hit]:
         elif table.found:
             run = _split if which == "split" else table_shape._CHECKS[which]
             yield from run(report, table)
+
+
+def _caption_blanks(report: Report, tables: list[Table]) -> Iterator[Hit]:
+    found: list[tuple[Span, Table, str]] = []
+    for table in tables:
+        for hit in table.labels:
+            if hit.kind != "caption" or hit.text == hit.official:
+                continue
+            blank = table_shape._BLANK_INSIDE.search(hit.text)
+            if blank is not None and " " not in hit.official:
+                span = Span(hit.start + blank.start(), hit.start + blank.end())
+                found.append((span, table, hit.text))
+    if found:
+        span, table, text = min(found, key=lambda item: item[0].start)
+        yield Hit(
+            span,
+            {
+                "table": table.schema.title,
+                "text": text,
+                "count": len(found),
+                "others": len(found) - 1,
+            },
+        )
 
 
 def _split(report: Report, table: Table) -> Iterator[Hit]:
@@ -124,10 +158,74 @@ def _amount_unit(report: Report, rule: Any, which: str) -> Iterator[Hit]:
                         yield Hit(cell.span, args | {"limit": kind, "bound": bound})
 
 
+def _near_miss(report: Report, rule: Any, target: str) -> Iterator[Hit]:
+    safe = bool(rule.params["safe"])
+    if target == "table-labels":
+        for table in report.tables:
+            if table.skipped:
+                continue
+            for hit in table.labels:
+                if hit.quality != "fuzzy" or hit.fix is None:
+                    continue
+                span, replacement = hit.fix
+                yield Hit(
+                    hit.span,
+                    {"text": hit.text, "official": hit.official},
+                    FixSpec(span, replacement, safe),
+                )
+        return
+    yield from _headings(report, safe)
+
+
+def _headings(report: Report, safe: bool) -> Iterator[Hit]:
+    spec = report.pack.document
+    patterns = [str(p) for p in spec.get("heading_patterns") or []]
+    if spec.get("heading_pattern"):
+        patterns.append(str(spec["heading_pattern"]))
+    regexes = [near_miss._regex(p) for p in patterns]
+    near = near_miss._DEFAULT_NEAR
+    if report.pack.tables:
+        near = compiled_tables(report.pack).reader.near_miss
+    official = {
+        str(s["key"]): [str(s["heading"]), *(str(a) for a in s.get("aliases") or [])]
+        for s in spec.get("sections") or []
+    }
+    for section in report.outline.sections:
+        if not section.variant:
+            continue
+        match = next((m for r in regexes if (m := r.match(section.heading))), None)
+        if match is None:
+            continue
+        text = near_miss._TRAILING.sub("", match.group("text").rstrip())
+        folded = fold_text(text)
+        best: tuple[int, str] | None = None
+        for candidate in official.get(section.key, []):
+            target = fold_text(candidate)
+            if target == folded:
+                best = None
+                break
+            limit = near.limit(len(target))
+            distance = osa_distance(folded, target, limit)
+            if 0 < distance <= limit and (best is None or distance < best[0]):
+                best = (distance, candidate)
+        if best is None:
+            continue
+        start = section.span.start + match.start("text")
+        fix_start, fix_end, replacement = minimal_fix(
+            text, start, best[1], near_miss._NO_NUMBERING
+        )
+        yield Hit(
+            Span(start, start + len(text)),
+            {"text": text, "official": best[1]},
+            FixSpec(Span(fix_start, fix_end), replacement, safe),
+        )
+
+
 REFERENCE = {
     "table-shape": _table_shape,
     "cell-value": _cell_value,
     "amount-unit": _amount_unit,
+    "near-miss": _near_miss,
 }
 
 
@@ -137,7 +235,7 @@ REFERENCE = {
 def _variants(report: Report, rule: Any) -> list[Any]:
     """``rule`` as shipped, and naming its first table, and its last two."""
     keys = [t.key for t in report.tables]
-    if not keys:
+    if not keys or "tables" not in rule.params:
         return [rule]
     variants = [rule]
     for chosen in (keys[:1], keys[-2:]):

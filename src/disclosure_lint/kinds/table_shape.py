@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from ..document.fold import fold, fold_text
@@ -119,8 +118,7 @@ class _Shape:
     table; most tables break none of them. One walk per draft picks out, for
     each check, the tables that can break it (a superset: the check itself
     still decides), in the report's order, so each rule looks at those alone.
-    The tests run per table iterate in C (``map``): a draft has some 80
-    labels and 30 rows a table.
+    Plain loops: on Python 3.11 they beat ``map(attrgetter(...))`` here.
     """
 
     __slots__ = ("candidates", "skipped", "split")
@@ -132,7 +130,7 @@ class _Shape:
         self.split: list[tuple[Table, Row]] = []
         for table in tables:
             rows = table.rows
-            problems = set(map(_PROBLEM, rows.values()))
+            problems = {row.problem for row in rows.values()}
             if "split" in problems:
                 self.split += [
                     (table, row)
@@ -150,8 +148,11 @@ class _Shape:
         """Note the checks a found table that is not skipped may break."""
         candidates = self.candidates
         schema = table.schema
-        if not all(map(table.rows.__contains__, map(_KEY, schema.data_rows))):
-            candidates["row-missing"].append(table)
+        rows = table.rows
+        for spec in schema.data_rows:
+            if spec.key not in rows:
+                candidates["row-missing"].append(table)
+                break
         columns = table.columns
         if not table.header_unread and (
             not any(columns.values()) or not all(map(columns.get, schema.column_keys))
@@ -165,13 +166,12 @@ class _Shape:
             candidates["split"].append(table)
         if table.group_values:
             candidates["group-values"].append(table)
-        if "loose" in map(_QUALITY, table.labels):
-            candidates["numbering"].append(table)
+        for hit in table.labels:
+            if hit.quality == "loose":
+                candidates["numbering"].append(table)
+                break
 
 
-_PROBLEM = attrgetter("problem")
-_KEY = attrgetter("key")
-_QUALITY = attrgetter("quality")
 # The checks of rows, by the row problems they report.
 _ROW_CHECKS = (
     ("value-count", frozenset({"too-many", "too-few"})),
