@@ -6,7 +6,8 @@ checks the tables holding a cell they can flag (``_checked``), and the
 ``amount-unit`` checks the amount cells with their unit (``_amounts``); the
 ``near-miss`` checks skip tables without a fuzzy label and drafts without a
 variant heading, and ``caption-blank`` looks only at labels not written
-exactly.
+exactly; ``section-text`` reads the rule's sections at prepare time and
+tests a body for text without copying it.
 Each rule of those kinds is compared here with the way it was written
 before (every rule walking every table, kept below as the reference): the
 same hits, in the same order, with the same arguments, on the seeds, the
@@ -22,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from disclosure_lint.document.fold import fold_text
 from disclosure_lint.document.text import Span
@@ -33,6 +36,7 @@ from disclosure_lint.kinds import (
     amount_unit,
     cell_value,
     near_miss,
+    section_text,
     table_shape,
 )
 from disclosure_lint.kinds.base import FixSpec, Hit
@@ -47,7 +51,6 @@ from .conftest import benchmark_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKSET = load_packset(use_cache=False)
-KINDS_WALKED = ("table-shape", "cell-value", "amount-unit", "near-miss")
 
 
 # --- the reference: each rule walks every table (as before issue 11) -------
@@ -221,12 +224,38 @@ def _headings(report: Report, safe: bool) -> Iterator[Hit]:
         )
 
 
+def _section_text(report: Report, rule: Any, prepared: Any) -> Iterator[Hit]:
+    patterns = prepared.patterns
+    text = report.document.text
+    mode = rule.params["require"]
+    wanted = {str(k) for k in rule.params["sections"]}
+    seen: set[str] = set()
+    for section in report.outline.sections:
+        if section.key not in wanted or section.key in seen:
+            continue
+        seen.add(section.key)
+        body = text[section.body.start : section.body.end]
+        if mode == "nonempty":
+            missing = [] if body.strip() else ["text"]
+        else:
+            missing = [label for regex, label in patterns if not regex.search(body)]
+            if mode == "any" and len(missing) < len(patterns):
+                missing = []
+        if missing:
+            yield Hit(
+                section.span,
+                {"heading": section.heading, "missing": "、".join(missing)},
+            )
+
+
 REFERENCE = {
     "table-shape": _table_shape,
     "cell-value": _cell_value,
     "amount-unit": _amount_unit,
     "near-miss": _near_miss,
+    "section-text": _section_text,
 }
+KINDS_WALKED = tuple(REFERENCE)
 
 
 # --- the comparison ----------------------------------------------------------
@@ -310,3 +339,20 @@ def test_table_kinds_on_rule_examples_find_what_a_walk_per_rule_finds() -> None:
             if report is not None:
                 hits += _same_hits(report)
     assert hits > 50
+
+
+BLANKS = "".join(chr(c) for c in range(0x3100) if chr(c).isspace())
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(BLANKS) | st.characters()),
+    st.integers(0, 40),
+    st.integers(0, 40),
+)
+def test_a_body_is_blank_exactly_when_strip_leaves_nothing(
+    text: str, start: int, end: int
+) -> None:
+    """``section-text`` ``nonempty``: ``\\S`` found exactly where strip keeps."""
+    blank = section_text._NONBLANK.search(text, start, end) is None
+    assert blank == (not text[start:end].strip())

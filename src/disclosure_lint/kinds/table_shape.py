@@ -56,7 +56,7 @@ from ..tables.compile import compiled_tables
 from ..tables.table import Row, Table
 from .base import Hit, KindSpec, Param
 from .report import Report
-from .table_support import section_anchor, table_anchor, tables_of
+from .table_support import section_anchor, table_anchor
 
 if TYPE_CHECKING:
     from ..packs.model import Rule
@@ -89,11 +89,14 @@ def prepare(params: Mapping[str, Any]) -> str:
 
 def check(report: Report, rule: Rule, which: str) -> Iterator[Hit]:
     """Dispatch to the named check for every selected table that can break it."""
-    if which == "caption-blank":
-        yield from _caption_blanks(report, tables_of(report, rule.params["tables"]))
-        return
     shape = _shape(report)
     wanted = rule.params["tables"]
+    if which == "caption-blank":
+        captioned = shape.candidates[which]
+        if wanted:
+            captioned = [table for table in captioned if table.key in wanted]
+        yield from _caption_blanks(report, captioned)
+        return
     if which == "skipped":
         for table in shape.skipped:
             if not wanted or table.key in wanted:
@@ -166,10 +169,16 @@ class _Shape:
             candidates["split"].append(table)
         if table.group_values:
             candidates["group-values"].append(table)
+        loose = caption = False
         for hit in table.labels:
             if hit.quality == "loose":
-                candidates["numbering"].append(table)
-                break
+                loose = True
+            if hit.kind == "caption" and hit.text != hit.official:
+                caption = True
+        if loose:
+            candidates["numbering"].append(table)
+        if caption:
+            candidates["caption-blank"].append(table)
 
 
 # The checks of rows, by the row problems they report.
