@@ -31,7 +31,6 @@ from ..tables.equations import format_number
 from ..tables.table import NUMBER, Cell, Table
 from .base import Hit, KindSpec, Param
 from .report import Report
-from .table_support import tables_of
 
 if TYPE_CHECKING:
     from ..packs.model import Rule
@@ -96,7 +95,9 @@ def _amounts(report: Report) -> _Amounts:
     if found is not None:
         return found
     found = report.shared[_Amounts] = _Amounts()
-    for table in tables_of(report, ()):
+    for table in report.tables:
+        if table.skipped:
+            continue
         amounts = table.schema.columns_of(_AMOUNT)
         if not amounts:
             continue  # NOTE: most tables count; only a few hold amounts.

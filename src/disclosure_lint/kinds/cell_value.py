@@ -29,7 +29,7 @@ from ..tables.schema import COLUMN_TYPES
 from ..tables.table import BLANK, NUMBER, TEXT, Cell, Row, Table
 from .base import Hit, KindSpec, Param
 from .report import Report
-from .table_support import table_anchor, tables_of
+from .table_support import table_anchor, table_walk
 
 if TYPE_CHECKING:
     from ..packs.model import Rule
@@ -59,7 +59,10 @@ def check(
     """Yield a hit per offending cell (blank cells grouped)."""
     which, types = prepared
     wanted = rule.params["tables"]
-    for table in _checked(report):
+    # NOTE: only a table with a row neither plain nor uncertain holds a cell
+    # any check of this kind (five rules) can flag, or a blank row or table;
+    # most tables have none (``table_walk``).
+    for table in table_walk(report).candidates["cells"]:
         if wanted and table.key not in wanted:
             continue
         columns = table.schema.columns_of(types)
@@ -74,27 +77,6 @@ def check(
                 cell = row.cells.get(key)
                 if cell is not None and _offends(which, cell):
                     yield Hit(cell.span, _args(table, row, cell))
-
-
-class _Checked(list[Table]):
-    """The tables a cell check can flag anything in, picked once per draft."""
-
-
-def _checked(report: Report) -> _Checked:
-    """Found tables, not skipped, with a row that is neither plain nor uncertain.
-
-    NOTE: only such a row holds a cell any check of this kind (five rules)
-    can flag, or makes a blank row or table; most tables have none. The
-    report's order is kept.
-    """
-    checked = report.shared.get(_Checked)
-    if checked is None:
-        checked = report.shared[_Checked] = _Checked(
-            table
-            for table in tables_of(report, ())
-            if any(not row.uncertain for row in table.irregular_rows())
-        )
-    return checked
 
 
 def _offends(which: str, cell: Cell) -> bool:

@@ -56,7 +56,7 @@ from ..tables.compile import compiled_tables
 from ..tables.table import Row, Table
 from .base import Hit, KindSpec, Param
 from .report import Report
-from .table_support import section_anchor, table_anchor
+from .table_support import section_anchor, table_anchor, table_walk
 
 if TYPE_CHECKING:
     from ..packs.model import Rule
@@ -89,7 +89,7 @@ def prepare(params: Mapping[str, Any]) -> str:
 
 def check(report: Report, rule: Rule, which: str) -> Iterator[Hit]:
     """Dispatch to the named check for every selected table that can break it."""
-    shape = _shape(report)
+    shape = table_walk(report)
     wanted = rule.params["tables"]
     if which == "caption-blank":
         captioned = shape.candidates[which]
@@ -112,89 +112,6 @@ def check(report: Report, rule: Rule, which: str) -> Iterator[Hit]:
     for table in shape.candidates[which]:
         if not wanted or table.key in wanted:
             yield from run(report, table)
-
-
-class _Shape:
-    """What the table-shape checks need of a draft, from one walk of its tables.
-
-    NOTE: eleven rules of this kind run on every draft, each over every
-    table; most tables break none of them. One walk per draft picks out, for
-    each check, the tables that can break it (a superset: the check itself
-    still decides), in the report's order, so each rule looks at those alone.
-    Plain loops: on Python 3.11 they beat ``map(attrgetter(...))`` here.
-    """
-
-    __slots__ = ("candidates", "skipped", "split")
-
-    def __init__(self, tables: list[Table]) -> None:
-        self.candidates: dict[str, list[Table]] = {name: [] for name in CHECKS}
-        self.skipped: list[Table] = []
-        # Rows split by the equations, over every table (skipped too), in order.
-        self.split: list[tuple[Table, Row]] = []
-        for table in tables:
-            rows = table.rows
-            problems = {row.problem for row in rows.values()}
-            if "split" in problems:
-                self.split += [
-                    (table, row)
-                    for row in rows.values()
-                    if row.problem == "split" and row.problem_span
-                ]
-            if table.skipped:
-                self.skipped.append(table)
-            elif not (table.labels or rows):  # NOTE: Table.found, inline
-                self.candidates["table-missing"].append(table)
-            else:
-                self._found(table, problems)
-
-    def _found(self, table: Table, problems: set[str]) -> None:
-        """Note the checks a found table that is not skipped may break."""
-        candidates = self.candidates
-        schema = table.schema
-        rows = table.rows
-        for spec in schema.data_rows:
-            if spec.key not in rows:
-                candidates["row-missing"].append(table)
-                break
-        columns = table.columns
-        if not table.header_unread and (
-            not any(columns.values()) or not all(map(columns.get, schema.column_keys))
-        ):
-            candidates["column-missing"].append(table)
-        if len(problems) > 1 or "" not in problems:
-            for name, kinds in _ROW_CHECKS:
-                if not problems.isdisjoint(kinds):
-                    candidates[name].append(table)
-        if self.split and self.split[0][0] is table:
-            candidates["split"].append(table)
-        if table.group_values:
-            candidates["group-values"].append(table)
-        loose = caption = False
-        for hit in table.labels:
-            if hit.quality == "loose":
-                loose = True
-            if hit.kind == "caption" and hit.text != hit.official:
-                caption = True
-        if loose:
-            candidates["numbering"].append(table)
-        if caption:
-            candidates["caption-blank"].append(table)
-
-
-# The checks of rows, by the row problems they report.
-_ROW_CHECKS = (
-    ("value-count", frozenset({"too-many", "too-few"})),
-    ("run-together", frozenset({"run-together", "unsplittable"})),
-    ("unsplit", frozenset({"unsplit"})),
-)
-
-
-def _shape(report: Report) -> _Shape:
-    """The draft's ``_Shape``, walked by the first rule of the kind."""
-    shape = report.shared.get(_Shape)
-    if shape is None:
-        shape = report.shared[_Shape] = _Shape(report.tables)
-    return shape
 
 
 def _skipped(report: Report, table: Table) -> Hit:
@@ -295,7 +212,7 @@ def _split(report: Report, table: Table) -> Iterator[Hit]:
     # NOTE: one finding per draft, at the first split row of its first table
     # with one: every row was split for one cause (the page lost its cell
     # borders), and each split can be seen with `extract --format table`.
-    split = _shape(report).split
+    split = table_walk(report).split
     if not split or split[0][0] is not table:
         return
     # the message shows the longest run as its example
