@@ -31,7 +31,6 @@ from ..tables.equations import format_number
 from ..tables.table import NUMBER, Cell, Table
 from .base import Hit, KindSpec, Param
 from .report import Report
-from .table_support import tables_of
 
 if TYPE_CHECKING:
     from ..packs.model import Rule
@@ -62,7 +61,43 @@ def prepare(params: Mapping[str, Any]) -> str:
 def check(report: Report, rule: Rule, which: str) -> Iterator[Hit]:
     """Yield a hit per amount cell that breaks the check."""
     units: Mapping[str, Mapping[str, Any]] = rule.params["units"]
-    for table in tables_of(report, rule.params["tables"]):
+    wanted = rule.params["tables"]
+    # NOTE: the unit decides every check; a cell's message arguments are made
+    # only for a hit.
+    for table, row, cell, unit in _amounts(report):
+        if wanted and table.key not in wanted:
+            continue
+        if which == "missing":
+            if not unit and cell.value != 0:
+                yield Hit(cell.span, _args(table, row, cell))
+        elif which == "in-cell":
+            if cell.unit:
+                yield Hit(cell.span, _args(table, row, cell))
+        else:
+            broken = _broken_limit(cell, unit, units)
+            if broken:
+                kind, bound = broken
+                args = _args(table, row, cell)
+                yield Hit(cell.span, args | {"limit": kind, "bound": bound})
+
+
+class _Amounts(list[tuple[Table, str, Cell, str]]):
+    """The draft's amount cells holding a number, with their unit, in order."""
+
+
+def _amounts(report: Report) -> _Amounts:
+    """``(table, row key, cell, unit)`` of every amount cell that holds a number.
+
+    NOTE: the three checks of this kind (three rules) look at the same cells;
+    they are picked out once per draft, in the order the checks report them.
+    """
+    found: _Amounts | None = report.shared.get(_Amounts)
+    if found is not None:
+        return found
+    found = report.shared[_Amounts] = _Amounts()
+    for table in report.tables:
+        if table.skipped:
+            continue
         amounts = table.schema.columns_of(_AMOUNT)
         if not amounts:
             continue  # NOTE: most tables count; only a few hold amounts.
@@ -73,18 +108,13 @@ def check(report: Report, rule: Rule, which: str) -> Iterator[Hit]:
                 cell = row.cells.get(key)
                 if cell is None or cell.status != NUMBER or cell.value is None:
                     continue
-                args = _args(table, row.spec.key, cell)
-                if which == "missing":
-                    if not args["unit"] and cell.value != 0:
-                        yield Hit(cell.span, args)
-                elif which == "in-cell":
-                    if cell.unit:
-                        yield Hit(cell.span, args)
-                else:
-                    broken = _broken_limit(cell, args["unit"], units)
-                    if broken:
-                        kind, bound = broken
-                        yield Hit(cell.span, args | {"limit": kind, "bound": bound})
+                unit = (
+                    table.header_units.get(cell.column, "")
+                    or cell.unit
+                    or table.unit(cell.column)
+                )
+                found.append((table, row.spec.key, cell, unit))
+    return found
 
 
 def _args(table: Table, row: str, cell: Cell) -> dict[str, Any]:

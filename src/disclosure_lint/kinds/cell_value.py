@@ -29,7 +29,7 @@ from ..tables.schema import COLUMN_TYPES
 from ..tables.table import BLANK, NUMBER, TEXT, Cell, Row, Table
 from .base import Hit, KindSpec, Param
 from .report import Report
-from .table_support import table_anchor, tables_of
+from .table_support import table_anchor, table_walk
 
 if TYPE_CHECKING:
     from ..packs.model import Rule
@@ -58,8 +58,12 @@ def check(
 ) -> Iterator[Hit]:
     """Yield a hit per offending cell (blank cells grouped)."""
     which, types = prepared
-    for table in tables_of(report, rule.params["tables"]):
-        if not table.found:
+    wanted = rule.params["tables"]
+    # NOTE: only a table with a row neither plain nor uncertain holds a cell
+    # any check of this kind (five rules) can flag, or a blank row or table;
+    # most tables have none (``table_walk``).
+    for table in table_walk(report).candidates["cells"]:
+        if wanted and table.key not in wanted:
             continue
         columns = table.schema.columns_of(types)
         if which == "blank":

@@ -29,6 +29,7 @@ from ..tables.labels import minimal_fix, osa_distance
 from ..tables.schema import NearMiss
 from .base import FixSpec, Hit, KindSpec, Param
 from .report import Report
+from .table_support import table_walk
 
 if TYPE_CHECKING:
     from ..packs.model import Rule
@@ -56,9 +57,9 @@ def check(report: Report, rule: Rule, target: str) -> Iterator[Hit]:
     """Yield a hit with a fix for every near-miss label or heading."""
     safe = bool(rule.params["safe"])
     if target == "table-labels":
-        for table in report.tables:
-            if table.skipped:
-                continue  # NOTE: its labels are torn by the layout (TB012)
+        # NOTE: a skipped table's labels are torn by the layout (TB012); the
+        # walk leaves it out, and the tables without a fuzzy label.
+        for table in table_walk(report).candidates["fuzzy"]:
             for hit in table.labels:
                 if hit.quality != "fuzzy" or hit.fix is None:
                     continue
@@ -73,6 +74,12 @@ def check(report: Report, rule: Rule, target: str) -> Iterator[Hit]:
 
 
 def _headings(report: Report, safe: bool) -> Iterator[Hit]:
+    for section in report.outline.sections:
+        if section.variant:
+            break
+    else:
+        return  # NOTE: only a variant heading can be a near miss; most drafts
+        # have none, and need not gather the pack's headings.
     spec = report.pack.document
     patterns = [str(p) for p in spec.get("heading_patterns") or []]
     if spec.get("heading_pattern"):

@@ -14,8 +14,9 @@ The finding points at the section heading. Message arguments: ``heading``,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..regex.guard import pack_regex
 from .base import Hit, KindSpec, Param
@@ -33,7 +34,15 @@ PARAMS = {
 }
 
 
-def prepare(params: Mapping[str, Any]) -> list[tuple[Regex, str]]:
+class Prepared(NamedTuple):
+    """A rule made ready: its mode, its section keys, its compiled patterns."""
+
+    mode: str
+    sections: frozenset[str]
+    patterns: list[tuple[Regex, str]]
+
+
+def prepare(params: Mapping[str, Any]) -> Prepared:
     """Compile the patterns; check the mode."""
     if params["require"] not in MODES:
         raise ValueError(f"require must be one of {', '.join(MODES)}")
@@ -44,26 +53,29 @@ def prepare(params: Mapping[str, Any]) -> list[tuple[Regex, str]]:
         compiled.append((pack_regex(str(item["pattern"])), str(item["label"])))
     if params["require"] != "nonempty" and not compiled:
         raise ValueError(f"require '{params['require']}' needs patterns")
-    return compiled
+    sections = frozenset(str(k) for k in params["sections"])
+    return Prepared(str(params["require"]), sections, compiled)
 
 
-def check(
-    report: Report, rule: Rule, patterns: list[tuple[Regex, str]]
-) -> Iterator[Hit]:
+def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
     """Yield a hit at each section heading whose text lacks what is required."""
     text = report.document.text
-    mode = rule.params["require"]
-    wanted = {str(k) for k in rule.params["sections"]}
+    mode, wanted, patterns = prepared
     seen: set[str] = set()
     for section in report.outline.sections:
-        if section.key not in wanted or section.key in seen:
+        key = section.key
+        if key not in wanted or key in seen:
             continue
-        seen.add(section.key)
-        body = text[section.body.start : section.body.end]
+        seen.add(key)
+        body = section.body
         if mode == "nonempty":
-            missing = [] if body.strip() else ["text"]
+            # NOTE: ``text[body].strip()`` without copying the body: ``\S``
+            # is exactly what ``str.strip`` keeps (``str.isspace``).
+            blank = _NONBLANK.search(text, body.start, body.end) is None
+            missing = ["text"] if blank else []
         else:
-            missing = [label for regex, label in patterns if not regex.search(body)]
+            within = text[body.start : body.end]
+            missing = [label for regex, label in patterns if not regex.search(within)]
             if mode == "any" and len(missing) < len(patterns):
                 missing = []
         if missing:
@@ -71,6 +83,11 @@ def check(
                 section.span,
                 {"heading": section.heading, "missing": "、".join(missing)},
             )
+        if len(seen) == len(wanted):
+            return  # NOTE: every section checked; the rest are repeats or others
+
+
+_NONBLANK = re.compile(r"\S")
 
 
 KIND = KindSpec("section-text", PARAMS, check, prepare, __doc__ or "")

@@ -56,7 +56,7 @@ from ..tables.compile import compiled_tables
 from ..tables.table import Row, Table
 from .base import Hit, KindSpec, Param
 from .report import Report
-from .table_support import section_anchor, table_anchor, tables_of
+from .table_support import section_anchor, table_anchor, table_walk
 
 if TYPE_CHECKING:
     from ..packs.model import Rule
@@ -88,22 +88,30 @@ def prepare(params: Mapping[str, Any]) -> str:
 
 
 def check(report: Report, rule: Rule, which: str) -> Iterator[Hit]:
-    """Dispatch to the named check for every selected table."""
+    """Dispatch to the named check for every selected table that can break it."""
+    shape = table_walk(report)
+    wanted = rule.params["tables"]
     if which == "caption-blank":
-        yield from _caption_blanks(report, tables_of(report, rule.params["tables"]))
+        captioned = shape.candidates[which]
+        if wanted:
+            captioned = [table for table in captioned if table.key in wanted]
+        yield from _caption_blanks(report, captioned)
         return
     if which == "skipped":
-        for table in tables_of(report, rule.params["tables"], skipped=True):
-            if table.skipped:
+        for table in shape.skipped:
+            if not wanted or table.key in wanted:
                 yield _skipped(report, table)
         return
-    for table in tables_of(report, rule.params["tables"]):
-        if which == "table-missing":
-            if not table.found:
+    if which == "table-missing":
+        for table in shape.candidates[which]:
+            if not wanted or table.key in wanted:
                 span = section_anchor(report, table.schema.section)
                 yield Hit(span, {"table": table.schema.title})
-        elif table.found:
-            yield from _CHECKS[which](report, table)
+        return
+    run = _CHECKS[which]
+    for table in shape.candidates[which]:
+        if not wanted or table.key in wanted:
+            yield from run(report, table)
 
 
 def _skipped(report: Report, table: Table) -> Hit:
@@ -204,12 +212,7 @@ def _split(report: Report, table: Table) -> Iterator[Hit]:
     # NOTE: one finding per draft, at the first split row of its first table
     # with one: every row was split for one cause (the page lost its cell
     # borders), and each split can be seen with `extract --format table`.
-    split = [
-        (t, row)
-        for t in report.tables
-        for row in t.rows.values()
-        if row.problem == "split" and row.problem_span
-    ]
+    split = table_walk(report).split
     if not split or split[0][0] is not table:
         return
     # the message shows the longest run as its example
