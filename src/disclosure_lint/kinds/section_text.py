@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
+from ..named_tuples import NamedTuple
 from ..regex.guard import pack_regex
 from .base import Hit, KindSpec, Param
 from .report import Report
