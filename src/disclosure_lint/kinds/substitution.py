@@ -107,7 +107,7 @@ class SubstitutionIndex:
     text, overlapping or not, and each rule picks its own (``_occurrences``).
     """
 
-    __slots__ = ("_bits", "_ones", "_starting", "guard")
+    __slots__ = ("_bits", "_by_id", "_ones", "_starting", "guard")
 
     def __init__(self, sets: Sequence[frozenset[str]]) -> None:
         """An index of ``sets`` of wrong texts (one set per rule)."""
@@ -126,10 +126,21 @@ class SubstitutionIndex:
                 starting.setdefault(word[:2], []).append((word, owners[word]))
         self._starting = {key: tuple(words) for key, words in starting.items()}
         self._ones = {word: owners[word] for word in ordered if len(word) == 1}
+        # By id (with the set, so an id is never reused): a set's bit.
+        self._by_id: dict[int, tuple[frozenset[str], int]] = {}
 
     def bit(self, words: frozenset[str]) -> int:
         """The bit of the set ``words`` (0 when it is not indexed)."""
-        return self._bits.get(words, 0)
+        # NOTE: by id first: a rule's set is an equal set, not the same
+        # object, and comparing two sets of ~300 texts costs ~10 µs a draft.
+        known = self._by_id.get(id(words))
+        if known is not None and known[0] is words:
+            return known[1]
+        bit = self._bits.get(words, 0)
+        if len(self._by_id) >= _INDEXES_MAX:
+            self._by_id.clear()
+        self._by_id[id(words)] = (words, bit)
+        return bit
 
     def find(self, text: str) -> list[Found]:
         """Every occurrence in ``text``: by start, the longest first."""
