@@ -233,7 +233,7 @@ def test_doubled_hits_as_before_with_typos_anywhere(data: Any) -> None:
     _same_doubled(text)
 
 
-# --- TY001/TY007/TY104 (substitution): one alternation of the wrong texts --
+# --- TY001/TY007/TY104 (substitution): one scan for every rule's wrong texts -
 
 
 def _old_substitution(report: Report, rule: Rule) -> Iterator[Hit]:
@@ -281,12 +281,17 @@ def _same_substitutions(text: str) -> None:
         assert _hits(report, rule_id) == list(_old_substitution(report, rule))
 
 
-def test_the_long_lists_are_guarded() -> None:
+def test_the_substitution_rules_share_the_packs_index() -> None:
+    # One scan per draft serves them all: each rule has its own bit in it.
     report = _report(_drafts()[0])
-    for rule_id in ("TY007", "TY104"):
+    index = substitution.substitution_index(report.pack)
+    assert index is not None
+    bits = set()
+    for rule_id in _SUBSTITUTIONS:
         prepared = _rule(report, rule_id).prepared
         assert isinstance(prepared, substitution.Prepared)
-        assert prepared.guard is not None and prepared.regex is None
+        bits.add(index.bit(prepared.words))
+    assert 0 not in bits and len(bits) == len(_SUBSTITUTIONS)
 
 
 def test_substitutions_as_before_on_the_drafts() -> None:
@@ -320,15 +325,17 @@ _MANY = ["甲乙", "乙丙", "甲乙丙丁", "甲乙丙", "丙", "丁戊"] + [
     st.lists(st.sampled_from([*_MANY, "甲", "乙", "丁", "\n", "，"]), max_size=40),
     st.booleans(),
 )
-def test_a_guarded_list_finds_what_the_alternation_finds(
+def test_an_index_finds_what_the_alternation_finds(
     pieces: list[str], single: bool
 ) -> None:
     words = [w for w in _MANY if single or len(w) > 1]
     prepared = substitution.prepare(
         {"pairs": [{"wrong": w, "right": "X"} for w in words], "sources": {}}
     )
-    assert prepared.guard is not None
+    index = substitution.SubstitutionIndex([prepared.words, frozenset(_MANY[:3])])
+    bit = index.bit(prepared.words)
     text = "".join(pieces)
+    found = [(at, word) for at, word, bits in index.find(text) if bits & bit]
     regex = re.compile(
         "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     )
@@ -337,7 +344,7 @@ def test_a_guarded_list_finds_what_the_alternation_finds(
             (m.start(), m.group(0))
             for m in regex.finditer(text, scope.start, scope.end)
         ]
-        assert list(substitution._occurrences(text, scope, prepared)) == expected
+        assert list(substitution._occurrences(found, scope)) == expected
 
 
 # --- TY008 (enumeration): every numbered line looked at in Python --------

@@ -1,7 +1,8 @@
 """Kind ``substitution``: known wrong → right pairs, each with a safe fix.
 
-All ``wrong`` strings of a rule are found in one scan of the text, as one
-alternation (longest first) would find them. Message arguments: ``wrong``,
+The ``wrong`` strings of every substitution rule of the pack are found in
+one scan of the text (``SubstitutionIndex``); each rule takes its own as one
+alternation of them (longest first) would find them. Message arguments: ``wrong``,
 ``right``, ``note`` and ``source``.
 
 Params:
@@ -19,7 +20,7 @@ Params:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..document.text import Span
@@ -31,7 +32,7 @@ from .report import Report
 from .scope import scope_spans
 
 if TYPE_CHECKING:
-    from ..packs.model import Rule
+    from ..packs.model import Pack, Rule
     from ..regex.linear import Regex
 
 PARAMS = {
@@ -58,29 +59,14 @@ class Pair:
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """The scan and the pairs by wrong text.
+    """The pairs by wrong text; the scan is the pack's (``substitution_index``)."""
 
-    With few pairs the scan is the alternation of the wrong texts
-    (``regex``). With many, ``guard`` finds where one may start (its first
-    characters, then its second or second and third) and ``starting`` lists
-    the wrong texts by first character, in the alternation's order.
-    """
-
-    regex: re.Pattern[str] | None
-    guard: re.Pattern[str] | None
-    starting: dict[str, tuple[str, ...]]
     pairs: dict[str, Pair]
-
-
-# NOTE: an alternation of literals tries each of them in turn wherever a
-# first character matches (~300 literals: 0.2 ms a draft); a guard of
-# character classes leaves only a few places to try in Python, but its
-# look-ahead costs more than a short alternation.
-_GUARD_FROM = 24
+    words: frozenset[str]
 
 
 def prepare(params: Mapping[str, Any]) -> Prepared:
-    """Validate the pairs and compile the alternation."""
+    """Validate the pairs and compile their context regexes."""
     pairs: dict[str, Pair] = {}
     sources = _sources(params.get("sources") or {})
     for item in params["pairs"]:
@@ -103,19 +89,99 @@ def prepare(params: Mapping[str, Any]) -> Prepared:
             _context(item.get("not_before"), end=True),
             _context(item.get("not_after"), end=False),
         )
-    ordered = sorted(pairs, key=len, reverse=True)
-    if len(ordered) < _GUARD_FROM:
-        alternation = "|".join(re.escape(w) for w in ordered)
-        return Prepared(compile_regex(alternation), None, {}, pairs)
-    starting: dict[str, list[str]] = {}
-    for wrong in ordered:
-        starting.setdefault(wrong[0], []).append(wrong)
-    return Prepared(
-        None,
-        compile_regex(_guard(ordered)),
-        {first: tuple(words) for first, words in starting.items()},
-        pairs,
-    )
+    return Prepared(pairs, frozenset(pairs))
+
+
+# A wrong text found: where it starts, the text, the bits of its rules.
+Found = tuple[int, str, int]
+
+
+class SubstitutionIndex:
+    """The wrong texts of every substitution rule of a pack, found by one scan.
+
+    NOTE: each rule scanning the text for its own wrong texts cost a pass
+    per rule (~0.1 ms a draft for the bundled packs). ``guard`` finds where
+    any wrong text may start (``_guard``, never consuming, so overlapping
+    ones are all found) and the texts starting there are looked up by their
+    first two characters: ``find`` gives every occurrence of every wrong
+    text, overlapping or not, and each rule picks its own (``_occurrences``).
+    """
+
+    __slots__ = ("_bits", "_by_id", "_ones", "_starting", "guard")
+
+    def __init__(self, sets: Sequence[frozenset[str]]) -> None:
+        """An index of ``sets`` of wrong texts (one set per rule)."""
+        self._bits = {words: 1 << i for i, words in enumerate(dict.fromkeys(sets))}
+        owners: dict[str, int] = {}
+        for words, bit in self._bits.items():
+            for word in words:
+                owners[word] = owners.get(word, 0) | bit
+        # NOTE: sorted, so the pattern is the same in every process (its code
+        # is saved in the pack cache); longest first at each start.
+        ordered = sorted(owners, key=lambda w: (-len(w), w))
+        self.guard = compile_regex(_guard(ordered))
+        starting: dict[str, list[tuple[str, int]]] = {}
+        for word in ordered:
+            if len(word) > 1:
+                starting.setdefault(word[:2], []).append((word, owners[word]))
+        self._starting = {key: tuple(words) for key, words in starting.items()}
+        self._ones = {word: owners[word] for word in ordered if len(word) == 1}
+        # By id (with the set, so an id is never reused): a set's bit.
+        self._by_id: dict[int, tuple[frozenset[str], int]] = {}
+
+    def bit(self, words: frozenset[str]) -> int:
+        """The bit of the set ``words`` (0 when it is not indexed)."""
+        # NOTE: by id first: a rule's set is an equal set, not the same
+        # object, and comparing two sets of ~300 texts costs ~10 µs a draft.
+        known = self._by_id.get(id(words))
+        if known is not None and known[0] is words:
+            return known[1]
+        bit = self._bits.get(words, 0)
+        if len(self._by_id) >= _INDEXES_MAX:
+            self._by_id.clear()
+        self._by_id[id(words)] = (words, bit)
+        return bit
+
+    def find(self, text: str) -> list[Found]:
+        """Every occurrence in ``text``: by start, the longest first."""
+        out: list[Found] = []
+        starting, ones = self._starting, self._ones
+        for match in self.guard.finditer(text):
+            start = match.start()
+            words = starting.get(text[start : start + 2])
+            if words is not None:
+                for word, bits in words:
+                    if text.startswith(word, start):
+                        out.append((start, word, bits))
+            if ones and (bits := ones.get(text[start], 0)):
+                out.append((start, text[start], bits))
+        return out
+
+
+# By pack id (with the pack, so an id is never reused): its index.
+_INDEXES: dict[int, tuple[Pack, SubstitutionIndex | None]] = {}
+_INDEXES_MAX = 64
+
+
+def substitution_index(pack: Pack) -> SubstitutionIndex | None:
+    """One index of the wrong texts of every substitution rule of ``pack``.
+
+    None when the pack has none. NOTE: once per pack (``compile_packs``
+    builds it too, so its regex is saved in the pack cache).
+    """
+    known = _INDEXES.get(id(pack))
+    if known is not None and known[0] is pack:
+        return known[1]
+    sets = [
+        frozenset(str(pair["wrong"]) for pair in rule.params["pairs"])
+        for rule in pack.rules
+        if rule.kind == KIND_NAME
+    ]
+    index = SubstitutionIndex(sets) if any(sets) else None
+    if len(_INDEXES) >= _INDEXES_MAX:
+        _INDEXES.clear()
+    _INDEXES[id(pack)] = (pack, index)
+    return index
 
 
 def _guard(words: list[str]) -> str:
@@ -164,8 +230,9 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
     """Yield a hit with a fix for every occurrence of a wrong text."""
     text = report.document.text
     safe = bool(rule.params["safe"])
+    found = _found(report, prepared)
     for scope in scope_spans(report, str(rule.params["scope"])):
-        for start, wrong in _occurrences(text, scope, prepared):
+        for start, wrong in _occurrences(found, scope):
             pair = prepared.pairs[wrong]
             end = start + len(wrong)
             before = text[max(0, start - _CONTEXT) : start]
@@ -184,29 +251,55 @@ def check(report: Report, rule: Rule, prepared: Prepared) -> Iterator[Hit]:
             yield Hit(span, args, FixSpec(span, pair.right, safe))
 
 
-def _occurrences(
-    text: str, scope: Span, prepared: Prepared
-) -> Iterator[tuple[int, str]]:
-    """``(start, wrong)`` of each wrong text in ``scope``.
+def _found(report: Report, prepared: Prepared) -> list[tuple[int, str]]:
+    """``(start, wrong)`` of every occurrence of the rule's wrong texts.
 
-    As the alternation finds them: leftmost, the first listed of those that
-    start there, none overlapping.
+    By start, the longest first; overlapping ones too. From the pack's
+    index, found once per draft (``Report.shared``); a rule the index does
+    not know (not of the report's pack) looks for its own.
     """
-    if prepared.regex is not None:
-        for match in prepared.regex.finditer(text, scope.start, scope.end):
-            yield match.start(), match.group(0)
-        return
-    assert prepared.guard is not None
-    starting, end, pos = prepared.starting, scope.end, scope.start
-    for match in prepared.guard.finditer(text, scope.start, end):
-        start = match.start()
+    text = report.document.text
+    index = substitution_index(report.pack)
+    bit = index.bit(prepared.words) if index is not None else 0
+    if index is None or not bit:
+        return _find_each(text, prepared.words)
+    every: list[Found] | None = report.shared.get(SubstitutionIndex)
+    if every is None:
+        every = report.shared[SubstitutionIndex] = index.find(text)
+    return [(start, wrong) for start, wrong, bits in every if bits & bit]
+
+
+def _find_each(text: str, words: Iterable[str]) -> list[tuple[int, str]]:
+    """Every occurrence of ``words`` in ``text``, by start, the longest first."""
+    out = []
+    for word in words:
+        start = text.find(word)
+        while start >= 0:
+            out.append((start, word))
+            start = text.find(word, start + 1)
+    out.sort(key=lambda item: (item[0], -len(item[1])))
+    return out
+
+
+def _occurrences(
+    found: list[tuple[int, str]], scope: Span
+) -> Iterator[tuple[int, str]]:
+    """``(start, wrong)`` of each wrong text in ``scope``, from ``found``.
+
+    As one alternation of the rule's wrong texts (longest first) would find
+    them in ``scope``: leftmost, the longest of those that start there and
+    end in it, none overlapping.
+    """
+    pos, end = scope.start, scope.end
+    for start, wrong in found:
         if start < pos:
             continue
-        for wrong in starting[text[start]]:
-            if text.startswith(wrong, start, end):
-                yield start, wrong
-                pos = start + len(wrong)
-                break
+        if start >= end:
+            break
+        if start + len(wrong) <= end:
+            yield start, wrong
+            pos = start + len(wrong)
 
 
-KIND = KindSpec("substitution", PARAMS, check, prepare, __doc__ or "")
+KIND_NAME = "substitution"
+KIND = KindSpec(KIND_NAME, PARAMS, check, prepare, __doc__ or "")

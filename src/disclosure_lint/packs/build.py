@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..kinds.cross_check import keyword_index
+from ..kinds.substitution import substitution_index
 from .compile import _compile_rule
 from .discover import (
     PACK_FILE,
@@ -101,9 +102,10 @@ def compile_packs(dirs: list[Path], fallback: Iterable[Path] = ()) -> PackSet:
     resolved: dict[str, Pack] = {}
     for name in raw:
         _resolve(name, raw, resolved, [])
-    # NOTE: built now so that its regex is saved in the pack cache.
+    # NOTE: built now so that their regexes are saved in the pack cache.
     for pack in resolved.values():
         keyword_index(pack)
+        substitution_index(pack)
     return PackSet(resolved)
 
 
