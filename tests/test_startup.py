@@ -115,3 +115,29 @@ def test_each_reader_imports_its_own_library_only(tmp_path) -> None:
     pdf = Path(__file__).resolve().parents[2] / "shared" / "real" / "huaian-2024.pdf"
     _, names = _imported_with_importtime(pdf)
     assert "pypdfium2" in names and "docx" not in names
+
+
+def test_a_clean_draft_runs_without_compiling_python() -> None:
+    # NOTE: a process's first compile() costs ~1 ms (the parser starts up);
+    # typing compiles a string annotation it is made to evaluate (a
+    # TypeVar's string bound, a typing.NamedTuple field).
+    code = (
+        "import builtins, sys\n"
+        "compiled = []\n"
+        "real = builtins.compile\n"
+        "def spy(source, filename, *args, **kwargs):\n"
+        "    if not str(filename).endswith('.py'):  # a module's source: import\n"
+        "        compiled.append(str(source)[:60])\n"
+        "    return real(source, filename, *args, **kwargs)\n"
+        "builtins.compile = spy\n"
+        "from disclosure_lint.__main__ import main\n"
+        f"sys.argv = ['disclosure-lint', {str(EXAMPLES / 'clean-2021.txt')!r}]\n"
+        "code = main()\n"
+        "sys.stderr.write(f'COMPILED {compiled!r}\\n')\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "COMPILED []" in done.stderr, done.stderr
