@@ -56,24 +56,12 @@ from ..tables.compile import compiled_tables
 from ..tables.table import Row, Table
 from .base import Hit, KindSpec, Param
 from .report import Report
-from .table_support import section_anchor, table_anchor, table_walk
+from .table_support import SHAPE_CHECKS, section_anchor, table_anchor, table_walk
 
 if TYPE_CHECKING:
     from ..packs.model import Rule
 
-CHECKS = (
-    "table-missing",
-    "row-missing",
-    "column-missing",
-    "value-count",
-    "run-together",
-    "split",
-    "unsplit",
-    "group-values",
-    "numbering",
-    "caption-blank",
-    "skipped",
-)
+CHECKS = SHAPE_CHECKS
 PARAMS = {
     "check": Param("str", required=True, help=", ".join(CHECKS)),
     "tables": Param("list", default=[], help="table keys (default: all)"),
