@@ -50,8 +50,11 @@ MIN_LINE = 120
 MIN_DIGITS = 7
 # A table row's digits run together (searched for first: it is cheap).
 # NOTE: regex texts, compiled on first use (re caches them), not at import:
-# the start-up of a plain check imports this module.
-_RUN = f"[0-9]{{{MIN_DIGITS}}}"
+# the start-up of a plain check imports this module. Written as one digit
+# then the rest (not ``[0-9]{7}``): a pattern that starts with a single
+# character class lets ``re`` skip to the next digit in C, twice as fast
+# over a draft as a leading repeat, for the same matches.
+_RUN = f"[0-9][0-9]{{{MIN_DIGITS - 1}}}"
 #: Labels written back to back, on long lines, that make a draft "crawled".
 MIN_ADJACENT = 3
 # Numbering in front of a folded label: its separator may be 、 . or ,.

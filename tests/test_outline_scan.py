@@ -1,0 +1,187 @@
+"""The outline's one-search heading scan finds the same candidates as a look at
+every line (``outline.sections._line_scan``, ``_scanned``).
+
+The reference below is the plain algorithm the scan replaced: every line of
+the draft judged by ``_heading_candidate``, with no memo and no prefilter.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from disclosure_lint.inputs.load import load_document
+from disclosure_lint.outline import sections
+from disclosure_lint.outline.lines import Lines, _regex
+from disclosure_lint.packs.load import load_packset
+
+from .conftest import EXAMPLES, ROOT, benchmark_corpus, seed_files
+
+PACKSET = load_packset(use_cache=False)
+REAL = ROOT.parent / "shared" / "real"
+DEFAULT_MARKUP = r"^\s*(?:#{1,6}\s*)?"
+
+
+def _specs() -> list[dict[str, Any]]:
+    """The ``document`` data of every edition (their markup and patterns)."""
+    return [dict(p.document) for p in PACKSET.editions()]
+
+
+def _reference(
+    parts: list[str], markup: sections._Markup, heading: Any
+) -> list[tuple[int, Any]]:
+    """Every line judged on its own: the algorithm before the scan."""
+    found = []
+    for index, raw in enumerate(parts):
+        candidate = sections._heading_candidate(raw, markup, heading)
+        if candidate is not None:
+            found.append((index, candidate))
+    return found
+
+
+def _markup(spec: dict[str, Any]) -> sections._Markup:
+    return sections._Markup(
+        _regex(spec.get("markup", DEFAULT_MARKUP)),
+        tuple(str(e) for e in spec.get("markup_end") or ()),
+    )
+
+
+def _scanned(text: str, markup: sections._Markup, heading: Any) -> list[Any]:
+    """The candidates as ``_sections_with`` finds them (scan, then memo)."""
+    lines = Lines.of_text(text)
+    scan = sections._line_scan(markup.start.pattern, heading.pattern)
+    indices = None if scan is None else sections._scanned(lines, scan)
+    memo: dict[str, Any] = {}
+    return list(sections._candidates(lines.parts, memo, markup, heading, indices))
+
+
+def _assert_same(text: str) -> None:
+    for spec in _specs():
+        markup = _markup(spec)
+        for pattern in spec.get("heading_patterns") or []:
+            heading = _regex(str(pattern))
+            expected = _reference(text.split("\n"), markup, heading)
+            assert _scanned(text, markup, heading) == expected
+
+
+@cache
+def _drafts() -> tuple[str, ...]:
+    """Seeds, examples, the real reports as read, and 2,000 corpus drafts."""
+    texts = [load_document(p).text for p in seed_files()]
+    texts += [load_document(p).text for p in sorted(EXAMPLES.glob("*.*"))]
+    texts += [
+        load_document(p).text
+        for p in sorted(REAL.glob("*.*"))
+        if p.suffix in (".txt", ".md", ".html", ".pdf")
+    ]
+    corpus = benchmark_corpus()
+    texts += [
+        corpus.make_draft(i, seed=7, utf8=True).data.decode("utf-8")
+        for i in range(2000)
+    ]
+    return tuple(texts)
+
+
+def test_the_bundled_patterns_are_scanned() -> None:
+    # NOTE: else the tests below would only compare the old path with itself.
+    for spec in _specs():
+        markup = _markup(spec)
+        for pattern in spec.get("heading_patterns") or []:
+            assert sections._line_scan(markup.start.pattern, str(pattern))
+
+
+def test_scan_finds_the_candidates_of_every_draft() -> None:
+    drafts = _drafts()
+    assert len(drafts) > 2000
+    for text in drafts:
+        _assert_same(text)
+
+
+_PIECES = [
+    "一",
+    "二",
+    "十",
+    "十一",
+    "、",
+    ".",
+    "．",
+    ",",
+    "(",
+    "（",
+    ")",
+    "）",
+    "#",
+    "##",
+    "**",
+    "__",
+    " ",
+    "\t",
+    "\u3000",
+    "\u00a0",
+    "\u2028",
+    "\r",
+    "\n",
+    "\n\n",
+    "总体情况",
+    "主动公开政府信息情况",
+    "其他需要报告的事项",
+    "年",
+    "x",
+    "。",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_scan_matches_a_look_at_every_line_on_heading_like_text(
+    pieces: list[str],
+) -> None:
+    _assert_same("".join(pieces))
+
+
+@pytest.mark.parametrize(
+    ("markup", "heading"),
+    [
+        (r"^\s*", r"^\s*(?P<numeral>一)(?P<text>.)"),  # a first blank: unsure
+        (r"^.{0,3}", r"^(?P<numeral>一)(?P<text>.)"),  # any markup: unsure
+        (r"^(?:一)?", r"^(?P<numeral>[一二])(?P<text>.)"),  # shared character
+        (r"^\s*", r"^(?P<numeral>[一-十])(?P<text>.)"),  # a range: unsure
+        (r"^\s*", r"(?i)^(?P<numeral>a)(?P<text>.)"),  # case folding
+    ],
+)
+def test_unsure_patterns_fall_back_to_every_line(markup: str, heading: str) -> None:
+    assert sections._line_scan(markup, heading) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30))
+def test_custom_markup_is_scanned_exactly(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    markup = sections._Markup(re.compile(r"^[ \t]*(?:\*\*)?"), ("**",))
+    for pattern in (
+        r"^(?P<numeral>[一二十]{1,2})[、.](?P<text>\S.{0,20})$",
+        r"^(?:[(（](?P<numeral>[一二]))[)）](?P<text>.+)",
+        r"^(?:第(?P<numeral>[一二])章|(?P<text>总体))",
+    ):
+        heading = re.compile(pattern)
+        lines = Lines.of_text(text)
+        scan = sections._line_scan(markup.start.pattern, pattern)
+        assert scan is not None
+        expected = [
+            (i, c) for i, c in _reference(lines.parts, markup, heading) if c is not None
+        ]
+        found = sections._candidates(
+            lines.parts, {}, markup, heading, sections._scanned(lines, scan)
+        )
+        assert list(found) == expected
+
+
+def test_blanks_class_is_every_blank_but_the_newline() -> None:
+    blanks = re.compile(f"[{sections._BLANKS}]")
+    every = "".join(map(chr, range(0x110000)))
+    assert set(blanks.findall(every)) == set(re.findall(r"\s", every)) - {"\n"}
