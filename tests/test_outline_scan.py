@@ -1,8 +1,9 @@
-"""The outline's one-search heading scan finds the same candidates as a look at
-every line (``outline.sections._line_scan``, ``_scanned``).
+"""The outline's shortcuts find what a look at every line finds.
 
-The reference below is the plain algorithm the scan replaced: every line of
-the draft judged by ``_heading_candidate``, with no memo and no prefilter.
+The heading scan (``outline.sections._line_scan``, ``_scanned``) against the
+plain algorithm it replaced: every line of the draft judged by
+``_heading_candidate``, with no memo and no prefilter; the title and the
+publication date (``outline.outline``) against their loops before.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from disclosure_lint.document.fold import fold_text
+from disclosure_lint.document.text import Span
 from disclosure_lint.inputs.load import load_document
-from disclosure_lint.outline import sections
-from disclosure_lint.outline.lines import Lines, _regex
+from disclosure_lint.outline import outline, sections
+from disclosure_lint.outline.lines import Lines, _regex, _search_folded
+from disclosure_lint.outline.model import DateFound
 from disclosure_lint.packs.load import load_packset
 
 from .conftest import EXAMPLES, ROOT, benchmark_corpus, seed_files
@@ -185,3 +189,122 @@ def test_blanks_class_is_every_blank_but_the_newline() -> None:
     blanks = re.compile(f"[{sections._BLANKS}]")
     every = "".join(map(chr, range(0x110000)))
     assert set(blanks.findall(every)) == set(re.findall(r"\s", every)) - {"\n"}
+
+
+# --------------------------------------------------------------------------
+# Title and publication date: the loops before they skipped lines, kept here
+# as references (a ``Line`` built for every line looked at).
+
+
+def _title_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """The title data as ``build_outline`` passes it (with the markup)."""
+    markup = {k: spec[k] for k in ("markup", "markup_end") if k in spec}
+    return {**markup, **(spec.get("title") or {})}
+
+
+def _reference_title(lines: Lines, spec: dict[str, Any]) -> Any:
+    keyword = str(spec.get("keyword", ""))
+    scan = int(spec.get("scan_lines", 8))
+    body = [line for line in lines[:] if line.text.strip()][:scan]
+    if not body:
+        return None
+    first = outline._title_parts(body, spec)
+    valid = not keyword or keyword in fold_text("".join(p[2] for p in first))
+    later = spec.get("later")
+    for index in range(1, min(len(body), 1 + int(spec.get("skip_lines", 0)))):
+        if not later or (valid and len(first) <= index):
+            break
+        parts = outline._title_parts(body[index:], spec)
+        if _regex(str(later)).search(fold_text("".join(p[2] for p in parts))):
+            return outline._title(parts)
+    return outline._title(first) if valid else None
+
+
+def _reference_publication_date(lines: Lines, spec: dict[str, Any]) -> Any:
+    for item in spec.get("publication_date") or []:
+        regex = _regex(str(item["pattern"]))
+        window = int(item.get("last_lines", 0))
+        scan = lines[-window:] if window else lines[: int(item.get("first_lines", 10))]
+        for line in scan:
+            found = _search_folded(regex, line.text, line.start)
+            if found:
+                match, folded = found
+                span = Span(*folded.original_span(match.start(), match.end()))
+                try:
+                    return DateFound(
+                        int(match.group("y")),
+                        int(match.group("m")),
+                        int(match.group("d")),
+                        span,
+                    )
+                except (IndexError, ValueError):
+                    continue
+    return None
+
+
+def _assert_same_title_and_date(text: str) -> None:
+    lines = Lines.of_text(text)
+    for spec in _specs():
+        title = _title_spec(spec)
+        assert repr(outline._find_title(lines, title)) == repr(
+            _reference_title(lines, title)
+        )
+        assert outline._find_publication_date(
+            lines, spec
+        ) == _reference_publication_date(lines, spec)
+
+
+def test_title_and_publication_date_of_every_draft() -> None:
+    found = 0
+    for text in _drafts():
+        _assert_same_title_and_date(text)
+        found += (
+            outline._find_publication_date(Lines.of_text(text), _specs()[0]) is not None
+        )
+    assert found > 100  # NOTE: the comparison saw dates, not only None
+
+
+_DATED = [
+    "2024年1月20日",
+    "发布日期：2024-01-02",
+    "成文日期:2023.12.31",
+    "发布时间：2024年3月",
+    "年",
+    "发",
+    "成",
+    "2024年度某某县人民政府政府信息公开工作年度报告",
+    "政府信息公开",
+    "报告",
+    "正文",
+    "# ",
+    "**",
+    " ",
+    "\t",
+    "\n",
+    "\n\n",
+    "\n",
+    "某某",
+    "2024年度某某县人民政府",
+    "工作年度报告",
+    "第1页",
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "正文\n\n2024年度某某县人民政府\n政府信息公开\n工作年度报告\n一、总体情况",
+        "正文\n第1页\n2024年度某某县人民政府\n政府信息公开\n工作年度报告\n",
+        "  \n正文\n第1页\n某某县人民政府\n2024年政府信息公开工作年度报告\n",
+    ],
+)
+def test_title_after_furniture_wrapped_over_the_most_lines(text: str) -> None:
+    _assert_same_title_and_date(text)
+    title = outline._find_title(Lines.of_text(text), _title_spec(_specs()[0]))
+    assert title is not None and title.text.endswith("工作年度报告")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_DATED), max_size=40))
+def test_title_and_publication_date_on_random_text(pieces: list[str]) -> None:
+    _assert_same_title_and_date("".join(pieces))

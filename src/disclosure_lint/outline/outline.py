@@ -10,6 +10,7 @@ pack's ``document`` data; this module only knows how to apply it.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..document.fold import fold, fold_parts, fold_text
 from ..document.text import Document, Span
 from .issuer import find_issuer
-from .lines import Line, Lines, _regex, _search_folded
+from .lines import Line, Lines, _needed_chars, _regex, _search_folded
 from .model import DateFound, Outline, Period, Title
 from .sections import _find_sections, _strip_end
 
@@ -75,7 +76,11 @@ def _find_title(lines: Lines, spec: Mapping[str, Any]) -> Title | None:
     the keyword, and only when its text is unmistakably a title (``later``).
     """
     keyword = str(spec.get("keyword", ""))
-    scan = int(spec.get("scan_lines", 8))
+    skip_lines = int(spec.get("skip_lines", 0))
+    # NOTE: only the lines a title can reach are built: from one of the
+    # first ``skip_lines + 1`` lines, over ``max_lines`` at most.
+    reach = skip_lines + max(int(spec.get("max_lines", 2)), 1)
+    scan = min(int(spec.get("scan_lines", 8)), reach)
     # NOTE: the first lines with text: a PDF laid out as text (or a page
     # with a top margin) may begin with lines of blanks.
     texts, starts = lines.parts, lines.starts
@@ -88,7 +93,7 @@ def _find_title(lines: Lines, spec: Mapping[str, Any]) -> Title | None:
     first = _title_parts(body, spec)
     valid = not keyword or keyword in fold_text("".join(p[2] for p in first))
     later = spec.get("later")
-    for index in range(1, min(len(body), 1 + int(spec.get("skip_lines", 0)))):
+    for index in range(1, min(len(body), 1 + skip_lines)):
         if not later or (valid and len(first) <= index):
             break
         parts = _title_parts(body[index:], spec)
@@ -238,12 +243,16 @@ def _period_in(
 
 
 def _find_publication_date(lines: Lines, spec: Mapping[str, Any]) -> DateFound | None:
+    starts, parts = lines.starts, lines.parts
     for item in spec.get("publication_date") or []:
         regex = _regex(str(item["pattern"]))
         window = int(item.get("last_lines", 0))
-        scan = lines[-window:] if window else lines[: int(item.get("first_lines", 10))]
-        for line in scan:
-            found = _search_folded(regex, line.text, line.start)
+        scan = (
+            slice(-window, None) if window else slice(int(item.get("first_lines", 10)))
+        )
+        first, stop, _ = scan.indices(len(parts))
+        for index in _holding(lines, _needed_chars(regex.pattern), first, stop):
+            found = _search_folded(regex, parts[index], starts[index])
             if found:
                 match, folded = found
                 span = Span(*folded.original_span(match.start(), match.end()))
@@ -257,6 +266,27 @@ def _find_publication_date(lines: Lines, spec: Mapping[str, Any]) -> DateFound |
                 except (IndexError, ValueError):
                     continue
     return None
+
+
+def _holding(lines: Lines, needed: frozenset[str], first: int, stop: int) -> list[int]:
+    """Indices of the lines ``first`` to ``stop`` holding any of ``needed``.
+
+    All of them when ``needed`` is empty. NOTE: the lines that hold none
+    cannot match (``_search_folded`` turns them down), and most lines of a
+    window do not: ``str.find`` skips from one that does to the next in C.
+    """
+    if not needed or first >= stop:
+        return list(range(first, stop))
+    text, starts = lines.text, lines.starts
+    end = starts[stop] - 1
+    found: set[int] = set()
+    for char in needed:
+        at = text.find(char, starts[first], end)
+        while at != -1:
+            index = bisect_right(starts, at) - 1
+            found.add(index)
+            at = text.find(char, starts[index + 1], end)
+    return sorted(found)
 
 
 # --------------------------------------------------------------------------
