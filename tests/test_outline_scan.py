@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from disclosure_lint.document.fold import fold_text
 from disclosure_lint.document.text import Span
+from disclosure_lint.engine import reflow
 from disclosure_lint.inputs.load import load_document
 from disclosure_lint.outline import outline, sections
 from disclosure_lint.outline.lines import Lines, _regex, _search_folded
@@ -308,3 +309,34 @@ def test_title_after_furniture_wrapped_over_the_most_lines(text: str) -> None:
 @given(st.lists(st.sampled_from(_DATED), max_size=40))
 def test_title_and_publication_date_on_random_text(pieces: list[str]) -> None:
     _assert_same_title_and_date("".join(pieces))
+
+
+# --------------------------------------------------------------------------
+# Reflow: the test that settles most drafts, against its plain definition.
+
+
+def _reference_long_run(lines: list[str]) -> bool:
+    return any(
+        re.search("[0-9]{7}", line) for line in lines if len(line) >= reflow.MIN_LINE
+    )
+
+
+def test_long_run_of_every_draft() -> None:
+    seen = set()
+    for text in _drafts():
+        lines = text.split("\n")
+        seen.add(reflow._long_run(lines))
+        assert reflow._long_run(lines) == _reference_long_run(lines)
+    assert seen == {True, False}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["1", "12345", "1234567", "年", "\n", " ", "x" * 60, "报告"]),
+        max_size=60,
+    )
+)
+def test_long_run_on_random_text(pieces: list[str]) -> None:
+    lines = "".join(pieces).split("\n")
+    assert reflow._long_run(lines) == _reference_long_run(lines)

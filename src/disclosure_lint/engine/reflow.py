@@ -80,11 +80,9 @@ def reflow(doc: Document, pack: Any, headings_missing: bool = False) -> Document
     if doc.form != "text" or doc.source is not None or pack is None:
         return doc
     run = re.compile(_RUN).search
-    # NOTE: one scan of the whole text in C settles most drafts: with no
-    # digits run together anywhere, no long line has them either.
-    if not headings_missing and run(doc.text) is None:
+    lines, starts = doc.split_lines()  # NOTE: the outline needs them too
+    if not headings_missing and not _long_run(lines):
         return doc
-    lines, starts = doc.split_lines()
     # NOTE: every step up to the hint runs in C (most drafts stop there):
     # the long lines, then those with the digits of a table in them.
     lengths = list(map(len, lines))
@@ -122,6 +120,17 @@ def reflow(doc: Document, pack: Any, headings_missing: bool = False) -> Document
     if not breaks:
         return doc
     return _rendered(doc, starts, breaks)
+
+
+def _long_run(lines: list[str]) -> bool:
+    """Whether a line of at least ``MIN_LINE`` characters has digits run together.
+
+    NOTE: one scan of the long lines' text in C settles most drafts: with
+    no digits run together in any of them, none can be reflowed (the
+    digit-dense table cells, on short lines, are not even scanned).
+    """
+    long_text = "\n".join([line for line in lines if len(line) >= MIN_LINE])
+    return re.compile(_RUN).search(long_text) is not None
 
 
 def _vocabulary(pack: Any) -> _Vocab:

@@ -77,7 +77,7 @@ def _sections_of(
     candidates: list[tuple[int, tuple[int, str, str, str]]],
 ) -> tuple[list[Section], list[StrayHeading]]:
     """Sections and strays of the heading ``candidates`` (in text order)."""
-    numerals = prepared.numerals
+    values = prepared.values
     rows: list[tuple[str, str, str, str, str, Span, int, bool]] = []
     strays: list[StrayHeading] = []
     heading_starts: list[int] = []  # of sections and strays, in text order
@@ -87,8 +87,12 @@ def _sections_of(
         verdict = prepared.classify(raw_label)
         if verdict is None:
             continue
-        if verdict is not _NOT_A_SECTION and not prepared.plausible(
-            verdict, numeral, raw_label, found
+        # NOTE: only a variant (``verdict[3]``) can be implausible: the call
+        # is skipped for an official heading (most of them).
+        if (
+            verdict[3]
+            and verdict is not _NOT_A_SECTION
+            and not prepared.plausible(verdict, numeral, raw_label, found)
         ):
             verdict = _NOT_A_SECTION
         if skip < 0:  # NOTE: a heading after other text on its line
@@ -104,9 +108,9 @@ def _sections_of(
             )
             found.add(key)
             heading_starts.append(start)
-            last_value = _numeral_value(numeral, numerals) or last_value
+            last_value = values.get(numeral) or last_value
             continue
-        value = _numeral_value(numeral, numerals)
+        value = values.get(numeral)
         if value is not None and value == last_value + 1 and last_value > 0:
             strays.append(StrayHeading(numeral, text, span, index + 1))
             heading_starts.append(start)
@@ -413,6 +417,7 @@ class _SectionSpec:
         "official",
         "memo",
         "lines",
+        "values",
     )
     __slots__ = __match_args__
 
@@ -431,6 +436,8 @@ class _SectionSpec:
         self.memo: Final[dict[str, _Verdict | None]] = {}
         # NOTE: heading candidates of short lines, per heading pattern.
         self.lines: Final[dict[str, dict[str, _Candidate]]] = {}
+        # NOTE: the value (1-based place) of each numeral, worked out once.
+        self.values: Final = {n: numerals.index(n) + 1 for n in numerals}
 
     def plausible(
         self, verdict: _Verdict, numeral: str, raw_label: str, found: set[str]
@@ -561,10 +568,3 @@ def _similar(a: str, b: str, cutoff: float = 0.0) -> float:
     from difflib import SequenceMatcher
 
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
-
-
-def _numeral_value(numeral: str, numerals: list[str]) -> int | None:
-    try:
-        return numerals.index(numeral) + 1
-    except ValueError:
-        return None
