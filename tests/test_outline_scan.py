@@ -340,3 +340,36 @@ def test_long_run_of_every_draft() -> None:
 def test_long_run_on_random_text(pieces: list[str]) -> None:
     lines = "".join(pieces).split("\n")
     assert reflow._long_run(lines) == _reference_long_run(lines)
+
+
+def _reference_hint(line: str) -> bool:
+    """The hint as the one alternation it was."""
+    heading = reflow._hint_heading(PACKSET.for_year(None))
+    hint = re.compile(f"{heading.pattern}|[^\\x00-\\x7f][0-9]{{7,}}")
+    return hint.search(line, 1) is not None
+
+
+def test_hint_of_every_long_line() -> None:
+    heading = reflow._hint_heading(PACKSET.for_year(None))
+    seen = set()
+    for text in _drafts()[:400]:
+        for line in text.split("\n"):
+            if len(line) >= reflow.MIN_LINE:
+                seen.add(reflow._hinted(line, heading))
+                assert reflow._hinted(line, heading) == _reference_hint(line)
+    assert seen == {True, False}
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["1", "123", "1234567", "年", "a", " ", "二、", "二,主动", "、", "总体"]
+        ),
+        max_size=30,
+    )
+)
+def test_hint_on_random_text(pieces: list[str]) -> None:
+    line = "".join(pieces)
+    heading = reflow._hint_heading(PACKSET.for_year(None))
+    assert reflow._hinted(line, heading) == _reference_hint(line)
