@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..document.fold import fold, fold_parts, fold_text
 from ..document.text import Document, Span
-from .issuer import find_issuer
+from .issuer import _per_spec, find_issuer
 from .lines import Line, Lines, _needed_chars, _regex, _search_folded
 from .model import DateFound, Outline, Period, Title
 from .sections import _find_sections, _strip_end
@@ -30,11 +30,7 @@ def build_outline(doc: Document, spec: Mapping[str, Any]) -> Outline:
     """Find title, years, period, publication date and sections."""
     lines = Lines(doc.text, *doc.split_lines())
     outline = Outline()
-    title = spec.get("title") or {}
-    if "markup" in spec or "markup_end" in spec:
-        # NOTE: the title's lines carry the same markup as headings
-        markup = {k: spec[k] for k in ("markup", "markup_end") if k in spec}
-        title = {**markup, **title}
+    title = _per_spec(spec, _title_spec)
     outline.title = _find_title(lines, title)
     _find_title_year(outline, spec)
     issuer = find_issuer(doc, outline.title, spec)
@@ -59,11 +55,27 @@ def build_outline(doc: Document, spec: Mapping[str, Any]) -> Outline:
 # Title and years
 
 
+def _title_spec(spec: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The title data, with the markup (worked out once a pack: ``_per_spec``)."""
+    title = spec.get("title") or {}
+    if "markup" in spec or "markup_end" in spec:
+        # NOTE: the title's lines carry the same markup as headings
+        markup = {k: spec[k] for k in ("markup", "markup_end") if k in spec}
+        title = {**markup, **title}
+    return title
+
+
+def _markup_of(spec: Mapping[str, Any]) -> tuple[Regex, tuple[str, ...]]:
+    """The markup regex and closing marks of ``spec`` (once: ``_per_spec``)."""
+    regex = _regex(spec.get("markup", r"^\s*(?:#{1,6}\s*)?"))
+    return regex, tuple(str(e) for e in spec.get("markup_end") or ())
+
+
 def _strip_markup(text: str, spec: Mapping[str, Any]) -> tuple[int, str]:
     """Drop leading markup (``#``, ``**``), closing marks and blanks; keep offset."""
-    match = _regex(spec.get("markup", r"^\s*(?:#{1,6}\s*)?")).match(text)
+    regex, ends = _per_spec(spec, _markup_of)
+    match = regex.match(text)
     skip = match.end() if match else 0
-    ends = tuple(str(e) for e in spec.get("markup_end") or ())
     return skip, _strip_end(text[skip:].rstrip(), ends)
 
 
