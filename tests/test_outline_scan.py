@@ -1,6 +1,6 @@
 """The outline's shortcuts find what a look at every line finds.
 
-The heading scan (``outline.sections._line_scan``, ``_scanned``) against the
+The heading scan (``outline.heading_scan._line_scan``, ``_scanned``) against the
 plain algorithm it replaced: every line of the draft judged by
 ``_heading_candidate``, with no memo and no prefilter; the title and the
 publication date (``outline.outline``) against their loops before.
@@ -21,6 +21,7 @@ from disclosure_lint.document.text import Span
 from disclosure_lint.engine import reflow
 from disclosure_lint.inputs.load import load_document
 from disclosure_lint.outline import outline, sections
+from disclosure_lint.outline import scan as heading_scan
 from disclosure_lint.outline.lines import Lines, _regex, _search_folded
 from disclosure_lint.outline.model import DateFound
 from disclosure_lint.packs.load import load_packset
@@ -59,8 +60,8 @@ def _markup(spec: dict[str, Any]) -> sections._Markup:
 def _scanned(text: str, markup: sections._Markup, heading: Any) -> list[Any]:
     """The candidates as ``_sections_with`` finds them (scan, then memo)."""
     lines = Lines.of_text(text)
-    scan = sections._line_scan(markup.start.pattern, heading.pattern)
-    indices = None if scan is None else sections._scanned(lines, scan)
+    scan = heading_scan._line_scan(markup.start.pattern, heading.pattern)
+    indices = None if scan is None else heading_scan._scanned(lines, scan)
     memo: dict[str, Any] = {}
     return list(sections._candidates(lines.parts, memo, markup, heading, indices))
 
@@ -97,7 +98,7 @@ def test_the_bundled_patterns_are_scanned() -> None:
     for spec in _specs():
         markup = _markup(spec)
         for pattern in spec.get("heading_patterns") or []:
-            assert sections._line_scan(markup.start.pattern, str(pattern))
+            assert heading_scan._line_scan(markup.start.pattern, str(pattern))
 
 
 def test_scan_finds_the_candidates_of_every_draft() -> None:
@@ -160,7 +161,7 @@ def test_scan_matches_a_look_at_every_line_on_heading_like_text(
     ],
 )
 def test_unsure_patterns_fall_back_to_every_line(markup: str, heading: str) -> None:
-    assert sections._line_scan(markup, heading) is None
+    assert heading_scan._line_scan(markup, heading) is None
 
 
 @settings(max_examples=200, deadline=None)
@@ -175,19 +176,19 @@ def test_custom_markup_is_scanned_exactly(pieces: list[str]) -> None:
     ):
         heading = re.compile(pattern)
         lines = Lines.of_text(text)
-        scan = sections._line_scan(markup.start.pattern, pattern)
+        scan = heading_scan._line_scan(markup.start.pattern, pattern)
         assert scan is not None
         expected = [
             (i, c) for i, c in _reference(lines.parts, markup, heading) if c is not None
         ]
         found = sections._candidates(
-            lines.parts, {}, markup, heading, sections._scanned(lines, scan)
+            lines.parts, {}, markup, heading, heading_scan._scanned(lines, scan)
         )
         assert list(found) == expected
 
 
 def test_blanks_class_is_every_blank_but_the_newline() -> None:
-    blanks = re.compile(f"[{sections._BLANKS}]")
+    blanks = re.compile(f"[{heading_scan._BLANKS}]")
     every = "".join(map(chr, range(0x110000)))
     assert set(blanks.findall(every)) == set(re.findall(r"\s", every)) - {"\n"}
 
