@@ -41,12 +41,26 @@ def _find_sections(
     return best
 
 
+def heading_scans(spec: Mapping[str, Any]) -> None:
+    """Work out the heading scans of ``spec`` (when packs are compiled).
+
+    NOTE: so that their patterns and code are saved in the pack cache.
+    """
+    if spec.get("sections"):
+        markup = _regex(spec.get("markup", _MARKUP)).pattern
+        for pattern in spec.get("heading_patterns") or []:
+            _line_scan(markup, _regex(str(pattern)).pattern)
+
+
+_MARKUP = r"^\s*(?:#{1,6}\s*)?"
+
+
 def _sections_with(
     lines: Lines, spec: Mapping[str, Any], heading_re: Regex
 ) -> tuple[list[Section], list[StrayHeading]]:
     prepared = _section_spec(spec)
     markup = _Markup(
-        _regex(spec.get("markup", r"^\s*(?:#{1,6}\s*)?")),
+        _regex(spec.get("markup", _MARKUP)),
         tuple(str(e) for e in spec.get("markup_end") or ()),
     )
     memo = prepared.lines.setdefault(heading_re.pattern, {})

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..kinds.cross_check import keyword_index
 from ..kinds.substitution import substitution_index
+from ..outline.sections import heading_scans
 from .compile import _compile_rule
 from .discover import (
     PACK_FILE,
@@ -106,6 +107,7 @@ def compile_packs(dirs: list[Path], fallback: Iterable[Path] = ()) -> PackSet:
     for pack in resolved.values():
         keyword_index(pack)
         substitution_index(pack)
+        heading_scans(pack.document)
     return PackSet(resolved)
 
 

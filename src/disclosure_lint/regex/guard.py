@@ -206,15 +206,21 @@ def check_regex(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 
 # NOTE: what kinds ask of a pattern's parse (``starts_at_line_start``,
-# ``required_texts``, ``required_choices``), by question, pattern and flags:
+# ``required_texts``, ``required_choices``, the outline's heading scan), by
+# question, pattern and flags:
 # parsing takes ~0.1 ms a pattern and every run prepares its rules again
 # (~6 ms a run), so the answers are kept in the pack cache with the proofs.
 _FACTS: dict[tuple[str, str, int], Any] = {}
 _UNKNOWN: Any = object()
 
 
-def _fact(question: str, pattern: str, flags: int, work: Any) -> Any:
-    """The answer to ``question`` about ``pattern``: remembered, else ``work``'s."""
+def remembered(question: str, pattern: str, flags: int, work: Any) -> Any:
+    """The answer to ``question`` about ``pattern``: remembered, else ``work``'s.
+
+    ``work(pattern, flags)`` gives it; it must be plain data (a text, a
+    bool, None, tuples of texts), as the pack cache keeps it. Answers found
+    while packs are compiled are saved with them (``pattern_facts``).
+    """
     key = (question, pattern, flags)
     found = _FACTS.get(key, _UNKNOWN)
     if found is _UNKNOWN:
@@ -252,7 +258,9 @@ def starts_at_line_start(regex: re.Pattern[str]) -> bool:
     """
     if not regex.flags & re.MULTILINE:
         return False
-    return bool(_fact("line-start", regex.pattern, regex.flags, _starts_at_line_start))
+    return bool(
+        remembered("line-start", regex.pattern, regex.flags, _starts_at_line_start)
+    )
 
 
 def _starts_at_line_start(pattern: str, flags: int) -> bool:
@@ -282,7 +290,7 @@ def required_texts(pattern: str) -> tuple[str, ...]:
     The runs of top-level literals (see ``required_text``), longest first;
     empty when there is none, or when the pattern ignores case.
     """
-    found: tuple[str, ...] = _fact("texts", pattern, 0, _required_texts)
+    found: tuple[str, ...] = remembered("texts", pattern, 0, _required_texts)
     return found
 
 
@@ -318,7 +326,7 @@ def required_choices(pattern: str, flags: int = 0) -> tuple[tuple[str, ...], ...
     classes and optional parts do not. In pattern order, each once; empty
     when the pattern ignores case or does not parse.
     """
-    found: tuple[tuple[str, ...], ...] = _fact(
+    found: tuple[tuple[str, ...], ...] = remembered(
         "choices", pattern, flags, _required_choices
     )
     return found
