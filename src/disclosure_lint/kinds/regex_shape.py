@@ -10,6 +10,8 @@ import importlib
 import re
 from typing import TYPE_CHECKING, Any
 
+from ..regex.guard import remembered
+
 if TYPE_CHECKING:
     from ..regex.linear import Regex
 
@@ -21,11 +23,16 @@ def widest_match(pattern: str, regex: Regex) -> int:
     """The most characters a match of ``pattern`` takes (0: too many, unknown)."""
     if not isinstance(regex, re.Pattern):
         return 0  # NOTE: the RE2 engine (regex.linear) has no match at a position
+    # NOTE: asked when the rule is prepared: remembered with the pack cache.
+    widest = int(remembered("widest", pattern, 0, _widest))
+    return widest if widest <= _WIDEST else 0
+
+
+def _widest(pattern: str, flags: int) -> int:
     try:
-        widest = int(_PARSER.parse(pattern).getwidth()[1])
+        return int(_PARSER.parse(pattern, flags).getwidth()[1])
     except (re.error, RecursionError, OverflowError):
         return 0
-    return widest if widest <= _WIDEST else 0
 
 
 _OPS: Any = importlib.import_module("re._constants")
@@ -47,8 +54,13 @@ def single_line(pattern: str, strict: bool = False) -> bool:
     ``$`` or ``\Z``): a match then reads nothing after the newline that
     ends its line, and a scan that stops there finds it all the same.
     """
+    # NOTE: asked when the rule is prepared: remembered with the pack cache.
+    return bool(remembered("single-line", pattern, int(strict), _single_line))
+
+
+def _single_line(pattern: str, strict: int) -> bool:
     try:
-        return _no_newline(list(_PARSER.parse(pattern)), strict)
+        return _no_newline(list(_PARSER.parse(pattern)), bool(strict))
     except re.error:
         return False
 

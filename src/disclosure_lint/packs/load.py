@@ -39,7 +39,7 @@ from .model import Pack, PackError, PackSet
 
 # NOTE: bump when what compiling a pack produces changes, so that caches
 # written by an earlier build of the same version are not read back.
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 
 
 # --------------------------------------------------------------------------
