@@ -205,11 +205,11 @@ def check_regex(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return compiled
 
 
-# NOTE: what kinds ask of a pattern's parse (``starts_at_line_start``,
-# ``required_texts``, ``required_choices``, the outline's heading scan), by
-# question, pattern and flags:
-# parsing takes ~0.1 ms a pattern and every run prepares its rules again
-# (~6 ms a run), so the answers are kept in the pack cache with the proofs.
+# NOTE: answers derived from a pattern's parse (``starts_at_line_start``,
+# ``required_texts``, ``required_choices``, and the kinds' and outline's own
+# questions through ``remembered``), by question, pattern and flags: parsing
+# takes ~0.1 ms a pattern and every run prepares its rules again (~6 ms a
+# run), so the answers are kept in the pack cache with the proofs.
 _FACTS: dict[tuple[str, str, int], Any] = {}
 _UNKNOWN: Any = object()
 
