@@ -13,13 +13,13 @@ aliases only ever map a name to the same body's full name.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
 from ..document.fold import fold_text
 from ..document.text import Document
-from .lines import _regex
+from .lines import _regex, per_spec
 from .model import Title
 
 
@@ -54,7 +54,7 @@ def _header_key_length(folded: str, spec: Mapping[str, Any]) -> int:
     NOTE: a crawled page's title is its header line (pack
     ``document.crawler_header``); the key is not part of the name.
     """
-    prefixes = _per_spec(spec, _header_prefixes)
+    prefixes = per_spec(spec, _header_prefixes)
     if not folded.startswith(prefixes):
         return 0  # NOTE: most titles: one test, no loop
     return next(len(p) for p in prefixes if folded.startswith(p))
@@ -67,34 +67,13 @@ def _header_prefixes(spec: Mapping[str, Any]) -> tuple[str, ...]:
 
 def issuer_key(name: str, data: Mapping[str, Any]) -> str:
     """The pairing key of the issuer ``name`` (pack ``document.issuer``)."""
-    ignore, aliases, places, body = _per_spec(data, _normaliser_of)
+    ignore, aliases, places, body = per_spec(data, _normaliser_of)
     text = fold_text(name).translate(ignore)
     if aliases is not None:
         text = aliases[0].sub(lambda m: aliases[1][m.group(0)], text)
     if body and text.endswith(places) and not text.endswith(body):
         text += body
     return text
-
-
-_T = TypeVar("_T")
-# NOTE: what is worked out from a pack's data, by the identity of its mapping
-# (one per pack, kept alive by the entry so its id is not reused): every
-# draft asks, and freezing the alias table costs ~30 µs a draft.
-_PER_SPEC: dict[tuple[int, Any], tuple[Mapping[str, Any], Any]] = {}
-
-
-def _per_spec(data: Mapping[str, Any], work: Callable[[Mapping[str, Any]], _T]) -> _T:
-    """``work(data)``, remembered for this very mapping."""
-    key = (id(data), work)
-    entry = _PER_SPEC.get(key)
-    if entry is not None and entry[0] is data:
-        found: _T = entry[1]
-        return found
-    if len(_PER_SPEC) >= 16:
-        _PER_SPEC.clear()
-    result = work(data)
-    _PER_SPEC[key] = (data, result)
-    return result
 
 
 def _normaliser_of(

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..document.fold import fold, fold_parts, fold_text
 from ..document.text import Document, Span
-from .issuer import _per_spec, find_issuer
-from .lines import Line, Lines, _needed_chars, _regex, _search_folded
+from .issuer import find_issuer
+from .lines import Line, Lines, _needed_chars, _regex, _search_folded, per_spec
 from .model import DateFound, Outline, Period, Title
 from .sections import _find_sections, _strip_end
 
@@ -30,7 +30,7 @@ def build_outline(doc: Document, spec: Mapping[str, Any]) -> Outline:
     """Find title, years, period, publication date and sections."""
     lines = Lines(doc.text, *doc.split_lines())
     outline = Outline()
-    title = _per_spec(spec, _title_spec)
+    title = per_spec(spec, _title_spec)
     outline.title = _find_title(lines, title)
     _find_title_year(outline, spec)
     issuer = find_issuer(doc, outline.title, spec)
@@ -73,7 +73,7 @@ def _markup_of(spec: Mapping[str, Any]) -> tuple[Regex, tuple[str, ...]]:
 
 def _strip_markup(text: str, spec: Mapping[str, Any]) -> tuple[int, str]:
     """Drop leading markup (``#``, ``**``), closing marks and blanks; keep offset."""
-    regex, ends = _per_spec(spec, _markup_of)
+    regex, ends = per_spec(spec, _markup_of)
     match = regex.match(text)
     skip = match.end() if match else 0
     return skip, _strip_end(text[skip:].rstrip(), ends)
