@@ -85,7 +85,7 @@ def test_a_run_with_the_cache_warm_compiles_and_parses_no_pack_regex(
     code = (
         "import sys\n"
         "from disclosure_lint.__main__ import main\n"
-        "from disclosure_lint.kinds import regex_shape\n"
+        "from disclosure_lint.regex import matches\n"
         "from disclosure_lint.outline import scan\n"
         "from disclosure_lint.regex import cached, guard\n"
         "def refuse(pattern, flags):\n"
@@ -93,7 +93,7 @@ def test_a_run_with_the_cache_warm_compiles_and_parses_no_pack_regex(
         "if sys.argv[1] == 'warm':\n"
         "    guard._required_choices = guard._required_texts = refuse\n"
         "    scan._line_scan_pattern = refuse\n"
-        "    regex_shape._single_line = regex_shape._widest = refuse\n"
+        "    matches._single_line = matches._widest = refuse\n"
         f"sys.argv = ['disclosure-lint', {str(EXAMPLES / 'defects-2021.txt')!r}]\n"
         "code = main()\n"
         "print(code, len(guard._FACTS), len(cached._SAVED), "

@@ -20,12 +20,13 @@ from hypothesis import strategies as st
 from disclosure_lint.document.text import Span
 from disclosure_lint.engine.lint import build_report
 from disclosure_lint.inputs.load import document_from_bytes
-from disclosure_lint.kinds import KINDS, doubled, enumeration, regex_shape, substitution
+from disclosure_lint.kinds import KINDS, doubled, enumeration, substitution
 from disclosure_lint.kinds.base import FixSpec, Hit
 from disclosure_lint.kinds.report import LintOptions, Report
 from disclosure_lint.kinds.scope import scope_spans
 from disclosure_lint.packs.load import load_packset
 from disclosure_lint.packs.model import Rule
+from disclosure_lint.regex import matches
 from disclosure_lint.regex.guard import required_text
 
 from .conftest import EXAMPLES, benchmark_corpus, seed_files
@@ -500,7 +501,7 @@ def test_inline_markers_found_from_the_hint_as_the_scan(
     fields.update(
         inline=inline,
         inline_hint=required_text(pattern),
-        inline_width=regex_shape.widest_match(pattern, inline),
+        inline_width=matches.widest_match(pattern, inline),
     )
     ours = enumeration.Prepared(**fields)
     assert ours.inline_width > 0
@@ -518,11 +519,11 @@ def test_inline_markers_found_from_the_hint_on_the_drafts() -> None:
 
 def test_only_markers_that_read_within_their_line_scan_between_tables() -> None:
     """A marker that looks past its line's newline is scanned whole."""
-    assert regex_shape.single_line(r"(?P<n>\d)[.．](?!\d)", strict=True)
-    assert regex_shape.single_line(r"(?<=\n)(?P<n>\d)[.．]", strict=True)
-    assert regex_shape.single_line(r"(?P<n>\d)[.．](?=\n)")
-    assert not regex_shape.single_line(r"(?P<n>\d)[.．](?=\n)", strict=True)
-    assert not regex_shape.single_line(r"(?P<n>\d)[.．](?![^\d])", strict=True)
-    assert not regex_shape.single_line(r"(?P<n>\d)[.．]$", strict=True)
-    assert not regex_shape.single_line(r"(?P<n>\d)[.．]\Z", strict=True)
-    assert not regex_shape.single_line(r"(?P<n>\d)[.．\n]")
+    assert matches.single_line(r"(?P<n>\d)[.．](?!\d)", strict=True)
+    assert matches.single_line(r"(?<=\n)(?P<n>\d)[.．]", strict=True)
+    assert matches.single_line(r"(?P<n>\d)[.．](?=\n)")
+    assert not matches.single_line(r"(?P<n>\d)[.．](?=\n)", strict=True)
+    assert not matches.single_line(r"(?P<n>\d)[.．](?![^\d])", strict=True)
+    assert not matches.single_line(r"(?P<n>\d)[.．]$", strict=True)
+    assert not matches.single_line(r"(?P<n>\d)[.．]\Z", strict=True)
+    assert not matches.single_line(r"(?P<n>\d)[.．\n]")

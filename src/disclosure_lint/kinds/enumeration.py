@@ -43,8 +43,8 @@ from ..document.text import Span
 from ..records import dataclass
 from ..regex.cached import compile_regex
 from ..regex.guard import pack_regex, required_text
+from ..regex.matches import single_line, widest_match
 from .base import Hit, KindSpec, Param
-from .regex_shape import single_line, widest_match
 from .report import Report
 
 if TYPE_CHECKING:

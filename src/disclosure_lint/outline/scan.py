@@ -7,20 +7,15 @@ can, so the others are never looked at.
 
 from __future__ import annotations
 
-import importlib
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
 
 from ..regex.cached import compile_regex
 from ..regex.guard import remembered
+from ..regex.matches import first_chars, match_chars
 from .lines import Lines
-
-# The regex parser (as ``lines`` uses it): to find which lines can match.
-_sre: Any = importlib.import_module("re._constants")
-_sre_parse: Any = importlib.import_module("re._parser")
 
 
 def _scanned(lines: Lines, scan: re.Pattern[str]) -> list[int]:
@@ -57,8 +52,8 @@ def _line_scan_pattern(patterns: str, flags: int) -> str | None:
     as before; the lines it skips cannot match.
     """
     markup, heading = patterns.split("\x00", 1)
-    marks = _chars_of(_parse(markup))
-    first = _first_chars(_parse(heading))
+    marks = match_chars(markup)
+    first = first_chars(heading)
     if marks is None or first is None:
         return None
     literals, spaces = marks
@@ -82,102 +77,3 @@ _BLANKS = (
 
 def _class(chars: Iterable[str]) -> str:
     return "".join(sorted(map(re.escape, chars)))
-
-
-def _parse(pattern: str) -> Any:
-    """``pattern`` parsed (None when it is not ``re``'s or has case folding)."""
-    try:
-        parsed = _sre_parse.parse(pattern)
-    except re.error:
-        return None
-    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
-        return None
-    return parsed.data
-
-
-def _chars_of(items: Any) -> tuple[frozenset[str], bool] | None:
-    r"""Characters any match of ``items`` can hold: (literals, any \s), or None."""
-    if items is None:
-        return None
-    literals: set[str] = set()
-    spaces = False
-    for op, arg in items:
-        if op is _sre.LITERAL:
-            literals.add(chr(arg))
-        elif op is _sre.AT:
-            continue
-        elif op is _sre.IN:
-            for kind, value in arg:
-                if kind is _sre.LITERAL:
-                    literals.add(chr(value))
-                elif kind is _sre.CATEGORY and value is _sre.CATEGORY_SPACE:
-                    spaces = True
-                else:
-                    return None
-        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
-            inner = _chars_of(arg[2])
-            if inner is None:
-                return None
-            literals |= inner[0]
-            spaces = spaces or inner[1]
-        elif op is _sre.SUBPATTERN and not arg[1]:
-            inner = _chars_of(arg[3])
-            if inner is None:
-                return None
-            literals |= inner[0]
-            spaces = spaces or inner[1]
-        elif op is _sre.BRANCH:
-            for branch in arg[1]:
-                inner = _chars_of(branch)
-                if inner is None:
-                    return None
-                literals |= inner[0]
-                spaces = spaces or inner[1]
-        else:
-            return None
-    return frozenset(literals), spaces
-
-
-def _first_chars(items: Any) -> frozenset[str] | None:
-    """The characters a match of ``items`` (anchored) can start with, or None.
-
-    None also when a match may be empty at its start (no first character).
-    """
-    if items is None:
-        return None
-    items = list(items)
-    while (
-        items
-        and items[0][0] is _sre.AT
-        and items[0][1]
-        in (
-            _sre.AT_BEGINNING,
-            _sre.AT_BEGINNING_STRING,
-        )
-    ):
-        items = items[1:]
-    if not items:
-        return None
-    op, arg = items[0]
-    if op is _sre.LITERAL:
-        return frozenset((chr(arg),))
-    if op is _sre.IN:
-        chars = set()
-        for kind, value in arg:
-            if kind is not _sre.LITERAL:
-                return None
-            chars.add(chr(value))
-        return frozenset(chars)
-    if op is _sre.BRANCH:
-        union: set[str] = set()
-        for branch in arg[1]:
-            found = _first_chars(branch)
-            if found is None:
-                return None
-            union |= found
-        return frozenset(union)
-    if op is _sre.SUBPATTERN and not arg[1]:
-        return _first_chars(arg[3])
-    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and arg[0] >= 1:
-        return _first_chars(arg[2])
-    return None

@@ -243,11 +243,14 @@ def remember_facts(entries: Iterable[list[Any]]) -> None:
     for question, pattern, flags, value in entries:
         if len(_FACTS) >= _MAX_PROVEN:
             return
-        if question == "choices":
-            value = tuple(tuple(choice) for choice in value)
-        elif question == "texts":
-            value = tuple(value)
-        _FACTS[question, pattern, flags] = value
+        _FACTS[question, pattern, flags] = _as_tuples(value)
+
+
+def _as_tuples(value: Any) -> Any:
+    """``value`` with every list (at any depth) a tuple again."""
+    if isinstance(value, list):
+        return tuple(_as_tuples(item) for item in value)
+    return value
 
 
 def starts_at_line_start(regex: re.Pattern[str]) -> bool:
