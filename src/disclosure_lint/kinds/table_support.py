@@ -118,7 +118,7 @@ class TableWalk:
                 ]
             if table.skipped:
                 self.skipped.append(table)
-            elif not (table.labels or rows):  # NOTE: Table.found, inline
+            elif not table.found:
                 self.candidates["table-missing"].append(table)
             else:
                 self._found(table, problems)

@@ -90,9 +90,7 @@ def split_table(
             _ambiguous(row, table, text)
         else:
             _place(row, table, text, digits_of[key][1], cut)
-    table._vectors = ({}, {})
-    table._counts = set()
-    table._irregular = None
+    table.forget_derived()
 
 
 def cuts(

@@ -281,6 +281,12 @@ class Table:
         if self.end is None or end > self.end:
             self.end = end
 
+    def forget_derived(self) -> None:
+        """Drop what was worked out from the rows (after they change)."""
+        self._vectors = ({}, {})
+        self._counts = set()
+        self._irregular = None
+
     def irregular_rows(self) -> list[Row]:
         """The rows that are not plain counts (``Row.plain`` False), in order.
 
