@@ -38,6 +38,7 @@ from typing import Any
 from ..document.fold import fold, fold_text
 from ..document.source import ReflowMap
 from ..document.text import Document
+from ..memo import per_object
 from ..tables.compile import compiled_tables
 from ..tables.equations import Equation, parse_equation
 from ..tables.schema import CompiledTables
@@ -65,7 +66,6 @@ _MARKUP = " \t\u3000#"
 _ROW_BEFORE = r"[\d\s.%)）。；;:：]"
 
 _Vocab = tuple[re.Pattern[str], dict[str, str], frozenset[str]]
-_VOCABS: dict[int, tuple[Any, _Vocab]] = {}
 
 
 def reflow(doc: Document, pack: Any, headings_missing: bool = False) -> Document:
@@ -132,14 +132,15 @@ def _long_run(lines: list[str]) -> bool:
 
 
 def _vocabulary(pack: Any) -> _Vocab:
+    return per_object(pack, _build_vocabulary)
+
+
+def _build_vocabulary(pack: Any) -> _Vocab:
     """The pack's headings and table labels as one folded alternation.
 
     ``kinds`` maps each folded alternative to ``heading:<section>``,
     ``head:<section>`` (caption, header, column) or ``row:<section>``.
     """
-    entry = _VOCABS.get(id(pack))
-    if entry is not None and entry[0] is pack:
-        return entry[1]
     kinds: dict[str, str] = {}
     document: Mapping[str, Any] = pack.document or {}
     for section in document.get("sections", []):
@@ -165,13 +166,9 @@ def _vocabulary(pack: Any) -> _Vocab:
     pattern = re.compile("|".join(map(re.escape, alternatives)))
     sections = frozenset(s.section for s in compiled.schemas)
     vocab = (pattern, kinds, sections)
-    if len(_VOCABS) >= 8:
-        _VOCABS.clear()
-    _VOCABS[id(pack)] = (pack, vocab)
     return vocab
 
 
-_HINTS: dict[int, tuple[Any, re.Pattern[str]]] = {}
 # A run of digits (as long as it goes) that may follow a character no ASCII.
 _LONG_RUN = f"[0-9][0-9]{{{MIN_DIGITS - 1},}}"
 
@@ -195,15 +192,16 @@ def _hinted(line: str, heading: re.Pattern[str]) -> bool:
 
 
 def _hint_heading(pack: Any) -> re.Pattern[str]:
+    return per_object(pack, _build_hint_heading)
+
+
+def _build_hint_heading(pack: Any) -> re.Pattern[str]:
     """A cheap test on raw text: a numbered heading (``_hinted``).
 
     A crawled line has a section heading inside it or a table row's digits
     run together (``…申请数量21710000218``); a line without either is not
     looked at further (no folding, no search for every label).
     """
-    entry = _HINTS.get(id(pack))
-    if entry is not None and entry[0] is pack:
-        return entry[1]
     document: Mapping[str, Any] = pack.document or {}
     numerals: set[str] = set()
     texts: set[str] = set()
@@ -220,9 +218,6 @@ def _hint_heading(pack: Any) -> re.Pattern[str]:
         else "(?!)"
     )
     hint = re.compile(heading)
-    if len(_HINTS) >= 8:
-        _HINTS.clear()
-    _HINTS[id(pack)] = (pack, hint)
     return hint
 
 
@@ -406,14 +401,12 @@ def split_run_together(tables: list[Table], text: str, pack: Any) -> None:
         split_table(table, text, rows, columns)
 
 
-_BALANCE: dict[int, tuple[Any, list[tuple[str, str, list[Equation]]]]] = {}
-
-
 def _balance(pack: Any) -> list[tuple[str, str, list[Equation]]]:
+    return per_object(pack, _build_balance)
+
+
+def _build_balance(pack: Any) -> list[tuple[str, str, list[Equation]]]:
     """(table, for_each, equations) of each ``balance`` rule of ``pack``."""
-    entry = _BALANCE.get(id(pack))
-    if entry is not None and entry[0] is pack:
-        return entry[1]
     found = [
         (
             str(rule.params["table"]),
@@ -423,7 +416,4 @@ def _balance(pack: Any) -> list[tuple[str, str, list[Equation]]]:
         for rule in pack.rules
         if rule.kind == "balance"
     ]
-    if len(_BALANCE) >= 8:
-        _BALANCE.clear()
-    _BALANCE[id(pack)] = (pack, found)
     return found

@@ -48,6 +48,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..document.fold import fold
+from ..memo import per_object
 from ..records import dataclass, field
 from ..regex.guard import pack_regex
 from ..tables.equations import Sum, close, format_number, parse_sum
@@ -143,11 +144,6 @@ def _keywords(params: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(str(k) for k in params["keywords"] if str(k))
 
 
-# By pack id (with the pack, so an id is never reused): its keyword index.
-_INDEXES: dict[int, tuple[Pack, KeywordIndex | None]] = {}
-_INDEXES_MAX = 64
-
-
 def keyword_index(pack: Pack) -> KeywordIndex | None:
     """One index of the keywords of every cross-check rule of ``pack``.
 
@@ -155,9 +151,10 @@ def keyword_index(pack: Pack) -> KeywordIndex | None:
     builds it too, so its regex is saved in the pack cache); a set with a
     word holding a line break is left to its own scans.
     """
-    known = _INDEXES.get(id(pack))
-    if known is not None and known[0] is pack:
-        return known[1]
+    return per_object(pack, _keyword_index)
+
+
+def _keyword_index(pack: Pack) -> KeywordIndex | None:
     sets = [
         words
         for rule in pack.rules
@@ -165,11 +162,7 @@ def keyword_index(pack: Pack) -> KeywordIndex | None:
         and (words := _keywords(rule.params))
         and not any("\n" in word for word in words)
     ]
-    index = KeywordIndex(sets) if sets else None
-    if len(_INDEXES) >= _INDEXES_MAX:
-        _INDEXES.clear()
-    _INDEXES[id(pack)] = (pack, index)
-    return index
+    return KeywordIndex(sets) if sets else None
 
 
 def _prepare_check(item: Any) -> Check:

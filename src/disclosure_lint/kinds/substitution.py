@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..document.text import Span
+from ..memo import per_object
 from ..records import dataclass
 from ..regex.cached import compile_regex
 from ..regex.guard import pack_regex
@@ -137,7 +138,7 @@ class SubstitutionIndex:
         if known is not None and known[0] is words:
             return known[1]
         bit = self._bits.get(words, 0)
-        if len(self._by_id) >= _INDEXES_MAX:
+        if len(self._by_id) >= _BY_ID_MAX:
             self._by_id.clear()
         self._by_id[id(words)] = (words, bit)
         return bit
@@ -158,9 +159,8 @@ class SubstitutionIndex:
         return out
 
 
-# By pack id (with the pack, so an id is never reused): its index.
-_INDEXES: dict[int, tuple[Pack, SubstitutionIndex | None]] = {}
-_INDEXES_MAX = 64
+# Sets of wrong texts remembered by id in an index (``SubstitutionIndex.bit``).
+_BY_ID_MAX = 64
 
 
 def substitution_index(pack: Pack) -> SubstitutionIndex | None:
@@ -169,19 +169,16 @@ def substitution_index(pack: Pack) -> SubstitutionIndex | None:
     None when the pack has none. NOTE: once per pack (``compile_packs``
     builds it too, so its regex is saved in the pack cache).
     """
-    known = _INDEXES.get(id(pack))
-    if known is not None and known[0] is pack:
-        return known[1]
+    return per_object(pack, _substitution_index)
+
+
+def _substitution_index(pack: Pack) -> SubstitutionIndex | None:
     sets = [
         frozenset(str(pair["wrong"]) for pair in rule.params["pairs"])
         for rule in pack.rules
         if rule.kind == KIND_NAME
     ]
-    index = SubstitutionIndex(sets) if any(sets) else None
-    if len(_INDEXES) >= _INDEXES_MAX:
-        _INDEXES.clear()
-    _INDEXES[id(pack)] = (pack, index)
-    return index
+    return SubstitutionIndex(sets) if any(sets) else None
 
 
 def _guard(words: list[str]) -> str:

@@ -19,7 +19,8 @@ from typing import Any
 
 from ..document.fold import fold_text
 from ..document.text import Document
-from .lines import _regex, per_spec
+from ..memo import per_object
+from .lines import _regex
 from .model import Title
 
 
@@ -54,7 +55,7 @@ def _header_key_length(folded: str, spec: Mapping[str, Any]) -> int:
     NOTE: a crawled page's title is its header line (pack
     ``document.crawler_header``); the key is not part of the name.
     """
-    prefixes = per_spec(spec, _header_prefixes)
+    prefixes = per_object(spec, _header_prefixes)
     if not folded.startswith(prefixes):
         return 0  # NOTE: most titles: one test, no loop
     return next(len(p) for p in prefixes if folded.startswith(p))
@@ -67,7 +68,7 @@ def _header_prefixes(spec: Mapping[str, Any]) -> tuple[str, ...]:
 
 def issuer_key(name: str, data: Mapping[str, Any]) -> str:
     """The pairing key of the issuer ``name`` (pack ``document.issuer``)."""
-    ignore, aliases, places, body = per_spec(data, _normaliser_of)
+    ignore, aliases, places, body = per_object(data, _normaliser_of)
     text = fold_text(name).translate(ignore)
     if aliases is not None:
         text = aliases[0].sub(lambda m: aliases[1][m.group(0)], text)

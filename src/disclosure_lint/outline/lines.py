@@ -5,10 +5,10 @@ from __future__ import annotations
 import importlib
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from functools import lru_cache
 from itertools import count
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from ..document.fold import Folded, fold, fold_char_table, fold_text
 from ..document.text import Span, line_starts
@@ -186,24 +186,3 @@ def _needed_in(items: Any, changed: set[int]) -> frozenset[str] | None:
         if found and (best is None or len(found) < len(best)):
             best = found  # NOTE: fewest characters: the cheapest test
     return best
-
-
-_T = TypeVar("_T")
-# NOTE: what is worked out from a pack's data, by the identity of its mapping
-# (one per pack, kept alive by the entry so its id is not reused): every
-# draft asks (the issuer's alias table, the title's data), once a pack.
-_PER_SPEC: dict[tuple[int, Any], tuple[Mapping[str, Any], Any]] = {}
-
-
-def per_spec(data: Mapping[str, Any], work: Callable[[Mapping[str, Any]], _T]) -> _T:
-    """``work(data)``, remembered for this very mapping."""
-    key = (id(data), work)
-    entry = _PER_SPEC.get(key)
-    if entry is not None and entry[0] is data:
-        found: _T = entry[1]
-        return found
-    if len(_PER_SPEC) >= 16:
-        _PER_SPEC.clear()
-    result = work(data)
-    _PER_SPEC[key] = (data, result)
-    return result

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..document.fold import fold, fold_parts, fold_text
 from ..document.text import Document, Span
+from ..memo import per_object
 from .issuer import find_issuer
-from .lines import Line, Lines, _needed_chars, _regex, _search_folded, per_spec
+from .lines import Line, Lines, _needed_chars, _regex, _search_folded
 from .model import DateFound, Outline, Period, Title
 from .sections import _find_sections, _strip_end
 
@@ -30,7 +31,7 @@ def build_outline(doc: Document, spec: Mapping[str, Any]) -> Outline:
     """Find title, years, period, publication date and sections."""
     lines = Lines(doc.text, *doc.split_lines())
     outline = Outline()
-    title = per_spec(spec, _title_spec)
+    title = per_object(spec, _title_spec)
     outline.title = _find_title(lines, title)
     _find_title_year(outline, spec)
     issuer = find_issuer(doc, outline.title, spec)
@@ -56,7 +57,7 @@ def build_outline(doc: Document, spec: Mapping[str, Any]) -> Outline:
 
 
 def _title_spec(spec: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The title data, with the markup (worked out once a pack: ``_per_spec``)."""
+    """The title data, with the markup (worked out once a pack: ``memo.per_object``)."""
     title = spec.get("title") or {}
     if "markup" in spec or "markup_end" in spec:
         # NOTE: the title's lines carry the same markup as headings
@@ -66,14 +67,14 @@ def _title_spec(spec: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _markup_of(spec: Mapping[str, Any]) -> tuple[Regex, tuple[str, ...]]:
-    """The markup regex and closing marks of ``spec`` (once: ``_per_spec``)."""
+    """The markup regex and closing marks of ``spec`` (once: ``memo.per_object``)."""
     regex = _regex(spec.get("markup", r"^\s*(?:#{1,6}\s*)?"))
     return regex, tuple(str(e) for e in spec.get("markup_end") or ())
 
 
 def _strip_markup(text: str, spec: Mapping[str, Any]) -> tuple[int, str]:
     """Drop leading markup (``#``, ``**``), closing marks and blanks; keep offset."""
-    regex, ends = per_spec(spec, _markup_of)
+    regex, ends = per_object(spec, _markup_of)
     match = regex.match(text)
     skip = match.end() if match else 0
     return skip, _strip_end(text[skip:].rstrip(), ends)

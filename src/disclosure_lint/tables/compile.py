@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..memo import per_object
 from ..regex.guard import pack_regex
 from .schema import (
     COLUMN_TYPES,
@@ -222,23 +223,14 @@ def _unique(keys: list[str], where: str) -> None:
         seen.add(key)
 
 
-_CACHE: dict[int, tuple[object, CompiledTables]] = {}
-# A run uses one pack per edition; tests build a few more. Kept small, as
-# each entry holds a whole pack alive.
-_CACHE_SIZE = 8
-
-
 def compiled_tables(pack: Pack) -> CompiledTables:
     """The pack's compiled schemas (compiled once per process and pack object).
 
     Raises:
         TableSchemaError: the pack's ``tables:`` data is malformed.
     """
-    entry = _CACHE.get(id(pack))
-    if entry is not None and entry[0] is pack:
-        return entry[1]
-    compiled = compile_tables(pack.tables, pack.name)
-    if len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[id(pack)] = (pack, compiled)
-    return compiled
+    return per_object(pack, _compile_pack_tables)
+
+
+def _compile_pack_tables(pack: Pack) -> CompiledTables:
+    return compile_tables(pack.tables, pack.name)

@@ -17,6 +17,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from ..document.text import Document, Span
+from ..memo import per_object
 from ..outline.model import Outline
 from .compile import compiled_tables
 from .labels import (
@@ -47,7 +48,6 @@ if TYPE_CHECKING:
 # A label broken over at most this many cells is put back together.
 MAX_JOIN = 4
 _FOLDED = itemgetter(1)
-_KITS: dict[int, tuple[CompiledTables, LabelMatcher, Tokenizer]] = {}
 _START = object()
 # Choices among candidates remembered per pack; cleared when full.
 _CHOICES = 4096
@@ -59,15 +59,11 @@ def kit_for(compiled: CompiledTables) -> tuple[LabelMatcher, Tokenizer]:
     Both remember what they worked out (labels looked up, line shapes), so
     they are kept per pack rather than built per draft.
     """
-    entry = _KITS.get(id(compiled))
-    if entry is not None and entry[0] is compiled:
-        return entry[1], entry[2]
-    matcher = LabelMatcher(compiled)
-    tokenizer = Tokenizer(compiled.reader.number)
-    if len(_KITS) >= 8:
-        _KITS.pop(next(iter(_KITS)))
-    _KITS[id(compiled)] = (compiled, matcher, tokenizer)
-    return matcher, tokenizer
+    return per_object(compiled, _kit)
+
+
+def _kit(compiled: CompiledTables) -> tuple[LabelMatcher, Tokenizer]:
+    return LabelMatcher(compiled), Tokenizer(compiled.reader.number)
 
 
 def read(doc: Document, outline: Outline, compiled: CompiledTables) -> list[Table]:
